@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+/** cdk.json's app. `npx cdk synth` works offline: the stack is environment-agnostic. */
+import { App } from 'aws-cdk-lib';
+import { MskPathwayStack } from './stack.js';
+
+const app = new App();
+new MskPathwayStack(app, app.node.tryGetContext('mskPathway:stackName') ?? 'MskPathway', {
+  // UK patient data stays in the London region unless an operator chooses otherwise.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: app.node.tryGetContext('mskPathway:region') ?? process.env.CDK_DEFAULT_REGION ?? 'eu-west-2' },
+  description: 'MSK Pathway: referral intake, screening, triage and booking for an integrated MSK service',
+  settings: MskPathwayStack.settingsFromContext(app.node),
+});

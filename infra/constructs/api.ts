@@ -1,0 +1,111 @@
+/**
+ * The HTTPS API, built from the shared route table. Referrers authenticate with OAuth2 client
+ * credentials: each GP system gets a Cognito app client, and its access token must carry the
+ * referrals scope. Throttled per stage; errors from the gateway itself answer in the API's JSON shape.
+ */
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  CognitoUserPoolsAuthorizer,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  ResponseType,
+  RestApi,
+  type IResource,
+} from 'aws-cdk-lib/aws-apigateway';
+import { OAuthScope, ResourceServerScope, UserPool, UserPoolClient, type UserPoolResourceServer } from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionName } from '../../shared/functions.js';
+import { REFERRER_SCOPE, routes } from '../../shared/routes.js';
+
+export interface ApiProps {
+  functions: Record<FunctionName, IFunction>;
+  /** Prefix for the Cognito hosted domain that issues tokens (must be unique in the region). */
+  authDomainPrefix: string;
+  throttle: { rateLimit: number; burstLimit: number };
+}
+
+export class Api extends Construct {
+  readonly restApi: RestApi;
+  readonly userPool: UserPool;
+  readonly resourceServer: UserPoolResourceServer;
+  readonly referrerScope: OAuthScope;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+
+    // Machine-to-machine only: no self sign-up, no users; app clients are the referring systems.
+    this.userPool = new UserPool(this, 'Referrers', {
+      selfSignUpEnabled: false,
+      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
+    });
+    const referralsScope = new ResourceServerScope({ scopeName: REFERRER_SCOPE.scope, scopeDescription: 'Send referrals and read their status' });
+    this.resourceServer = this.userPool.addResourceServer('ResourceServer', {
+      identifier: REFERRER_SCOPE.resourceServer,
+      scopes: [referralsScope],
+    });
+    this.referrerScope = OAuthScope.resourceServer(this.resourceServer, referralsScope);
+    const domain = this.userPool.addDomain('TokenDomain', { cognitoDomain: { domainPrefix: props.authDomainPrefix } });
+
+    // One example referrer client; operations add one per GP system the same way.
+    const exampleClient = new UserPoolClient(this, 'ExampleReferrerClient', {
+      userPool: this.userPool,
+      generateSecret: true,
+      oAuth: { flows: { clientCredentials: true }, scopes: [this.referrerScope] },
+      accessTokenValidity: Duration.hours(1),
+    });
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
+    this.restApi = new RestApi(this, 'Api', {
+      restApiName: 'msk-pathway',
+      description: 'MSK Pathway referral API',
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'v1',
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
+        tracingEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        // Standard fields only: no request bodies, so no patient data.
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+    for (const [type, code, message] of [
+      [ResponseType.UNAUTHORIZED, 'unauthorized', 'a valid bearer token is required'],
+      [ResponseType.ACCESS_DENIED, 'forbidden', 'this token may not do that'],
+      [ResponseType.REQUEST_TOO_LARGE, 'payload_too_large', 'request body too large'],
+      [ResponseType.THROTTLED, 'throttled', 'too many requests; retry later'],
+      [ResponseType.DEFAULT_5XX, 'gateway_error', 'the service could not answer; retry later'],
+    ] as const) {
+      this.restApi.addGatewayResponse(`${code}Response`, {
+        type,
+        templates: { 'application/json': JSON.stringify({ error: code, message }) },
+      });
+    }
+
+    const authorizer = new CognitoUserPoolsAuthorizer(this, 'ReferrerAuthorizer', { cognitoUserPools: [this.userPool] });
+    for (const route of routes) {
+      const resource = route.path
+        .split('/')
+        .filter(Boolean)
+        .reduce<IResource>((parent, part) => parent.getResource(part) ?? parent.addResource(part), this.restApi.root);
+      resource.addMethod(route.method, new LambdaIntegration(props.functions[route.function]), {
+        authorizer,
+        authorizationType: AuthorizationType.COGNITO,
+        authorizationScopes: [this.referrerScope.scopeName],
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.restApi.url });
+    new CfnOutput(this, 'TokenUrl', { value: `${domain.baseUrl()}/oauth2/token` });
+    new CfnOutput(this, 'ExampleReferrerClientId', { value: exampleClient.userPoolClientId });
+    new CfnOutput(this, 'ReferrerScope', { value: this.referrerScope.scopeName });
+  }
+}

@@ -1,0 +1,24 @@
+/** `npm start`: the whole service on this machine. Ctrl-C stops it and DynamoDB Local with it. */
+import { join } from 'node:path';
+import { DEFAULT_REFERRER_TOKEN, REPO_ROOT, startLocalRuntime } from './runtime.js';
+
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = process.env.LOCAL_DATA_DIR ?? join(REPO_ROOT, '.local', 'data');
+const referrerToken = process.env.REFERRER_TOKEN ?? DEFAULT_REFERRER_TOKEN;
+
+const runtime = await startLocalRuntime({ port, dataDir, referrerToken });
+console.log(`MSK Pathway is running at ${runtime.url}`);
+console.log(`  data kept in ${dataDir} (delete it for a fresh service)`);
+console.log(`  referrer token: ${referrerToken === DEFAULT_REFERRER_TOKEN ? `${referrerToken} (the local default; set REFERRER_TOKEN to change it)` : '(from REFERRER_TOKEN)'}`);
+console.log(`  outbox: ${runtime.url}/local/outbox`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping...`);
+  await runtime.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

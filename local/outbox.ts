@@ -1,0 +1,53 @@
+/**
+ * Where every SMS and email goes locally: kept in order, appended to a file in the data folder
+ * (so it survives a restart), printed as it is sent, and served at GET /local/outbox.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ulid } from 'ulid';
+import { nowIso } from '../shared/clock.js';
+import type { Notifier } from '../shared/ports/index.js';
+
+export interface OutboxMessage {
+  id: string;
+  channel: 'sms' | 'email';
+  to: string;
+  subject?: string;
+  body: string;
+  sentAt: string;
+}
+
+export class Outbox {
+  private readonly messages: OutboxMessage[] = [];
+
+  constructor(
+    private readonly file?: string,
+    private readonly print: (line: string) => void = (line) => console.log(line),
+  ) {
+    if (file && existsSync(file)) {
+      for (const line of readFileSync(file, 'utf8').split('\n')) if (line.trim()) this.messages.push(JSON.parse(line));
+    }
+    if (file) mkdirSync(dirname(file), { recursive: true });
+  }
+
+  add(message: Omit<OutboxMessage, 'id' | 'sentAt'>): OutboxMessage {
+    const stored: OutboxMessage = { id: ulid(), ...message, sentAt: nowIso() };
+    this.messages.push(stored);
+    if (this.file) appendFileSync(this.file, `${JSON.stringify(stored)}\n`);
+    const subject = stored.subject ? ` "${stored.subject}"` : '';
+    this.print(`[outbox] ${stored.channel} to ${stored.to}${subject}: ${stored.body}`);
+    return stored;
+  }
+
+  list(): OutboxMessage[] {
+    return [...this.messages];
+  }
+}
+
+export function outboxNotifier(outbox: Outbox): Notifier {
+  return {
+    async sendSms(to, body) {
+      return { messageId: outbox.add({ channel: 'sms', to, body }).id };
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * The whole service on one machine: DynamoDB Local, the API server, the ASL runner and the outbox,
+ * wired to the same handlers AWS runs. Used by `npm start` and by the tests.
+ */
+import type { Server } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { resetConfig } from '../shared/config.js';
+import { installAdapters, resetAdapters } from '../shared/ports/index.js';
+import { documentClient, resetDocumentClient } from '../shared/store/dynamo.js';
+import { keys, referralTable } from '../shared/tables.js';
+import { ensureTable, LOCAL_AWS_ENV, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { Outbox, outboxNotifier } from './outbox.js';
+import { createLocalServer } from './server.js';
+import { LocalWorkflow } from './workflow-runner.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface LocalRuntimeOptions {
+  port?: number;
+  /** Keep data here between runs; leave out for an in-memory service (tests). */
+  dataDir?: string;
+  referrerToken?: string;
+  serviceName?: string;
+  tableName?: string;
+  log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  url: string;
+  outbox: Outbox;
+  workflow: LocalWorkflow;
+  dynamodbEndpoint: string;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_REFERRER_TOKEN = 'local-referrer-token';
+
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const tableName = options.tableName ?? 'msk-pathway-local';
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+
+  const dynamodb: DynamoDbLocal = await startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
+  try {
+    await ensureTable(dynamodb.endpoint, tableName);
+    // The handlers read their configuration and AWS endpoints from the environment, as in Lambda.
+    Object.assign(process.env, LOCAL_AWS_ENV, {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      TABLE_NAME: tableName,
+      SERVICE_NAME: options.serviceName ?? process.env.SERVICE_NAME ?? 'MSK Service',
+      POWERTOOLS_SERVICE_NAME: 'msk-pathway-local',
+    });
+    resetConfig();
+    resetDocumentClient();
+
+    const outbox = new Outbox(dataDir && join(dataDir, 'outbox.jsonl'), log);
+    const workflow = new LocalWorkflow(undefined, log);
+    resetAdapters();
+    installAdapters({ workflow, notifier: outboxNotifier(outbox) });
+    await resumeUnstartedReferrals(workflow, log);
+
+    const server = createLocalServer({
+      referrerToken: options.referrerToken ?? DEFAULT_REFERRER_TOKEN,
+      localRoutes: {
+        'GET /health': () => ({ status: 200, body: { status: 'ok' } }),
+        'GET /local/outbox': () => ({ status: 200, body: { messages: outbox.list() } }),
+      },
+    });
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 3000, '127.0.0.1', () => resolveListen());
+    });
+    const { port } = server.address() as { port: number };
+
+    return {
+      url: `http://127.0.0.1:${port}`,
+      outbox,
+      workflow,
+      dynamodbEndpoint: dynamodb.endpoint,
+      async stop() {
+        await closeServer(server);
+        // Let steps already running finish their writes, but never hang a shutdown on them.
+        await Promise.race([workflow.settle(), new Promise((r) => setTimeout(r, 5000))]);
+        await dynamodb.stop();
+      },
+    };
+  } catch (error) {
+    await dynamodb.stop();
+    throw error;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+  });
+}
+
+/**
+ * Executions live in memory, so a restart loses the ones in flight. Referrals stored but never
+ * screened are started again here (a start is idempotent per referral id); later steps are
+ * re-entered by the issues that add them.
+ */
+async function resumeUnstartedReferrals(workflow: LocalWorkflow, log: (line: string) => void): Promise<void> {
+  const index = referralTable.indexes[0]!.indexName;
+  const { gsi1pk } = keys.byStatus('received', '', '');
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  let resumed = 0;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: process.env.TABLE_NAME,
+        IndexName: index,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': gsi1pk },
+        ExclusiveStartKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      await workflow.startReferralWorkflow({ referralId: String(item.id) });
+      resumed++;
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  if (resumed) log(`[local] resumed ${resumed} referral(s) that had not been screened`);
+}

@@ -1,0 +1,130 @@
+/**
+ * The API on localhost: each HTTP request becomes the API Gateway (REST, proxy) event the same
+ * handler gets in AWS, routed by the shared route table. Auth stands in for the Cognito authorizer.
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { routes, REFERRER_SCOPE, type Route } from '../shared/routes.js';
+import { lambdaContext, loadHandler } from './workflow-runner.js';
+
+/** API Gateway refuses payloads over 10 MB before any Lambda runs; so does this server. */
+const API_GATEWAY_MAX_PAYLOAD = 10 * 1024 * 1024;
+
+export interface LocalServerOptions {
+  referrerToken: string;
+  /** Extra local-only routes (health, outbox), answered before the API routes. */
+  localRoutes?: Record<string, (req: IncomingMessage) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown }>;
+}
+
+export const LOCAL_REFERRER_CLIENT_ID = 'local-referrer';
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function matchRoute(method: string, path: string): { route?: Route; params?: Record<string, string>; pathKnown: boolean } {
+  let pathKnown = false;
+  for (const route of routes) {
+    const names: string[] = [];
+    const pattern = new RegExp(`^${route.path.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    const match = pattern.exec(path);
+    if (!match) continue;
+    pathKnown = true;
+    if (route.method !== method) continue;
+    const params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+    return { route, params, pathKnown };
+  }
+  return { pathKnown };
+}
+
+function bearerMatches(authorization: string | undefined, expected: string): boolean {
+  const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1]?.trim() ?? '';
+  const a = Buffer.from(token);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > API_GATEWAY_MAX_PAYLOAD) return 'too_large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toProxyEvent(req: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: Buffer): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    const value = req.rawHeaders[i + 1]!;
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  const query = [...url.searchParams.keys()];
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: route.method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: query.length ? Object.fromEntries(url.searchParams) : null,
+    multiValueQueryStringParameters: query.length ? Object.fromEntries(query.map((k) => [k, url.searchParams.getAll(k)])) : null,
+    pathParameters: Object.keys(params).length ? params : null,
+    stageVariables: null,
+    body: body.length ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      httpMethod: route.method,
+      path: url.pathname,
+      protocol: 'HTTP/1.1',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: route.path,
+      stage: 'local',
+      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' } as never,
+      authorizer: { claims: { client_id: LOCAL_REFERRER_CLIENT_ID, scope: `${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}` } },
+    },
+  };
+}
+
+export function createLocalServer(options: LocalServerOptions): Server {
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = req.method ?? 'GET';
+      const local = options.localRoutes?.[`${method} ${url.pathname}`];
+      if (local) {
+        const { status, body } = await local(req);
+        return send(res, status, body);
+      }
+      const { route, params, pathKnown } = matchRoute(method, url.pathname);
+      if (!route) {
+        return pathKnown
+          ? send(res, 405, { error: 'method_not_allowed', message: `${method} is not allowed here` })
+          : send(res, 404, { error: 'not_found', message: 'no such resource' });
+      }
+      if (route.auth === 'referrer' && !bearerMatches(req.headers.authorization, options.referrerToken)) {
+        return send(res, 401, { error: 'unauthorized', message: 'a valid bearer token is required' }, { 'WWW-Authenticate': 'Bearer' });
+      }
+      const body = await readBody(req);
+      if (body === 'too_large') return send(res, 413, { error: 'payload_too_large', message: 'request body too large' });
+      const handler = await loadHandler(route.function);
+      const result = (await handler(toProxyEvent(req, url, route, params ?? {}, body), lambdaContext(route.function))) as APIGatewayProxyResult;
+      res.writeHead(result.statusCode, result.headers as Record<string, string>);
+      res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+    } catch (error) {
+      console.error('[local] request failed:', (error as Error).name, (error as Error).message);
+      if (!res.headersSent) send(res, 500, { error: 'internal_error', message: 'local runtime error' });
+      else res.end();
+    }
+  });
+}

@@ -1,0 +1,183 @@
+/**
+ * The referral contract GP systems code against (POST /referrals), and the stored shape.
+ * Every rule lives in the schema so that a bad request is refused field by field, before any write.
+ */
+import { z } from 'zod';
+import { now } from '../clock.js';
+import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.js';
+import { normaliseUkMobile } from './uk-mobile.js';
+
+export const BODY_SITES = [
+  'neck',
+  'upper-back',
+  'lower-back',
+  'shoulder',
+  'elbow',
+  'wrist-hand',
+  'hip',
+  'knee',
+  'foot-ankle',
+  'multiple-joints',
+] as const;
+export type BodySite = (typeof BODY_SITES)[number];
+
+/** Red-flag answers a referrer can report; what each one means clinically is in screening.ts. */
+export const RED_FLAGS = [
+  'bladder-or-bowel-dysfunction',
+  'saddle-anaesthesia',
+  'progressive-leg-weakness',
+  'history-of-cancer',
+  'unexplained-weight-loss',
+  'fever-or-infection-risk',
+  'recent-trauma',
+  'inflammatory-symptoms',
+] as const;
+export type RedFlag = (typeof RED_FLAGS)[number];
+
+const MAX_AGE_YEARS = 130;
+
+const text = (max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `must be at most ${max} characters` })
+    // Control characters have no place in a name or summary and break downstream systems.
+    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), { error: 'must not contain control characters' });
+
+const nhsNumber = z.string({ error: 'must be a string of 10 digits' }).transform((value, ctx) => {
+  const digits = normaliseNhsNumber(value);
+  if (!digits) {
+    ctx.addIssue({ code: 'custom', message: 'must be 10 digits (spaces allowed as 3-3-4)' });
+    return z.NEVER;
+  }
+  if (!isValidNhsNumber(digits)) {
+    ctx.addIssue({ code: 'custom', message: 'is not a valid NHS number (the Modulus 11 check digit does not match)' });
+    return z.NEVER;
+  }
+  return digits;
+});
+
+const dateOfBirth = z.iso.date({ error: 'must be a date in the form YYYY-MM-DD' }).superRefine((value, ctx) => {
+  const today = now().toISOString().slice(0, 10);
+  if (value > today) ctx.addIssue({ code: 'custom', message: 'must not be in the future' });
+  const oldest = `${Number(today.slice(0, 4)) - MAX_AGE_YEARS}${today.slice(4)}`;
+  if (value < oldest) ctx.addIssue({ code: 'custom', message: `must be within the last ${MAX_AGE_YEARS} years` });
+});
+
+const mobile = z.string({ error: 'must be a string' }).transform((value, ctx) => {
+  const e164 = normaliseUkMobile(value);
+  if (!e164) {
+    ctx.addIssue({ code: 'custom', message: 'must be a UK mobile number, such as 07700 900123 (landlines cannot receive texts)' });
+    return z.NEVER;
+  }
+  return e164;
+});
+
+// UK postcode, outward and inward parts; normalised to upper case with one space.
+const POSTCODE = /^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$/;
+const postcode = z.string({ error: 'must be a string' }).transform((value, ctx) => {
+  const match = POSTCODE.exec(value.trim().toUpperCase().replace(/\s+/g, ' '));
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: 'must be a UK postcode, such as PR7 1AA' });
+    return z.NEVER;
+  }
+  return `${match[1]} ${match[2]}`;
+});
+
+// ODS organisation codes: a GP practice is a letter and five digits (P81001); other
+// organisations use 3 to 6 letters and digits.
+const odsCode = z
+  .string({ error: 'must be a string' })
+  .transform((s) => s.trim().toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9]{3,6}$/, { error: 'must be an ODS code of 3 to 6 letters and digits, such as P81001' }));
+
+const referrer = z.strictObject({
+  odsCode,
+  name: text(100),
+  email: z.email({ error: 'must be an email address' }).max(254, { error: 'must be at most 254 characters' }),
+});
+
+const patient = z.strictObject({
+  nhsNumber,
+  givenName: text(60),
+  familyName: text(60),
+  dateOfBirth,
+  mobile: mobile.optional(),
+  postcode,
+});
+
+const complaint = z.strictObject({
+  bodySite: z.enum(BODY_SITES, { error: `must be one of: ${BODY_SITES.join(', ')}` }),
+  summary: text(2000),
+  durationWeeks: z
+    .number({ error: 'must be a number of weeks' })
+    .int({ error: 'must be a whole number of weeks' })
+    .min(0, { error: 'must not be negative' })
+    .max(5200, { error: 'must be at most 5200 weeks' }),
+  painScore: z
+    .number({ error: 'must be a number from 0 to 10' })
+    .int({ error: 'must be a whole number from 0 to 10' })
+    .min(0, { error: 'must be from 0 to 10' })
+    .max(10, { error: 'must be from 0 to 10' }),
+});
+
+export const referralRequestSchema = z
+  .strictObject(
+    {
+    source: z.enum(['gp', 'self'], { error: 'must be "gp" or "self"' }),
+    referrer: referrer.optional(),
+    patient,
+    complaint,
+    redFlags: z
+      .array(z.enum(RED_FLAGS, { error: `must be one of: ${RED_FLAGS.join(', ')}` }), { error: 'must be a list of red flags' })
+      .max(RED_FLAGS.length, { error: 'lists more red flags than exist' })
+      .refine((flags) => new Set(flags).size === flags.length, { error: 'must not repeat a red flag' }),
+    },
+    { error: 'the body must be a JSON object' },
+  )
+  // `when` runs this check even if other fields failed, so that one response names every problem.
+  .refine((value) => value.source !== 'gp' || value.referrer !== undefined, {
+    path: ['referrer'],
+    error: 'is required when source is "gp"',
+    when: (payload) => (payload.value as { source?: unknown })?.source === 'gp',
+  })
+  .refine((value) => value.source !== 'self' || value.referrer === undefined, {
+    path: ['referrer'],
+    error: 'must be left out when source is "self"',
+    when: (payload) => (payload.value as { source?: unknown })?.source === 'self',
+  });
+
+export type ReferralRequest = z.output<typeof referralRequestSchema>;
+
+/** Where a referral stands; every referral ends in one of the terminal ones, visible to people. */
+export const REFERRAL_STATUSES = ['received', 'awaiting_triage', 'workflow_failed'] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+export type Priority = 'emergency' | 'urgent' | 'routine';
+
+export interface Screening {
+  priority: Priority;
+  service: string;
+  reasons: string[];
+}
+
+export interface Referral extends ReferralRequest {
+  id: string;
+  status: ReferralStatus;
+  /** The API client (OAuth client id) that sent it; only that client may read it back. */
+  clientId: string;
+  receivedAt: string;
+  triageDueAt: string;
+  updatedAt: string;
+  /** Bumped by every change; writers condition on it so two cannot both win. */
+  version: number;
+  screening?: Screening;
+}
+
+export interface ReferralEvent {
+  type: string;
+  at: string;
+  actor: string;
+  detail?: Record<string, unknown>;
+}

@@ -1,0 +1,20 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
+
+/**
+ * Ofcom keeps 07700 900000-900999 for drama and documentation; libphonenumber (rightly) calls them
+ * invalid, but examples, test data and training systems use them, so they are accepted as mobiles.
+ */
+const OFCOM_DRAMA_RANGE = /^7700900\d{3}$/;
+
+/**
+ * Normalises a UK mobile number written in any usual form ("07700 900123", "+44 7700 900123",
+ * "0044 7700 900123", "(07700) 900-123") to E.164, or returns null for anything that is not a UK
+ * mobile (landlines, other countries, nonsense). The "mobile" metadata only validates mobiles.
+ */
+export function normaliseUkMobile(input: string): string | null {
+  if (input.length > 30) return null;
+  const parsed = parsePhoneNumberFromString(input, 'GB');
+  if (!parsed || parsed.countryCallingCode !== '44') return null;
+  if (parsed.isValid() || OFCOM_DRAMA_RANGE.test(parsed.nationalNumber)) return parsed.number;
+  return null;
+}

@@ -1,0 +1,132 @@
+/**
+ * What every API handler shares: auth context, body checks in the order a client can act on
+ * (401, 415, 413, 400), field-by-field validation errors, and one error boundary that turns
+ * anything unexpected into a logged 500 without leaking details.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { MAX_BODY_BYTES } from '../config.js';
+import { logger } from '../logger.js';
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: FieldIssue[],
+  ) {
+    super(message);
+  }
+}
+
+const JSON_HEADERS = {
+  'Content-Type': 'application/json; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+};
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+export function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+export interface Caller {
+  /** The OAuth client id of the referring system (Cognito client credentials). */
+  clientId: string;
+}
+
+/**
+ * The authenticated referrer. API Gateway's Cognito authorizer has already checked the token and
+ * scope; this reads who it was (and refuses, should a route ever be wired without an authorizer).
+ */
+export function referrerOf(event: APIGatewayProxyEvent): Caller {
+  const claims = (event.requestContext?.authorizer?.claims ?? {}) as Record<string, unknown>;
+  const clientId = claims.client_id;
+  if (typeof clientId !== 'string' || clientId.length === 0) {
+    throw new HttpError(401, 'unauthorized', 'a valid bearer token is required');
+  }
+  return { clientId };
+}
+
+/** zod issues as `{ path: "patient.nhsNumber", message }`, one per bad field. */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    const base = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'is not a recognised field' }));
+    }
+    let message = issue.message;
+    if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
+    return [{ path: base.length ? base.join('.') : '(body)', message }];
+  });
+}
+
+function isJsonContentType(value: string | undefined): boolean {
+  if (!value) return false;
+  const [type, ...params] = value.split(';').map((s) => s.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith('charset='));
+  if (charset && !['charset=utf-8', 'charset="utf-8"'].includes(charset)) return false;
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type ?? '');
+}
+
+/** The request body, checked for type, size and shape, parsed with `schema`. */
+export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEvent, schema: S): z.output<S> {
+  if (!isJsonContentType(header(event, 'content-type'))) {
+    throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json (UTF-8)');
+  }
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.byteLength > MAX_BODY_BYTES) {
+    throw new HttpError(413, 'payload_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) {
+    throw new HttpError(400, 'validation_failed', 'the request has invalid fields', fieldIssues(result.error));
+  }
+  return result.data;
+}
+
+function errorResponse(error: unknown): APIGatewayProxyResult {
+  if (error instanceof HttpError) {
+    return json(error.statusCode, { error: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) });
+  }
+  // Only the error's name and stack: messages from lower layers could carry request data.
+  logger.error('unhandled error', { errorName: (error as Error)?.name, stack: (error as Error)?.stack });
+  return json(500, { error: 'internal_error', message: 'something went wrong on our side; it has been logged' });
+}
+
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** Wraps an API Gateway handler with logging context and the error boundary. */
+export function apiHandler(fn: ApiHandler) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event, context) => {
+      try {
+        return await fn(event, context);
+      } catch (error) {
+        return errorResponse(error);
+      }
+    });
+}

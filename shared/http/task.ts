@@ -1,0 +1,21 @@
+/** What every Step Functions task handler shares: typed input checked with zod, and logging. */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger } from '../logger.js';
+
+export class InvalidTaskInputError extends Error {
+  override name = 'InvalidTaskInput';
+}
+
+export function taskHandler<S extends z.ZodType, R>(schema: S, fn: (input: z.output<S>, context: Context) => Promise<R>) {
+  return middy<unknown, R>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event, context) => {
+      const parsed = schema.safeParse(event);
+      // The state machine is the only caller; a bad input is a bug in the definition, so fail loudly.
+      if (!parsed.success) throw new InvalidTaskInputError(parsed.error.issues.map((i) => i.path.join('.')).join(', '));
+      return fn(parsed.data, context);
+    });
+}

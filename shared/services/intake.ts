@@ -1,0 +1,85 @@
+/**
+ * Accepting a referral: store it (with its Idempotency-Key, atomically), then start its workflow.
+ * A retry with the same key and body returns the referral the first attempt created, and makes
+ * sure its workflow was started, so a crash between the two steps heals on the client's retry.
+ */
+import { createHash } from 'node:crypto';
+import { now } from '../clock.js';
+import { config } from '../config.js';
+import type { Referral, ReferralRequest } from '../domain/referral.js';
+import { newReferralId } from '../ids.js';
+import type { Caller } from '../http/api.js';
+import { adapters } from '../ports/index.js';
+import { createReferral, getReferral, IdempotencyConflictError } from '../store/referrals.js';
+
+const HOUR_MS = 3_600_000;
+const MAX_ATTEMPTS = 6;
+
+export class IdempotencyKeyReusedError extends Error {
+  override name = 'IdempotencyKeyReusedError';
+}
+
+/** JSON with keys sorted at every level, so that two equal requests hash equally. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function requestHash(request: ReferralRequest): string {
+  return createHash('sha256').update(canonicalJson(request)).digest('base64url');
+}
+
+function newReferral(request: ReferralRequest, caller: Caller): Referral {
+  const received = now();
+  const receivedAt = received.toISOString();
+  return {
+    ...request,
+    id: newReferralId(),
+    status: 'received',
+    clientId: caller.clientId,
+    receivedAt,
+    triageDueAt: new Date(received.getTime() + config().TRIAGE_SLA_HOURS * HOUR_MS).toISOString(),
+    updatedAt: receivedAt,
+    version: 1,
+  };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function acceptReferral(
+  request: ReferralRequest,
+  caller: Caller,
+  idempotencyKey?: string,
+): Promise<{ referral: Referral; replayed: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    const referral = newReferral(request, caller);
+    const claim = idempotencyKey && {
+      key: idempotencyKey,
+      requestHash: requestHash(request),
+      expiresAt: Math.floor(Date.parse(referral.receivedAt) / 1000 + config().IDEMPOTENCY_TTL_HOURS * 3600),
+    };
+    try {
+      await createReferral(referral, { type: 'received', at: referral.receivedAt, actor: `client:${caller.clientId}`, detail: { source: referral.source } }, claim || undefined);
+      await adapters().workflow.startReferralWorkflow({ referralId: referral.id });
+      return { referral, replayed: false };
+    } catch (error) {
+      if (error instanceof IdempotencyConflictError) {
+        if (!error.sameRequest) throw new IdempotencyKeyReusedError('this Idempotency-Key was already used with a different request');
+        const existing = error.existingReferralId && (await getReferral(error.existingReferralId));
+        if (existing) {
+          await adapters().workflow.startReferralWorkflow({ referralId: existing.id });
+          return { referral: existing, replayed: true };
+        }
+      }
+      // Concurrent requests with one key collide in DynamoDB (TransactionConflict) before either
+      // claim is visible: back off with jitter and look again.
+      const retryable = (error as Error).name === 'TransactionCanceledException' || error instanceof IdempotencyConflictError;
+      if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+      await pause(Math.random() * 25 * 2 ** attempt);
+    }
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Referral persistence. Every change to a referral is one transaction: the META item is updated
+ * on condition of the version the writer read, and the event describing the change is appended
+ * with it. So the timeline can never disagree with the state, and two writers cannot both win.
+ */
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Referral, ReferralEvent, ReferralStatus } from '../domain/referral.js';
+import { keys } from '../tables.js';
+import { conditionFailedAt, documentClient, tableName } from './dynamo.js';
+
+export class ConcurrentChangeError extends Error {
+  override name = 'ConcurrentChangeError';
+}
+
+export class IdempotencyConflictError extends Error {
+  override name = 'IdempotencyConflictError';
+  constructor(readonly existingReferralId: string | undefined, readonly sameRequest: boolean) {
+    super(sameRequest ? 'request already accepted' : 'Idempotency-Key was used with a different request');
+  }
+}
+
+export interface IdempotencyClaim {
+  key: string;
+  requestHash: string;
+  expiresAt: number;
+}
+
+function eventItem(referralId: string, version: number, event: ReferralEvent) {
+  return { ...keys.event(referralId, event.at, version), entity: 'event', referralId, ...event };
+}
+
+function metaItem(referral: Referral) {
+  return {
+    ...keys.referral(referral.id),
+    entity: 'referral',
+    ...keys.byStatus(referral.status, referral.receivedAt, referral.id),
+    ...keys.byPractice(referral.referrer?.odsCode, referral.receivedAt, referral.id),
+    ...referral,
+  };
+}
+
+function toReferral(item: Record<string, unknown>): Referral {
+  const { pk, sk, entity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, ...referral } = item;
+  return referral as unknown as Referral;
+}
+
+/**
+ * Stores a new referral with its first event and, when given, claims its Idempotency-Key: all or
+ * nothing. A key already claimed raises IdempotencyConflictError telling whether the earlier
+ * request was the same one (a retry) or a different one (a client bug).
+ */
+export async function createReferral(referral: Referral, event: ReferralEvent, idempotency?: IdempotencyClaim): Promise<void> {
+  const TableName = tableName();
+  const items = [
+    { Put: { TableName, Item: metaItem(referral), ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName, Item: eventItem(referral.id, referral.version, event), ConditionExpression: 'attribute_not_exists(pk)' } },
+  ];
+  if (idempotency) {
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.idempotency(referral.clientId, idempotency.key),
+          entity: 'idempotency',
+          referralId: referral.id,
+          requestHash: idempotency.requestHash,
+          expiresAt: idempotency.expiresAt,
+        },
+        // An expired key (TTL deletes lazily) may be claimed again.
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+        ExpressionAttributeValues: { ':now': Math.floor(Date.parse(referral.receivedAt) / 1000) },
+      } as never,
+    });
+  }
+  try {
+    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (idempotency && (conditionFailedAt(error, 2) || (error as Error).name === 'TransactionCanceledException')) {
+      const existing = await findIdempotencyClaim(referral.clientId, idempotency.key);
+      if (existing) throw new IdempotencyConflictError(existing.referralId, existing.requestHash === idempotency.requestHash);
+    }
+    throw error;
+  }
+}
+
+export async function findIdempotencyClaim(clientId: string, key: string): Promise<{ referralId: string; requestHash: string } | undefined> {
+  const result = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: keys.idempotency(clientId, key), ConsistentRead: true }),
+  );
+  return result.Item as { referralId: string; requestHash: string } | undefined;
+}
+
+export async function getReferral(id: string): Promise<Referral | undefined> {
+  const result = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.referral(id), ConsistentRead: true }));
+  return result.Item ? toReferral(result.Item) : undefined;
+}
+
+/** The referral and its timeline, oldest event first. */
+export async function getReferralWithTimeline(id: string): Promise<{ referral: Referral; timeline: ReferralEvent[] } | undefined> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.referralPk(id) },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  const meta = items.find((item) => item.sk === 'META');
+  if (!meta) return undefined;
+  const timeline = items
+    .filter((item) => typeof item.sk === 'string' && item.sk.startsWith('EVENT#'))
+    .map(({ type, at, actor, detail }) => ({ type, at, actor, detail }) as ReferralEvent);
+  return { referral: toReferral(meta), timeline };
+}
+
+export interface ReferralChange {
+  status?: ReferralStatus;
+  /** Top-level attributes to set on the referral. */
+  set?: Partial<Omit<Referral, 'id' | 'version' | 'status'>>;
+  event: ReferralEvent;
+}
+
+/**
+ * Applies a change to the referral as read at `expected.version`, with its event, in one
+ * transaction. Raises ConcurrentChangeError if someone else changed it first.
+ */
+export async function changeReferral(expected: Referral, change: ReferralChange): Promise<Referral> {
+  const version = expected.version + 1;
+  const attributes: Record<string, unknown> = { ...change.set, version, updatedAt: change.event.at };
+  if (change.status) Object.assign(attributes, { status: change.status }, keys.byStatus(change.status, expected.receivedAt, expected.id));
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':expected': expected.version };
+  const assignments = Object.entries(attributes).map(([name, value], i) => {
+    names[`#a${i}`] = name;
+    values[`:v${i}`] = value;
+    return `#a${i} = :v${i}`;
+  });
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName(),
+              Key: keys.referral(expected.id),
+              UpdateExpression: `SET ${assignments.join(', ')}`,
+              ConditionExpression: 'version = :expected',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            },
+          },
+          {
+            Put: {
+              TableName: tableName(),
+              Item: eventItem(expected.id, version, change.event),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (conditionFailedAt(error, 0)) throw new ConcurrentChangeError(`referral ${expected.id} changed since version ${expected.version}`);
+    throw error;
+  }
+  return { ...expected, ...(attributes as Partial<Referral>), version };
+}
