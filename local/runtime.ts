@@ -25,6 +25,8 @@ export interface LocalRuntimeOptions {
   serviceName?: string;
   tableName?: string;
   log?: (line: string) => void;
+  /** See LocalWorkflowOptions.retryPauseMs. */
+  retryPauseMs?: number;
 }
 
 export interface LocalRuntime {
@@ -56,7 +58,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     resetDocumentClient();
 
     const outbox = new Outbox(dataDir && join(dataDir, 'outbox.jsonl'), log);
-    const workflow = new LocalWorkflow(undefined, log);
+    const workflow = new LocalWorkflow({ log, retryPauseMs: options.retryPauseMs });
     resetAdapters();
     installAdapters({ workflow, notifier: outboxNotifier(outbox) });
     await resumeUnstartedReferrals(workflow, log);

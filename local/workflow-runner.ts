@@ -111,18 +111,32 @@ export interface LocalExecution {
   done: Promise<void>;
 }
 
+export interface LocalWorkflowOptions {
+  definition?: AslDefinition;
+  log?: (line: string) => void;
+  /** Pause before every retry, in ms, instead of the definition's back-off (tests). */
+  retryPauseMs?: number;
+}
+
 /** The Workflow port, locally: one in-memory execution per referral, named after it. */
 export class LocalWorkflow implements Workflow {
   private readonly machine: StateMachine;
   private readonly adapters: Record<string, TaskAdapter>;
   private readonly executions = new Map<string, LocalExecution>();
 
-  constructor(
-    definition: AslDefinition = loadDefinition(),
-    private readonly log: (line: string) => void = () => undefined,
-  ) {
+  private readonly retryIntervalOverrides: Record<string, number>;
+  private readonly log: (line: string) => void;
+
+  constructor(options: LocalWorkflowOptions = {}) {
+    const definition = options.definition ?? loadDefinition();
+    this.log = options.log ?? (() => undefined);
     this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
     this.adapters = taskAdapters(definition);
+    // Tests that drive retries to exhaustion set a fixed pause instead of the real back-off.
+    this.retryIntervalOverrides =
+      options.retryPauseMs === undefined
+        ? {}
+        : Object.fromEntries(Object.keys(definition.States).map((name) => [name, options.retryPauseMs!]));
   }
 
   async startReferralWorkflow(input: WorkflowInput): Promise<{ alreadyStarted: boolean }> {
@@ -131,7 +145,7 @@ export class LocalWorkflow implements Workflow {
     const execution: LocalExecution = { name: input.referralId, input, status: 'RUNNING', startedAt, done: Promise.resolve() };
     this.executions.set(execution.name, execution);
     const run = this.machine.run({ ...input }, {
-      overrides: { taskResourceLocalHandlers: this.adapters as never },
+      overrides: { taskResourceLocalHandlers: this.adapters as never, retryIntervalOverrides: this.retryIntervalOverrides },
       context: {
         Execution: { Id: `arn:aws:states:local:000000000000:execution:referral:${execution.name}`, Name: execution.name, Input: { ...input }, StartTime: startedAt },
       },

@@ -31,6 +31,6 @@ export function renderSms(template: Template, givenName?: string): string {
 
 export const smsTemplates = {
   acknowledgement: (serviceName: string): Template => (greeting) =>
-    `${greeting} ${serviceName} has received your referral. We will text you again once it has been reviewed. Please do not reply to this message.`,
+    `${greeting} ${serviceName} has your referral. We will text you again when it has been reviewed. Please do not reply to this text.`,
 } as const;
 export type SmsTemplateName = keyof typeof smsTemplates;

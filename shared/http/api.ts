@@ -63,7 +63,10 @@ export function referrerOf(event: APIGatewayProxyEvent): Caller {
   return { clientId };
 }
 
-/** zod issues as `{ path: "patient.nhsNumber", message }`, one per bad field. */
+/**
+ * zod issues as `{ path: "patient.nhsNumber", message }`, one per bad field. Parse with
+ * `reportInput: true` so that a missing field reads "is required".
+ */
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
   return error.issues.flatMap((issue) => {
     const base = issue.path.map(String);
@@ -100,19 +103,29 @@ export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEvent, 
   } catch {
     throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
   }
-  const result = schema.safeParse(parsed);
+  // reportInput lets fieldIssues tell a missing field from a wrong one; inputs never leave here.
+  const result = schema.safeParse(parsed, { reportInput: true });
   if (!result.success) {
     throw new HttpError(400, 'validation_failed', 'the request has invalid fields', fieldIssues(result.error));
   }
   return result.data;
 }
 
+/**
+ * An error's name and call sites, without its message: messages from lower layers (SDK
+ * validation, DynamoDB) can quote request data, and the stack's first line repeats the message.
+ */
+export function safeErrorDetails(error: unknown): { errorName: string; frames: string[] } {
+  const err = error as Error | undefined;
+  const frames = (err?.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 10).map((l) => l.trim());
+  return { errorName: err?.name ?? typeof error, frames };
+}
+
 function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof HttpError) {
     return json(error.statusCode, { error: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) });
   }
-  // Only the error's name and stack: messages from lower layers could carry request data.
-  logger.error('unhandled error', { errorName: (error as Error)?.name, stack: (error as Error)?.stack });
+  logger.error('unhandled error', safeErrorDetails(error));
   return json(500, { error: 'internal_error', message: 'something went wrong on our side; it has been logged' });
 }
 

@@ -1,0 +1,72 @@
+/** The referral store against DynamoDB Local: atomic writes, idempotency claims, optimistic locking. */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Referral } from '../../shared/domain/referral.js';
+import { newReferralId } from '../../shared/ids.js';
+import {
+  changeReferral,
+  ConcurrentChangeError,
+  createReferral,
+  getReferralWithTimeline,
+  IdempotencyConflictError,
+} from '../../shared/store/referrals.js';
+import { scanAll, useFreshTable } from '../support/dynamodb.js';
+import { validReferral } from '../support/fixtures.js';
+
+let table: { tableName: string; endpoint: string };
+beforeEach(async () => {
+  table = await useFreshTable();
+});
+
+function referral(): Referral {
+  const at = new Date().toISOString();
+  return { ...(validReferral() as never), id: newReferralId(), status: 'received', clientId: 'gp-1', receivedAt: at, triageDueAt: at, updatedAt: at, version: 1 };
+}
+const received = (r: Referral) => ({ type: 'received', at: r.receivedAt, actor: 'client:gp-1' });
+const claim = (key: string, requestHash: string) => ({ key, requestHash, expiresAt: Math.floor(Date.now() / 1000) + 3600 });
+
+describe('referral store (DynamoDB Local)', () => {
+  it('stores a referral with its first event and reads back status and timeline', async () => {
+    const r = referral();
+    await createReferral(r, received(r));
+    const found = await getReferralWithTimeline(r.id);
+    expect(found?.referral).toMatchObject({ id: r.id, status: 'received', version: 1 });
+    expect(found?.timeline.map((e) => e.type)).toEqual(['received']);
+  });
+
+  it('refuses a second claim of one Idempotency-Key and writes nothing of the second referral', async () => {
+    const first = referral();
+    await createReferral(first, received(first), claim('key-1', 'hash-a'));
+    const second = referral();
+    const same = await createReferral(second, received(second), claim('key-1', 'hash-a')).catch((e) => e);
+    expect(same).toBeInstanceOf(IdempotencyConflictError);
+    expect(same).toMatchObject({ existingReferralId: first.id, sameRequest: true });
+    const different = await createReferral(second, received(second), claim('key-1', 'hash-b')).catch((e) => e);
+    expect(different).toMatchObject({ sameRequest: false });
+    expect(await getReferralWithTimeline(second.id)).toBeUndefined();
+    const items = await scanAll(table.endpoint, table.tableName);
+    expect(items.filter((i) => i.sk?.S === 'META')).toHaveLength(1);
+  });
+
+  it('lets only one of two writers that read the same version win, and keeps the timeline in step', async () => {
+    const r = referral();
+    await createReferral(r, received(r));
+    const change = (type: string) => changeReferral(r, { status: 'awaiting_triage', event: { type, at: new Date().toISOString(), actor: 'test' } });
+    const results = await Promise.allSettled([change('a'), change('b')]);
+    expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((x) => x.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason).toBeInstanceOf(ConcurrentChangeError);
+    const found = await getReferralWithTimeline(r.id);
+    expect(found?.referral.version).toBe(2);
+    expect(found?.timeline).toHaveLength(2);
+  });
+
+  it('moves the referral between status worklists as its status changes', async () => {
+    const r = referral();
+    await createReferral(r, received(r));
+    await changeReferral(r, { status: 'awaiting_triage', event: { type: 'screened', at: new Date().toISOString(), actor: 'test' } });
+    const items = await scanAll(table.endpoint, table.tableName);
+    const meta = items.find((i) => i.sk?.S === 'META');
+    expect(meta?.gsi1pk?.S).toBe('STATUS#awaiting_triage');
+    expect(meta?.gsi2pk?.S).toBe('PRACTICE#P81001');
+  });
+});

@@ -1,0 +1,36 @@
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { lambdaContext } from '../../local/workflow-runner.js';
+
+/** A minimal API Gateway REST proxy event, as the Cognito-authorised route would deliver it. */
+export function apiEvent(options: {
+  method?: string;
+  path?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  pathParameters?: Record<string, string>;
+  clientId?: string | null;
+}): APIGatewayProxyEvent {
+  const { method = 'POST', path = '/referrals', body, headers = { 'Content-Type': 'application/json' }, clientId = 'gp-system-1' } = options;
+  return {
+    httpMethod: method,
+    path,
+    resource: path,
+    headers,
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: options.pathParameters ?? null,
+    stageVariables: null,
+    isBase64Encoded: false,
+    body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
+    requestContext: {
+      path,
+      httpMethod: method,
+      stage: 'v1',
+      requestId: 'test',
+      authorizer: clientId === null ? undefined : { claims: { client_id: clientId } },
+    } as never,
+  };
+}
+
+export const context = (name = 'test'): Context => lambdaContext(name);

@@ -1,0 +1,27 @@
+/** Points the store at a fresh table in the shared DynamoDB Local (started by global-setup.ts). */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { ensureTable, LOCAL_AWS_ENV } from '../../local/dynamodb-local.js';
+import { resetConfig } from '../../shared/config.js';
+import { resetDocumentClient } from '../../shared/store/dynamo.js';
+
+export async function useFreshTable(): Promise<{ tableName: string; endpoint: string }> {
+  const endpoint = inject('dynamodbEndpoint');
+  const tableName = `test-${randomUUID()}`;
+  Object.assign(process.env, LOCAL_AWS_ENV, { AWS_ENDPOINT_URL_DYNAMODB: endpoint, TABLE_NAME: tableName });
+  resetConfig();
+  resetDocumentClient();
+  await ensureTable(endpoint, tableName);
+  return { tableName, endpoint };
+}
+
+/** Every item in a table (small test tables only). */
+export async function scanAll(endpoint: string, tableName: string) {
+  const client = new DynamoDBClient({ endpoint });
+  try {
+    return (await client.send(new ScanCommand({ TableName: tableName }))).Items ?? [];
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // One DynamoDB Local for the whole run, started and stopped by the tests themselves.
+    globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['local/polyfills.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    // Two cores here and in CI: two workers, so that Java and the workers do not starve each other.
+    maxWorkers: 2,
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN', AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1' },
+  },
+});
