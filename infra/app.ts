@@ -5,8 +5,9 @@ import { MskPathwayStack } from './stack.js';
 
 const app = new App();
 new MskPathwayStack(app, app.node.tryGetContext('mskPathway:stackName') ?? 'MskPathway', {
-  // UK patient data stays in the London region unless an operator chooses otherwise.
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: app.node.tryGetContext('mskPathway:region') ?? process.env.CDK_DEFAULT_REGION ?? 'eu-west-2' },
+  // UK patient data stays in London unless the operator says otherwise (-c mskPathway:region=...);
+  // the CLI's own default region (us-east-1 when nothing is configured) is deliberately not used.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: app.node.tryGetContext('mskPathway:region') ?? 'eu-west-2' },
   description: 'MSK Pathway: referral intake, screening, triage and booking for an integrated MSK service',
   settings: MskPathwayStack.settingsFromContext(app.node),
 });

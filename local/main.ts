@@ -2,6 +2,10 @@
 import { join } from 'node:path';
 import { DEFAULT_REFERRER_TOKEN, REPO_ROOT, startLocalRuntime } from './runtime.js';
 
+// The locked SDK runs on Node 20 here; its notice that future SDK releases need Node 22 (as
+// Lambda has) is for whoever upgrades the lock file, not for every local start.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.LOCAL_DATA_DIR ?? join(REPO_ROOT, '.local', 'data');
 const referrerToken = process.env.REFERRER_TOKEN ?? DEFAULT_REFERRER_TOKEN;
@@ -9,7 +13,9 @@ const referrerToken = process.env.REFERRER_TOKEN ?? DEFAULT_REFERRER_TOKEN;
 const runtime = await startLocalRuntime({ port, dataDir, referrerToken });
 console.log(`MSK Pathway is running at ${runtime.url}`);
 console.log(`  data kept in ${dataDir} (delete it for a fresh service)`);
-console.log(`  referrer token: ${referrerToken === DEFAULT_REFERRER_TOKEN ? `${referrerToken} (the local default; set REFERRER_TOKEN to change it)` : '(from REFERRER_TOKEN)'}`);
+console.log(
+  `  referrer token: ${referrerToken === DEFAULT_REFERRER_TOKEN ? `${referrerToken} (the local default; set REFERRER_TOKEN to change it)` : '(from REFERRER_TOKEN)'}`,
+);
 console.log(`  outbox: ${runtime.url}/local/outbox`);
 
 let stopping = false;

@@ -118,7 +118,10 @@ export function createLocalServer(options: LocalServerOptions): Server {
       const body = await readBody(req);
       if (body === 'too_large') return send(res, 413, { error: 'payload_too_large', message: 'request body too large' });
       const handler = await loadHandler(route.function);
-      const result = (await handler(toProxyEvent(req, url, route, params ?? {}, body), lambdaContext(route.function))) as APIGatewayProxyResult;
+      const result = (await handler(
+        toProxyEvent(req, url, route, params ?? {}, body),
+        lambdaContext(route.function),
+      )) as APIGatewayProxyResult;
       res.writeHead(result.statusCode, result.headers as Record<string, string>);
       res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
     } catch (error) {

@@ -144,12 +144,20 @@ export class LocalWorkflow implements Workflow {
     const startedAt = new Date().toISOString();
     const execution: LocalExecution = { name: input.referralId, input, status: 'RUNNING', startedAt, done: Promise.resolve() };
     this.executions.set(execution.name, execution);
-    const run = this.machine.run({ ...input }, {
-      overrides: { taskResourceLocalHandlers: this.adapters as never, retryIntervalOverrides: this.retryIntervalOverrides },
-      context: {
-        Execution: { Id: `arn:aws:states:local:000000000000:execution:referral:${execution.name}`, Name: execution.name, Input: { ...input }, StartTime: startedAt },
+    const run = this.machine.run(
+      { ...input },
+      {
+        overrides: { taskResourceLocalHandlers: this.adapters as never, retryIntervalOverrides: this.retryIntervalOverrides },
+        context: {
+          Execution: {
+            Id: `arn:aws:states:local:000000000000:execution:referral:${execution.name}`,
+            Name: execution.name,
+            Input: { ...input },
+            StartTime: startedAt,
+          },
+        },
       },
-    });
+    );
     execution.done = run.result.then(
       (output) => {
         execution.status = 'SUCCEEDED';

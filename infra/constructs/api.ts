@@ -44,7 +44,10 @@ export class Api extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
     });
-    const referralsScope = new ResourceServerScope({ scopeName: REFERRER_SCOPE.scope, scopeDescription: 'Send referrals and read their status' });
+    const referralsScope = new ResourceServerScope({
+      scopeName: REFERRER_SCOPE.scope,
+      scopeDescription: 'Send referrals and read their status',
+    });
     this.resourceServer = this.userPool.addResourceServer('ResourceServer', {
       identifier: REFERRER_SCOPE.resourceServer,
       scopes: [referralsScope],
@@ -99,7 +102,8 @@ export class Api extends Construct {
       resource.addMethod(route.method, new LambdaIntegration(props.functions[route.function]), {
         authorizer,
         authorizationType: AuthorizationType.COGNITO,
-        authorizationScopes: [this.referrerScope.scopeName],
+        // The literal scope string: a token here would make each method wait on the resource server.
+        authorizationScopes: [`${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}`],
       });
     }
 

@@ -125,14 +125,14 @@ const complaint = z.strictObject({
 export const referralRequestSchema = z
   .strictObject(
     {
-    source: z.enum(['gp', 'self'], { error: 'must be "gp" or "self"' }),
-    referrer: referrer.optional(),
-    patient,
-    complaint,
-    redFlags: z
-      .array(z.enum(RED_FLAGS, { error: `must be one of: ${RED_FLAGS.join(', ')}` }), { error: 'must be a list of red flags' })
-      .max(RED_FLAGS.length, { error: 'lists more red flags than exist' })
-      .refine((flags) => new Set(flags).size === flags.length, { error: 'must not repeat a red flag' }),
+      source: z.enum(['gp', 'self'], { error: 'must be "gp" or "self"' }),
+      referrer: referrer.optional(),
+      patient,
+      complaint,
+      redFlags: z
+        .array(z.enum(RED_FLAGS, { error: `must be one of: ${RED_FLAGS.join(', ')}` }), { error: 'must be a list of red flags' })
+        .max(RED_FLAGS.length, { error: 'lists more red flags than exist' })
+        .refine((flags) => new Set(flags).size === flags.length, { error: 'must not repeat a red flag' }),
     },
     { error: 'the body must be a JSON object' },
   )

@@ -30,7 +30,9 @@ export function renderSms(template: Template, givenName?: string): string {
 }
 
 export const smsTemplates = {
-  acknowledgement: (serviceName: string): Template => (greeting) =>
-    `${greeting} ${serviceName} has your referral. We will text you again when it has been reviewed. Please do not reply to this text.`,
+  acknowledgement:
+    (serviceName: string): Template =>
+    (greeting) =>
+      `${greeting} ${serviceName} has your referral. We will text you again when it has been reviewed. Please do not reply to this text.`,
 } as const;
 export type SmsTemplateName = keyof typeof smsTemplates;

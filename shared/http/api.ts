@@ -117,7 +117,11 @@ export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEvent, 
  */
 export function safeErrorDetails(error: unknown): { errorName: string; frames: string[] } {
   const err = error as Error | undefined;
-  const frames = (err?.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 10).map((l) => l.trim());
+  const frames = (err?.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 10)
+    .map((l) => l.trim());
   return { errorName: err?.name ?? typeof error, frames };
 }
 

@@ -63,7 +63,11 @@ export async function acceptReferral(
       expiresAt: Math.floor(Date.parse(referral.receivedAt) / 1000 + config().IDEMPOTENCY_TTL_HOURS * 3600),
     };
     try {
-      await createReferral(referral, { type: 'received', at: referral.receivedAt, actor: `client:${caller.clientId}`, detail: { source: referral.source } }, claim || undefined);
+      await createReferral(
+        referral,
+        { type: 'received', at: referral.receivedAt, actor: `client:${caller.clientId}`, detail: { source: referral.source } },
+        claim || undefined,
+      );
       await adapters().workflow.startReferralWorkflow({ referralId: referral.id });
       return { referral, replayed: false };
     } catch (error) {

@@ -14,7 +14,10 @@ export class ConcurrentChangeError extends Error {
 
 export class IdempotencyConflictError extends Error {
   override name = 'IdempotencyConflictError';
-  constructor(readonly existingReferralId: string | undefined, readonly sameRequest: boolean) {
+  constructor(
+    readonly existingReferralId: string | undefined,
+    readonly sameRequest: boolean,
+  ) {
     super(sameRequest ? 'request already accepted' : 'Idempotency-Key was used with a different request');
   }
 }
@@ -83,7 +86,10 @@ export async function createReferral(referral: Referral, event: ReferralEvent, i
   }
 }
 
-export async function findIdempotencyClaim(clientId: string, key: string): Promise<{ referralId: string; requestHash: string } | undefined> {
+export async function findIdempotencyClaim(
+  clientId: string,
+  key: string,
+): Promise<{ referralId: string; requestHash: string } | undefined> {
   const result = await documentClient().send(
     new GetCommand({ TableName: tableName(), Key: keys.idempotency(clientId, key), ConsistentRead: true }),
   );

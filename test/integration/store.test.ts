@@ -19,7 +19,16 @@ beforeEach(async () => {
 
 function referral(): Referral {
   const at = new Date().toISOString();
-  return { ...(validReferral() as never), id: newReferralId(), status: 'received', clientId: 'gp-1', receivedAt: at, triageDueAt: at, updatedAt: at, version: 1 };
+  return {
+    ...(validReferral() as never),
+    id: newReferralId(),
+    status: 'received',
+    clientId: 'gp-1',
+    receivedAt: at,
+    triageDueAt: at,
+    updatedAt: at,
+    version: 1,
+  };
 }
 const received = (r: Referral) => ({ type: 'received', at: r.receivedAt, actor: 'client:gp-1' });
 const claim = (key: string, requestHash: string) => ({ key, requestHash, expiresAt: Math.floor(Date.now() / 1000) + 3600 });
@@ -50,7 +59,8 @@ describe('referral store (DynamoDB Local)', () => {
   it('lets only one of two writers that read the same version win, and keeps the timeline in step', async () => {
     const r = referral();
     await createReferral(r, received(r));
-    const change = (type: string) => changeReferral(r, { status: 'awaiting_triage', event: { type, at: new Date().toISOString(), actor: 'test' } });
+    const change = (type: string) =>
+      changeReferral(r, { status: 'awaiting_triage', event: { type, at: new Date().toISOString(), actor: 'test' } });
     const results = await Promise.allSettled([change('a'), change('b')]);
     expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((x) => x.status === 'rejected') as PromiseRejectedResult;

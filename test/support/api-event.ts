@@ -10,7 +10,13 @@ export function apiEvent(options: {
   pathParameters?: Record<string, string>;
   clientId?: string | null;
 }): APIGatewayProxyEvent {
-  const { method = 'POST', path = '/referrals', body, headers = { 'Content-Type': 'application/json' }, clientId = 'gp-system-1' } = options;
+  const {
+    method = 'POST',
+    path = '/referrals',
+    body,
+    headers = { 'Content-Type': 'application/json' },
+    clientId = 'gp-system-1',
+  } = options;
   return {
     httpMethod: method,
     path,

@@ -14,7 +14,11 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
 
 beforeEach(() => {
-  Object.assign(process.env, { TABLE_NAME: 'referrals-test', STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:123456789012:stateMachine:referral', AWS_REGION: 'eu-west-2' });
+  Object.assign(process.env, {
+    TABLE_NAME: 'referrals-test',
+    STATE_MACHINE_ARN: 'arn:aws:states:eu-west-2:123456789012:stateMachine:referral',
+    AWS_REGION: 'eu-west-2',
+  });
   resetConfig();
   resetDocumentClient();
   resetAdapters();
@@ -26,7 +30,10 @@ beforeEach(() => {
 
 describe('POST /referrals handler', () => {
   it('stores the referral, its first event and the idempotency claim in one transaction, then starts one execution named after it', async () => {
-    const response = await handler(apiEvent({ body: validReferral(), headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-1' } }), context());
+    const response = await handler(
+      apiEvent({ body: validReferral(), headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-1' } }),
+      context(),
+    );
     expect(response.statusCode).toBe(201);
     const body = JSON.parse(response.body);
     expect(body.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
@@ -57,7 +64,10 @@ describe('POST /referrals handler', () => {
   });
 
   it('replays an Idempotency-Key with the same body: same referral, no new write, workflow start re-asserted', async () => {
-    const first = await handler(apiEvent({ body: validReferral(), headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-2' } }), context());
+    const first = await handler(
+      apiEvent({ body: validReferral(), headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-2' } }),
+      context(),
+    );
     const firstItems = dynamo.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     const stored = firstItems[0]!.Put!.Item!;
     const claim = firstItems[2]!.Put!.Item!;
@@ -70,7 +80,10 @@ describe('POST /referrals handler', () => {
     dynamo.on(GetCommand, { Key: { pk: claim.pk, sk: 'IDEMPOTENCY' } }).resolves({ Item: claim });
     dynamo.on(GetCommand, { Key: { pk: stored.pk, sk: 'META' } }).resolves({ Item: stored });
 
-    const again = await handler(apiEvent({ body: validReferral(), headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-2' } }), context());
+    const again = await handler(
+      apiEvent({ body: validReferral(), headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-2' } }),
+      context(),
+    );
     expect(again.statusCode).toBe(201);
     expect(JSON.parse(again.body).id).toBe(JSON.parse(first.body).id);
     expect(again.headers?.['Idempotent-Replayed']).toBe('true');
@@ -78,10 +91,16 @@ describe('POST /referrals handler', () => {
   });
 
   it('refuses the same Idempotency-Key with a different body (422)', async () => {
-    const cancelled = Object.assign(new Error('cancelled'), { name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }] });
+    const cancelled = Object.assign(new Error('cancelled'), {
+      name: 'TransactionCanceledException',
+      CancellationReasons: [{ Code: 'None' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+    });
     dynamo.on(TransactWriteCommand).rejects(cancelled);
     dynamo.on(GetCommand).resolves({ Item: { referralId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', requestHash: 'something-else' } });
-    const response = await handler(apiEvent({ body: validReferral(), headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-3' } }), context());
+    const response = await handler(
+      apiEvent({ body: validReferral(), headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'k-3' } }),
+      context(),
+    );
     expect(response.statusCode).toBe(422);
     expect(JSON.parse(response.body).error).toBe('idempotency_key_reused');
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
@@ -94,7 +113,11 @@ describe('POST /referrals handler', () => {
     ['a body over 64 KB', 413, apiEvent({ body: { ...validReferral(), pad: 'x'.repeat(70_000) } })],
     ['malformed JSON', 400, apiEvent({ body: '{"source": "gp",' })],
     ['an invalid NHS number', 400, apiEvent({ body: withPatient({ nhsNumber: '9434765918' }) })],
-    ['a bad Idempotency-Key', 400, apiEvent({ body: validReferral(), headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'has space' } })],
+    [
+      'a bad Idempotency-Key',
+      400,
+      apiEvent({ body: validReferral(), headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'has space' } }),
+    ],
   ])('answers %s with %i and writes nothing', async (_, status, event) => {
     const response = await handler(event, context());
     expect(response.statusCode).toBe(status);
@@ -104,10 +127,15 @@ describe('POST /referrals handler', () => {
   });
 
   it('answers an unexpected failure with a 500, and neither it nor the log repeats request data', async () => {
-    dynamo.on(TransactWriteCommand).rejects(Object.assign(new Error('Throughput exceeded for 9434765919'), { name: 'InternalServerError' }));
+    dynamo
+      .on(TransactWriteCommand)
+      .rejects(Object.assign(new Error('Throughput exceeded for 9434765919'), { name: 'InternalServerError' }));
     const written: string[] = [];
     const capture = (chunk: unknown) => (written.push(String(chunk)), true);
-    const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    const spies = [
+      vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+      vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
     try {
       const response = await handler(apiEvent({ body: validReferral() }), context());
       expect(response.statusCode).toBe(500);

@@ -35,7 +35,10 @@ describe('NHS number (Modulus 11)', () => {
 
   it('refuses numbers whose nine digits have no possible check digit', () => {
     // 1+2*... chosen so that the weighted sum leaves remainder 1 (check digit would be 10).
-    const noCheck = fc.sample(nineDigits.filter((d) => nhsNumberCheckDigit(d) === null), 20);
+    const noCheck = fc.sample(
+      nineDigits.filter((d) => nhsNumberCheckDigit(d) === null),
+      20,
+    );
     for (const first of noCheck) for (let d = 0; d <= 9; d++) expect(isValidNhsNumber(`${first}${d}`)).toBe(false);
   });
 

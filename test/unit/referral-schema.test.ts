@@ -16,7 +16,10 @@ describe('referral request schema', () => {
   afterEach(() => restore());
 
   it('accepts the contract example and normalises it', () => {
-    const parsed = referralRequestSchema.parse({ ...validReferral(), referrer: { odsCode: 'p81001', name: 'Dr A Patel', email: 'a.patel@example.nhs.uk' } });
+    const parsed = referralRequestSchema.parse({
+      ...validReferral(),
+      referrer: { odsCode: 'p81001', name: 'Dr A Patel', email: 'a.patel@example.nhs.uk' },
+    });
     expect(parsed.patient.mobile).toBe('+447700900123');
     expect(parsed.patient.postcode).toBe('PR7 1AA');
     expect(parsed.referrer?.odsCode).toBe('P81001');
@@ -46,8 +49,18 @@ describe('referral request schema', () => {
     ['an unknown source', validReferral({ source: 'fax' }), 'source', /"gp" or "self"/],
     ['a GP referral without referrer', validReferral({ referrer: undefined }), 'referrer', /required when source is "gp"/],
     ['a self-referral with a referrer', validReferral({ source: 'self' }), 'referrer', /left out/],
-    ['a bad referrer email', validReferral({ referrer: { odsCode: 'P81001', name: 'Dr A', email: 'not-an-email' } }), 'referrer.email', /email/],
-    ['a bad ODS code', validReferral({ referrer: { odsCode: 'P8-1001', name: 'Dr A', email: 'a@example.nhs.uk' } }), 'referrer.odsCode', /ODS/],
+    [
+      'a bad referrer email',
+      validReferral({ referrer: { odsCode: 'P81001', name: 'Dr A', email: 'not-an-email' } }),
+      'referrer.email',
+      /email/,
+    ],
+    [
+      'a bad ODS code',
+      validReferral({ referrer: { odsCode: 'P8-1001', name: 'Dr A', email: 'a@example.nhs.uk' } }),
+      'referrer.odsCode',
+      /ODS/,
+    ],
     ['an unknown top-level field', validReferral({ notes: 'x' }), 'notes', /not a recognised field/],
     ['an unknown nested field', withPatient({ nickname: 'x' }), 'patient.nickname', /not a recognised field/],
     ['a missing field', withComplaint({ summary: undefined }), 'complaint.summary', /required/],
@@ -66,7 +79,12 @@ describe('referral request schema', () => {
   });
 
   it('names every bad field in one answer', () => {
-    const body = { source: 'gp', patient: { nhsNumber: '9434765918', dateOfBirth: '2999-01-01', mobile: '01772 123456' }, complaint: { bodySite: 'toe' }, extra: 1 };
+    const body = {
+      source: 'gp',
+      patient: { nhsNumber: '9434765918', dateOfBirth: '2999-01-01', mobile: '01772 123456' },
+      complaint: { bodySite: 'toe' },
+      extra: 1,
+    };
     expect(paths(body)).toEqual(
       expect.arrayContaining([
         'patient.nhsNumber',

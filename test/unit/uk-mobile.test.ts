@@ -2,17 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { normaliseUkMobile } from '../../shared/domain/uk-mobile.js';
 
 describe('UK mobile numbers', () => {
-  it.each([
-    '07700 900123',
-    '07700900123',
-    '+44 7700 900123',
-    '+447700900123',
-    '0044 7700 900123',
-    '(07700) 900-123',
-    '447700900123',
-  ])('normalises %s to E.164', (input) => {
-    expect(normaliseUkMobile(input)).toBe('+447700900123');
-  });
+  it.each(['07700 900123', '07700900123', '+44 7700 900123', '+447700900123', '0044 7700 900123', '(07700) 900-123', '447700900123'])(
+    'normalises %s to E.164',
+    (input) => {
+      expect(normaliseUkMobile(input)).toBe('+447700900123');
+    },
+  );
 
   it('accepts real mobile ranges', () => {
     expect(normaliseUkMobile('07123 456789')).toBe('+447123456789');

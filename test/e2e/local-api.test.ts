@@ -1,0 +1,120 @@
+/**
+ * The local runtime, started in-process, driven over HTTP: the API contract's answers, and proof
+ * that nothing a client sends wrongly reaches the table.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.js';
+import { scanAll } from '../support/dynamodb.js';
+import { validReferral, withPatient } from '../support/fixtures.js';
+
+let runtime: LocalRuntime;
+const TOKEN = 'test-referrer-token';
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ port: 0, referrerToken: TOKEN, log: () => undefined, tableName: 'api-test' });
+});
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+function post(body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${runtime.url}/referrals`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+const referralItems = async () => (await scanAll(runtime.dynamodbEndpoint, 'api-test')).filter((i) => i.sk?.S === 'META');
+
+describe('local API', () => {
+  it('answers /health', async () => {
+    const response = await fetch(`${runtime.url}/health`);
+    expect(response.status).toBe(200);
+  });
+
+  it('accepts the contract example: 201, Location, and the acknowledgement SMS in the outbox', async () => {
+    const response = await post(validReferral());
+    expect(response.status).toBe(201);
+    const body = await response.json();
+    expect(response.headers.get('location')).toBe(`/referrals/${body.id}`);
+    await runtime.workflow.execution(body.id)!.done;
+
+    const status = await (await fetch(`${runtime.url}/referrals/${body.id}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
+    expect(status).toMatchObject({ id: body.id, status: 'awaiting_triage', priority: 'routine', suggestedService: 'physiotherapy' });
+    expect(status.timeline.map((e: { type: string }) => e.type)).toEqual(['received', 'screened', 'patient_texted']);
+
+    const outbox = await (await fetch(`${runtime.url}/local/outbox`)).json();
+    expect(outbox.messages.at(-1)).toMatchObject({
+      channel: 'sms',
+      to: '+447700900123',
+      sentAt: expect.any(String),
+      id: expect.any(String),
+    });
+  });
+
+  it('makes a retried POST with the same Idempotency-Key return the same referral and start nothing new', async () => {
+    const key = `retry-${Date.now()}`;
+    const first = await (await post(validReferral(), { 'Idempotency-Key': key })).json();
+    const before = runtime.workflow.list().length;
+    const again = await post(validReferral(), { 'Idempotency-Key': key });
+    expect(again.status).toBe(201);
+    expect((await again.json()).id).toBe(first.id);
+    expect(runtime.workflow.list().length).toBe(before);
+    const different = await post(withPatient({ givenName: 'Robin' }), { 'Idempotency-Key': key });
+    expect(different.status).toBe(422);
+  });
+
+  it('refuses bad input with the right 4xx, field by field, and stores nothing', async () => {
+    const stored = (await referralItems()).length;
+    const cases: [string, Promise<Response>, number][] = [
+      [
+        'no token',
+        fetch(`${runtime.url}/referrals`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(validReferral()),
+        }),
+        401,
+      ],
+      ['a wrong token', post(validReferral(), { Authorization: 'Bearer nope' }), 401],
+      ['text/plain', post(validReferral(), { 'Content-Type': 'text/plain' }), 415],
+      ['a 65 KB body', post({ ...validReferral(), padding: 'x'.repeat(65 * 1024) }), 413],
+      ['broken JSON', post('{"source":'), 400],
+      ['a failing NHS check digit', post(withPatient({ nhsNumber: '9434765918' })), 400],
+      ['a future date of birth', post(withPatient({ dateOfBirth: '2999-01-01' })), 400],
+      ['a landline as mobile', post(withPatient({ mobile: '01772 123456' })), 400],
+      ['an unknown body site', post({ ...validReferral(), complaint: { ...validReferral().complaint, bodySite: 'toe' } }), 400],
+      ['an unknown field', post({ ...validReferral(), extra: true }), 400],
+      ['a JSON array', post('[]'), 400],
+    ];
+    for (const [name, request, status] of cases) {
+      const response = await request;
+      expect(response.status, name).toBe(status);
+      const body = await response.json();
+      expect(body.error, name).toEqual(expect.any(String));
+      if (status === 400 && body.error === 'validation_failed') expect(body.issues.length, name).toBeGreaterThan(0);
+    }
+    expect((await referralItems()).length).toBe(stored);
+  });
+
+  it('names the bad field in a validation error', async () => {
+    const body = await (await post(withPatient({ nhsNumber: '9434765918' }))).json();
+    expect(body).toEqual({
+      error: 'validation_failed',
+      message: expect.any(String),
+      issues: [{ path: 'patient.nhsNumber', message: expect.stringMatching(/check digit/) }],
+    });
+  });
+
+  it('shows a referral only to the referrer that sent it, and 404 for unknown ids', async () => {
+    const unknown = await fetch(`${runtime.url}/referrals/01ARZ3NDEKTSV4RRFFQ69G5FAV`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(unknown.status).toBe(404);
+    const malformed = await fetch(`${runtime.url}/referrals/..%2F..%2Fetc`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(malformed.status).toBe(404);
+  });
+
+  it('answers unknown paths with 404 and wrong methods with 405', async () => {
+    expect((await fetch(`${runtime.url}/nope`)).status).toBe(404);
+    expect((await fetch(`${runtime.url}/referrals`, { method: 'GET', headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(405);
+  });
+});

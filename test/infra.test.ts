@@ -1,0 +1,118 @@
+/** CDK assertions on the synthesized template: the promises the stack makes to operations teams. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MskPathwayStack } from '../infra/stack.js';
+import { ASL_FILE } from '../infra/paths.js';
+import { lambdaFunctions } from '../shared/functions.js';
+import { routes } from '../shared/routes.js';
+
+let template: Template;
+let assemblyDir: string;
+
+beforeAll(() => {
+  // Skip esbuild bundling: these tests are about the template, not the bundles.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new MskPathwayStack(app, 'Test', {
+    env: { region: 'eu-west-2' },
+    settings: MskPathwayStack.settingsFromContext(app.node),
+  });
+  template = Template.fromStack(stack);
+  assemblyDir = app.synth().directory;
+});
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+const resources = (type: string) => Object.values(template.findResources(type)) as Resource[];
+
+describe('CDK stack', () => {
+  it('runs every function on Node 22, arm64, with tracing', () => {
+    const functions = resources('AWS::Lambda::Function');
+    expect(functions).toHaveLength(Object.keys(lambdaFunctions).length);
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+  });
+
+  it('keeps the table safe: customer-managed KMS key, point-in-time recovery, deletion protection, retained', () => {
+    const [table] = resources('AWS::DynamoDB::GlobalTable');
+    expect(table!.DeletionPolicy).toBe('Retain');
+    expect(table!.Properties.SSESpecification).toMatchObject({ SSEEnabled: true, SSEType: 'KMS' });
+    const [replica] = table!.Properties.Replicas;
+    expect(replica.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(replica.DeletionProtectionEnabled).toBe(true);
+    expect(replica.SSESpecification.KMSMasterKeyId).toBeDefined();
+    expect(table!.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('puts a Cognito authorizer with the referrals scope on every referral route', () => {
+    const methods = resources('AWS::ApiGateway::Method').filter((m) => m.Properties.HttpMethod !== 'OPTIONS');
+    expect(methods).toHaveLength(routes.length);
+    for (const method of methods) {
+      expect(method.Properties.AuthorizationType).toBe('COGNITO_USER_POOLS');
+      expect(method.Properties.AuthorizationScopes).toEqual(['msk-pathway/referrals.write']);
+      expect(method.Properties.AuthorizerId).toBeDefined();
+    }
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['client_credentials'],
+      GenerateSecret: true,
+    });
+  });
+
+  it('throttles the API and writes access logs', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, DataTraceEnabled: false })]),
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+  });
+
+  it('loads the state machine from the ASL file, filling every placeholder with a function', () => {
+    const [machine] = resources('AWS::StepFunctions::StateMachine');
+    const file = readFileSync(ASL_FILE, 'utf8');
+    expect(machine!.Properties.StateMachineType).toBe('STANDARD');
+    // The definition is the file itself, shipped unchanged as an S3 asset.
+    const asset = readFileSync(join(assemblyDir, `asset.${machine!.Properties.DefinitionS3Location.Key}`), 'utf8');
+    expect(asset).toBe(file);
+    const placeholders = [...new Set([...file.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))].sort();
+    expect(Object.keys(machine!.Properties.DefinitionSubstitutions).sort()).toEqual(placeholders);
+    expect(machine!.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(machine!.Properties.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+  });
+
+  it('grants no wildcard actions, and SNS-to-anything only to the SMS sender, fenced off from topics', () => {
+    const statements = resources('AWS::IAM::Policy').flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.map((s: any) => ({ ...s, roles: p.Properties.Roles })),
+    );
+    for (const s of statements) {
+      const actions = [s.Action].flat();
+      expect(
+        actions.some((a: string) => a === '*' || a.endsWith(':*')),
+        JSON.stringify(s),
+      ).toBe(false);
+    }
+    // Actions AWS only grants on "*": X-Ray tracing, Step Functions log delivery, and SMS publish.
+    const needsStar = (a: string) =>
+      a === 'sns:Publish' ||
+      a.startsWith('xray:') ||
+      /^logs:(\w+LogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/.test(a);
+    const anyResource = statements.filter((s) => s.Effect === 'Allow' && [s.Resource].flat().includes('*'));
+    for (const s of anyResource) expect([s.Action].flat().every(needsStar), JSON.stringify(s.Action)).toBe(true);
+    const smsRoles = anyResource.filter((s) => [s.Action].flat().includes('sns:Publish')).map((s) => JSON.stringify(s.roles));
+    expect(smsRoles).toHaveLength(1);
+    const deny = statements.find((s) => s.Effect === 'Deny');
+    expect(deny).toMatchObject({ Action: 'sns:Publish', Resource: 'arn:aws:sns:*:*:*' });
+    expect(JSON.stringify(deny!.roles)).toBe(smsRoles[0]);
+  });
+
+  it('lets only the intake function start executions', () => {
+    const starters = resources('AWS::IAM::Policy').filter((p) =>
+      p.Properties.PolicyDocument.Statement.some((s: any) => [s.Action].flat().includes('states:StartExecution')),
+    );
+    expect(starters).toHaveLength(1);
+    expect(JSON.stringify(starters[0]!.Properties.Roles)).toMatch(/createReferral/);
+  });
+});
