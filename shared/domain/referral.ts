@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { now } from '../clock.js';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.js';
+import type { ServiceId } from './screening.js';
 import { normaliseUkMobile } from './uk-mobile.js';
 
 export const BODY_SITES = [
@@ -158,7 +159,7 @@ export type Priority = 'emergency' | 'urgent' | 'routine';
 
 export interface Screening {
   priority: Priority;
-  service: string;
+  service: ServiceId;
   reasons: string[];
 }
 

@@ -35,15 +35,17 @@ describe('local API', () => {
   it('accepts the contract example: 201, Location, and the acknowledgement SMS in the outbox', async () => {
     const response = await post(validReferral());
     expect(response.status).toBe(201);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(response.headers.get('location')).toBe(`/referrals/${body.id}`);
     await runtime.workflow.execution(body.id)!.done;
 
-    const status = await (await fetch(`${runtime.url}/referrals/${body.id}`, { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
+    const status = (await (
+      await fetch(`${runtime.url}/referrals/${body.id}`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+    ).json()) as any;
     expect(status).toMatchObject({ id: body.id, status: 'awaiting_triage', priority: 'routine', suggestedService: 'physiotherapy' });
     expect(status.timeline.map((e: { type: string }) => e.type)).toEqual(['received', 'screened', 'patient_texted']);
 
-    const outbox = await (await fetch(`${runtime.url}/local/outbox`)).json();
+    const outbox = (await (await fetch(`${runtime.url}/local/outbox`)).json()) as any;
     expect(outbox.messages.at(-1)).toMatchObject({
       channel: 'sms',
       to: '+447700900123',
@@ -54,11 +56,11 @@ describe('local API', () => {
 
   it('makes a retried POST with the same Idempotency-Key return the same referral and start nothing new', async () => {
     const key = `retry-${Date.now()}`;
-    const first = await (await post(validReferral(), { 'Idempotency-Key': key })).json();
+    const first = (await (await post(validReferral(), { 'Idempotency-Key': key })).json()) as any;
     const before = runtime.workflow.list().length;
     const again = await post(validReferral(), { 'Idempotency-Key': key });
     expect(again.status).toBe(201);
-    expect((await again.json()).id).toBe(first.id);
+    expect(((await again.json()) as any).id).toBe(first.id);
     expect(runtime.workflow.list().length).toBe(before);
     const different = await post(withPatient({ givenName: 'Robin' }), { 'Idempotency-Key': key });
     expect(different.status).toBe(422);
@@ -90,7 +92,7 @@ describe('local API', () => {
     for (const [name, request, status] of cases) {
       const response = await request;
       expect(response.status, name).toBe(status);
-      const body = await response.json();
+      const body = (await response.json()) as any;
       expect(body.error, name).toEqual(expect.any(String));
       if (status === 400 && body.error === 'validation_failed') expect(body.issues.length, name).toBeGreaterThan(0);
     }
@@ -98,7 +100,7 @@ describe('local API', () => {
   });
 
   it('names the bad field in a validation error', async () => {
-    const body = await (await post(withPatient({ nhsNumber: '9434765918' }))).json();
+    const body = (await (await post(withPatient({ nhsNumber: '9434765918' }))).json()) as any;
     expect(body).toEqual({
       error: 'validation_failed',
       message: expect.any(String),

@@ -86,11 +86,11 @@ describe('npm start', () => {
       body: JSON.stringify(validReferral()),
     });
     expect(response.status).toBe(201);
-    const { id } = await response.json();
+    const { id } = (await response.json()) as any;
 
     let sms: { to: string; body: string } | undefined;
     for (let i = 0; i < 40 && !sms; i++) {
-      const { messages } = await (await fetch(`http://localhost:${port}/local/outbox`)).json();
+      const { messages } = (await (await fetch(`http://localhost:${port}/local/outbox`)).json()) as any;
       sms = messages.find((m: { channel: string }) => m.channel === 'sms');
       if (!sms) await new Promise((r) => setTimeout(r, 250));
     }
@@ -107,7 +107,7 @@ describe('npm start', () => {
       await fetch(`http://localhost:${port}/referrals/${id}`, { headers: { Authorization: 'Bearer e2e-token' } })
     ).json();
     expect(status).toMatchObject({ id, status: 'awaiting_triage' });
-    const { messages } = await (await fetch(`http://localhost:${port}/local/outbox`)).json();
+    const { messages } = (await (await fetch(`http://localhost:${port}/local/outbox`)).json()) as any;
     expect(messages).toHaveLength(1);
     await interrupt(second.child, second.output);
     expect(javaProcessesFor(dataDir)).toBe('');

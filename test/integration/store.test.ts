@@ -20,7 +20,7 @@ beforeEach(async () => {
 function referral(): Referral {
   const at = new Date().toISOString();
   return {
-    ...(validReferral() as never),
+    ...(validReferral() as unknown as Referral),
     id: newReferralId(),
     status: 'received',
     clientId: 'gp-1',

@@ -1,0 +1,6 @@
+declare module 'asl-validator' {
+  export default function validator(
+    definition: unknown,
+    options?: { checkPaths?: boolean; checkArn?: boolean },
+  ): { isValid: boolean; errors: unknown[] };
+}
