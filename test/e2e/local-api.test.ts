@@ -66,6 +66,20 @@ describe('local API', () => {
     expect(different.status).toBe(422);
   });
 
+  it('turns 25 concurrent identical POSTs with one Idempotency-Key into one referral and one execution', async () => {
+    const key = `burst-${Date.now()}`;
+    const before = { referrals: (await referralItems()).length, executions: runtime.workflow.list().length };
+    const responses = await Promise.all(Array.from({ length: 25 }, () => post(validReferral(), { 'Idempotency-Key': key })));
+    const ids = new Set<string>();
+    for (const response of responses) {
+      expect(response.status).toBe(201);
+      ids.add(((await response.json()) as { id: string }).id);
+    }
+    expect(ids.size).toBe(1);
+    expect((await referralItems()).length).toBe(before.referrals + 1);
+    expect(runtime.workflow.list().length).toBe(before.executions + 1);
+  });
+
   it('refuses bad input with the right 4xx, field by field, and stores nothing', async () => {
     const stored = (await referralItems()).length;
     const cases: [string, Promise<Response>, number][] = [
