@@ -9,14 +9,17 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.LOCAL_DATA_DIR ?? join(REPO_ROOT, '.local', 'data');
 const referrerToken = process.env.REFERRER_TOKEN ?? DEFAULT_REFERRER_TOKEN;
+const speedup = Number(process.env.CLOCK_SPEEDUP ?? 1);
+if (!(speedup >= 1)) throw new Error(`CLOCK_SPEEDUP must be a number >= 1, got ${process.env.CLOCK_SPEEDUP}`);
 
-const runtime = await startLocalRuntime({ port, dataDir, referrerToken });
+const runtime = await startLocalRuntime({ port, dataDir, referrerToken, speedup });
 console.log(`MSK Pathway is running at ${runtime.url}`);
 console.log(`  data kept in ${dataDir} (delete it for a fresh service)`);
 console.log(
   `  referrer token: ${referrerToken === DEFAULT_REFERRER_TOKEN ? `${referrerToken} (the local default; set REFERRER_TOKEN to change it)` : '(from REFERRER_TOKEN)'}`,
 );
 console.log(`  outbox: ${runtime.url}/local/outbox`);
+if (speedup > 1) console.log(`  clock: ${speedup} times faster than real time (24 hours pass in ${Math.round(86_400 / speedup)} s)`);
 
 let stopping = false;
 async function shutdown(signal: string) {

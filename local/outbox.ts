@@ -44,10 +44,17 @@ export class Outbox {
   }
 }
 
+/** Staff emails go to a topic in AWS; locally the outbox names the topic's audience as `to`. */
 export function outboxNotifier(outbox: Outbox): Notifier {
   return {
     async sendSms(to, body) {
       return { messageId: outbox.add({ channel: 'sms', to, body }).id };
+    },
+    async sendStaffEmail(audience, email) {
+      return { messageId: outbox.add({ channel: 'email', to: audience, subject: email.subject, body: email.body }).id };
+    },
+    async sendEmail(to, email) {
+      return { messageId: outbox.add({ channel: 'email', to, subject: email.subject, body: email.body }).id };
     },
   };
 }

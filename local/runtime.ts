@@ -2,15 +2,19 @@
  * The whole service on one machine: DynamoDB Local, the API server, the ASL runner and the outbox,
  * wired to the same handlers AWS runs. Used by `npm start` and by the tests.
  */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { spedUpClock, useClock } from '../shared/clock.js';
 import { resetConfig } from '../shared/config.js';
+import { staticLinkKeys } from '../shared/ports/link-keys.js';
 import { installAdapters, resetAdapters } from '../shared/ports/index.js';
 import { documentClient, resetDocumentClient } from '../shared/store/dynamo.js';
 import { keys, referralTable } from '../shared/tables.js';
-import { ensureTable, LOCAL_AWS_ENV, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { ensureTable, freePort, LOCAL_AWS_ENV, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { Outbox, outboxNotifier } from './outbox.js';
 import { createLocalServer } from './server.js';
 import { LocalWorkflow } from './workflow-runner.js';
@@ -27,6 +31,10 @@ export interface LocalRuntimeOptions {
   log?: (line: string) => void;
   /** See LocalWorkflowOptions.retryPauseMs. */
   retryPauseMs?: number;
+  /** Run the service's clock this many times faster (timers, waits, timestamps). */
+  speedup?: number;
+  /** Key that signs links; default: kept in the data folder, or random for an in-memory run. */
+  linkSigningKey?: string;
 }
 
 export interface LocalRuntime {
@@ -44,6 +52,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const tableName = options.tableName ?? 'msk-pathway-local';
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
 
+  const speedup = options.speedup ?? 1;
+  const restoreClock = speedup > 1 ? useClock(spedUpClock(speedup)) : () => undefined;
+  const port = options.port || (await freePort());
+  const url = `http://localhost:${port}`;
   const dynamodb: DynamoDbLocal = await startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
   try {
     await ensureTable(dynamodb.endpoint, tableName);
@@ -52,15 +64,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       TABLE_NAME: tableName,
       SERVICE_NAME: options.serviceName ?? process.env.SERVICE_NAME ?? 'MSK Service',
+      PUBLIC_BASE_URL: url,
       POWERTOOLS_SERVICE_NAME: 'msk-pathway-local',
     });
     resetConfig();
     resetDocumentClient();
 
     const outbox = new Outbox(dataDir && join(dataDir, 'outbox.jsonl'), log);
-    const workflow = new LocalWorkflow({ log, retryPauseMs: options.retryPauseMs });
+    const workflow = new LocalWorkflow({ log, retryPauseMs: options.retryPauseMs, speedup });
     resetAdapters();
-    installAdapters({ workflow, notifier: outboxNotifier(outbox) });
+    installAdapters({ workflow, notifier: outboxNotifier(outbox), linkKeys: staticLinkKeys(options.linkSigningKey ?? localLinkKey(dataDir)) });
     await resumeUnstartedReferrals(workflow, log);
 
     const server = createLocalServer({
@@ -72,12 +85,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     await new Promise<void>((resolveListen, reject) => {
       server.once('error', reject);
-      server.listen(options.port ?? 3000, '127.0.0.1', () => resolveListen());
+      server.listen(port, '127.0.0.1', () => resolveListen());
     });
-    const { port } = server.address() as { port: number };
 
     return {
-      url: `http://127.0.0.1:${port}`,
+      url,
       outbox,
       workflow,
       dynamodbEndpoint: dynamodb.endpoint,
@@ -86,12 +98,29 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         // Let steps already running finish their writes, but never hang a shutdown on them.
         await Promise.race([workflow.settle(), new Promise((r) => setTimeout(r, 5000))]);
         await dynamodb.stop();
+        restoreClock();
       },
     };
   } catch (error) {
     await dynamodb.stop();
+    restoreClock();
     throw error;
   }
+}
+
+/**
+ * The link-signing key: LINK_SIGNING_KEY if set; else one kept in the data folder, so that links
+ * in the outbox still work after a restart; else (in-memory runs) a fresh one.
+ */
+function localLinkKey(dataDir: string | undefined): string {
+  if (process.env.LINK_SIGNING_KEY) return process.env.LINK_SIGNING_KEY;
+  if (!dataDir) return randomBytes(32).toString('base64url');
+  const file = join(dataDir, 'link-signing-key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -91,7 +91,9 @@ function toProxyEvent(req: IncomingMessage, url: URL, route: Route, params: Reco
       resourcePath: route.path,
       stage: 'local',
       identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' } as never,
-      authorizer: { claims: { client_id: LOCAL_REFERRER_CLIENT_ID, scope: `${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}` } },
+      // What API Gateway's Cognito authorizer passes on; routes without one get nothing.
+      authorizer:
+        route.auth === 'referrer' ? { claims: { client_id: LOCAL_REFERRER_CLIENT_ID, scope: `${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}` } } : undefined,
     },
   };
 }
@@ -123,6 +125,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
         lambdaContext(route.function),
       )) as APIGatewayProxyResult;
       res.writeHead(result.statusCode, result.headers as Record<string, string>);
+      if (method === 'HEAD') return res.end();
       res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
     } catch (error) {
       console.error('[local] request failed:', (error as Error).name, (error as Error).message);

@@ -1,45 +1,30 @@
 /**
  * Runs statemachines/referral.asl.json, the same file CDK deploys, with aws-local-stepfunctions.
- * Each Task state's AWS resource is replaced by a local adapter chosen from its Resource ARN
- * (here: lambda:invoke calls the same handler module Lambda would run). Executions live in memory.
+ * Each Task state's AWS resource is replaced by a local adapter chosen from its Resource ARN:
+ * lambda:invoke calls the same handler module Lambda runs; lambda:invoke.waitForTaskToken also
+ * issues a task token and waits for SendTaskSuccess, in virtual time. Executions live in memory.
  */
 import './polyfills.js';
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Context } from 'aws-lambda';
 import { lambdaFunctions, type FunctionName } from '../shared/functions.js';
-import type { Workflow, WorkflowInput } from '../shared/ports/workflow.js';
+import { TaskNotWaitingError, type Workflow, type WorkflowInput } from '../shared/ports/workflow.js';
+import {
+  adaptForLocalRun,
+  isCallbackTask,
+  loadDefinition,
+  LOCAL_FUNCTION_ARN_PREFIX,
+  LOCAL_TIMEOUT_PARAMETER,
+  type AslDefinition,
+  type AslState,
+} from './definition.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const ASL_FILE = resolve(REPO_ROOT, 'statemachines/referral.asl.json');
-const LOCAL_ACCOUNT = 'arn:aws:lambda:local:000000000000:function';
-
-type AslState = { Type: string; Resource?: string; Parameters?: Record<string, unknown>; States?: Record<string, AslState> };
-export interface AslDefinition {
-  StartAt: string;
-  States: Record<string, AslState>;
-  [key: string]: unknown;
-}
-
-/** The substitutions CDK passes as definitionSubstitutions, with local stand-in values. */
-export function localSubstitutions(): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [name, fn] of Object.entries(lambdaFunctions)) {
-    if ('aslKey' in fn) values[fn.aslKey] = `${LOCAL_ACCOUNT}:${name}`;
-  }
-  return values;
-}
-
-/** Reads the ASL file and fills `${Key}` placeholders; refuses to run with any left unfilled. */
-export function loadDefinition(substitutions: Record<string, string> = localSubstitutions()): AslDefinition {
-  const text = readFileSync(ASL_FILE, 'utf8').replace(/\$\{(\w+)\}/g, (placeholder, key: string) => substitutions[key] ?? placeholder);
-  const missing = text.match(/\$\{\w+\}/g);
-  if (missing) throw new Error(`no local value for ${[...new Set(missing)].join(', ')} in ${ASL_FILE}`);
-  return JSON.parse(text) as AslDefinition;
-}
+/** What `$$.Task.Token` resolves to locally; the callback adapter swaps it for a fresh token. */
+const TASK_TOKEN_MARKER = 'local-task-token-marker';
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 const handlerCache = new Map<string, Promise<LambdaHandler>>();
@@ -60,7 +45,7 @@ export function lambdaContext(functionName: string, timeoutMs = 30_000): Context
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `${LOCAL_ACCOUNT}:${functionName}`,
+    invokedFunctionArn: `${LOCAL_FUNCTION_ARN_PREFIX}:${functionName}`,
     memoryLimitInMB: '256',
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
@@ -72,31 +57,50 @@ export function lambdaContext(functionName: string, timeoutMs = 30_000): Context
   };
 }
 
-type TaskAdapter = (input: unknown) => Promise<unknown>;
-
-/** lambda:invoke: call the handler with the Payload, answer in the integration's shape. */
-function lambdaInvokeAdapter(stateName: string, parameters: Record<string, unknown> | undefined): TaskAdapter {
-  const arn = String(parameters?.FunctionName ?? '');
-  const name = arn.startsWith(`${LOCAL_ACCOUNT}:`) ? (arn.slice(LOCAL_ACCOUNT.length + 1) as FunctionName) : undefined;
-  if (!name || !(name in lambdaFunctions)) throw new Error(`state ${stateName}: no local function for ${arn}`);
-  return async (input) => {
-    const handler = await loadHandler(name);
-    const payload = (input as { Payload?: unknown }).Payload;
-    // Errors keep their name, which is what Retry/Catch match on, as with a real Lambda.
-    const result = await handler(payload, lambdaContext(name));
-    return { Payload: result ?? null, StatusCode: 200 };
-  };
+/** An error as Step Functions reports a failed Lambda: Error = its type, Cause = Lambda's JSON. */
+class LambdaFunctionError extends Error {
+  constructor(error: Error) {
+    super(JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: [] }));
+    this.name = error.name;
+  }
 }
 
-/** One local adapter for every Task state, chosen by its Resource; unknown resources fail fast. */
-export function taskAdapters(definition: AslDefinition): Record<string, TaskAdapter> {
-  const adapters: Record<string, TaskAdapter> = {};
-  for (const [stateName, state] of Object.entries(definition.States)) {
-    if (state.Type !== 'Task') continue;
-    if (state.Resource === 'arn:aws:states:::lambda:invoke') adapters[stateName] = lambdaInvokeAdapter(stateName, state.Parameters);
-    else throw new Error(`state ${stateName}: the local runtime has no adapter for ${state.Resource}`);
+class StatesTimeout extends Error {
+  override name = 'States.Timeout';
+}
+
+function functionNamed(stateName: string, state: AslState): FunctionName {
+  const arn = String(state.Parameters?.FunctionName ?? '');
+  const name = arn.startsWith(`${LOCAL_FUNCTION_ARN_PREFIX}:`) ? arn.slice(LOCAL_FUNCTION_ARN_PREFIX.length + 1) : '';
+  if (!(name in lambdaFunctions)) throw new Error(`state ${stateName}: no local function for ${arn}`);
+  return name as FunctionName;
+}
+
+async function invoke(name: FunctionName, payload: unknown): Promise<unknown> {
+  const handler = await loadHandler(name);
+  try {
+    return (await handler(payload, lambdaContext(name))) ?? null;
+  } catch (error) {
+    throw new LambdaFunctionError(error as Error);
   }
-  return adapters;
+}
+
+function replaceMarker(value: unknown, token: string): unknown {
+  if (value === TASK_TOKEN_MARKER) return token;
+  if (Array.isArray(value)) return value.map((v) => replaceMarker(v, token));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceMarker(v, token)]));
+  return value;
+}
+
+type TaskAdapter = (input: unknown) => Promise<unknown>;
+
+export interface LocalWorkflowOptions {
+  definition?: AslDefinition;
+  log?: (line: string) => void;
+  /** How many times faster than real time the service's clock runs (CLOCK_SPEEDUP). */
+  speedup?: number;
+  /** Pause before every retry, in ms, instead of the definition's back-off (tests). */
+  retryPauseMs?: number;
 }
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
@@ -108,61 +112,99 @@ export interface LocalExecution {
   startedAt: string;
   output?: unknown;
   error?: string;
+  /** Names of the states entered, in order (from the runner's event log). */
+  states: string[];
   done: Promise<void>;
-}
-
-export interface LocalWorkflowOptions {
-  definition?: AslDefinition;
-  log?: (line: string) => void;
-  /** Pause before every retry, in ms, instead of the definition's back-off (tests). */
-  retryPauseMs?: number;
 }
 
 /** The Workflow port, locally: one in-memory execution per referral, named after it. */
 export class LocalWorkflow implements Workflow {
   private readonly machine: StateMachine;
-  private readonly adapters: Record<string, TaskAdapter>;
+  private readonly adapters: Record<string, TaskAdapter> = {};
   private readonly executions = new Map<string, LocalExecution>();
-
+  private readonly waiting = new Map<string, { resolve: (output: unknown) => void }>();
   private readonly retryIntervalOverrides: Record<string, number>;
   private readonly log: (line: string) => void;
+  private readonly speedup: number;
 
   constructor(options: LocalWorkflowOptions = {}) {
     const definition = options.definition ?? loadDefinition();
     this.log = options.log ?? (() => undefined);
-    this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
-    this.adapters = taskAdapters(definition);
+    this.speedup = options.speedup ?? 1;
+    // The file as written must be valid for the runner; the adapted copy differs only in timings.
+    new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    const adapted = adaptForLocalRun(definition, this.speedup);
+    this.machine = new StateMachine(adapted as never, { validationOptions: { noValidate: true } });
+    for (const [stateName, state] of Object.entries(adapted.States)) {
+      if (state.Type !== 'Task') continue;
+      if (state.Resource === 'arn:aws:states:::lambda:invoke') this.adapters[stateName] = this.lambdaInvoke(stateName, state);
+      else if (isCallbackTask(state) && state.Resource?.startsWith('arn:aws:states:::lambda:invoke')) this.adapters[stateName] = this.lambdaCallback(stateName, state);
+      else throw new Error(`state ${stateName}: the local runtime has no adapter for ${state.Resource}`);
+    }
     // Tests that drive retries to exhaustion set a fixed pause instead of the real back-off.
     this.retryIntervalOverrides =
-      options.retryPauseMs === undefined
-        ? {}
-        : Object.fromEntries(Object.keys(definition.States).map((name) => [name, options.retryPauseMs!]));
+      options.retryPauseMs === undefined ? {} : Object.fromEntries(Object.keys(adapted.States).map((name) => [name, options.retryPauseMs!]));
+  }
+
+  /** lambda:invoke: call the handler with the Payload, answer in the integration's shape. */
+  private lambdaInvoke(stateName: string, state: AslState): TaskAdapter {
+    const name = functionNamed(stateName, state);
+    return async (input) => ({ Payload: await invoke(name, (input as { Payload?: unknown }).Payload), StatusCode: 200 });
+  }
+
+  /**
+   * lambda:invoke.waitForTaskToken: a fresh token per invocation in place of `$$.Task.Token`,
+   * the handler invoked with it, then a wait for SendTaskSuccess or the (virtual) timeout.
+   */
+  private lambdaCallback(stateName: string, state: AslState): TaskAdapter {
+    const name = functionNamed(stateName, state);
+    return async (input) => {
+      const { [LOCAL_TIMEOUT_PARAMETER]: timeoutSeconds, Payload } = input as { Payload?: unknown } & Record<string, unknown>;
+      const token = randomBytes(24).toString('base64url');
+      const result = new Promise<unknown>((resolve) => this.waiting.set(token, { resolve }));
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await invoke(name, replaceMarker(Payload, token));
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new StatesTimeout('States.Timeout')), (Number(timeoutSeconds) * 1000) / this.speedup);
+        });
+        return await Promise.race([result, timeout]);
+      } finally {
+        clearTimeout(timer);
+        this.waiting.delete(token);
+      }
+    };
+  }
+
+  async sendTaskSuccess(token: string, output: object): Promise<void> {
+    const waiter = this.waiting.get(token);
+    // As AWS answers a token whose wait has ended: TaskTimedOut.
+    if (!waiter) throw new TaskNotWaitingError('TaskTimedOut');
+    this.waiting.delete(token);
+    waiter.resolve(JSON.parse(JSON.stringify(output)));
   }
 
   async startReferralWorkflow(input: WorkflowInput): Promise<{ alreadyStarted: boolean }> {
     if (this.executions.has(input.referralId)) return { alreadyStarted: true };
     const startedAt = new Date().toISOString();
-    const execution: LocalExecution = { name: input.referralId, input, status: 'RUNNING', startedAt, done: Promise.resolve() };
+    const execution: LocalExecution = { name: input.referralId, input, status: 'RUNNING', startedAt, states: [], done: Promise.resolve() };
     this.executions.set(execution.name, execution);
     const run = this.machine.run(
       { ...input },
       {
         overrides: { taskResourceLocalHandlers: this.adapters as never, retryIntervalOverrides: this.retryIntervalOverrides },
         context: {
-          Execution: {
-            Id: `arn:aws:states:local:000000000000:execution:referral:${execution.name}`,
-            Name: execution.name,
-            Input: { ...input },
-            StartTime: startedAt,
-          },
+          Execution: { Id: `arn:aws:states:local:000000000000:execution:referral:${execution.name}`, Name: execution.name, Input: { ...input }, StartTime: startedAt },
+          Task: { Token: TASK_TOKEN_MARKER },
         },
       },
     );
+    void this.recordStates(run.eventLogs, execution);
     execution.done = run.result.then(
       (output) => {
         execution.status = 'SUCCEEDED';
         execution.output = output;
-        this.log(`[workflow] ${execution.name} succeeded`);
+        this.log(`[workflow] ${execution.name} succeeded (${execution.states.at(-1) ?? ''})`);
       },
       (error: Error) => {
         execution.status = 'FAILED';
@@ -173,6 +215,15 @@ export class LocalWorkflow implements Workflow {
     return { alreadyStarted: false };
   }
 
+  private async recordStates(events: AsyncGenerator<{ type: string; state?: { name: string } }>, execution: LocalExecution) {
+    for await (const event of events) if (event.type === 'StateEntered' && event.state) execution.states.push(event.state.name);
+  }
+
+  /** How many steps are waiting for a person right now. */
+  waitingCount(): number {
+    return this.waiting.size;
+  }
+
   execution(name: string): LocalExecution | undefined {
     return this.executions.get(name);
   }
@@ -181,7 +232,7 @@ export class LocalWorkflow implements Workflow {
     return [...this.executions.values()];
   }
 
-  /** Resolves when every execution started so far has finished (used on shutdown and by tests). */
+  /** Resolves when every execution started so far has finished (tests, shutdown). */
   async settle(): Promise<void> {
     await Promise.all([...this.executions.values()].map((e) => e.done));
   }

@@ -10,8 +10,26 @@ const configSchema = z.object({
   /** The name patients see in texts, e.g. "Central Lancashire MSK Service"; short enough for SMS. */
   SERVICE_NAME: z.string().min(1).max(40).default('MSK Service'),
   TRIAGE_SLA_HOURS: z.coerce.number().positive().default(24),
+  /** When the triage team is reminded, counted from the referral's arrival (before the SLA runs out). */
+  TRIAGE_REMINDER_HOURS: z.coerce.number().positive().default(20),
+  /** How long a staff link stays usable; re-sent links are extended. */
+  TASK_LINK_DAYS: z.coerce.number().positive().default(14),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(24),
+  /** Where links in emails and texts point: the API's public URL (no trailing slash). */
+  PUBLIC_BASE_URL: z
+    .string()
+    .url()
+    .transform((u) => u.replace(/\/+$/, ''))
+    .default('http://localhost:3000'),
+  /** Staff email topics (SNS); unset locally, where the outbox stands in. */
+  TRIAGE_TOPIC_ARN: z.string().optional(),
+  SERVICE_LEAD_TOPIC_ARN: z.string().optional(),
+  SENIOR_CLINICIAN_TOPIC_ARN: z.string().optional(),
+  /** The verified SES identity emails to one person (a referrer) are sent from. */
+  SENDER_EMAIL: z.string().optional(),
+  /** Secrets Manager secret holding the key that signs staff and patient links. */
+  LINK_SECRET_ARN: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

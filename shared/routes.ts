@@ -1,11 +1,14 @@
 /**
  * The HTTP API, written once: CDK builds API Gateway resources and methods from it, and the local
- * server routes requests by it. `auth: 'referrer'` means a referrer's OAuth token with the
- * referrals scope (Cognito in AWS, REFERRER_TOKEN locally).
+ * server routes requests by it.
  */
 import type { FunctionName } from './functions.js';
 
-export type RouteAuth = 'referrer';
+/**
+ * `referrer`: a referrer's OAuth token with the referrals scope. `link`: no login; the signed,
+ * expiring link in the URL is the capability, checked by the handler. `public`: anyone.
+ */
+export type RouteAuth = 'referrer' | 'link' | 'public';
 
 export interface Route {
   method: 'GET' | 'POST';
@@ -18,6 +21,11 @@ export interface Route {
 export const routes: readonly Route[] = [
   { method: 'POST', path: '/referrals', function: 'createReferral', auth: 'referrer' },
   { method: 'GET', path: '/referrals/{id}', function: 'getReferral', auth: 'referrer' },
+  { method: 'POST', path: '/referrals/{id}/information', function: 'provideInformation', auth: 'referrer' },
+  { method: 'GET', path: '/tasks/{link}', function: 'taskPage', auth: 'link' },
+  { method: 'POST', path: '/tasks/{link}', function: 'taskDecision', auth: 'link' },
+  { method: 'GET', path: '/self-care', function: 'publicPages', auth: 'public' },
+  { method: 'GET', path: '/assets/{file}', function: 'publicPages', auth: 'public' },
 ];
 
 /** OAuth scope a referrer's token must carry, as `<resource server>/<scope>`. */

@@ -3,6 +3,7 @@
  * DynamoDB Local). Single-table layout:
  *   REFERRAL#<id> / META                      current state of a referral
  *   REFERRAL#<id> / EVENT#<iso-time>#<version> append-only timeline, written with each change
+ *   TASK#<opaque id> / TASK                   a pending human step: its task token, link expiry, decision
  *   IDEMPOTENCY#<client>#<key> / IDEMPOTENCY  a remembered Idempotency-Key (expires by TTL)
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -29,6 +30,7 @@ export const keys = {
   referral: (id: string) => ({ pk: `REFERRAL#${id}`, sk: 'META' }),
   referralPk: (id: string) => `REFERRAL#${id}`,
   event: (id: string, at: string, version: number) => ({ pk: `REFERRAL#${id}`, sk: `EVENT#${at}#${String(version).padStart(6, '0')}` }),
+  task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
   idempotency: (clientId: string, key: string) => ({ pk: `IDEMPOTENCY#${clientId}#${key}`, sk: 'IDEMPOTENCY' }),
   byStatus: (status: string, receivedAt: string, id: string) => ({ gsi1pk: `STATUS#${status}`, gsi1sk: `${receivedAt}#${id}` }),
   byPractice: (odsCode: string | undefined, receivedAt: string, id: string) => ({

@@ -151,9 +151,24 @@ export const referralRequestSchema = z
 
 export type ReferralRequest = z.output<typeof referralRequestSchema>;
 
-/** Where a referral stands; every referral ends in one of the terminal ones, visible to people. */
-export const REFERRAL_STATUSES = ['received', 'awaiting_triage', 'workflow_failed'] as const;
+/** Where a referral stands. Every referral ends in a status a person can read and act on. */
+export const REFERRAL_STATUSES = [
+  'received',
+  'awaiting_triage',
+  'redirected_emergency',
+  'accepted',
+  'redirected',
+  'awaiting_senior_review',
+  'referred_to_secondary_care',
+  'returned_to_referrer',
+  'closed_self_management',
+  'information_requested',
+  'workflow_failed',
+] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+/** Human steps, each done through its own link (or, for information, the referrer's API call). */
+export type TaskKind = 'triage' | 'senior-review' | 'information';
 
 export type Priority = 'emergency' | 'urgent' | 'routine';
 
@@ -174,6 +189,23 @@ export interface Referral extends ReferralRequest {
   /** Bumped by every change; writers condition on it so two cannot both win. */
   version: number;
   screening?: Screening;
+  /** The human step the workflow is waiting on, if any. */
+  openTask?: { kind: TaskKind; taskId: string };
+  triageReminderSentAt?: string;
+  triageBreachedAt?: string;
+  /** The latest clinical decision, as the referrer may see it. */
+  outcome?: Outcome;
+}
+
+export interface Outcome {
+  decision: string;
+  decidedBy: string;
+  decidedAt: string;
+  service?: string;
+  priority?: Priority;
+  destination?: string;
+  /** Advice for the referrer, or the information asked of them. */
+  message?: string;
 }
 
 export interface ReferralEvent {

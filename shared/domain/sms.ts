@@ -29,10 +29,33 @@ export function renderSms(template: Template, givenName?: string): string {
   return plain;
 }
 
+export interface SmsContext {
+  serviceName: string;
+  /** Public base URL of the service, for links. */
+  baseUrl: string;
+}
+
 export const smsTemplates = {
   acknowledgement:
-    (serviceName: string): Template =>
+    ({ serviceName }: SmsContext): Template =>
     (greeting) =>
       `${greeting} ${serviceName} has your referral. We will text you again when it has been reviewed. Please do not reply to this text.`,
+  // Said plainly, without naming the suspected condition.
+  emergency:
+    ({ serviceName }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} about your referral to ${serviceName}: please go to A&E now, or call 999. Do not wait for an appointment.`,
+  selfCare:
+    ({ serviceName, baseUrl }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} ${serviceName} reviewed your referral. Advice: ${baseUrl}/self-care`,
+  seeYourGp:
+    ({ serviceName }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} ${serviceName} has reviewed your referral and advises you to speak to your GP practice. Please do not reply to this text.`,
+  passedOn:
+    ({ serviceName }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} ${serviceName} has reviewed your referral and passed it to another NHS service, who will contact you. Please do not reply.`,
 } as const;
 export type SmsTemplateName = keyof typeof smsTemplates;

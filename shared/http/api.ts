@@ -92,11 +92,7 @@ export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEvent, 
   if (!isJsonContentType(header(event, 'content-type'))) {
     throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json (UTF-8)');
   }
-  const raw = event.body ?? '';
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
-  if (bytes.byteLength > MAX_BODY_BYTES) {
-    throw new HttpError(413, 'payload_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`);
-  }
+  const bytes = bodyBytes(event);
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
@@ -125,7 +121,7 @@ export function safeErrorDetails(error: unknown): { errorName: string; frames: s
   return { errorName: err?.name ?? typeof error, frames };
 }
 
-function errorResponse(error: unknown): APIGatewayProxyResult {
+export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof HttpError) {
     return json(error.statusCode, { error: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) });
   }
@@ -135,15 +131,30 @@ function errorResponse(error: unknown): APIGatewayProxyResult {
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-/** Wraps an API Gateway handler with logging context and the error boundary. */
-export function apiHandler(fn: ApiHandler) {
+/** Wraps an API Gateway handler with logging context and an error boundary that renders with `onError`. */
+export function httpHandler(fn: ApiHandler, onError: (error: unknown) => APIGatewayProxyResult) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {
       try {
         return await fn(event, context);
       } catch (error) {
-        return errorResponse(error);
+        return onError(error);
       }
     });
+}
+
+/** A JSON API handler: HttpError becomes its status and body, anything else a logged 500. */
+export function apiHandler(fn: ApiHandler) {
+  return httpHandler(fn, errorResponse);
+}
+
+/** The raw body as bytes, refusing (413) anything over the API's limit. */
+export function bodyBytes(event: APIGatewayProxyEvent): Buffer {
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.byteLength > MAX_BODY_BYTES) {
+    throw new HttpError(413, 'payload_too_large', `the body must be at most ${MAX_BODY_BYTES} bytes`);
+  }
+  return bytes;
 }

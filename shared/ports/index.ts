@@ -2,19 +2,22 @@
  * The one place handlers get their adapters from. In AWS these are the real clients; the local
  * runtime and tests install their own with `installAdapters` before any handler runs.
  */
-import { snsNotifier, type Notifier } from './notifier.js';
+import { secretsManagerLinkKeys, type LinkKeys } from './link-keys.js';
+import { awsNotifier, type Notifier } from './notifier.js';
 import { stepFunctionsWorkflow, type Workflow } from './workflow.js';
 
 export interface Adapters {
   workflow: Workflow;
   notifier: Notifier;
+  linkKeys: LinkKeys;
 }
 
 let installed: Partial<Adapters> = {};
 
 export function adapters(): Adapters {
   installed.workflow ??= stepFunctionsWorkflow();
-  installed.notifier ??= snsNotifier();
+  installed.notifier ??= awsNotifier();
+  installed.linkKeys ??= secretsManagerLinkKeys();
   return installed as Adapters;
 }
 
@@ -26,4 +29,4 @@ export function resetAdapters(): void {
   installed = {};
 }
 
-export type { Notifier, Workflow };
+export type { LinkKeys, Notifier, Workflow };

@@ -1,15 +1,38 @@
-/** Messages to people: patient SMS through SNS in AWS, an outbox locally. */
+/**
+ * Messages to people. Patient SMS straight through SNS; staff emails through an SNS topic per
+ * audience (the addresses are subscriptions, managed by operations); emails to one person (a
+ * referrer) through SES. Locally, all of them land in the outbox.
+ */
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { config } from '../config.js';
+import type { Email } from '../domain/emails.js';
+
+export type StaffAudience = 'triage-team' | 'service-lead' | 'senior-clinicians';
 
 export interface Notifier {
   /** Sends a transactional SMS to an E.164 number; resolves with the provider's message id. */
   sendSms(to: string, body: string): Promise<{ messageId: string }>;
+  /** Emails everyone subscribed to an audience's topic. */
+  sendStaffEmail(audience: StaffAudience, email: Email): Promise<{ messageId: string }>;
+  /** Emails one person. */
+  sendEmail(to: string, email: Email): Promise<{ messageId: string }>;
 }
 
-export function snsNotifier(client = new SNSClient({})): Notifier {
+function topicArn(audience: StaffAudience): string {
+  const arn = {
+    'triage-team': config().TRIAGE_TOPIC_ARN,
+    'service-lead': config().SERVICE_LEAD_TOPIC_ARN,
+    'senior-clinicians': config().SENIOR_CLINICIAN_TOPIC_ARN,
+  }[audience];
+  if (!arn) throw new Error(`no topic configured for ${audience}`);
+  return arn;
+}
+
+export function awsNotifier(sns = new SNSClient({}), ses = new SESv2Client({})): Notifier {
   return {
     async sendSms(to, body) {
-      const result = await client.send(
+      const result = await sns.send(
         new PublishCommand({
           PhoneNumber: to,
           Message: body,
@@ -17,6 +40,20 @@ export function snsNotifier(client = new SNSClient({})): Notifier {
             // Transactional: delivered with priority, and not subject to marketing opt-out rules.
             'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
           },
+        }),
+      );
+      return { messageId: result.MessageId ?? '' };
+    },
+    async sendStaffEmail(audience, email) {
+      const result = await sns.send(new PublishCommand({ TopicArn: topicArn(audience), Subject: email.subject.slice(0, 100), Message: email.body }));
+      return { messageId: result.MessageId ?? '' };
+    },
+    async sendEmail(to, email) {
+      const result = await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: config().SENDER_EMAIL,
+          Destination: { ToAddresses: [to] },
+          Content: { Simple: { Subject: { Data: email.subject }, Body: { Text: { Data: email.body } } } },
         }),
       );
       return { messageId: result.MessageId ?? '' };

@@ -1,9 +1,14 @@
 /** Starting and steering referral workflows: Step Functions in AWS, the local runner locally. */
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { config } from '../config.js';
 
 export interface WorkflowInput {
   referralId: string;
+}
+
+/** The workflow is not waiting on this token (it timed out and moved on, or finished). */
+export class TaskNotWaitingError extends Error {
+  override name = 'TaskNotWaiting';
 }
 
 export interface Workflow {
@@ -12,7 +17,11 @@ export interface Workflow {
    * Starting it again is harmless: it resolves with `alreadyStarted: true`.
    */
   startReferralWorkflow(input: WorkflowInput): Promise<{ alreadyStarted: boolean }>;
+  /** Completes the step waiting on `token` with `output`; TaskNotWaitingError if none is. */
+  sendTaskSuccess(token: string, output: object): Promise<void>;
 }
+
+const NOT_WAITING = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
 export function stepFunctionsWorkflow(client = new SFNClient({})): Workflow {
   return {
@@ -31,6 +40,14 @@ export function stepFunctionsWorkflow(client = new SFNClient({})): Workflow {
         // Same name: an execution for this referral exists (running or finished). AWS answers a
         // same-input start of a running one with success, and a finished one with this error.
         if (error instanceof ExecutionAlreadyExists) return { alreadyStarted: true };
+        throw error;
+      }
+    },
+    async sendTaskSuccess(token, output) {
+      try {
+        await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+      } catch (error) {
+        if (NOT_WAITING.has((error as Error).name)) throw new TaskNotWaitingError((error as Error).name);
         throw error;
       }
     },

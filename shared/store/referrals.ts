@@ -3,7 +3,7 @@
  * on condition of the version the writer read, and the event describing the change is appended
  * with it. So the timeline can never disagree with the state, and two writers cannot both win.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Referral, ReferralEvent, ReferralStatus } from '../domain/referral.js';
 import { keys } from '../tables.js';
 import { conditionFailedAt, documentClient, tableName } from './dynamo.js';
@@ -128,26 +128,34 @@ export async function getReferralWithTimeline(id: string): Promise<{ referral: R
 
 export interface ReferralChange {
   status?: ReferralStatus;
-  /** Top-level attributes to set on the referral. */
+  /** Top-level attributes to set on the referral; `undefined` removes one. */
   set?: Partial<Omit<Referral, 'id' | 'version' | 'status'>>;
   event: ReferralEvent;
 }
 
+/** Another write that must commit or fail with the referral change (e.g. claiming a task). */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
 /**
  * Applies a change to the referral as read at `expected.version`, with its event, in one
- * transaction. Raises ConcurrentChangeError if someone else changed it first.
+ * transaction (plus `alsoWrite`). Raises ConcurrentChangeError if someone else changed it first;
+ * a failed condition in `alsoWrite` surfaces as the TransactionCanceledException.
  */
-export async function changeReferral(expected: Referral, change: ReferralChange): Promise<Referral> {
+export async function changeReferral(expected: Referral, change: ReferralChange, alsoWrite: TransactItem[] = []): Promise<Referral> {
   const version = expected.version + 1;
   const attributes: Record<string, unknown> = { ...change.set, version, updatedAt: change.event.at };
   if (change.status) Object.assign(attributes, { status: change.status }, keys.byStatus(change.status, expected.receivedAt, expected.id));
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':expected': expected.version };
-  const assignments = Object.entries(attributes).map(([name, value], i) => {
+  const assignments: string[] = [];
+  const removals: string[] = [];
+  Object.entries(attributes).forEach(([name, value], i) => {
     names[`#a${i}`] = name;
+    if (value === undefined) return removals.push(`#a${i}`);
     values[`:v${i}`] = value;
-    return `#a${i} = :v${i}`;
+    assignments.push(`#a${i} = :v${i}`);
   });
+  const update = `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`;
   try {
     await documentClient().send(
       new TransactWriteCommand({
@@ -156,7 +164,7 @@ export async function changeReferral(expected: Referral, change: ReferralChange)
             Update: {
               TableName: tableName(),
               Key: keys.referral(expected.id),
-              UpdateExpression: `SET ${assignments.join(', ')}`,
+              UpdateExpression: update,
               ConditionExpression: 'version = :expected',
               ExpressionAttributeNames: names,
               ExpressionAttributeValues: values,
@@ -169,6 +177,7 @@ export async function changeReferral(expected: Referral, change: ReferralChange)
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          ...alsoWrite,
         ],
       }),
     );
@@ -176,5 +185,7 @@ export async function changeReferral(expected: Referral, change: ReferralChange)
     if (conditionFailedAt(error, 0)) throw new ConcurrentChangeError(`referral ${expected.id} changed since version ${expected.version}`);
     throw error;
   }
-  return { ...expected, ...(attributes as Partial<Referral>), version };
+  const changed = { ...expected, ...(attributes as Partial<Referral>), version };
+  for (const [name, value] of Object.entries(attributes)) if (value === undefined) delete (changed as Record<string, unknown>)[name];
+  return changed;
 }

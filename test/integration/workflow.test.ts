@@ -1,30 +1,16 @@
-/** The real ASL file: valid, and executed end to end over DynamoDB Local with the real handlers. */
+/** The real ASL file: valid, and executed over DynamoDB Local with the real handlers. */
 import aslValidator from 'asl-validator';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Outbox, outboxNotifier } from '../../local/outbox.js';
-import { loadDefinition, LocalWorkflow } from '../../local/workflow-runner.js';
-import { referralRequestSchema } from '../../shared/domain/referral.js';
+import { adaptForLocalRun, loadDefinition, transitions } from '../../local/definition.js';
+import { outboxNotifier } from '../../local/outbox.js';
 import { installAdapters } from '../../shared/ports/index.js';
-import { acceptReferral } from '../../shared/services/intake.js';
-import { getReferralWithTimeline } from '../../shared/store/referrals.js';
-import { useFreshTable } from '../support/dynamodb.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
+import { until, workflowHarness } from '../support/harness.js';
 
-let workflow: LocalWorkflow;
-let outbox: Outbox;
-
+let h: Awaited<ReturnType<typeof workflowHarness>>;
 beforeEach(async () => {
-  await useFreshTable();
-  workflow = new LocalWorkflow({ retryPauseMs: 0 });
-  outbox = new Outbox(undefined, () => undefined);
-  installAdapters({ workflow, notifier: outboxNotifier(outbox) });
+  h = await workflowHarness();
 });
-
-async function refer(body: unknown) {
-  const { referral } = await acceptReferral(referralRequestSchema.parse(body), { clientId: 'gp-1' });
-  await workflow.execution(referral.id)!.done;
-  return (await getReferralWithTimeline(referral.id))!;
-}
 
 describe('referral state machine', () => {
   it('is valid ASL (asl-validator) with every placeholder filled', () => {
@@ -33,54 +19,66 @@ describe('referral state machine', () => {
     expect(isValid).toBe(true);
   });
 
-  it('screens a referral, records it, and texts the patient an acknowledgement', async () => {
-    const { referral, timeline } = await refer(validReferral());
-    expect(workflow.execution(referral.id)?.status).toBe('SUCCEEDED');
+  it('keeps the same states and transitions when adapted for a sped-up local run', () => {
+    const original = loadDefinition();
+    const adapted = adaptForLocalRun(original, 3600);
+    expect(Object.keys(adapted.States)).toEqual(Object.keys(original.States));
+    expect(transitions(adapted)).toEqual(transitions(original));
+    expect(adapted.States.AwaitTriage).toMatchObject({ Parameters: { 'LocalTimeoutSeconds.$': '$.triage.timers.nextInSeconds' } });
+    expect(adapted.States.AwaitTriage!.TimeoutSecondsPath).toBeUndefined();
+    expect(adapted.States.ScreenReferral!.TimeoutSeconds).toBe(30); // compute timeouts do not speed up
+  });
+
+  it('screens, acknowledges by SMS, and waits for triage with the team emailed a link', async () => {
+    const id = await h.refer(validReferral());
+    const email = await until(() => h.messages({ channel: 'email', to: 'triage-team' })[0], 'the triage email');
+    const { referral, timeline } = await h.load(id);
     expect(referral.status).toBe('awaiting_triage');
     expect(referral.screening).toMatchObject({ priority: 'routine', service: 'physiotherapy' });
-    expect(timeline.map((e) => e.type)).toEqual(['received', 'screened', 'patient_texted']);
-    const [sms] = outbox.list();
-    expect(sms).toMatchObject({ channel: 'sms', to: '+447700900123' });
-    expect(sms!.body).toContain('MSK Service');
+    expect(timeline.map((e) => e.type)).toEqual(['received', 'screened', 'patient_texted', 'task_opened', 'triage_team_emailed']);
+    const [sms] = h.messages({ channel: 'sms' });
+    expect(sms).toMatchObject({ to: '+447700900123' });
     expect(sms!.body).not.toMatch(/back|pain|9434765919|Jones/i);
+    expect(email.body).toMatch(/http:\/\/localhost:3000\/tasks\/[\w-]{22}\.[\w-]{22}/);
+    expect(email.body).not.toMatch(/Sam|Jones|9434765919|back/i);
+    expect(h.workflow.execution(id)?.status).toBe('RUNNING');
+    expect(h.workflow.waitingCount()).toBe(1);
   });
 
-  it('raises the priority for red flags', async () => {
-    const { referral } = await refer(validReferral({ redFlags: ['saddle-anaesthesia'] }));
-    expect(referral.screening?.priority).toBe('emergency');
-  });
-
-  it('sends no SMS when there is no mobile, and still reaches awaiting_triage', async () => {
+  it('sends no SMS when there is no mobile, and still waits for triage', async () => {
     const { mobile, ...patient } = validReferral().patient;
-    const { referral, timeline } = await refer({ ...validReferral(), patient });
+    const id = await h.refer({ ...validReferral(), patient });
+    await until(() => h.messages({ channel: 'email' })[0], 'the triage email');
     expect(mobile).toBeTruthy();
-    expect(referral.status).toBe('awaiting_triage');
-    expect(timeline.map((e) => e.type)).toEqual(['received', 'screened']);
-    expect(outbox.list()).toEqual([]);
+    expect((await h.load(id)).referral.status).toBe('awaiting_triage');
+    expect(h.messages({ channel: 'sms' })).toEqual([]);
   });
 
   it('ends a referral whose SMS keeps failing as workflow_failed, after retrying, never silently', async () => {
     let attempts = 0;
     installAdapters({
       notifier: {
+        ...outboxNotifier(h.outbox),
         sendSms: async () => {
           attempts++;
           throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
         },
       },
     });
-    const { referral, timeline } = await refer(withPatient({ givenName: 'Alex' }));
+    const id = await h.refer(withPatient({ givenName: 'Alex' }));
+    await h.workflow.execution(id)!.done;
+    const { referral, timeline } = await h.load(id);
     expect(attempts).toBe(5); // the first try and four retries
-    expect(workflow.execution(referral.id)?.status).toBe('FAILED');
+    expect(h.workflow.execution(id)?.status).toBe('FAILED');
     expect(referral.status).toBe('workflow_failed');
     expect(timeline.at(-1)).toMatchObject({ type: 'workflow_failed', detail: { error: 'ThrottlingException' } });
   });
 
   it('starts one execution per referral however often it is asked', async () => {
-    const { referral } = await acceptReferral(referralRequestSchema.parse(validReferral()), { clientId: 'gp-1' });
-    expect(await workflow.startReferralWorkflow({ referralId: referral.id })).toEqual({ alreadyStarted: true });
-    await workflow.settle();
-    expect(workflow.list()).toHaveLength(1);
-    expect(outbox.list()).toHaveLength(1);
+    const id = await h.refer(validReferral());
+    expect(await h.workflow.startReferralWorkflow({ referralId: id })).toEqual({ alreadyStarted: true });
+    await until(() => h.messages({ channel: 'email' })[0], 'the triage email');
+    expect(h.workflow.list()).toHaveLength(1);
+    expect(h.messages({ channel: 'sms' })).toHaveLength(1);
   });
 });

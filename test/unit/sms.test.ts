@@ -1,34 +1,46 @@
 import { describe, expect, it } from 'vitest';
 import { isSingleGsm7Fragment, renderSms, smsTemplates } from '../../shared/domain/sms.js';
 
-const LONGEST_SERVICE_NAME = 'Central and South Lancashire MSK Service'.padEnd(40, 'x');
+const LONGEST = {
+  serviceName: 'Central and South Lancashire MSK Service'.padEnd(40, 'x'),
+  // An API Gateway stage URL: the longest base a deployment without a custom domain has.
+  baseUrl: 'https://abcdefghij.execute-api.eu-west-2.amazonaws.com/v1',
+};
+const TYPICAL = { serviceName: 'MSK Service', baseUrl: 'http://localhost:3000' };
 
 describe('patient SMS', () => {
   it('uses the first name when it fits', () => {
-    const text = renderSms(smsTemplates.acknowledgement('MSK Service'), 'Sam');
+    const text = renderSms(smsTemplates.acknowledgement(TYPICAL), 'Sam');
     expect(text.startsWith('Hi Sam, MSK Service has your referral.')).toBe(true);
     expect(isSingleGsm7Fragment(text)).toBe(true);
   });
 
   it.each(Object.entries(smsTemplates))('%s fits one GSM-7 fragment with the longest service name and a long first name', (_, template) => {
-    const text = renderSms(template(LONGEST_SERVICE_NAME), 'Bartholomew-Alexander Maximilian');
+    const text = renderSms(template(LONGEST), 'Bartholomew-Alexander Maximilian');
     expect(text.length).toBeLessThanOrEqual(160);
     expect(isSingleGsm7Fragment(text)).toBe(true);
   });
 
   it('drops a name that would force UCS-2 (more expensive, 70 characters a fragment)', () => {
-    const text = renderSms(smsTemplates.acknowledgement('MSK Service'), 'Zoë');
+    const text = renderSms(smsTemplates.acknowledgement(TYPICAL), 'Zoë');
     expect(text.startsWith('Hello, ')).toBe(true);
     expect(isSingleGsm7Fragment(text)).toBe(true);
   });
 
   it('uses only the first word of a given name', () => {
-    expect(renderSms(smsTemplates.acknowledgement('MSK Service'), 'Mary Anne')).toMatch(/^Hi Mary, /);
+    expect(renderSms(smsTemplates.acknowledgement(TYPICAL), 'Mary Anne')).toMatch(/^Hi Mary, /);
   });
 
   it('counts GSM-7 extension characters as two', () => {
     expect(isSingleGsm7Fragment('€'.repeat(80))).toBe(true);
     expect(isSingleGsm7Fragment('€'.repeat(81))).toBe(false);
+  });
+
+  it('carries no clinical words, NHS number or surname in any template', () => {
+    for (const template of Object.values(smsTemplates)) {
+      const text = renderSms(template(TYPICAL), 'Sam');
+      expect(text).not.toMatch(/cauda|cancer|fracture|infection|back|knee|pain|\d{10}/i);
+    }
   });
 
   it('refuses to send a template that cannot fit', () => {

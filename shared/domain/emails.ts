@@ -1,0 +1,81 @@
+/**
+ * Emails. Staff emails go through SNS topics and referrer emails through SES; neither is a secure
+ * channel, so none carries patient-identifiable data: a referral reference, priority, deadline and
+ * a link, with the details behind the link.
+ */
+import type { Priority } from './referral.js';
+import { REDIRECT_DESTINATIONS, type RedirectDestination } from './triage.js';
+
+export interface Email {
+  subject: string;
+  body: string;
+}
+
+const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
+/** A time as people in the service read it (UK time, whatever the server's zone). */
+export function ukTime(iso: string): string {
+  return londonTime.format(new Date(iso));
+}
+
+const footer = '\n\nThis email was sent by MSK Pathway. It contains no patient details; they are behind the link.';
+
+export const staffEmails = {
+  triageNeeded: (p: { reference: string; priority: Priority; dueAt: string; link: string }): Email => ({
+    subject: `Triage needed (${p.priority}): referral ${p.reference}`,
+    body: `A ${p.priority} referral needs triage by ${ukTime(p.dueAt)}.\n\nReference: ${p.reference}\nOpen it: ${p.link}${footer}`,
+  }),
+  triageReminder: (p: { reference: string; priority: Priority; dueAt: string; link: string }): Email => ({
+    subject: `Reminder: triage due ${ukTime(p.dueAt)} for referral ${p.reference}`,
+    body: `This ${p.priority} referral has not been triaged yet; the 24-hour target runs out at ${ukTime(p.dueAt)}.\n\nReference: ${p.reference}\nOpen it: ${p.link}${footer}`,
+  }),
+  triageBreached: (p: { reference: string; priority: Priority; dueAt: string; link: string }): Email => ({
+    subject: `Triage target missed: referral ${p.reference}`,
+    body: `The ${p.priority} referral ${p.reference} was due for triage by ${ukTime(p.dueAt)} and is still waiting. The breach has been recorded.\n\nOpen it: ${p.link}${footer}`,
+  }),
+  triageStillOverdue: (p: { reference: string; priority: Priority; dueAt: string; link: string }): Email => ({
+    subject: `Still untriaged: referral ${p.reference}`,
+    body: `The ${p.priority} referral ${p.reference} was due for triage by ${ukTime(p.dueAt)} and is still waiting.\n\nOpen it: ${p.link}${footer}`,
+  }),
+  emergency: (p: { reference: string; patientTexted: boolean }): Email => ({
+    subject: `Emergency: referral ${p.reference} directed to A&E`,
+    body:
+      `Referral ${p.reference} reported red flags for suspected cauda equina syndrome and was screened as an emergency.\n\n` +
+      (p.patientTexted
+        ? 'The patient has been sent a text telling them to go to A&E now.'
+        : 'The patient has NO MOBILE NUMBER on file and has not been told: phone the patient or their GP practice now.') +
+      `\n\nThe referral is closed as redirected_emergency.${footer}`,
+  }),
+  seniorReviewNeeded: (p: { reference: string; link: string }): Email => ({
+    subject: `Senior review needed before secondary care: referral ${p.reference}`,
+    body: `Triage proposes sending referral ${p.reference} on to secondary care. Please confirm that the patient wants and is fit for it, or return them to community care.\n\nOpen it: ${p.link}${footer}`,
+  }),
+  seniorReviewOverdue: (p: { reference: string; link: string }): Email => ({
+    subject: `Senior review still waiting: referral ${p.reference}`,
+    body: `Referral ${p.reference} has waited more than 3 days for senior review before secondary care.\n\nOpen it: ${p.link}${footer}`,
+  }),
+};
+
+const destinationLabel = (d?: string) => (d && d in REDIRECT_DESTINATIONS ? REDIRECT_DESTINATIONS[d as RedirectDestination].label : 'another service');
+
+export const referrerEmails = {
+  returned: (p: { reference: string; advice: string }): Email => ({
+    subject: `Referral ${p.reference} returned with advice`,
+    body: `The MSK service has reviewed referral ${p.reference} and returned it with this advice:\n\n${p.advice}\n\nYour system can also read this from GET /referrals/${p.reference}.`,
+  }),
+  informationRequested: (p: { reference: string; question: string; replyBy: string }): Email => ({
+    subject: `More information needed for referral ${p.reference}`,
+    body: `The MSK service needs more information to triage referral ${p.reference}:\n\n${p.question}\n\nPlease send it by ${ukTime(p.replyBy)} through POST /referrals/${p.reference}/information. If nothing arrives, the referral will be returned to you.`,
+  }),
+  noInformationReceived: (p: { reference: string }): Email => ({
+    subject: `Referral ${p.reference} returned: no information received`,
+    body: `The information the MSK service asked for about referral ${p.reference} did not arrive in time, so the referral has been returned to you. Please refer again when you have it.`,
+  }),
+  redirected: (p: { reference: string; destination?: string }): Email => ({
+    subject: `Referral ${p.reference} redirected`,
+    body: `The MSK service has reviewed referral ${p.reference} and redirected it to: ${destinationLabel(p.destination)}.`,
+  }),
+  secondaryCare: (p: { reference: string; destination?: string }): Email => ({
+    subject: `Referral ${p.reference} sent on to secondary care`,
+    body: `After triage and senior clinical review, referral ${p.reference} is being sent on to: ${destinationLabel(p.destination)}.`,
+  }),
+};

@@ -1,0 +1,22 @@
+/** What page handlers share: the error boundary as an HTML page, and form bodies. */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { logger } from '../logger.js';
+import { bodyBytes, header, HttpError, httpHandler, safeErrorDetails, type ApiHandler } from './api.js';
+import { messagePage } from './html.js';
+
+function pageError(error: unknown): APIGatewayProxyResult {
+  if (error instanceof HttpError) return messagePage(error.statusCode, 'Sorry, we could not do that', error.message);
+  logger.error('unhandled error', safeErrorDetails(error));
+  return messagePage(500, 'Sorry, there is a problem with the service', 'Nothing was changed. Try again later; if it keeps happening, tell the service desk.');
+}
+
+export function pageHandler(fn: ApiHandler) {
+  return httpHandler(fn, pageError);
+}
+
+/** A urlencoded form body as a map (the last value wins for a repeated field). */
+export function formBody(event: APIGatewayProxyEvent): Record<string, string> {
+  const type = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') throw new HttpError(415, 'unsupported_media_type', 'Send the form from the page.');
+  return Object.fromEntries(new URLSearchParams(bodyBytes(event).toString('utf8')));
+}

@@ -1,0 +1,145 @@
+/**
+ * Decisions made through links: resolving a link to its step, and recording a clinician's
+ * decision exactly once. Opening a link only reads (mail scanners open links before people do);
+ * only the form's POST acts, and only the first POST wins.
+ */
+import type { z } from 'zod';
+import { now, nowIso } from '../clock.js';
+import { verifyLink } from '../domain/links.js';
+import type { Outcome, Referral, ReferralStatus } from '../domain/referral.js';
+import { seniorReviewFormSchema, seniorReviewOutcome, triageFormSchema, triageOutcome, type Routing } from '../domain/triage.js';
+import { fieldIssues, type FieldIssue } from '../http/api.js';
+import { logger } from '../logger.js';
+import { adapters } from '../ports/index.js';
+import { TaskNotWaitingError } from '../ports/workflow.js';
+import { changeReferral, ConcurrentChangeError, getReferral } from '../store/referrals.js';
+import { claimTask, getTask, type Task } from '../store/tasks.js';
+
+export type LinkState =
+  | { state: 'invalid' } // not signed by us: tampered or made up
+  | { state: 'unknown' } // signed, but no such step (removed after its retention)
+  | { state: 'expired'; task: Task }
+  | { state: 'used'; task: Task; referral: Referral }
+  | { state: 'open'; task: Task; referral: Referral };
+
+export async function resolveLink(signed: string): Promise<LinkState> {
+  const key = await adapters().linkKeys.signingKey();
+  const taskId = verifyLink(signed, key);
+  if (!taskId) return { state: 'invalid' };
+  const task = await getTask(taskId);
+  if (!task || task.kind === 'information') return { state: 'unknown' };
+  const referral = await getReferral(task.referralId);
+  if (!referral) return { state: 'unknown' };
+  if (task.decidedAt) return { state: 'used', task, referral };
+  if (task.linkExpiresAt <= nowIso()) return { state: 'expired', task };
+  return { state: 'open', task, referral };
+}
+
+export type SubmitResult =
+  | Exclude<LinkState, { state: 'open' }>
+  | { state: 'invalid-form'; task: Task; referral: Referral; issues: FieldIssue[] }
+  | { state: 'decided'; task: Task; referral: Referral };
+
+const MAX_ATTEMPTS = 4;
+
+/** Validates and records the decision posted through a link, then resumes the workflow. */
+export async function submitDecision(signed: string, form: Record<string, string>): Promise<SubmitResult> {
+  for (let attempt = 1; ; attempt++) {
+    const link = await resolveLink(signed);
+    if (link.state !== 'open') return link;
+    const { task, referral } = link;
+    const decision = task.kind === 'triage' ? decideTriage(referral, form) : decideSeniorReview(referral, form);
+    if ('issues' in decision) return { state: 'invalid-form', task, referral, issues: decision.issues };
+
+    const at = now().toISOString();
+    const outcome: Outcome = { ...decision.outcome, decidedAt: at };
+    try {
+      const decided = await changeReferral(
+        referral,
+        {
+          status: decision.status,
+          set: { outcome },
+          event: {
+            type: task.kind === 'triage' ? 'triage_decided' : 'senior_review_decided',
+            at,
+            actor: `clinician:${outcome.decidedBy}`,
+            detail: { ...decision.detail, linkId: task.taskId },
+          },
+        },
+        [claimTask(task, at, decision.routing)],
+      );
+      await resumeWorkflow(task, decision.routing);
+      return { state: 'decided', task, referral: decided };
+    } catch (error) {
+      // Someone else changed the referral or the step (another click, a timer): look again.
+      const raced = error instanceof ConcurrentChangeError || (error as Error).name === 'TransactionCanceledException';
+      if (!raced || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/**
+ * The decision is recorded; hand the routing to the waiting step. If the step's wait had just
+ * timed out, the workflow re-opens it, finds it decided, and follows the recorded routing.
+ */
+export async function resumeWorkflow(task: Task, routing: Routing): Promise<void> {
+  try {
+    await adapters().workflow.sendTaskSuccess(task.token, routing);
+  } catch (error) {
+    if (!(error instanceof TaskNotWaitingError)) throw error;
+    logger.info('decision recorded while the step was between waits; the workflow will pick it up', { taskId: task.taskId });
+  }
+}
+
+interface Decided {
+  status: ReferralStatus;
+  routing: Routing;
+  outcome: Omit<Outcome, 'decidedAt'>;
+  detail: Record<string, unknown>;
+}
+
+function parse<S extends z.ZodType>(schema: S, form: Record<string, string>): z.output<S> | { issues: FieldIssue[] } {
+  // Empty form fields mean "not chosen".
+  const present = Object.fromEntries(Object.entries(form).filter(([, v]) => v !== ''));
+  const result = schema.safeParse(present, { reportInput: true });
+  return result.success ? result.data : { issues: fieldIssues(result.error) };
+}
+
+function decideTriage(referral: Referral, form: Record<string, string>): Decided | { issues: FieldIssue[] } {
+  const parsed = parse(triageFormSchema, form);
+  if ('issues' in parsed) return parsed;
+  if (parsed.decision === 'request-information' && referral.source === 'self') {
+    return { issues: [{ path: 'decision', message: 'This is a self-referral, so there is no referrer to ask. Phone the patient, or choose another decision.' }] };
+  }
+  const { status, routing } = triageOutcome(parsed);
+  const keepsMessage = parsed.decision === 'return' || parsed.decision === 'request-information';
+  return {
+    status,
+    routing,
+    outcome: {
+      decision: parsed.decision,
+      decidedBy: parsed.clinician,
+      ...(parsed.decision === 'accept' ? { service: parsed.service, priority: parsed.priority } : {}),
+      ...(parsed.decision === 'redirect' ? { destination: parsed.destination } : {}),
+      ...(keepsMessage ? { message: parsed.reason } : {}),
+    },
+    detail: { decision: parsed.decision, reason: parsed.reason, service: parsed.service, priority: parsed.priority, destination: parsed.destination },
+  };
+}
+
+function decideSeniorReview(referral: Referral, form: Record<string, string>): Decided | { issues: FieldIssue[] } {
+  const parsed = parse(seniorReviewFormSchema, form);
+  if ('issues' in parsed) return parsed;
+  const { status, routing } = seniorReviewOutcome(parsed);
+  return {
+    status,
+    routing,
+    outcome: {
+      decision: parsed.decision === 'confirm' ? 'secondary-care-confirmed' : 'returned-to-community-care',
+      decidedBy: parsed.clinician,
+      ...(parsed.decision === 'confirm' ? { destination: referral.outcome?.destination } : {}),
+      ...(parsed.decision === 'decline' ? { service: parsed.service, priority: parsed.priority } : {}),
+    },
+    detail: { decision: parsed.decision, reason: parsed.reason, service: parsed.service, priority: parsed.priority },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Pending human steps. A task holds the workflow's current task token, which never leaves
+ * DynamoDB: links name the task by its opaque id. A timeout that re-opens the step replaces the
+ * token in place, so links already sent keep working.
+ */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TaskKind } from '../domain/referral.js';
+import type { Routing } from '../domain/triage.js';
+import { keys } from '../tables.js';
+import { documentClient, tableName } from './dynamo.js';
+import type { TransactItem } from './referrals.js';
+
+export interface Task {
+  taskId: string;
+  kind: TaskKind;
+  referralId: string;
+  token: string;
+  createdAt: string;
+  linkExpiresAt: string;
+  decidedAt?: string;
+  routing?: Routing;
+}
+
+/** Kept a month past the link's expiry for the audit of who used it, then removed by TTL. */
+const RETAIN_AFTER_EXPIRY_SECONDS = 30 * 86_400;
+
+export function putNewTask(task: Task): TransactItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...keys.task(task.taskId),
+        entity: 'task',
+        ...task,
+        expiresAt: Math.floor(Date.parse(task.linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+export async function getTask(taskId: string): Promise<Task | undefined> {
+  const result = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.task(taskId), ConsistentRead: true }));
+  if (!result.Item) return undefined;
+  const { pk, sk, entity, expiresAt, ...task } = result.Item;
+  return task as Task;
+}
+
+/** Puts a fresh token on an undecided task; false if it was decided meanwhile. */
+export async function replaceTaskToken(taskId: string, token: string, linkExpiresAt: string): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.task(taskId),
+        UpdateExpression: 'SET #token = :token, linkExpiresAt = :linkExpiresAt, expiresAt = :expiresAt',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(decidedAt)',
+        ExpressionAttributeNames: { '#token': 'token' },
+        ExpressionAttributeValues: {
+          ':token': token,
+          ':linkExpiresAt': linkExpiresAt,
+          ':expiresAt': Math.floor(Date.parse(linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/**
+ * Marks the task decided, on condition that it is still undecided, unexpired and holds the token
+ * the caller is about to use. Goes in the same transaction as the referral's change.
+ */
+export function claimTask(task: Task, decidedAt: string, routing: Routing): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.task(task.taskId),
+      UpdateExpression: 'SET decidedAt = :decidedAt, routing = :routing',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(decidedAt) AND linkExpiresAt > :decidedAt AND #token = :token',
+      ExpressionAttributeNames: { '#token': 'token' },
+      ExpressionAttributeValues: { ':decidedAt': decidedAt, ':routing': routing, ':token': task.token },
+    },
+  };
+}
