@@ -14,8 +14,12 @@ export const LOCAL_FUNCTION_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:func
 
 /** Where the runner reads a callback task's timeout (seconds, virtual) from its Parameters. */
 export const LOCAL_TIMEOUT_PARAMETER = 'LocalTimeoutSeconds';
-/** AWS puts no limit on a Task without TimeoutSeconds (up to the execution's year); the runner's default is 60 s. */
-const NO_TIMEOUT_SECONDS = 366 * 86_400;
+/**
+ * AWS puts no limit on a Task without TimeoutSeconds (up to the execution's year); the runner's
+ * default is 60 s. Node timers overflow past 2^31-1 ms (24.8 days) and then fire at once, so the
+ * runner's own limit is lifted to 24 days of real time, beyond which no local wait can run.
+ */
+const NO_TIMEOUT_SECONDS = 24 * 86_400;
 
 export interface AslState {
   Type: string;

@@ -95,8 +95,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamodbEndpoint: dynamodb.endpoint,
       async stop() {
         await closeServer(server);
-        // Let steps already running finish their writes, but never hang a shutdown on them.
-        await Promise.race([workflow.settle(), new Promise((r) => setTimeout(r, 5000))]);
+        // Executions waiting for a person end here (in memory only); steps already running get
+        // a moment to finish their writes, but a shutdown never hangs on them.
+        workflow.stop();
+        await Promise.race([workflow.settle(), new Promise((r) => setTimeout(r, 2000))]);
         await dynamodb.stop();
         restoreClock();
       },

@@ -25,6 +25,8 @@ import {
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** What `$$.Task.Token` resolves to locally; the callback adapter swaps it for a fresh token. */
 const TASK_TOKEN_MARKER = 'local-task-token-marker';
+/** Node timers overflow past this and fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 const handlerCache = new Map<string, Promise<LambdaHandler>>();
@@ -103,7 +105,7 @@ export interface LocalWorkflowOptions {
   retryPauseMs?: number;
 }
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 
 export interface LocalExecution {
   name: string;
@@ -122,7 +124,9 @@ export class LocalWorkflow implements Workflow {
   private readonly machine: StateMachine;
   private readonly adapters: Record<string, TaskAdapter> = {};
   private readonly executions = new Map<string, LocalExecution>();
-  private readonly waiting = new Map<string, { resolve: (output: unknown) => void }>();
+  private readonly waiting = new Map<string, { resolve: (output: unknown) => void; reject: (error: Error) => void }>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly aborts = new Map<string, () => void>();
   private readonly retryIntervalOverrides: Record<string, number>;
   private readonly log: (line: string) => void;
   private readonly speedup: number;
@@ -161,16 +165,22 @@ export class LocalWorkflow implements Workflow {
     return async (input) => {
       const { [LOCAL_TIMEOUT_PARAMETER]: timeoutSeconds, Payload } = input as { Payload?: unknown } & Record<string, unknown>;
       const token = randomBytes(24).toString('base64url');
-      const result = new Promise<unknown>((resolve) => this.waiting.set(token, { resolve }));
       let timer: NodeJS.Timeout | undefined;
+      const result = new Promise<unknown>((resolve, reject) => this.waiting.set(token, { resolve, reject }));
       try {
         await invoke(name, replaceMarker(Payload, token));
+        const realMs = (Number(timeoutSeconds) * 1000) / this.speedup;
+        if (!(realMs >= 0 && realMs <= MAX_TIMER_MS)) throw new Error(`state ${stateName}: a local wait of ${realMs} ms cannot be timed`);
         const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new StatesTimeout('States.Timeout')), (Number(timeoutSeconds) * 1000) / this.speedup);
+          timer = setTimeout(() => reject(new StatesTimeout('States.Timeout')), realMs);
+          this.timers.add(timer);
         });
         return await Promise.race([result, timeout]);
       } finally {
-        clearTimeout(timer);
+        if (timer) {
+          clearTimeout(timer);
+          this.timers.delete(timer);
+        }
         this.waiting.delete(token);
       }
     };
@@ -193,15 +203,18 @@ export class LocalWorkflow implements Workflow {
       { ...input },
       {
         overrides: { taskResourceLocalHandlers: this.adapters as never, retryIntervalOverrides: this.retryIntervalOverrides },
+        noThrowOnAbort: true,
         context: {
           Execution: { Id: `arn:aws:states:local:000000000000:execution:referral:${execution.name}`, Name: execution.name, Input: { ...input }, StartTime: startedAt },
           Task: { Token: TASK_TOKEN_MARKER },
         },
       },
     );
-    void this.recordStates(run.eventLogs, execution);
+    this.aborts.set(execution.name, run.abort);
+    void this.recordStates(run.eventLogs, execution).catch(() => undefined);
     execution.done = run.result.then(
       (output) => {
+        if (execution.status === 'ABORTED') return;
         execution.status = 'SUCCEEDED';
         execution.output = output;
         this.log(`[workflow] ${execution.name} succeeded (${execution.states.at(-1) ?? ''})`);
@@ -217,6 +230,23 @@ export class LocalWorkflow implements Workflow {
 
   private async recordStates(events: AsyncGenerator<{ type: string; state?: { name: string } }>, execution: LocalExecution) {
     for await (const event of events) if (event.type === 'StateEntered' && event.state) execution.states.push(event.state.name);
+  }
+
+  /**
+   * Stops every execution still running (they are in memory only: see the README on restarts).
+   * Steps waiting for a person stop waiting; nothing is written.
+   */
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const { reject } of this.waiting.values()) reject(new Error('local runtime stopped'));
+    this.waiting.clear();
+    for (const [name, abort] of this.aborts) {
+      const execution = this.executions.get(name);
+      if (execution?.status !== 'RUNNING') continue;
+      execution.status = 'ABORTED';
+      abort();
+    }
   }
 
   /** How many steps are waiting for a person right now. */

@@ -37,16 +37,19 @@ export type RedFlag = (typeof RED_FLAGS)[number];
 
 const MAX_AGE_YEARS = 130;
 
+/** A field's type error: "is required" when it is missing, else `message`. */
+const requiredOr = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message);
+
 const text = (max: number) =>
   z
-    .string({ error: 'must be a string' })
+    .string({ error: requiredOr('must be a string') })
     .trim()
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` })
     // Control characters have no place in a name or summary and break downstream systems.
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), { error: 'must not contain control characters' });
 
-const nhsNumber = z.string({ error: 'must be a string of 10 digits' }).transform((value, ctx) => {
+const nhsNumber = z.string({ error: requiredOr('must be a string of 10 digits') }).transform((value, ctx) => {
   const digits = normaliseNhsNumber(value);
   if (!digits) {
     ctx.addIssue({ code: 'custom', message: 'must be 10 digits (spaces allowed as 3-3-4)' });
@@ -59,14 +62,14 @@ const nhsNumber = z.string({ error: 'must be a string of 10 digits' }).transform
   return digits;
 });
 
-const dateOfBirth = z.iso.date({ error: 'must be a date in the form YYYY-MM-DD' }).superRefine((value, ctx) => {
+const dateOfBirth = z.iso.date({ error: requiredOr('must be a date in the form YYYY-MM-DD') }).superRefine((value, ctx) => {
   const today = now().toISOString().slice(0, 10);
   if (value > today) ctx.addIssue({ code: 'custom', message: 'must not be in the future' });
   const oldest = `${Number(today.slice(0, 4)) - MAX_AGE_YEARS}${today.slice(4)}`;
   if (value < oldest) ctx.addIssue({ code: 'custom', message: `must be within the last ${MAX_AGE_YEARS} years` });
 });
 
-const mobile = z.string({ error: 'must be a string' }).transform((value, ctx) => {
+const mobile = z.string({ error: requiredOr('must be a string') }).transform((value, ctx) => {
   const e164 = normaliseUkMobile(value);
   if (!e164) {
     ctx.addIssue({ code: 'custom', message: 'must be a UK mobile number, such as 07700 900123 (landlines cannot receive texts)' });
@@ -77,7 +80,7 @@ const mobile = z.string({ error: 'must be a string' }).transform((value, ctx) =>
 
 // UK postcode, outward and inward parts; normalised to upper case with one space.
 const POSTCODE = /^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$/;
-const postcode = z.string({ error: 'must be a string' }).transform((value, ctx) => {
+const postcode = z.string({ error: requiredOr('must be a string') }).transform((value, ctx) => {
   const match = POSTCODE.exec(value.trim().toUpperCase().replace(/\s+/g, ' '));
   if (!match) {
     ctx.addIssue({ code: 'custom', message: 'must be a UK postcode, such as PR7 1AA' });
@@ -89,14 +92,14 @@ const postcode = z.string({ error: 'must be a string' }).transform((value, ctx) 
 // ODS organisation codes: a GP practice is a letter and five digits (P81001); other
 // organisations use 3 to 6 letters and digits.
 const odsCode = z
-  .string({ error: 'must be a string' })
+  .string({ error: requiredOr('must be a string') })
   .transform((s) => s.trim().toUpperCase())
   .pipe(z.string().regex(/^[A-Z0-9]{3,6}$/, { error: 'must be an ODS code of 3 to 6 letters and digits, such as P81001' }));
 
 const referrer = z.strictObject({
   odsCode,
   name: text(100),
-  email: z.email({ error: 'must be an email address' }).max(254, { error: 'must be at most 254 characters' }),
+  email: z.email({ error: requiredOr('must be an email address') }).max(254, { error: 'must be at most 254 characters' }),
 });
 
 const patient = z.strictObject({
@@ -112,12 +115,12 @@ const complaint = z.strictObject({
   bodySite: z.enum(BODY_SITES, { error: `must be one of: ${BODY_SITES.join(', ')}` }),
   summary: text(2000),
   durationWeeks: z
-    .number({ error: 'must be a number of weeks' })
+    .number({ error: requiredOr('must be a number of weeks') })
     .int({ error: 'must be a whole number of weeks' })
     .min(0, { error: 'must not be negative' })
     .max(5200, { error: 'must be at most 5200 weeks' }),
   painScore: z
-    .number({ error: 'must be a number from 0 to 10' })
+    .number({ error: requiredOr('must be a number from 0 to 10') })
     .int({ error: 'must be a whole number from 0 to 10' })
     .min(0, { error: 'must be from 0 to 10' })
     .max(10, { error: 'must be from 0 to 10' }),
@@ -126,12 +129,12 @@ const complaint = z.strictObject({
 export const referralRequestSchema = z
   .strictObject(
     {
-      source: z.enum(['gp', 'self'], { error: 'must be "gp" or "self"' }),
+      source: z.enum(['gp', 'self'], { error: requiredOr('must be "gp" or "self"') }),
       referrer: referrer.optional(),
       patient,
       complaint,
       redFlags: z
-        .array(z.enum(RED_FLAGS, { error: `must be one of: ${RED_FLAGS.join(', ')}` }), { error: 'must be a list of red flags' })
+        .array(z.enum(RED_FLAGS, { error: `must be one of: ${RED_FLAGS.join(', ')}` }), { error: requiredOr('must be a list of red flags') })
         .max(RED_FLAGS.length, { error: 'lists more red flags than exist' })
         .refine((flags) => new Set(flags).size === flags.length, { error: 'must not repeat a red flag' }),
     },

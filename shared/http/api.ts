@@ -74,7 +74,8 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
       return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'is not a recognised field' }));
     }
     let message = issue.message;
-    if (issue.code === 'invalid_type' && issue.input === undefined) message = 'is required';
+    // zod's own wording for a missing field, not a message a schema chose.
+    if (issue.code === 'invalid_type' && issue.input === undefined && message.startsWith('Invalid input')) message = 'is required';
     return [{ path: base.length ? base.join('.') : '(body)', message }];
   });
 }

@@ -1,0 +1,234 @@
+/**
+ * Triage, driven over HTTP against the local runtime as GP systems and clinicians use it:
+ * emergencies, each decision through the emailed link, links that must not act, and more
+ * information from the referrer. Timers are in triage-timers.test.ts.
+ */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signLink, newLinkId } from '../../shared/domain/links.js';
+import { documentClient } from '../../shared/store/dynamo.js';
+import { keys } from '../../shared/tables.js';
+import { validReferral, withPatient } from '../support/fixtures.js';
+import { TEST_LINK_KEY, until } from '../support/harness.js';
+import { startLocalService, TOKEN, type LocalService } from '../support/local-service.js';
+
+let svc: LocalService;
+beforeAll(async () => {
+  svc = await startLocalService();
+});
+afterAll(async () => {
+  await svc?.stop();
+});
+
+const selfReferral = () => {
+  const { referrer, ...rest } = validReferral({ source: 'self' });
+  return rest;
+};
+const accept = { decision: 'accept', clinician: 'Jo Physio', reason: 'Suits community physiotherapy', service: 'physiotherapy', priority: 'routine' };
+const finished = (id: string) => until(() => svc.runtime.workflow.execution(id)?.status !== 'RUNNING' && svc.runtime.workflow.execution(id), `the workflow of ${id} to finish`);
+
+describe('screening at once', () => {
+  it('sends a suspected cauda equina to A&E without waiting for triage, and tells the service lead', async () => {
+    const id = await svc.referAndGetId(validReferral({ redFlags: ['bladder-or-bowel-dysfunction'] }));
+    const execution = await finished(id);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.states.at(-1)).toBe('RedirectedEmergency');
+    const status = await svc.status(id);
+    expect(status.status).toBe('redirected_emergency');
+    const sms = await svc.message((m) => m.channel === 'sms' && m.body.includes('A&E'), 'the A&E text');
+    expect(sms.to).toBe('+447700900123');
+    expect(sms.body).not.toMatch(/cauda|bladder|bowel/i);
+    const email = await svc.message((m) => m.to === 'service-lead' && m.body.includes(id), 'the lead email');
+    expect(email.subject).toMatch(/Emergency/);
+    expect(email.body).toMatch(/sent a text telling them to go to A&E/);
+    expect(svc.runtime.outbox.list().some((m) => m.to === 'triage-team' && m.body.includes(id))).toBe(false);
+  });
+
+  it('tells the service lead plainly when an emergency patient has no mobile to text', async () => {
+    const { mobile, ...patient } = validReferral().patient;
+    const id = await svc.referAndGetId({ ...validReferral({ redFlags: ['saddle-anaesthesia'] }), patient });
+    const email = await svc.message((m) => m.to === 'service-lead' && m.body.includes(id), 'the lead email');
+    expect(mobile).toBeDefined();
+    expect(email.body).toMatch(/NO MOBILE NUMBER/);
+  });
+
+  it.each([
+    ['urgent', ['recent-trauma']],
+    ['routine', []],
+  ])('asks the triage team to triage a %s referral by its deadline', async (priority, redFlags) => {
+    const id = await svc.referAndGetId(validReferral({ redFlags }));
+    const email = await svc.message((m) => m.to === 'triage-team' && m.body.includes(id), 'the triage email');
+    expect(email.subject).toContain(`(${priority})`);
+    expect(email.body).toMatch(/needs triage by \d{1,2} \w{3} \d{4}/);
+  });
+});
+
+describe('the decision link', () => {
+  it('shows the referral and the form on GET, and GET changes nothing however often it is opened', async () => {
+    const id = await svc.referAndGetId(validReferral());
+    const link = await svc.linkFor(id);
+    const before = await svc.status(id);
+    for (let i = 0; i < 3; i++) {
+      const page = await fetch(link);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('cache-control')).toBe('no-store');
+      expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+      const body = await page.text();
+      expect(body).toContain('Sam Jones');
+      expect(body).toContain('943 476 5919');
+      for (const label of ['Accept', 'Redirect', 'Return to referrer', 'Self-management', 'Request information']) expect(body).toContain(`>${label}</button>`);
+    }
+    expect(await svc.status(id)).toEqual(before);
+  });
+
+  it('escapes what referrers wrote', async () => {
+    const id = await svc.referAndGetId({ ...validReferral(), complaint: { ...validReferral().complaint, summary: '<script>alert(1)</script> & "pain"' } });
+    const body = await (await fetch(await svc.linkFor(id))).text();
+    expect(body).not.toContain('<script>alert(1)</script>');
+    expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;pain&quot;');
+  });
+
+  it('accepts once: the decision is recorded with who, when and why, the workflow moves on, and a replay is refused', async () => {
+    const id = await svc.referAndGetId(validReferral());
+    const link = await svc.linkFor(id);
+
+    const missingName = await svc.submit(link, { ...accept, clinician: '' });
+    expect(missingName.status).toBe(400);
+    expect(await missingName.text()).toContain('Enter your name');
+    expect((await svc.status(id)).status).toBe('awaiting_triage');
+
+    const decided = await svc.submit(link, { ...accept, priority: 'urgent' });
+    expect(decided.status).toBe(200);
+    expect(await decided.text()).toContain('Decision recorded');
+    const execution = await finished(id);
+    expect(execution.states.at(-1)).toBe('Accepted');
+    const status = await svc.status(id);
+    expect(status).toMatchObject({ status: 'accepted', outcome: { decision: 'accept', decidedBy: 'Jo Physio', service: 'physiotherapy', priority: 'urgent' } });
+    expect(status.timeline).toContainEqual(expect.objectContaining({ type: 'triage_decided', actor: 'clinician:Jo Physio' }));
+
+    const replay = await svc.submit(link, accept);
+    expect(replay.status).toBe(409);
+    expect(await replay.text()).toContain('already been made');
+    expect((await fetch(link)).status).toBe(409);
+    expect((await svc.status(id)).timeline.filter((e: { type: string }) => e.type === 'triage_decided')).toHaveLength(1);
+  });
+
+  it('lets only one of two simultaneous submissions win', async () => {
+    const id = await svc.referAndGetId(validReferral());
+    const link = await svc.linkFor(id);
+    const responses = await Promise.all([svc.submit(link, accept), svc.submit(link, { ...accept, clinician: 'Sam Other' })]);
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
+    await finished(id);
+    expect((await svc.status(id)).timeline.filter((e: { type: string }) => e.type === 'triage_decided')).toHaveLength(1);
+  });
+
+  it('refuses tampered, unknown and expired links, changing nothing', async () => {
+    const id = await svc.referAndGetId(validReferral());
+    const link = await svc.linkFor(id);
+    const signed = link.split('/tasks/')[1]!;
+    const tampered = `${svc.url}/tasks/${signed.slice(0, -2)}${signed.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect((await fetch(tampered)).status).toBe(403);
+    expect((await svc.submit(tampered, accept)).status).toBe(403);
+    expect((await fetch(`${svc.url}/tasks/not-a-link`)).status).toBe(403);
+    expect((await fetch(`${svc.url}/tasks/${signLink(newLinkId(), TEST_LINK_KEY)}`)).status).toBe(404);
+
+    // Age the link past its expiry, as 14 days would.
+    const taskId = signed.split('.')[0]!;
+    await documentClient().send(
+      new UpdateCommand({ TableName: process.env.TABLE_NAME, Key: keys.task(taskId), UpdateExpression: 'SET linkExpiresAt = :past', ExpressionAttributeValues: { ':past': '2000-01-01T00:00:00.000Z' } }),
+    );
+    expect((await fetch(link)).status).toBe(410);
+    expect((await svc.submit(link, accept)).status).toBe(410);
+    expect((await svc.status(id)).status).toBe('awaiting_triage');
+  });
+});
+
+describe('each decision leads to the right next step', () => {
+  it('returns to the referrer with advice, by email, and shows the advice in the API', async () => {
+    const id = await svc.referAndGetId(validReferral());
+    await svc.submit(await svc.linkFor(id), { decision: 'return', clinician: 'Dr Triage', reason: 'Trial of NSAIDs for 4 weeks first' });
+    const email = await svc.message((m) => m.to === 'a.patel@example.nhs.uk' && m.body.includes(id), 'the referrer email');
+    expect(email.body).toContain('Trial of NSAIDs for 4 weeks first');
+    expect((await finished(id)).states.at(-1)).toBe('Closed');
+    expect(await svc.status(id)).toMatchObject({ status: 'returned_to_referrer', outcome: { decision: 'return', message: 'Trial of NSAIDs for 4 weeks first' } });
+  });
+
+  it('closes with self-management and texts the patient a self-care link that works', async () => {
+    const id = await svc.referAndGetId(withPatient({ mobile: '07700 900456' }));
+    await svc.submit(await svc.linkFor(id), { decision: 'self-management', clinician: 'Jo Physio' });
+    const sms = await svc.message((m) => m.to === '+447700900456' && m.body.includes('/self-care'), 'the self-care text');
+    const url = /(http:\/\/\S+\/self-care)/.exec(sms.body)![1]!;
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Looking after muscle and joint problems');
+    expect((await svc.status(id)).status).toBe('closed_self_management');
+  });
+
+  it('redirects outside secondary care at once, telling the referrer', async () => {
+    const id = await svc.referAndGetId(validReferral());
+    await svc.submit(await svc.linkFor(id), { decision: 'redirect', clinician: 'Dr Triage', destination: 'falls-service' });
+    const email = await svc.message((m) => m.to === 'a.patel@example.nhs.uk' && m.subject === `Referral ${id} redirected`, 'the redirect email');
+    expect(email.body).toContain('Community falls service');
+    expect((await svc.status(id)).status).toBe('redirected');
+  });
+
+  it('asks a senior clinician before secondary care; confirmed, it goes on and the referrer is told', async () => {
+    const id = await svc.referAndGetId(validReferral());
+    await svc.submit(await svc.linkFor(id), { decision: 'redirect', clinician: 'Dr Triage', destination: 'orthopaedic-surgery', reason: 'Failed conservative care' });
+    expect((await svc.status(id)).status).toBe('awaiting_senior_review');
+    const reviewLink = await svc.linkFor(id, 'senior-clinicians');
+    const page = await (await fetch(reviewLink)).text();
+    expect(page).toContain('Secondary care: orthopaedic surgery');
+    expect((await svc.submit(reviewLink, { decision: 'confirm', clinician: 'Mr Senior', reason: 'Wants surgery, fit' })).status).toBe(200);
+    await svc.message((m) => m.to === 'a.patel@example.nhs.uk' && Boolean(m.subject?.includes('secondary care')) && m.body.includes(id), 'the referrer email');
+    expect(await svc.status(id)).toMatchObject({ status: 'referred_to_secondary_care', outcome: { decidedBy: 'Mr Senior', destination: 'orthopaedic-surgery' } });
+  });
+
+  it('returns a patient to community care when the senior clinician declines surgery', async () => {
+    const id = await svc.referAndGetId(validReferral());
+    await svc.submit(await svc.linkFor(id), { decision: 'redirect', clinician: 'Dr Triage', destination: 'spinal-surgery' });
+    const reviewLink = await svc.linkFor(id, 'senior-clinicians');
+    const incomplete = await svc.submit(reviewLink, { decision: 'decline', clinician: 'Mr Senior' });
+    expect(incomplete.status).toBe(400);
+    await svc.submit(reviewLink, { decision: 'decline', clinician: 'Mr Senior', reason: 'Does not want surgery', service: 'spinal', priority: 'routine' });
+    expect((await finished(id)).states.at(-1)).toBe('Accepted');
+    expect(await svc.status(id)).toMatchObject({ status: 'accepted', outcome: { service: 'spinal' } });
+  });
+
+  it('asks the referrer for information, and triages again when it arrives through the API', async () => {
+    const id = await svc.referAndGetId(validReferral());
+    await svc.submit(await svc.linkFor(id), { decision: 'request-information', clinician: 'Dr Triage', reason: 'Recent X-ray report?' });
+    const ask = await svc.message((m) => m.to === 'a.patel@example.nhs.uk' && m.body.includes('Recent X-ray report?'), 'the question');
+    expect(ask.body).toContain(`/referrals/${id}/information`);
+    expect((await svc.status(id)).status).toBe('information_requested');
+
+    const answer = (body: unknown) =>
+      fetch(`${svc.url}/referrals/${id}/information`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await answer({})).status).toBe(400);
+    expect((await answer({ information: 'X-ray normal, 1 Nov' })).status).toBe(202);
+    expect((await answer({ information: 'again' })).status).toBe(409);
+
+    const emails = await until(() => {
+      const found = svc.runtime.outbox.list().filter((m) => m.to === 'triage-team' && m.body.includes(id));
+      return found.length === 2 && found;
+    }, 'a second triage email');
+    expect(emails[1]!.body).not.toBe(emails[0]!.body); // a new link for the new triage step
+    const status = await svc.status(id);
+    expect(status.status).toBe('awaiting_triage');
+    expect(status.timeline.map((e: { type: string }) => e.type)).toContain('information_received');
+    await svc.submit(await svc.linkFor(id), accept);
+    expect((await finished(id)).states.at(-1)).toBe('Accepted');
+  });
+
+  it('for a self-referral, "return" texts the patient to see their GP, and asking for information is refused', async () => {
+    const id = await svc.referAndGetId(selfReferral());
+    const link = await svc.linkFor(id);
+    const refused = await svc.submit(link, { decision: 'request-information', clinician: 'Dr Triage', reason: 'More detail?' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('self-referral');
+    await svc.submit(link, { decision: 'return', clinician: 'Dr Triage', reason: 'See your GP about blood tests' });
+    const sms = await svc.message((m) => m.channel === 'sms' && m.body.includes('speak to your GP'), 'the see-your-GP text');
+    expect(sms.body).not.toContain('blood');
+    expect((await svc.status(id)).status).toBe('returned_to_referrer');
+  });
+});
