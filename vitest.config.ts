@@ -10,6 +10,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Two cores here and in CI: two workers, so that Java and the workers do not starve each other.
     maxWorkers: 2,
-    env: { POWERTOOLS_LOG_LEVEL: 'WARN', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -1,6 +1,8 @@
 /** The whole service in one stack, composed of one construct per concern. */
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Node } from 'constructs';
 import { Construct } from 'constructs';
 import { Api } from './constructs/api.js';
@@ -9,14 +11,20 @@ import { Functions } from './constructs/functions.js';
 import { Notifications } from './constructs/notifications.js';
 import { Workflow } from './constructs/workflow.js';
 import { lambdaFunctions } from '../shared/functions.js';
+import type { StaffAudience } from '../shared/ports/notifier.js';
 
 export interface MskPathwaySettings {
   /** The name patients see in texts (40 characters at most). */
   serviceName: string;
-  /** Triage team and service lead addresses, subscribed to the staff topic. */
-  staffEmails: string[];
+  /** Addresses subscribed to each staff topic. */
+  emails: Record<StaffAudience, string[]>;
+  /** Verified SES identity referrer emails are sent from. */
+  senderEmail: string;
+  /** Public URL of the API (a custom domain); default the API Gateway stage URL. */
+  publicBaseUrl?: string;
   authDomainPrefix: string;
   triageSlaHours: number;
+  triageReminderHours: number;
   throttle: { rateLimit: number; burstLimit: number };
 }
 
@@ -24,14 +32,24 @@ export class MskPathwayStack extends Stack {
   /** Settings from `cdk.json` context or `-c key=value`; see the README's deploy section. */
   static settingsFromContext(node: Node): MskPathwaySettings {
     const get = (key: string) => node.tryGetContext(`mskPathway:${key}`);
-    const list = (value: unknown): string[] => (Array.isArray(value) ? value : typeof value === 'string' && value ? value.split(',') : []);
+    const list = (value: unknown): string[] =>
+      (Array.isArray(value) ? value : typeof value === 'string' && value ? value.split(',') : [])
+        .map((e: string) => e.trim())
+        .filter(Boolean);
     const serviceName = String(get('serviceName') ?? 'MSK Service');
     if (serviceName.length > 40) throw new Error('mskPathway:serviceName must be at most 40 characters (it goes in every SMS)');
     return {
       serviceName,
-      staffEmails: [...list(get('triageEmails')), ...list(get('serviceLeadEmails'))].map((e) => e.trim()).filter(Boolean),
+      emails: {
+        'triage-team': list(get('triageEmails')),
+        'service-lead': list(get('serviceLeadEmails')),
+        'senior-clinicians': list(get('seniorClinicianEmails')),
+      },
+      senderEmail: String(get('senderEmail') ?? ''),
+      publicBaseUrl: get('publicBaseUrl') || undefined,
       authDomainPrefix: String(get('authDomainPrefix') ?? 'msk-pathway-referrers'),
       triageSlaHours: Number(get('triageSlaHours') ?? 24),
+      triageReminderHours: Number(get('triageReminderHours') ?? 20),
       throttle: { rateLimit: Number(get('throttleRate') ?? 50), burstLimit: Number(get('throttleBurst') ?? 100) },
     };
   }
@@ -40,14 +58,29 @@ export class MskPathwayStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
 
-    const key = new Key(this, 'DataKey', { enableKeyRotation: true, description: 'MSK Pathway patient data (table, topics)' });
+    const key = new Key(this, 'DataKey', { enableKeyRotation: true, description: 'MSK Pathway patient data (table, topics, link secret)' });
     const data = new Data(this, 'Data', { key });
-    new Notifications(this, 'Notifications', { key, staffEmails: settings.staffEmails });
+    const notifications = new Notifications(this, 'Notifications', { key, emails: settings.emails, senderEmail: settings.senderEmail });
+    // Signs the links in emails and texts; rotate by changing it (open links then stop working).
+    const linkSecret = new Secret(this, 'LinkSigningKey', {
+      description: 'MSK Pathway: HMAC key for staff and patient links',
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    const restApi = Api.createRestApi(this, settings.throttle);
+    // Built from the API id, not the stage, so that functions behind the API can know its URL.
+    const publicBaseUrl =
+      settings.publicBaseUrl ?? `https://${restApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${Api.STAGE}`;
+
     const functions = new Functions(this, 'Functions', {
       environment: {
         TABLE_NAME: data.table.tableName,
         SERVICE_NAME: settings.serviceName,
         TRIAGE_SLA_HOURS: String(settings.triageSlaHours),
+        TRIAGE_REMINDER_HOURS: String(settings.triageReminderHours),
+        PUBLIC_BASE_URL: publicBaseUrl,
+        LINK_SECRET_ARN: linkSecret.secretArn,
+        ...notifications.topicEnvironment(),
       },
     });
     const fn = functions.byName;
@@ -62,11 +95,31 @@ export class MskPathwayStack extends Stack {
     workflow.stateMachine.grantStartExecution(fn.createReferral);
     fn.createReferral.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
     data.table.grantReadData(fn.getReferral);
-    data.table.grantReadWriteData(fn.screenReferral);
-    data.table.grantReadWriteData(fn.notifyPatient);
-    Notifications.grantSendSms(fn.notifyPatient);
-    data.table.grantReadWriteData(fn.recordFailure);
+    // Only the two functions that carry a person's answer may resume the workflow.
+    for (const answering of [fn.taskDecision, fn.provideInformation]) {
+      data.table.grantReadWriteData(answering);
+      answering.addToRolePolicy(
+        new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [workflow.stateMachine.stateMachineArn] }),
+      );
+    }
+    data.table.grantReadData(fn.taskPage);
+    for (const signer of [fn.taskPage, fn.taskDecision, fn.openTask, fn.taskTimer]) linkSecret.grantRead(signer);
+    for (const step of [
+      fn.screenReferral,
+      fn.notifyPatient,
+      fn.redirectEmergency,
+      fn.alertServiceLead,
+      fn.openTask,
+      fn.taskTimer,
+      fn.notifyOutcome,
+      fn.recordFailure,
+    ]) {
+      data.table.grantReadWriteData(step);
+    }
+    for (const texter of [fn.notifyPatient, fn.redirectEmergency, fn.notifyOutcome]) Notifications.grantSendSms(texter);
+    for (const emailer of [fn.alertServiceLead, fn.openTask, fn.taskTimer]) notifications.grantStaffEmail(emailer);
+    for (const emailer of [fn.openTask, fn.notifyOutcome]) notifications.grantReferrerEmail(emailer);
 
-    new Api(this, 'Api', { functions: fn, authDomainPrefix: settings.authDomainPrefix, throttle: settings.throttle });
+    new Api(this, 'Api', { restApi, functions: fn, authDomainPrefix: settings.authDomainPrefix });
   }
 }

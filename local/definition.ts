@@ -96,7 +96,9 @@ export function transitions(definition: AslDefinition): Record<string, string[]>
   return Object.fromEntries(
     Object.entries(definition.States).map(([name, s]) => [
       name,
-      [s.Next, s.Default, ...(s.Choices ?? []).map((c) => c.Next), ...(s.Catch ?? []).map((c) => c.Next)].filter((x): x is string => Boolean(x)).sort(),
+      [s.Next, s.Default, ...(s.Choices ?? []).map((c) => c.Next), ...(s.Catch ?? []).map((c) => c.Next)]
+        .filter((x): x is string => Boolean(x))
+        .sort(),
     ]),
   );
 }

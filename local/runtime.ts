@@ -73,7 +73,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const outbox = new Outbox(dataDir && join(dataDir, 'outbox.jsonl'), log);
     const workflow = new LocalWorkflow({ log, retryPauseMs: options.retryPauseMs, speedup });
     resetAdapters();
-    installAdapters({ workflow, notifier: outboxNotifier(outbox), linkKeys: staticLinkKeys(options.linkSigningKey ?? localLinkKey(dataDir)) });
+    installAdapters({
+      workflow,
+      notifier: outboxNotifier(outbox),
+      linkKeys: staticLinkKeys(options.linkSigningKey ?? localLinkKey(dataDir)),
+    });
     await resumeUnstartedReferrals(workflow, log);
 
     const server = createLocalServer({

@@ -93,7 +93,9 @@ function toProxyEvent(req: IncomingMessage, url: URL, route: Route, params: Reco
       identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' } as never,
       // What API Gateway's Cognito authorizer passes on; routes without one get nothing.
       authorizer:
-        route.auth === 'referrer' ? { claims: { client_id: LOCAL_REFERRER_CLIENT_ID, scope: `${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}` } } : undefined,
+        route.auth === 'referrer'
+          ? { claims: { client_id: LOCAL_REFERRER_CLIENT_ID, scope: `${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}` } }
+          : undefined,
     },
   };
 }

@@ -142,12 +142,15 @@ export class LocalWorkflow implements Workflow {
     for (const [stateName, state] of Object.entries(adapted.States)) {
       if (state.Type !== 'Task') continue;
       if (state.Resource === 'arn:aws:states:::lambda:invoke') this.adapters[stateName] = this.lambdaInvoke(stateName, state);
-      else if (isCallbackTask(state) && state.Resource?.startsWith('arn:aws:states:::lambda:invoke')) this.adapters[stateName] = this.lambdaCallback(stateName, state);
+      else if (isCallbackTask(state) && state.Resource?.startsWith('arn:aws:states:::lambda:invoke'))
+        this.adapters[stateName] = this.lambdaCallback(stateName, state);
       else throw new Error(`state ${stateName}: the local runtime has no adapter for ${state.Resource}`);
     }
     // Tests that drive retries to exhaustion set a fixed pause instead of the real back-off.
     this.retryIntervalOverrides =
-      options.retryPauseMs === undefined ? {} : Object.fromEntries(Object.keys(adapted.States).map((name) => [name, options.retryPauseMs!]));
+      options.retryPauseMs === undefined
+        ? {}
+        : Object.fromEntries(Object.keys(adapted.States).map((name) => [name, options.retryPauseMs!]));
   }
 
   /** lambda:invoke: call the handler with the Payload, answer in the integration's shape. */
@@ -167,6 +170,7 @@ export class LocalWorkflow implements Workflow {
       const token = randomBytes(24).toString('base64url');
       let timer: NodeJS.Timeout | undefined;
       const result = new Promise<unknown>((resolve, reject) => this.waiting.set(token, { resolve, reject }));
+      result.catch(() => undefined); // a stop may reject it before the race below is awaited
       try {
         await invoke(name, replaceMarker(Payload, token));
         const realMs = (Number(timeoutSeconds) * 1000) / this.speedup;
@@ -205,7 +209,12 @@ export class LocalWorkflow implements Workflow {
         overrides: { taskResourceLocalHandlers: this.adapters as never, retryIntervalOverrides: this.retryIntervalOverrides },
         noThrowOnAbort: true,
         context: {
-          Execution: { Id: `arn:aws:states:local:000000000000:execution:referral:${execution.name}`, Name: execution.name, Input: { ...input }, StartTime: startedAt },
+          Execution: {
+            Id: `arn:aws:states:local:000000000000:execution:referral:${execution.name}`,
+            Name: execution.name,
+            Input: { ...input },
+            StartTime: startedAt,
+          },
           Task: { Token: TASK_TOKEN_MARKER },
         },
       },

@@ -7,18 +7,57 @@ export const lambdaFunctions = {
   // API and pages
   createReferral: { entry: 'functions/create-referral/handler.ts', description: 'POST /referrals: validate, store, start workflow' },
   getReferral: { entry: 'functions/get-referral/handler.ts', description: 'GET /referrals/{id}: status and timeline' },
-  provideInformation: { entry: 'functions/provide-information/handler.ts', description: 'POST /referrals/{id}/information: answer a question' },
+  provideInformation: {
+    entry: 'functions/provide-information/handler.ts',
+    description: 'POST /referrals/{id}/information: answer a question',
+  },
   taskPage: { entry: 'functions/task-page/handler.ts', description: 'GET /tasks/{link}: decision page (reads only)' },
-  taskDecision: { entry: 'functions/task-decision/handler.ts', description: 'POST /tasks/{link}: record a decision once, resume the workflow' },
+  taskDecision: {
+    entry: 'functions/task-decision/handler.ts',
+    description: 'POST /tasks/{link}: record a decision once, resume the workflow',
+  },
   publicPages: { entry: 'functions/public-pages/handler.ts', description: 'Self-care page and static assets', copyAssets: true },
   // Workflow steps
-  screenReferral: { entry: 'functions/screen-referral/handler.ts', description: 'Workflow: screen red flags and suggest a service', aslKey: 'ScreenReferralFunctionArn' },
-  notifyPatient: { entry: 'functions/notify-patient/handler.ts', description: 'Workflow: text the patient', aslKey: 'NotifyPatientFunctionArn' },
-  redirectEmergency: { entry: 'functions/redirect-emergency/handler.ts', description: 'Workflow: emergency, A&E now', aslKey: 'RedirectEmergencyFunctionArn' },
-  openTask: { entry: 'functions/open-task/handler.ts', description: 'Workflow: open a human step behind a link', aslKey: 'OpenTaskFunctionArn' },
-  taskTimer: { entry: 'functions/task-timer/handler.ts', description: 'Workflow: reminders, SLA breach, escalation', aslKey: 'TaskTimerFunctionArn' },
-  notifyOutcome: { entry: 'functions/notify-outcome/handler.ts', description: 'Workflow: tell the referrer the outcome', aslKey: 'NotifyOutcomeFunctionArn' },
-  recordFailure: { entry: 'functions/record-failure/handler.ts', description: 'Workflow: record a failed step', aslKey: 'RecordFailureFunctionArn' },
+  screenReferral: {
+    entry: 'functions/screen-referral/handler.ts',
+    description: 'Workflow: screen red flags and suggest a service',
+    aslKey: 'ScreenReferralFunctionArn',
+  },
+  notifyPatient: {
+    entry: 'functions/notify-patient/handler.ts',
+    description: 'Workflow: text the patient',
+    aslKey: 'NotifyPatientFunctionArn',
+  },
+  alertServiceLead: {
+    entry: 'functions/alert-service-lead/handler.ts',
+    description: 'Workflow: emergency alert to the service lead',
+    aslKey: 'AlertServiceLeadFunctionArn',
+  },
+  redirectEmergency: {
+    entry: 'functions/redirect-emergency/handler.ts',
+    description: 'Workflow: emergency, text the patient to go to A&E',
+    aslKey: 'RedirectEmergencyFunctionArn',
+  },
+  openTask: {
+    entry: 'functions/open-task/handler.ts',
+    description: 'Workflow: open a human step behind a link',
+    aslKey: 'OpenTaskFunctionArn',
+  },
+  taskTimer: {
+    entry: 'functions/task-timer/handler.ts',
+    description: 'Workflow: reminders, SLA breach, escalation',
+    aslKey: 'TaskTimerFunctionArn',
+  },
+  notifyOutcome: {
+    entry: 'functions/notify-outcome/handler.ts',
+    description: 'Workflow: tell the referrer the outcome',
+    aslKey: 'NotifyOutcomeFunctionArn',
+  },
+  recordFailure: {
+    entry: 'functions/record-failure/handler.ts',
+    description: 'Workflow: record a failed step',
+    aslKey: 'RecordFailureFunctionArn',
+  },
 } as const;
 
 export type FunctionName = keyof typeof lambdaFunctions;

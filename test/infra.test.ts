@@ -49,14 +49,17 @@ describe('CDK stack', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
-  it('puts a Cognito authorizer with the referrals scope on every referral route', () => {
+  it('puts a Cognito authorizer with the referrals scope on every referrer route, and none on link and public pages', () => {
     const methods = resources('AWS::ApiGateway::Method').filter((m) => m.Properties.HttpMethod !== 'OPTIONS');
     expect(methods).toHaveLength(routes.length);
-    for (const method of methods) {
-      expect(method.Properties.AuthorizationType).toBe('COGNITO_USER_POOLS');
+    const referrerRoutes = routes.filter((r) => r.auth === 'referrer').length;
+    const authorised = methods.filter((m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS');
+    expect(authorised).toHaveLength(referrerRoutes);
+    for (const method of authorised) {
       expect(method.Properties.AuthorizationScopes).toEqual(['msk-pathway/referrals.write']);
       expect(method.Properties.AuthorizerId).toBeDefined();
     }
+    expect(methods.filter((m) => m.Properties.AuthorizationType === 'NONE')).toHaveLength(routes.length - referrerRoutes);
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       AllowedOAuthFlows: ['client_credentials'],
       GenerateSecret: true,
@@ -101,11 +104,35 @@ describe('CDK stack', () => {
       /^logs:(\w+LogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/.test(a);
     const anyResource = statements.filter((s) => s.Effect === 'Allow' && [s.Resource].flat().includes('*'));
     for (const s of anyResource) expect([s.Action].flat().every(needsStar), JSON.stringify(s.Action)).toBe(true);
+    // Every role allowed to publish to "*" (phone numbers) is fenced off from every SNS ARN.
     const smsRoles = anyResource.filter((s) => [s.Action].flat().includes('sns:Publish')).map((s) => JSON.stringify(s.roles));
-    expect(smsRoles).toHaveLength(1);
-    const deny = statements.find((s) => s.Effect === 'Deny');
-    expect(deny).toMatchObject({ Action: 'sns:Publish', Resource: 'arn:aws:sns:*:*:*' });
-    expect(JSON.stringify(deny!.roles)).toBe(smsRoles[0]);
+    expect(smsRoles.length).toBeGreaterThan(0);
+    const fenced = statements
+      .filter((s) => s.Effect === 'Deny' && s.Action === 'sns:Publish' && s.Resource === 'arn:aws:sns:*:*:*')
+      .map((s) => JSON.stringify(s.roles));
+    expect(fenced.sort()).toEqual(smsRoles.sort());
+    // ...and no SMS role is also granted a topic (the Deny would silently block it).
+    const topicPublishers = statements
+      .filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('sns:Publish') && JSON.stringify(s.Resource).includes('Ref'))
+      .map((s) => JSON.stringify(s.roles));
+    for (const role of smsRoles) expect(topicPublishers).not.toContain(role);
+  });
+
+  it("lets only the two functions that carry a person's answer resume the workflow, on this state machine only", () => {
+    const resumers = resources('AWS::IAM::Policy').flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('states:SendTask'))).map(
+        (s: any) => ({
+          statement: s,
+          roles: JSON.stringify(p.Properties.Roles),
+        }),
+      ),
+    );
+    expect(resumers.map((r) => r.roles.match(/Functions(\w+?)ServiceRole/)![1]).sort()).toEqual(['provideInformation', 'taskDecision']);
+    const [machineId] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
+    for (const { statement } of resumers) {
+      expect(statement.Action).toBe('states:SendTaskSuccess');
+      expect(statement.Resource).toEqual({ Ref: machineId });
+    }
   });
 
   it('lets only the intake function start executions', () => {

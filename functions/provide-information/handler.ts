@@ -7,7 +7,13 @@ import { NotWaitingForInformationError, provideInformation } from '../../shared/
 import { getReferralWithTimeline } from '../../shared/store/referrals.js';
 
 const body = z.strictObject(
-  { information: z.string({ error: 'is required' }).trim().min(1, { error: 'must not be empty' }).max(5000, { error: 'must be at most 5000 characters' }) },
+  {
+    information: z
+      .string({ error: 'is required' })
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .max(5000, { error: 'must be at most 5000 characters' }),
+  },
   { error: 'the body must be a JSON object' },
 );
 

@@ -3,7 +3,7 @@
  * credentials: each GP system gets a Cognito app client, and its access token must carry the
  * referrals scope. Throttled per stage; errors from the gateway itself answer in the API's JSON shape.
  */
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -15,7 +15,7 @@ import {
   RestApi,
   type IResource,
 } from 'aws-cdk-lib/aws-apigateway';
-import { OAuthScope, ResourceServerScope, UserPool, UserPoolClient, type UserPoolResourceServer } from 'aws-cdk-lib/aws-cognito';
+import { OAuthScope, ResourceServerScope, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -23,20 +23,46 @@ import type { FunctionName } from '../../shared/functions.js';
 import { REFERRER_SCOPE, routes } from '../../shared/routes.js';
 
 export interface ApiProps {
+  restApi: RestApi;
   functions: Record<FunctionName, IFunction>;
   /** Prefix for the Cognito hosted domain that issues tokens (must be unique in the region). */
   authDomainPrefix: string;
-  throttle: { rateLimit: number; burstLimit: number };
 }
 
 export class Api extends Construct {
-  readonly restApi: RestApi;
+  static readonly STAGE = 'v1';
   readonly userPool: UserPool;
-  readonly resourceServer: UserPoolResourceServer;
   readonly referrerScope: OAuthScope;
+
+  /**
+   * The REST API itself, made before the functions so that they can be told its URL (built from
+   * its id, which does not depend on the functions behind it).
+   */
+  static createRestApi(scope: Construct, throttle: { rateLimit: number; burstLimit: number }): RestApi {
+    const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR });
+    return new RestApi(scope, 'RestApi', {
+      restApiName: 'msk-pathway',
+      description: 'MSK Pathway: referral API, decision pages and patient pages',
+      cloudWatchRole: true,
+      // Pages and the stylesheet compress well (the NHS.UK stylesheet: 272 KB to about 35 KB).
+      minCompressionSize: Size.kibibytes(1),
+      deployOptions: {
+        stageName: Api.STAGE,
+        throttlingRateLimit: throttle.rateLimit,
+        throttlingBurstLimit: throttle.burstLimit,
+        tracingEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        accessLogDestination: new LogGroupLogDestination(accessLogs),
+        // Standard fields only: no request bodies, so no patient data.
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+  }
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
+    const { restApi } = props;
 
     // Machine-to-machine only: no self sign-up, no users; app clients are the referring systems.
     this.userPool = new UserPool(this, 'Referrers', {
@@ -48,11 +74,11 @@ export class Api extends Construct {
       scopeName: REFERRER_SCOPE.scope,
       scopeDescription: 'Send referrals and read their status',
     });
-    this.resourceServer = this.userPool.addResourceServer('ResourceServer', {
+    const resourceServer = this.userPool.addResourceServer('ResourceServer', {
       identifier: REFERRER_SCOPE.resourceServer,
       scopes: [referralsScope],
     });
-    this.referrerScope = OAuthScope.resourceServer(this.resourceServer, referralsScope);
+    this.referrerScope = OAuthScope.resourceServer(resourceServer, referralsScope);
     const domain = this.userPool.addDomain('TokenDomain', { cognitoDomain: { domainPrefix: props.authDomainPrefix } });
 
     // One example referrer client; operations add one per GP system the same way.
@@ -63,23 +89,6 @@ export class Api extends Construct {
       accessTokenValidity: Duration.hours(1),
     });
 
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
-    this.restApi = new RestApi(this, 'Api', {
-      restApiName: 'msk-pathway',
-      description: 'MSK Pathway referral API',
-      cloudWatchRole: true,
-      deployOptions: {
-        stageName: 'v1',
-        throttlingRateLimit: props.throttle.rateLimit,
-        throttlingBurstLimit: props.throttle.burstLimit,
-        tracingEnabled: true,
-        loggingLevel: MethodLoggingLevel.ERROR,
-        dataTraceEnabled: false,
-        accessLogDestination: new LogGroupLogDestination(accessLogs),
-        // Standard fields only: no request bodies, so no patient data.
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
-      },
-    });
     for (const [type, code, message] of [
       [ResponseType.UNAUTHORIZED, 'unauthorized', 'a valid bearer token is required'],
       [ResponseType.ACCESS_DENIED, 'forbidden', 'this token may not do that'],
@@ -87,7 +96,7 @@ export class Api extends Construct {
       [ResponseType.THROTTLED, 'throttled', 'too many requests; retry later'],
       [ResponseType.DEFAULT_5XX, 'gateway_error', 'the service could not answer; retry later'],
     ] as const) {
-      this.restApi.addGatewayResponse(`${code}Response`, {
+      restApi.addGatewayResponse(`${code}Response`, {
         type,
         templates: { 'application/json': JSON.stringify({ error: code, message }) },
       });
@@ -98,16 +107,21 @@ export class Api extends Construct {
       const resource = route.path
         .split('/')
         .filter(Boolean)
-        .reduce<IResource>((parent, part) => parent.getResource(part) ?? parent.addResource(part), this.restApi.root);
-      resource.addMethod(route.method, new LambdaIntegration(props.functions[route.function]), {
-        authorizer,
-        authorizationType: AuthorizationType.COGNITO,
-        // The literal scope string: a token here would make each method wait on the resource server.
-        authorizationScopes: [`${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}`],
-      });
+        .reduce<IResource>((parent, part) => parent.getResource(part) ?? parent.addResource(part), restApi.root);
+      const auth =
+        route.auth === 'referrer'
+          ? {
+              authorizer,
+              authorizationType: AuthorizationType.COGNITO,
+              // The literal scope string: a token here would make each method wait on the resource server.
+              authorizationScopes: [`${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}`],
+            }
+          : // Link routes carry their own capability (a signed, expiring link); public routes hold no data.
+            { authorizationType: AuthorizationType.NONE };
+      resource.addMethod(route.method, new LambdaIntegration(props.functions[route.function]), auth);
     }
 
-    new CfnOutput(this, 'ApiUrl', { value: this.restApi.url });
+    new CfnOutput(this, 'ApiUrl', { value: restApi.url });
     new CfnOutput(this, 'TokenUrl', { value: `${domain.baseUrl()}/oauth2/token` });
     new CfnOutput(this, 'ExampleReferrerClientId', { value: exampleClient.userPoolClientId });
     new CfnOutput(this, 'ReferrerScope', { value: this.referrerScope.scopeName });

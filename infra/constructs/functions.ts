@@ -6,6 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { lambdaFunctions, type FunctionName } from '../../shared/functions.js';
+import { STATIC_ASSETS } from '../../shared/http/static-assets.js';
 import { REPO_ROOT } from '../paths.js';
 
 export class Functions extends Construct {
@@ -37,6 +38,19 @@ export class Functions extends Construct {
             mainFields: ['module', 'main'],
             // Some dependencies still call require(); give ESM bundles one.
             banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+            // Static files the pages serve are copied next to the bundle.
+            ...('copyAssets' in spec && spec.copyAssets
+              ? {
+                  commandHooks: {
+                    beforeBundling: () => [],
+                    beforeInstall: () => [],
+                    afterBundling: (inputDir: string, outputDir: string) =>
+                      Object.entries(STATIC_ASSETS).map(
+                        ([file, { module }]) => `cp "${inputDir}/node_modules/${module}" "${outputDir}/${file}"`,
+                      ),
+                  },
+                }
+              : {}),
           },
         });
         return [name, fn];

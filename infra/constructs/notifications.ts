@@ -1,26 +1,74 @@
 /**
- * Messages: patient SMS straight through SNS (no topic), and a staff topic for emails to the
- * triage team and service lead. Publish rights are split so that the SMS role can reach phone
- * numbers only, and nothing else can publish to the staff topic.
+ * Messages: patient SMS straight through SNS (no topic); staff emails through one SNS topic per
+ * audience (addresses subscribed from context); emails to one person (a referrer) through SES.
+ * Publish rights are split so that the SMS role can reach phone numbers only.
  */
+import { Arn, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import type { StaffAudience } from '../../shared/ports/notifier.js';
+
+export interface NotificationsProps {
+  key: IKey;
+  emails: Record<StaffAudience, string[]>;
+  /** Verified SES identity (address or domain) that referrer emails come from. */
+  senderEmail: string;
+}
 
 export class Notifications extends Construct {
-  readonly staffTopic: Topic;
+  readonly topics: Record<StaffAudience, Topic>;
+  private readonly senderEmail: string;
 
-  constructor(scope: Construct, id: string, props: { key: IKey; staffEmails: string[] }) {
+  constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
-    this.staffTopic = new Topic(this, 'StaffAlerts', { displayName: 'MSK Pathway staff', masterKey: props.key, enforceSSL: true });
-    for (const email of props.staffEmails) this.staffTopic.addSubscription(new EmailSubscription(email));
+    this.senderEmail = props.senderEmail;
+    const topic = (audience: StaffAudience, displayName: string) => {
+      const t = new Topic(this, audience, { displayName, masterKey: props.key, enforceSSL: true });
+      for (const email of props.emails[audience]) t.addSubscription(new EmailSubscription(email));
+      return t;
+    };
+    this.topics = {
+      'triage-team': topic('triage-team', 'MSK triage team'),
+      'service-lead': topic('service-lead', 'MSK service lead'),
+      'senior-clinicians': topic('senior-clinicians', 'MSK senior clinicians'),
+    };
+  }
+
+  topicEnvironment(): Record<string, string> {
+    return {
+      TRIAGE_TOPIC_ARN: this.topics['triage-team'].topicArn,
+      SERVICE_LEAD_TOPIC_ARN: this.topics['service-lead'].topicArn,
+      SENIOR_CLINICIAN_TOPIC_ARN: this.topics['senior-clinicians'].topicArn,
+      SENDER_EMAIL: this.senderEmail,
+    };
+  }
+
+  grantStaffEmail(grantee: IGrantable): void {
+    for (const t of Object.values(this.topics)) t.grantPublish(grantee);
+  }
+
+  /** SES SendEmail from the configured identity only. */
+  grantReferrerEmail(grantee: IGrantable): void {
+    const domainOrAddress = this.senderEmail || 'unconfigured.invalid';
+    const stack = Stack.of(this);
+    const identity = (name: string) => Arn.format({ service: 'ses', resource: 'identity', resourceName: name }, stack);
+    const domain = domainOrAddress.includes('@') ? domainOrAddress.split('@')[1]! : domainOrAddress;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [identity(domainOrAddress), identity(domain)],
+        conditions: domainOrAddress.includes('@') ? { StringEquals: { 'ses:FromAddress': domainOrAddress } } : undefined,
+      }),
+    );
   }
 
   /**
    * SMS to phone numbers has no resource ARN, so IAM needs Resource "*"; the explicit Deny on
-   * every SNS ARN keeps that from reaching any topic or platform endpoint.
+   * every SNS ARN keeps that from reaching any topic or platform endpoint. A role given this must
+   * not also need topics: split the step instead (see the emergency steps).
    */
   static grantSendSms(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));

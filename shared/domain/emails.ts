@@ -41,7 +41,7 @@ export const staffEmails = {
     body:
       `Referral ${p.reference} reported red flags for suspected cauda equina syndrome and was screened as an emergency.\n\n` +
       (p.patientTexted
-        ? 'The patient has been sent a text telling them to go to A&E now.'
+        ? 'The patient is being sent a text telling them to go to A&E now.'
         : 'The patient has NO MOBILE NUMBER on file and has not been told: phone the patient or their GP practice now.') +
       `\n\nThe referral is closed as redirected_emergency.${footer}`,
   }),
@@ -55,7 +55,8 @@ export const staffEmails = {
   }),
 };
 
-const destinationLabel = (d?: string) => (d && d in REDIRECT_DESTINATIONS ? REDIRECT_DESTINATIONS[d as RedirectDestination].label : 'another service');
+const destinationLabel = (d?: string) =>
+  d && d in REDIRECT_DESTINATIONS ? REDIRECT_DESTINATIONS[d as RedirectDestination].label : 'another service';
 
 export const referrerEmails = {
   returned: (p: { reference: string; advice: string }): Email => ({

@@ -134,7 +134,9 @@ export const referralRequestSchema = z
       patient,
       complaint,
       redFlags: z
-        .array(z.enum(RED_FLAGS, { error: `must be one of: ${RED_FLAGS.join(', ')}` }), { error: requiredOr('must be a list of red flags') })
+        .array(z.enum(RED_FLAGS, { error: `must be one of: ${RED_FLAGS.join(', ')}` }), {
+          error: requiredOr('must be a list of red flags'),
+        })
         .max(RED_FLAGS.length, { error: 'lists more red flags than exist' })
         .refine((flags) => new Set(flags).size === flags.length, { error: 'must not repeat a red flag' }),
     },

@@ -71,7 +71,8 @@ export const seniorReviewFormSchema = z
     priority: z.enum(keysOf(PRIORITIES), { error: 'Choose a priority' }).optional(),
   })
   .superRefine((form, ctx) => {
-    if (form.decision === 'decline' && !form.service) ctx.addIssue({ code: 'custom', path: ['service'], message: 'Choose a community service' });
+    if (form.decision === 'decline' && !form.service)
+      ctx.addIssue({ code: 'custom', path: ['service'], message: 'Choose a community service' });
     if (form.decision === 'decline' && !form.priority) ctx.addIssue({ code: 'custom', path: ['priority'], message: 'Choose a priority' });
   });
 export type SeniorReviewForm = z.output<typeof seniorReviewFormSchema>;

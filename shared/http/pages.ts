@@ -7,7 +7,11 @@ import { messagePage } from './html.js';
 function pageError(error: unknown): APIGatewayProxyResult {
   if (error instanceof HttpError) return messagePage(error.statusCode, 'Sorry, we could not do that', error.message);
   logger.error('unhandled error', safeErrorDetails(error));
-  return messagePage(500, 'Sorry, there is a problem with the service', 'Nothing was changed. Try again later; if it keeps happening, tell the service desk.');
+  return messagePage(
+    500,
+    'Sorry, there is a problem with the service',
+    'Nothing was changed. Try again later; if it keeps happening, tell the service desk.',
+  );
 }
 
 export function pageHandler(fn: ApiHandler) {

@@ -45,7 +45,9 @@ export function awsNotifier(sns = new SNSClient({}), ses = new SESv2Client({})):
       return { messageId: result.MessageId ?? '' };
     },
     async sendStaffEmail(audience, email) {
-      const result = await sns.send(new PublishCommand({ TopicArn: topicArn(audience), Subject: email.subject.slice(0, 100), Message: email.body }));
+      const result = await sns.send(
+        new PublishCommand({ TopicArn: topicArn(audience), Subject: email.subject.slice(0, 100), Message: email.body }),
+      );
       return { messageId: result.MessageId ?? '' };
     },
     async sendEmail(to, email) {

@@ -109,7 +109,14 @@ function decideTriage(referral: Referral, form: Record<string, string>): Decided
   const parsed = parse(triageFormSchema, form);
   if ('issues' in parsed) return parsed;
   if (parsed.decision === 'request-information' && referral.source === 'self') {
-    return { issues: [{ path: 'decision', message: 'This is a self-referral, so there is no referrer to ask. Phone the patient, or choose another decision.' }] };
+    return {
+      issues: [
+        {
+          path: 'decision',
+          message: 'This is a self-referral, so there is no referrer to ask. Phone the patient, or choose another decision.',
+        },
+      ],
+    };
   }
   const { status, routing } = triageOutcome(parsed);
   const keepsMessage = parsed.decision === 'return' || parsed.decision === 'request-information';
@@ -123,7 +130,13 @@ function decideTriage(referral: Referral, form: Record<string, string>): Decided
       ...(parsed.decision === 'redirect' ? { destination: parsed.destination } : {}),
       ...(keepsMessage ? { message: parsed.reason } : {}),
     },
-    detail: { decision: parsed.decision, reason: parsed.reason, service: parsed.service, priority: parsed.priority, destination: parsed.destination },
+    detail: {
+      decision: parsed.decision,
+      reason: parsed.reason,
+      service: parsed.service,
+      priority: parsed.priority,
+      destination: parsed.destination,
+    },
   };
 }
 

@@ -1,24 +1,24 @@
 /**
- * Suspected cauda equina: no triage wait. The patient is texted to go to A&E now, the service
- * lead is emailed (told plainly when the patient could not be texted), and the referral closes as
- * redirected_emergency. Notifications go first, so a retry after a failure never skips them.
+ * Suspected cauda equina: no triage wait. The service lead is emailed first (told plainly when the
+ * patient has no mobile to text), then the patient is texted to go to A&E now, and the referral
+ * closes as redirected_emergency. Two steps, because texting and staff email are separate
+ * privileges: the SMS role can reach phone numbers and nothing else.
  */
 import { nowIso } from '../clock.js';
 import { staffEmails } from '../domain/emails.js';
 import { changeReferral } from '../store/referrals.js';
 import { emailStaff, loadReferral, textPatient } from './notifications.js';
 
+export async function alertServiceLeadToEmergency(referralId: string): Promise<void> {
+  const referral = await loadReferral(referralId);
+  const email = staffEmails.emergency({ reference: referral.id, patientTexted: Boolean(referral.patient.mobile) });
+  await emailStaff(referral, 'service-lead', email, 'service_lead_emailed');
+}
+
 export async function redirectEmergency(referralId: string): Promise<void> {
-  const before = await loadReferral(referralId);
-  if (before.status === 'redirected_emergency') return;
+  if ((await loadReferral(referralId)).status === 'redirected_emergency') return;
   const { sent } = await textPatient(referralId, 'emergency');
-  const referral = await emailStaff(
-    await loadReferral(referralId),
-    'service-lead',
-    staffEmails.emergency({ reference: referralId, patientTexted: sent }),
-    'service_lead_emailed',
-  );
-  await changeReferral(referral, {
+  await changeReferral(await loadReferral(referralId), {
     status: 'redirected_emergency',
     event: { type: 'redirected_emergency', at: nowIso(), actor: 'system:screening', detail: { patientTexted: sent } },
   });

@@ -23,7 +23,10 @@ export async function provideInformation(referralId: string, caller: Caller, inf
   const at = now();
   const triageDueAt = new Date(at.getTime() + config().TRIAGE_SLA_HOURS * HOUR_MS).toISOString();
   const clock = { receivedAt: at.toISOString(), triageDueAt };
-  const routing: Routing = { route: 'information-received', nextInSeconds: nextTriageWaitSeconds(clock, at, config().TRIAGE_REMINDER_HOURS) };
+  const routing: Routing = {
+    route: 'information-received',
+    nextInSeconds: nextTriageWaitSeconds(clock, at, config().TRIAGE_REMINDER_HOURS),
+  };
   // Reminders count from when the information arrived: `receivedAt` stays the referral's arrival,
   // so the reminder point is carried in the routing, and the new deadline on the referral.
   const updated = await changeReferral(

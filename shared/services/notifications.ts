@@ -32,7 +32,9 @@ export async function textPatient(referralId: string, template: SmsTemplateName)
 
 export async function emailStaff(referral: Referral, audience: StaffAudience, email: Email, eventType: string): Promise<Referral> {
   const { messageId } = await adapters().notifier.sendStaffEmail(audience, email);
-  return changeReferral(referral, { event: { type: eventType, at: nowIso(), actor: 'system:notifications', detail: { audience, messageId } } });
+  return changeReferral(referral, {
+    event: { type: eventType, at: nowIso(), actor: 'system:notifications', detail: { audience, messageId } },
+  });
 }
 
 export type OutcomeNotice = 'returned' | 'redirected' | 'self-management' | 'referred-to-secondary-care' | 'no-information';
@@ -70,11 +72,18 @@ async function textAndRecord(referral: Referral, template: SmsTemplateName): Pro
   const sms = patientSms(referral, template);
   if (!sms) {
     await changeReferral(referral, {
-      event: { type: 'patient_not_contactable', at: nowIso(), actor: 'system:notifications', detail: { template, reason: 'no mobile number' } },
+      event: {
+        type: 'patient_not_contactable',
+        at: nowIso(),
+        actor: 'system:notifications',
+        detail: { template, reason: 'no mobile number' },
+      },
     });
     return { sent: false };
   }
   const { messageId } = await adapters().notifier.sendSms(sms.to, sms.body);
-  await changeReferral(referral, { event: { type: 'patient_texted', at: nowIso(), actor: 'system:notifications', detail: { template, messageId } } });
+  await changeReferral(referral, {
+    event: { type: 'patient_texted', at: nowIso(), actor: 'system:notifications', detail: { template, messageId } },
+  });
   return { sent: true };
 }

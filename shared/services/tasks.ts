@@ -39,7 +39,11 @@ function linkExpiry(): string {
   return new Date(now().getTime() + config().TASK_LINK_DAYS * DAY_MS).toISOString();
 }
 
-export async function openTask(input: { referralId: string; kind: TaskKind; taskToken: string }): Promise<{ taskId: string; reopened: boolean }> {
+export async function openTask(input: {
+  referralId: string;
+  kind: TaskKind;
+  taskToken: string;
+}): Promise<{ taskId: string; reopened: boolean }> {
   const referral = await loadReferral(input.referralId);
   if (referral.openTask?.kind === input.kind) {
     const taskId = referral.openTask.taskId;
@@ -51,7 +55,10 @@ export async function openTask(input: { referralId: string; kind: TaskKind; task
   const at = nowIso();
   const opened = await changeReferral(
     referral,
-    { set: { openTask: { kind: input.kind, taskId } }, event: { type: 'task_opened', at, actor: 'system:workflow', detail: { kind: input.kind } } },
+    {
+      set: { openTask: { kind: input.kind, taskId } },
+      event: { type: 'task_opened', at, actor: 'system:workflow', detail: { kind: input.kind } },
+    },
     [putNewTask({ taskId, kind: input.kind, referralId: referral.id, token: input.taskToken, createdAt: at, linkExpiresAt: linkExpiry() })],
   );
   await tellWhoMustAct(opened, input.kind, taskId);
@@ -68,7 +75,14 @@ async function tellWhoMustAct(referral: Referral, kind: TaskKind, taskId: string
       replyBy: new Date(now().getTime() + INFORMATION_WAIT_DAYS * DAY_MS).toISOString(),
     });
     const { messageId } = await adapters().notifier.sendEmail(referral.referrer!.email, email);
-    await changeReferral(referral, { event: { type: 'referrer_emailed', at: nowIso(), actor: 'system:notifications', detail: { notice: 'information-requested', messageId } } });
+    await changeReferral(referral, {
+      event: {
+        type: 'referrer_emailed',
+        at: nowIso(),
+        actor: 'system:notifications',
+        detail: { notice: 'information-requested', messageId },
+      },
+    });
     return;
   }
   const link = await taskLink(taskId);
@@ -117,6 +131,7 @@ export async function taskTimedOut(input: { referralId: string; kind: TaskKind }
       event: { type: 'triage_sla_breached', at: at.toISOString(), actor: 'system:sla', detail: { dueAt: referral.triageDueAt, messageId } },
     });
     metrics().addMetric('TriageSlaBreached', 'Count', 1);
+    metrics().publishStoredMetrics();
   } else if (action === 'still-overdue') {
     referral = await emailStaff(referral, 'service-lead', staffEmails.triageStillOverdue(params), 'triage_still_overdue');
   }

@@ -10,7 +10,11 @@ import { useFreshTable } from './dynamodb.js';
 
 export const TEST_LINK_KEY = 'test-link-signing-key-0123456789abcdef';
 
-export async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -34,6 +38,7 @@ export async function workflowHarness(options: { speedup?: number } = {}) {
       return referral.id;
     },
     load: async (id: string) => (await getReferralWithTimeline(id))!,
-    messages: (filter: Partial<OutboxMessage> = {}) => outbox.list().filter((m) => Object.entries(filter).every(([k, v]) => m[k as keyof OutboxMessage] === v)),
+    messages: (filter: Partial<OutboxMessage> = {}) =>
+      outbox.list().filter((m) => Object.entries(filter).every(([k, v]) => m[k as keyof OutboxMessage] === v)),
   };
 }

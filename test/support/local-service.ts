@@ -53,7 +53,11 @@ export async function startLocalService(options: { speedup?: number; tableName?:
       return /(http:\/\/\S+\/tasks\/\S+)/.exec(email.body)![1]!;
     },
     submit: (link, form) =>
-      fetch(link, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() }),
+      fetch(link, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      }),
     stop: () => runtime.stop(),
   };
   return service;
