@@ -43,26 +43,28 @@ export interface PageOptions {
 export function page({ title, content, statusCode = 200 }: PageOptions): APIGatewayProxyResult {
   const base = config().PUBLIC_BASE_URL;
   const body = html`<!doctype html>
-    <html lang="en-GB">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex, nofollow" />
-        <title>${title} – ${config().SERVICE_NAME}</title>
-        <link rel="stylesheet" href="${base}${STYLESHEET_PATH}" />
-      </head>
-      <body>
-        <a class="nhsuk-skip-link" href="#maincontent">Skip to main content</a>
-        <header class="nhsuk-header" role="banner">
-          <div class="nhsuk-header__container nhsuk-width-container">
-            <div class="nhsuk-header__service"><span class="nhsuk-header__service-name">${config().SERVICE_NAME}</span></div>
-          </div>
-        </header>
-        <div class="nhsuk-width-container">
-          <main class="nhsuk-main-wrapper" id="maincontent" role="main">${content}</main>
-        </div>
-      </body>
-    </html>`;
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>${title} – ${config().SERVICE_NAME}</title>
+<link rel="stylesheet" href="${base}${STYLESHEET_PATH}">
+</head>
+<body>
+<a class="nhsuk-skip-link" href="#maincontent">Skip to main content</a>
+<header class="nhsuk-header" role="banner">
+  <div class="nhsuk-header__container nhsuk-width-container">
+    <div class="nhsuk-header__service"><span class="nhsuk-header__service-name">${config().SERVICE_NAME}</span></div>
+  </div>
+</header>
+<div class="nhsuk-width-container">
+<main class="nhsuk-main-wrapper" id="maincontent" role="main">
+${content}
+</main>
+</div>
+</body>
+</html>`;
   return {
     statusCode,
     headers: {
@@ -82,10 +84,5 @@ export function page({ title, content, statusCode = 200 }: PageOptions): APIGate
 
 /** A page that only says something (expired link, already decided, not found...). */
 export function messagePage(statusCode: number, title: string, message: SafeHtml | string): APIGatewayProxyResult {
-  return page({
-    statusCode,
-    title,
-    content: html`<h1>${title}</h1>
-      <p>${message}</p>`,
-  });
+  return page({ statusCode, title, content: html`<h1>${title}</h1><p>${message}</p>` });
 }

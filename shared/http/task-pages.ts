@@ -13,15 +13,10 @@ import { html, messagePage, page, type SafeHtml } from './html.js';
 type Values = Record<string, string>;
 
 function summaryList(rows: [string, unknown][]): SafeHtml {
-  return html`<dl class="nhsuk-summary-list">
-    ${rows.map(
-      ([key, value]) =>
-        html`<div class="nhsuk-summary-list__row">
-          <dt class="nhsuk-summary-list__key">${key}</dt>
-          <dd class="nhsuk-summary-list__value">${value}</dd>
-        </div>`,
-    )}
-  </dl>`;
+  return html`<dl class="nhsuk-summary-list">${rows.map(
+    ([key, value]) =>
+      html`<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">${key}</dt><dd class="nhsuk-summary-list__value">${value}</dd></div>`,
+  )}</dl>`;
 }
 
 function ageOn(dateOfBirth: string, on: Date): number {
@@ -37,53 +32,44 @@ function referralSummary(referral: Referral): SafeHtml {
   const { patient, complaint, screening } = referral;
   const overdue = now().toISOString() > referral.triageDueAt;
   const flags = referral.redFlags.length
-    ? html`<ul class="nhsuk-list nhsuk-list--bullet">
-        ${referral.redFlags.map((f) => html`<li>${f} (${RED_FLAG_RULES[f].suspicion})</li>`)}
-      </ul>`
+    ? html`<ul class="nhsuk-list nhsuk-list--bullet">${referral.redFlags.map((f) => html`<li>${f} (${RED_FLAG_RULES[f].suspicion})</li>`)}</ul>`
     : 'None reported';
-  return html` <h2>Patient</h2>
-    ${summaryList([
-      ['Name', `${patient.givenName} ${patient.familyName}`],
-      ['NHS number', formatNhsNumber(patient.nhsNumber)],
-      ['Date of birth', html`${patient.dateOfBirth} (age ${ageOn(patient.dateOfBirth, now())})`],
-      ['Postcode', patient.postcode],
-      ['Mobile for texts', patient.mobile ? 'Yes' : 'No mobile number: the patient cannot be texted'],
-    ])}
-    <h2>Referral</h2>
-    ${summaryList([
-      ['Reference', referral.id],
-      ['Received', ukTime(referral.receivedAt)],
-      [
-        'Triage due',
-        html`${ukTime(referral.triageDueAt)}${overdue ? html` <strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>` : ''}`,
-      ],
-      ['Referred by', referral.referrer ? `${referral.referrer.name}, practice ${referral.referrer.odsCode}` : 'Self-referral'],
-      ['Body site', complaint.bodySite],
-      ['Duration', `${complaint.durationWeeks} weeks`],
-      ['Pain score', `${complaint.painScore} out of 10`],
-      ['Summary', complaint.summary],
-      ['Red flags', flags],
-      [
-        'Screening suggests',
-        screening
-          ? html`${screening.priority}, ${SERVICES[screening.service]}<br /><span class="nhsuk-body-s"
-                >${screening.reasons.join('; ')}</span
-              >`
-          : 'Not screened',
-      ],
-    ])}`;
+  return html`
+<h2>Patient</h2>
+${summaryList([
+  ['Name', `${patient.givenName} ${patient.familyName}`],
+  ['NHS number', formatNhsNumber(patient.nhsNumber)],
+  ['Date of birth', html`${patient.dateOfBirth} (age ${ageOn(patient.dateOfBirth, now())})`],
+  ['Postcode', patient.postcode],
+  ['Mobile for texts', patient.mobile ? 'Yes' : 'No mobile number: the patient cannot be texted'],
+])}
+<h2>Referral</h2>
+${summaryList([
+  ['Reference', referral.id],
+  ['Received', ukTime(referral.receivedAt)],
+  ['Triage due', html`${ukTime(referral.triageDueAt)}${overdue ? html` <strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>` : ''}`],
+  ['Referred by', referral.referrer ? `${referral.referrer.name}, practice ${referral.referrer.odsCode}` : 'Self-referral'],
+  ['Body site', complaint.bodySite],
+  ['Duration', `${complaint.durationWeeks} weeks`],
+  ['Pain score', `${complaint.painScore} out of 10`],
+  ['Summary', complaint.summary],
+  ['Red flags', flags],
+  [
+    'Screening suggests',
+    screening
+      ? html`${screening.priority}, ${SERVICES[screening.service]}<br><span class="nhsuk-body-s">${screening.reasons.join('; ')}</span>`
+      : 'Not screened',
+  ],
+])}`;
 }
 
 function errorSummary(issues: FieldIssue[]): SafeHtml | '' {
   if (!issues.length) return '';
   return html`<div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1">
-    <h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
-    <div class="nhsuk-error-summary__body">
-      <ul class="nhsuk-list nhsuk-error-summary__list">
-        ${issues.map((i) => html`<li><a href="#${i.path}">${i.message}</a></li>`)}
-      </ul>
-    </div>
-  </div>`;
+<h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
+<div class="nhsuk-error-summary__body"><ul class="nhsuk-list nhsuk-error-summary__list">${issues.map(
+    (i) => html`<li><a href="#${i.path}">${i.message}</a></li>`,
+  )}</ul></div></div>`;
 }
 
 function fieldError(issues: FieldIssue[], name: string): SafeHtml | '' {
@@ -106,42 +92,32 @@ function select(
   hint?: string,
 ): SafeHtml {
   return html`<div class="${groupClass(issues, name)}">
-    <label class="nhsuk-label" for="${name}">${label}</label>
-    ${hint ? html`<div class="nhsuk-hint" id="${name}-hint">${hint}</div>` : ''} ${fieldError(issues, name)}
-    <select class="nhsuk-select" id="${name}" name="${name}">
-      <option value="">Choose</option>
-      ${Object.entries(options).map(([value, text]) => html`<option value="${value}" ${value === selected ? html` selected` : ''}>${text}</option>`)}
-    </select>
-  </div>`;
+<label class="nhsuk-label" for="${name}">${label}</label>
+${hint ? html`<div class="nhsuk-hint" id="${name}-hint">${hint}</div>` : ''}
+${fieldError(issues, name)}
+<select class="nhsuk-select" id="${name}" name="${name}">
+<option value="">Choose</option>
+${Object.entries(options).map(([value, text]) => html`<option value="${value}"${value === selected ? html` selected` : ''}>${text}</option>`)}
+</select></div>`;
 }
 
 function nameAndReason(issues: FieldIssue[], values: Values, reasonLabel: string, reasonHint: string): SafeHtml {
   return html`<div class="${groupClass(issues, 'clinician')}">
-      <label class="nhsuk-label" for="clinician">Your name</label>
-      <div class="nhsuk-hint" id="clinician-hint">Recorded with your decision</div>
-      ${fieldError(issues, 'clinician')}
-      <input
-        class="nhsuk-input nhsuk-u-width-two-thirds"
-        id="clinician"
-        name="clinician"
-        type="text"
-        autocomplete="name"
-        aria-describedby="clinician-hint"
-        value="${values.clinician ?? ''}"
-      />
-    </div>
-    <div class="${groupClass(issues, 'reason')}">
-      <label class="nhsuk-label" for="reason">${reasonLabel}</label>
-      <div class="nhsuk-hint" id="reason-hint">${reasonHint}</div>
-      ${fieldError(issues, 'reason')}
-      <textarea class="nhsuk-textarea" id="reason" name="reason" rows="4" aria-describedby="reason-hint">${values.reason ?? ''}</textarea>
-    </div>`;
+<label class="nhsuk-label" for="clinician">Your name</label>
+<div class="nhsuk-hint" id="clinician-hint">Recorded with your decision</div>
+${fieldError(issues, 'clinician')}
+<input class="nhsuk-input nhsuk-u-width-two-thirds" id="clinician" name="clinician" type="text" autocomplete="name" aria-describedby="clinician-hint" value="${values.clinician ?? ''}">
+</div>
+<div class="${groupClass(issues, 'reason')}">
+<label class="nhsuk-label" for="reason">${reasonLabel}</label>
+<div class="nhsuk-hint" id="reason-hint">${reasonHint}</div>
+${fieldError(issues, 'reason')}
+<textarea class="nhsuk-textarea" id="reason" name="reason" rows="4" aria-describedby="reason-hint">${values.reason ?? ''}</textarea>
+</div>`;
 }
 
 function button(value: string, label: string, secondary = false): SafeHtml {
-  return html`<button class="nhsuk-button${secondary ? ' nhsuk-button--secondary' : ''}" type="submit" name="decision" value="${value}">
-    ${label}
-  </button> `;
+  return html`<button class="nhsuk-button${secondary ? ' nhsuk-button--secondary' : ''}" type="submit" name="decision" value="${value}">${label}</button> `;
 }
 
 export function triagePage(referral: Referral, issues: FieldIssue[] = [], values: Values = {}, statusCode = 200): APIGatewayProxyResult {
@@ -151,19 +127,19 @@ export function triagePage(referral: Referral, issues: FieldIssue[] = [], values
     statusCode,
     title: 'Triage referral',
     content: html`${errorSummary(issues)}
-      <h1>Triage referral</h1>
-      ${referralSummary(referral)}
-      <form method="post" novalidate>
-        <h2>Your decision</h2>
-        ${fieldError(issues, 'decision')}
-        ${nameAndReason(issues, values, 'Reason, advice or question', 'Your reason; for Return to referrer, the advice; for Request information, what you need to know')}
-        ${select('service', 'Service (for Accept)', SERVICES, values.service ?? suggested?.service, issues)}
-        ${select('priority', 'Priority (for Accept)', PRIORITIES, priorityDefault, issues)}
-        ${select('destination', 'Redirect to (for Redirect)', Object.fromEntries(Object.entries(REDIRECT_DESTINATIONS).map(([k, v]) => [k, v.label])), values.destination, issues, 'Secondary care is confirmed by a senior clinician first')}
-        <div class="nhsuk-button-group">
-          ${button('accept', DECISIONS.accept)}${button('redirect', DECISIONS.redirect, true)}${button('return', DECISIONS.return, true)}${button('self-management', DECISIONS['self-management'], true)}${button('request-information', DECISIONS['request-information'], true)}
-        </div>
-      </form>`,
+<h1>Triage referral</h1>
+${referralSummary(referral)}
+<form method="post" novalidate>
+<h2>Your decision</h2>
+${fieldError(issues, 'decision')}
+${nameAndReason(issues, values, 'Reason, advice or question', 'Your reason; for Return to referrer, the advice; for Request information, what you need to know')}
+${select('service', 'Service (for Accept)', SERVICES, values.service ?? suggested?.service, issues)}
+${select('priority', 'Priority (for Accept)', PRIORITIES, priorityDefault, issues)}
+${select('destination', 'Redirect to (for Redirect)', Object.fromEntries(Object.entries(REDIRECT_DESTINATIONS).map(([k, v]) => [k, v.label])), values.destination, issues, 'Secondary care is confirmed by a senior clinician first')}
+<div class="nhsuk-button-group">
+${button('accept', DECISIONS.accept)}${button('redirect', DECISIONS.redirect, true)}${button('return', DECISIONS.return, true)}${button('self-management', DECISIONS['self-management'], true)}${button('request-information', DECISIONS['request-information'], true)}
+</div>
+</form>`,
   });
 }
 
@@ -179,24 +155,18 @@ export function seniorReviewPage(
     statusCode,
     title: 'Senior review before secondary care',
     content: html`${errorSummary(issues)}
-      <h1>Senior review before secondary care</h1>
-      <div class="nhsuk-inset-text">
-        <p>
-          Triage by ${proposed?.decidedBy ?? 'a clinician'} proposes:
-          <strong>${destination ? REDIRECT_DESTINATIONS[destination].label : 'secondary care'}</strong>. Confirm only if the patient wants
-          this and is fit for it; otherwise return them to community care.
-        </p>
-      </div>
-      ${referralSummary(referral)}
-      <form method="post" novalidate>
-        <h2>Your decision</h2>
-        ${fieldError(issues, 'decision')} ${nameAndReason(issues, values, 'Reason', 'Why you confirm, or why community care is better')}
-        ${select('service', 'Community service (if you decline)', SERVICES, values.service, issues)}
-        ${select('priority', 'Priority (if you decline)', PRIORITIES, values.priority, issues)}
-        <div class="nhsuk-button-group">
-          ${button('confirm', 'Confirm: refer to secondary care')}${button('decline', 'Decline: manage in community care', true)}
-        </div>
-      </form>`,
+<h1>Senior review before secondary care</h1>
+<div class="nhsuk-inset-text"><p>Triage by ${proposed?.decidedBy ?? 'a clinician'} proposes: <strong>${destination ? REDIRECT_DESTINATIONS[destination].label : 'secondary care'}</strong>.
+Confirm only if the patient wants this and is fit for it; otherwise return them to community care.</p></div>
+${referralSummary(referral)}
+<form method="post" novalidate>
+<h2>Your decision</h2>
+${fieldError(issues, 'decision')}
+${nameAndReason(issues, values, 'Reason', 'Why you confirm, or why community care is better')}
+${select('service', 'Community service (if you decline)', SERVICES, values.service, issues)}
+${select('priority', 'Priority (if you decline)', PRIORITIES, values.priority, issues)}
+<div class="nhsuk-button-group">${button('confirm', 'Confirm: refer to secondary care')}${button('decline', 'Decline: manage in community care', true)}</div>
+</form>`,
   });
 }
 
@@ -214,17 +184,15 @@ export function decidedPage(referral: Referral): APIGatewayProxyResult {
   const outcome = referral.outcome!;
   return page({
     title: 'Decision recorded',
-    content: html`<div class="nhsuk-panel">
-        <h1 class="nhsuk-panel__title">Decision recorded</h1>
-        <div class="nhsuk-panel__body">Referral ${referral.id}</div>
-      </div>
-      ${summaryList([
-        ['Decision', outcome.decision],
-        ['Recorded by', outcome.decidedBy],
-        ['At', ukTime(outcome.decidedAt)],
-        ['Status now', referral.status.replaceAll('_', ' ')],
-      ])}
-      <p>You can close this page. Opening the link again shows that this decision has been made.</p>`,
+    content: html`<div class="nhsuk-panel"><h1 class="nhsuk-panel__title">Decision recorded</h1>
+<div class="nhsuk-panel__body">Referral ${referral.id}</div></div>
+${summaryList([
+  ['Decision', outcome.decision],
+  ['Recorded by', outcome.decidedBy],
+  ['At', ukTime(outcome.decidedAt)],
+  ['Status now', referral.status.replaceAll('_', ' ')],
+])}
+<p>You can close this page. Opening the link again shows that this decision has been made.</p>`,
   });
 }
 

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The decision page as a clinician meets it, in headless Chromium (Debian's package, driven by
  * playwright-core; .ci/run installs it): open the emailed link, pick Accept, see the confirmation.

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.js';
 import { scanAll } from '../support/dynamodb.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
+import { until } from '../support/harness.js';
 
 let runtime: LocalRuntime;
 const TOKEN = 'test-referrer-token';
@@ -37,16 +38,24 @@ describe('local API', () => {
     expect(response.status).toBe(201);
     const body = (await response.json()) as any;
     expect(response.headers.get('location')).toBe(`/referrals/${body.id}`);
-    await runtime.workflow.execution(body.id)!.done;
-
-    const status = (await (
-      await fetch(`${runtime.url}/referrals/${body.id}`, { headers: { Authorization: `Bearer ${TOKEN}` } })
-    ).json()) as any;
+    // Screened, acknowledged, and now waiting for a clinician.
+    const status = await until(async () => {
+      const current = (await (
+        await fetch(`${runtime.url}/referrals/${body.id}`, { headers: { Authorization: `Bearer ${TOKEN}` } })
+      ).json()) as any;
+      return current.timeline.some((e: { type: string }) => e.type === 'triage_team_emailed') && current;
+    }, 'the referral to wait for triage');
     expect(status).toMatchObject({ id: body.id, status: 'awaiting_triage', priority: 'routine', suggestedService: 'physiotherapy' });
-    expect(status.timeline.map((e: { type: string }) => e.type)).toEqual(['received', 'screened', 'patient_texted']);
+    expect(status.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'received',
+      'screened',
+      'patient_texted',
+      'task_opened',
+      'triage_team_emailed',
+    ]);
 
     const outbox = (await (await fetch(`${runtime.url}/local/outbox`)).json()) as any;
-    expect(outbox.messages.at(-1)).toMatchObject({
+    expect(outbox.messages.find((m: { channel: string }) => m.channel === 'sms')).toMatchObject({
       channel: 'sms',
       to: '+447700900123',
       sentAt: expect.any(String),

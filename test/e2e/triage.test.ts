@@ -77,7 +77,11 @@ describe('the decision link', () => {
   it('shows the referral and the form on GET, and GET changes nothing however often it is opened', async () => {
     const id = await svc.referAndGetId(validReferral());
     const link = await svc.linkFor(id);
-    const before = await svc.status(id);
+    // The email goes out a moment before its event is written; start from the settled state.
+    const before = await until(async () => {
+      const status = await svc.status(id);
+      return status.timeline.some((e: { type: string }) => e.type === 'triage_team_emailed') && status;
+    }, 'the triage step to settle');
     for (let i = 0; i < 3; i++) {
       const page = await fetch(link);
       expect(page.status).toBe(200);

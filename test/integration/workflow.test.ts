@@ -32,7 +32,11 @@ describe('referral state machine', () => {
   it('screens, acknowledges by SMS, and waits for triage with the team emailed a link', async () => {
     const id = await h.refer(validReferral());
     const email = await until(() => h.messages({ channel: 'email', to: 'triage-team' })[0], 'the triage email');
-    const { referral, timeline } = await h.load(id);
+    // The email goes out a moment before its event is written.
+    const { referral, timeline } = await until(async () => {
+      const loaded = await h.load(id);
+      return loaded.timeline.some((e) => e.type === 'triage_team_emailed') && loaded;
+    }, 'the triage step to settle');
     expect(referral.status).toBe('awaiting_triage');
     expect(referral.screening).toMatchObject({ priority: 'routine', service: 'physiotherapy' });
     expect(timeline.map((e) => e.type)).toEqual(['received', 'screened', 'patient_texted', 'task_opened', 'triage_team_emailed']);
