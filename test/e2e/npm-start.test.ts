@@ -25,10 +25,14 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function npmStart(port: number): Promise<{ child: ChildProcess; output: () => string }> {
+async function npmStart(
+  port: number,
+  env: Record<string, string> = {},
+  dir = dataDir,
+): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn('npm', ['start'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dataDir, REFERRER_TOKEN: 'e2e-token' },
+    env: { ...process.env, PORT: String(port), LOCAL_DATA_DIR: dir, REFERRER_TOKEN: 'e2e-token', ...env },
     detached: true, // its own process group, so that SIGINT reaches it the way Ctrl-C does
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -50,14 +54,16 @@ async function npmStart(port: number): Promise<{ child: ChildProcess; output: ()
 }
 
 /** Ctrl-C: SIGINT to the whole group. npm itself may die of the signal; the service exits 0. */
-async function interrupt(child: ChildProcess, output: () => string): Promise<void> {
+async function interruptIn(child: ChildProcess, output: () => string, dir: string): Promise<void> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   process.kill(-child.pid!, 'SIGINT');
   await exited;
   // The service finishes its shutdown even if npm went first; give it a moment.
-  for (let i = 0; i < 100 && (javaProcessesFor(dataDir) || groupAlive(child)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && (javaProcessesFor(dir) || groupAlive(child)); i++) await new Promise((r) => setTimeout(r, 100));
   expect(groupAlive(child), output()).toBe(false);
+  expect(javaProcessesFor(dir)).toBe('');
 }
+const interrupt = (child: ChildProcess, output: () => string) => interruptIn(child, output, dataDir);
 
 function groupAlive(child: ChildProcess): boolean {
   try {
@@ -88,13 +94,14 @@ describe('npm start', () => {
     expect(response.status).toBe(201);
     const { id } = (await response.json()) as any;
 
-    let sms: { to: string; body: string } | undefined;
-    for (let i = 0; i < 40 && !sms; i++) {
-      const { messages } = (await (await fetch(`http://localhost:${port}/local/outbox`)).json()) as any;
-      sms = messages.find((m: { channel: string }) => m.channel === 'sms');
-      if (!sms) await new Promise((r) => setTimeout(r, 250));
+    // The acknowledgement SMS, then the triage team's email with its link.
+    let sent: { channel: string; to: string; body: string }[] = [];
+    for (let i = 0; i < 80 && sent.length < 2; i++) {
+      sent = ((await (await fetch(`http://localhost:${port}/local/outbox`)).json()) as any).messages;
+      if (sent.length < 2) await new Promise((r) => setTimeout(r, 250));
     }
-    expect(sms).toMatchObject({ to: '+447700900123' });
+    expect(sent.find((m) => m.channel === 'sms')).toMatchObject({ to: '+447700900123' });
+    expect(sent.find((m) => m.channel === 'email')?.body).toMatch(new RegExp(`http://localhost:${port}/tasks/`));
     expect(first.output()).toContain('[outbox] sms to +447700900123');
 
     expect(javaProcessesFor(dataDir)).not.toBe('');
@@ -108,8 +115,39 @@ describe('npm start', () => {
     ).json();
     expect(status).toMatchObject({ id, status: 'awaiting_triage' });
     const { messages } = (await (await fetch(`http://localhost:${port}/local/outbox`)).json()) as any;
-    expect(messages).toHaveLength(1);
+    expect(messages).toEqual(sent);
     await interrupt(second.child, second.output);
     expect(javaProcessesFor(dataDir)).toBe('');
   }, 180_000);
+
+  it('with CLOCK_SPEEDUP, shows the 24-hour triage escalation within seconds', async () => {
+    const port = await freePort();
+    const fastDir = mkdtempSync(join(tmpdir(), 'msk-pathway-e2e-fast-'));
+    // 43,200 times: 24 hours pass in 2 seconds.
+    const service = await npmStart(port, { CLOCK_SPEEDUP: '43200' }, fastDir);
+    try {
+      expect(service.output()).toContain('43200 times faster');
+      const response = await fetch(`http://localhost:${port}/referrals`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer e2e-token', 'Content-Type': 'application/json' },
+        body: JSON.stringify(validReferral()),
+      });
+      const { id } = (await response.json()) as { id: string };
+      const started = Date.now();
+      let breach: { to: string; subject?: string; body: string } | undefined;
+      while (!breach && Date.now() - started < 30_000) {
+        const { messages } = (await (await fetch(`http://localhost:${port}/local/outbox`)).json()) as {
+          messages: { to: string; subject?: string; body: string }[];
+        };
+        breach = messages.find((m) => m.subject?.startsWith('Triage target missed') && m.body.includes(id));
+        if (!breach) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(breach).toMatchObject({ to: 'service-lead' });
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(breach!.body).toMatch(new RegExp(`http://localhost:${port}/tasks/[\\w-]+\\.[\\w-]+`));
+    } finally {
+      await interruptIn(service.child, service.output, fastDir);
+      rmSync(fastDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
