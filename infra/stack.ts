@@ -44,6 +44,8 @@ export class MskPathwayStack extends Stack {
         'triage-team': list(get('triageEmails')),
         'service-lead': list(get('serviceLeadEmails')),
         'senior-clinicians': list(get('seniorClinicianEmails')),
+        'booking-team': list(get('bookingTeamEmails')),
+        'clinic-team': list(get('clinicEmails')),
       },
       senderEmail: String(get('senderEmail') ?? ''),
       publicBaseUrl: get('publicBaseUrl') || undefined,

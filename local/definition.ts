@@ -12,6 +12,8 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ASL_FILE = resolve(REPO_ROOT, 'statemachines/referral.asl.json');
 export const LOCAL_FUNCTION_ARN_PREFIX = 'arn:aws:lambda:local:000000000000:function';
 
+/** The resource of a timestamp Wait as the local runner executes it. */
+export const LOCAL_WAIT_UNTIL = 'arn:aws:states:::local:wait-until';
 /** Where the runner reads a callback task's timeout (seconds, virtual) from its Parameters. */
 export const LOCAL_TIMEOUT_PARAMETER = 'LocalTimeoutSeconds';
 /**
@@ -28,6 +30,8 @@ export interface AslState {
   TimeoutSeconds?: number;
   TimeoutSecondsPath?: string;
   Seconds?: number;
+  Timestamp?: string;
+  TimestampPath?: string;
   Retry?: { IntervalSeconds?: number; MaxDelaySeconds?: number }[];
   Next?: string;
   End?: boolean;
@@ -66,7 +70,8 @@ export const isCallbackTask = (state: AslState) => state.Type === 'Task' && Stri
  * The definition as the local runner executes it. Same states, same transitions; only timings move:
  * - a callback task's timeout (TimeoutSeconds or TimeoutSecondsPath) becomes a Parameter that the
  *   local callback adapter enforces in virtual time, and the runner's own limit is lifted;
- * - Wait `Seconds` and Retry intervals are divided by the speed-up.
+ * - Wait `Seconds` and Retry intervals are divided by the speed-up;
+ * - a Wait until a timestamp becomes a local task that sleeps until the (virtual) clock reaches it.
  */
 export function adaptForLocalRun(definition: AslDefinition, speedup: number): AslDefinition {
   const copy = structuredClone(definition);
@@ -82,6 +87,12 @@ export function adaptForLocalRun(definition: AslDefinition, speedup: number): As
       state.TimeoutSeconds = NO_TIMEOUT_SECONDS;
     }
     if (state.Type === 'Wait' && typeof state.Seconds === 'number') state.Seconds = state.Seconds / speedup;
+    if (state.Type === 'Wait' && (state.TimestampPath || state.Timestamp)) {
+      // A wait until a moment in virtual time: a local task that sleeps until the sped-up clock gets there.
+      const until = state.TimestampPath ? { 'until.$': state.TimestampPath } : { until: state.Timestamp };
+      for (const key of Object.keys(state)) if (!['Comment', 'Next', 'End', 'InputPath', 'OutputPath'].includes(key)) delete state[key];
+      Object.assign(state, { Type: 'Task', Resource: LOCAL_WAIT_UNTIL, Parameters: until, ResultPath: null, TimeoutSeconds: NO_TIMEOUT_SECONDS });
+    }
     for (const retrier of state.Retry ?? []) {
       if (retrier.IntervalSeconds !== undefined) retrier.IntervalSeconds = retrier.IntervalSeconds / speedup;
       else retrier.IntervalSeconds = 1 / speedup;

@@ -1,6 +1,6 @@
 /** `npm start`: the whole service on this machine. Ctrl-C stops it and DynamoDB Local with it. */
 import { join } from 'node:path';
-import { DEFAULT_REFERRER_TOKEN, REPO_ROOT, startLocalRuntime } from './runtime.js';
+import { DEFAULT_REFERRER_TOKEN, DEFAULT_STAFF_TOKEN, REPO_ROOT, startLocalRuntime } from './runtime.js';
 
 // The locked SDK runs on Node 20 here; its notice that future SDK releases need Node 22 (as
 // Lambda has) is for whoever upgrades the lock file, not for every local start.
@@ -9,15 +9,18 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.LOCAL_DATA_DIR ?? join(REPO_ROOT, '.local', 'data');
 const referrerToken = process.env.REFERRER_TOKEN ?? DEFAULT_REFERRER_TOKEN;
+const staffToken = process.env.STAFF_TOKEN ?? DEFAULT_STAFF_TOKEN;
+const smsOptedOut = (process.env.LOCAL_SMS_OPTED_OUT ?? '').split(',').map((n) => n.trim()).filter(Boolean);
 const speedup = Number(process.env.CLOCK_SPEEDUP ?? 1);
 if (!(speedup >= 1)) throw new Error(`CLOCK_SPEEDUP must be a number >= 1, got ${process.env.CLOCK_SPEEDUP}`);
 
-const runtime = await startLocalRuntime({ port, dataDir, referrerToken, speedup });
+const runtime = await startLocalRuntime({ port, dataDir, referrerToken, staffToken, speedup, seed: true, smsOptedOut });
 console.log(`MSK Pathway is running at ${runtime.url}`);
 console.log(`  data kept in ${dataDir} (delete it for a fresh service)`);
 console.log(
   `  referrer token: ${referrerToken === DEFAULT_REFERRER_TOKEN ? `${referrerToken} (the local default; set REFERRER_TOKEN to change it)` : '(from REFERRER_TOKEN)'}`,
 );
+console.log(`  staff token: ${staffToken === DEFAULT_STAFF_TOKEN ? `${staffToken} (the local default; set STAFF_TOKEN to change it)` : '(from STAFF_TOKEN)'}`);
 console.log(`  outbox: ${runtime.url}/local/outbox`);
 if (speedup > 1) console.log(`  clock: ${speedup} times faster than real time (24 hours pass in ${Math.round(86_400 / speedup)} s)`);
 

@@ -45,8 +45,11 @@ export class Outbox {
 }
 
 /** Staff emails go to a topic in AWS; locally the outbox names the topic's audience as `to`. */
-export function outboxNotifier(outbox: Outbox): Notifier {
+export function outboxNotifier(outbox: Outbox, optedOut: ReadonlySet<string> = new Set()): Notifier {
   return {
+    async isOptedOut(phone) {
+      return optedOut.has(phone);
+    },
     async sendSms(to, body) {
       return { messageId: outbox.add({ channel: 'sms', to, body }).id };
     },

@@ -16,6 +16,7 @@ import { documentClient, resetDocumentClient } from '../shared/store/dynamo.js';
 import { keys, referralTable } from '../shared/tables.js';
 import { ensureTable, freePort, LOCAL_AWS_ENV, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { Outbox, outboxNotifier } from './outbox.js';
+import { SEED_CLINICS, seedTimetable } from './seed.js';
 import { createLocalServer } from './server.js';
 import { LocalWorkflow } from './workflow-runner.js';
 
@@ -35,6 +36,11 @@ export interface LocalRuntimeOptions {
   speedup?: number;
   /** Key that signs links; default: kept in the data folder, or random for an in-memory run. */
   linkSigningKey?: string;
+  staffToken?: string;
+  /** Load the fictional clinics' timetable into an empty service (npm start does). */
+  seed?: boolean;
+  /** Mobile numbers (E.164) that have opted out of texts, as if they had replied STOP. */
+  smsOptedOut?: string[];
 }
 
 export interface LocalRuntime {
@@ -46,6 +52,7 @@ export interface LocalRuntime {
 }
 
 export const DEFAULT_REFERRER_TOKEN = 'local-referrer-token';
+export const DEFAULT_STAFF_TOKEN = 'local-staff-token';
 
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const log = options.log ?? ((line: string) => console.log(line));
@@ -82,6 +89,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const server = createLocalServer({
       referrerToken: options.referrerToken ?? DEFAULT_REFERRER_TOKEN,
+      staffToken: options.staffToken ?? DEFAULT_STAFF_TOKEN,
       localRoutes: {
         'GET /health': () => ({ status: 200, body: { status: 'ok' } }),
         'GET /local/outbox': () => ({ status: 200, body: { messages: outbox.list() } }),

@@ -13,6 +13,7 @@ const API_GATEWAY_MAX_PAYLOAD = 10 * 1024 * 1024;
 
 export interface LocalServerOptions {
   referrerToken: string;
+  staffToken: string;
   /** Extra local-only routes (health, outbox), answered before the API routes. */
   localRoutes?: Record<string, (req: IncomingMessage) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown }>;
 }
@@ -116,7 +117,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
           ? send(res, 405, { error: 'method_not_allowed', message: `${method} is not allowed here` })
           : send(res, 404, { error: 'not_found', message: 'no such resource' });
       }
-      if (route.auth === 'referrer' && !bearerMatches(req.headers.authorization, options.referrerToken)) {
+      const token = route.auth === 'referrer' ? options.referrerToken : route.auth === 'staff' ? options.staffToken : undefined;
+      if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
         return send(res, 401, { error: 'unauthorized', message: 'a valid bearer token is required' }, { 'WWW-Authenticate': 'Bearer' });
       }
       const body = await readBody(req);

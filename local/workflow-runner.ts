@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { Context } from 'aws-lambda';
+import { now } from '../shared/clock.js';
 import { lambdaFunctions, type FunctionName } from '../shared/functions.js';
 import { TaskNotWaitingError, type Workflow, type WorkflowInput } from '../shared/ports/workflow.js';
 import {
@@ -18,6 +19,7 @@ import {
   loadDefinition,
   LOCAL_FUNCTION_ARN_PREFIX,
   LOCAL_TIMEOUT_PARAMETER,
+  LOCAL_WAIT_UNTIL,
   type AslDefinition,
   type AslState,
 } from './definition.js';
@@ -130,6 +132,7 @@ export class LocalWorkflow implements Workflow {
   private readonly retryIntervalOverrides: Record<string, number>;
   private readonly log: (line: string) => void;
   private readonly speedup: number;
+  private stopped = false;
 
   constructor(options: LocalWorkflowOptions = {}) {
     const definition = options.definition ?? loadDefinition();
@@ -144,6 +147,7 @@ export class LocalWorkflow implements Workflow {
       if (state.Resource === 'arn:aws:states:::lambda:invoke') this.adapters[stateName] = this.lambdaInvoke(stateName, state);
       else if (isCallbackTask(state) && state.Resource?.startsWith('arn:aws:states:::lambda:invoke'))
         this.adapters[stateName] = this.lambdaCallback(stateName, state);
+      else if (state.Resource === LOCAL_WAIT_UNTIL) this.adapters[stateName] = (input) => this.sleepUntil(String((input as { until: string }).until));
       else throw new Error(`state ${stateName}: the local runtime has no adapter for ${state.Resource}`);
     }
     // Tests that drive retries to exhaustion set a fixed pause instead of the real back-off.
@@ -188,6 +192,22 @@ export class LocalWorkflow implements Workflow {
         this.waiting.delete(token);
       }
     };
+  }
+
+  /** Sleeps until the service's (possibly sped-up) clock reaches `until`. */
+  private async sleepUntil(until: string): Promise<object> {
+    for (;;) {
+      const remainingMs = (Date.parse(until) - now().getTime()) / this.speedup;
+      if (!(remainingMs > 0)) return {};
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          resolve();
+        }, Math.min(remainingMs, MAX_TIMER_MS));
+        this.timers.add(timer);
+      });
+      if (this.stopped) return {};
+    }
   }
 
   async sendTaskSuccess(token: string, output: object): Promise<void> {
@@ -246,6 +266,7 @@ export class LocalWorkflow implements Workflow {
    * Steps waiting for a person stop waiting; nothing is written.
    */
   stop(): void {
+    this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const { reject } of this.waiting.values()) reject(new Error('local runtime stopped'));

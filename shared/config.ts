@@ -14,6 +14,16 @@ const configSchema = z.object({
   TRIAGE_REMINDER_HOURS: z.coerce.number().positive().default(20),
   /** How long a staff link stays usable; re-sent links are extended. */
   TASK_LINK_DAYS: z.coerce.number().positive().default(14),
+  /** Booking windows from acceptance: urgent patients seen within 5 days, routine within 4 weeks. */
+  URGENT_WINDOW_DAYS: z.coerce.number().positive().default(5),
+  ROUTINE_WINDOW_DAYS: z.coerce.number().positive().default(28),
+  /** Days after the booking invitation: reminder texts, then unable to contact. */
+  BOOKING_CHASER_DAYS: z
+    .string()
+    .default('3,7')
+    .transform((s) => s.split(',').map(Number)),
+  BOOKING_GIVE_UP_DAYS: z.coerce.number().positive().default(14),
+  APPOINTMENT_REMINDER_HOURS: z.coerce.number().positive().default(48),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(24),
   /** Where links in emails and texts point: the API's public URL (no trailing slash). */
@@ -26,6 +36,8 @@ const configSchema = z.object({
   TRIAGE_TOPIC_ARN: z.string().optional(),
   SERVICE_LEAD_TOPIC_ARN: z.string().optional(),
   SENIOR_CLINICIAN_TOPIC_ARN: z.string().optional(),
+  BOOKING_TEAM_TOPIC_ARN: z.string().optional(),
+  CLINIC_TEAM_TOPIC_ARN: z.string().optional(),
   /** The verified SES identity emails to one person (a referrer) are sent from. */
   SENDER_EMAIL: z.string().optional(),
   /** Secrets Manager secret holding the key that signs staff and patient links. */

@@ -17,6 +17,9 @@ export const lambdaFunctions = {
     description: 'POST /tasks/{link}: record a decision once, resume the workflow',
   },
   publicPages: { entry: 'functions/public-pages/handler.ts', description: 'Self-care page and static assets', copyAssets: true },
+  patientPage: { entry: 'functions/patient-page/handler.ts', description: "GET /a/{link}: the patient's booking or appointment page" },
+  patientAction: { entry: 'functions/patient-action/handler.ts', description: 'POST /a/{link}: book, change or cancel' },
+  admin: { entry: 'functions/admin/handler.ts', description: 'Staff: load clinics and appointment slots' },
   // Workflow steps
   screenReferral: {
     entry: 'functions/screen-referral/handler.ts',
@@ -48,6 +51,7 @@ export const lambdaFunctions = {
     description: 'Workflow: reminders, SLA breach, escalation',
     aslKey: 'TaskTimerFunctionArn',
   },
+  bookingStep: { entry: 'functions/booking-step/handler.ts', description: 'Workflow: prepare booking, confirm, check the appointment', aslKey: 'BookingStepFunctionArn' },
   notifyOutcome: {
     entry: 'functions/notify-outcome/handler.ts',
     description: 'Workflow: tell the referrer the outcome',

@@ -5,13 +5,14 @@
 import type { FunctionName } from './functions.js';
 
 /**
- * `referrer`: a referrer's OAuth token with the referrals scope. `link`: no login; the signed,
+ * `referrer`: a referrer's OAuth token with the referrals scope. `staff`: a staff user (Cognito
+ * staff pool in AWS, STAFF_TOKEN locally). `link`: no login; the signed,
  * expiring link in the URL is the capability, checked by the handler. `public`: anyone.
  */
-export type RouteAuth = 'referrer' | 'link' | 'public';
+export type RouteAuth = 'referrer' | 'staff' | 'link' | 'public';
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** API Gateway style: `{name}` is a path parameter. */
   path: string;
   function: FunctionName;
@@ -24,6 +25,10 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/referrals/{id}/information', function: 'provideInformation', auth: 'referrer' },
   { method: 'GET', path: '/tasks/{link}', function: 'taskPage', auth: 'link' },
   { method: 'POST', path: '/tasks/{link}', function: 'taskDecision', auth: 'link' },
+  { method: 'GET', path: '/a/{link}', function: 'patientPage', auth: 'link' },
+  { method: 'POST', path: '/a/{link}', function: 'patientAction', auth: 'link' },
+  { method: 'PUT', path: '/admin/clinics/{clinicId}', function: 'admin', auth: 'staff' },
+  { method: 'POST', path: '/admin/slots', function: 'admin', auth: 'staff' },
   { method: 'GET', path: '/self-care', function: 'publicPages', auth: 'public' },
   { method: 'GET', path: '/assets/{file}', function: 'publicPages', auth: 'public' },
 ];

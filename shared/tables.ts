@@ -5,6 +5,8 @@
  *   REFERRAL#<id> / EVENT#<iso-time>#<version> append-only timeline, written with each change
  *   TASK#<opaque id> / TASK                   a pending human step: its task token, link expiry, decision
  *   IDEMPOTENCY#<client>#<key> / IDEMPOTENCY  a remembered Idempotency-Key (expires by TTL)
+ *   CLINIC#<id> / CLINIC                      a clinic: name, address, services
+ *   SLOT#<clinic>#<start> / SLOT              an appointment slot, booked by a conditional write
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -23,6 +25,8 @@ export const referralTable = {
     { indexName: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     // Dashboard: referrals by referring practice (or SELF) over time.
     { indexName: 'byPractice', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    // Free appointment slots by service and start time; a booked slot leaves the index (sparse).
+    { indexName: 'freeSlots', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ] satisfies IndexDefinition[],
 } as const;
 
@@ -31,6 +35,9 @@ export const keys = {
   referralPk: (id: string) => `REFERRAL#${id}`,
   event: (id: string, at: string, version: number) => ({ pk: `REFERRAL#${id}`, sk: `EVENT#${at}#${String(version).padStart(6, '0')}` }),
   task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
+  clinic: (clinicId: string) => ({ pk: `CLINIC#${clinicId}`, sk: 'CLINIC' }),
+  slot: (slotId: string) => ({ pk: `SLOT#${slotId}`, sk: 'SLOT' }),
+  freeSlot: (service: string, start: string, slotId: string) => ({ gsi3pk: `FREESLOT#${service}`, gsi3sk: `${start}#${slotId}` }),
   idempotency: (clientId: string, key: string) => ({ pk: `IDEMPOTENCY#${clientId}#${key}`, sk: 'IDEMPOTENCY' }),
   byStatus: (status: string, receivedAt: string, id: string) => ({ gsi1pk: `STATUS#${status}`, gsi1sk: `${receivedAt}#${id}` }),
   byPractice: (odsCode: string | undefined, receivedAt: string, id: string) => ({

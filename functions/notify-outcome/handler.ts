@@ -5,7 +5,17 @@ import { notifyOutcome } from '../../shared/services/notifications.js';
 
 const input = z.object({
   referralId: z.string(),
-  notice: z.enum(['returned', 'redirected', 'self-management', 'referred-to-secondary-care', 'no-information']),
+  notice: z.enum([
+    'returned',
+    'redirected',
+    'self-management',
+    'referred-to-secondary-care',
+    'no-information',
+    'unable-to-contact',
+    'attended-discharged',
+    'onward-referral',
+    'closed-did-not-attend',
+  ]),
 });
 
 export const handler = taskHandler(input, ({ referralId, notice }) => notifyOutcome(referralId, notice));

@@ -34,6 +34,8 @@ export class Notifications extends Construct {
       'triage-team': topic('triage-team', 'MSK triage team'),
       'service-lead': topic('service-lead', 'MSK service lead'),
       'senior-clinicians': topic('senior-clinicians', 'MSK senior clinicians'),
+      'booking-team': topic('booking-team', 'MSK booking team'),
+      'clinic-team': topic('clinic-team', 'MSK clinics'),
     };
   }
 
@@ -42,6 +44,8 @@ export class Notifications extends Construct {
       TRIAGE_TOPIC_ARN: this.topics['triage-team'].topicArn,
       SERVICE_LEAD_TOPIC_ARN: this.topics['service-lead'].topicArn,
       SENIOR_CLINICIAN_TOPIC_ARN: this.topics['senior-clinicians'].topicArn,
+      BOOKING_TEAM_TOPIC_ARN: this.topics['booking-team'].topicArn,
+      CLINIC_TEAM_TOPIC_ARN: this.topics['clinic-team'].topicArn,
       SENDER_EMAIL: this.senderEmail,
     };
   }

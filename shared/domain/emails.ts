@@ -49,6 +49,22 @@ export const staffEmails = {
     subject: `Senior review needed before secondary care: referral ${p.reference}`,
     body: `Triage proposes sending referral ${p.reference} on to secondary care. Please confirm that the patient wants and is fit for it, or return them to community care.\n\nOpen it: ${p.link}${footer}`,
   }),
+  bookingWorklist: (p: { reference: string; windowEnd: string; link: string }): Email => ({
+    subject: `To book by phone: referral ${p.reference}`,
+    body: `Referral ${p.reference} was accepted but the patient cannot book by text (no mobile, opted out, or no free slot in their window). Please contact them and book an appointment, ideally by ${ukTime(p.windowEnd)}.\n\nOpen it: ${p.link}${footer}`,
+  }),
+  bookingWorklistOverdue: (p: { reference: string; windowEnd: string; link: string }): Email => ({
+    subject: `Still to book: referral ${p.reference}`,
+    body: `Referral ${p.reference} is still waiting for an appointment to be booked (window ends ${ukTime(p.windowEnd)}).\n\nOpen it: ${p.link}${footer}`,
+  }),
+  outcomeNeeded: (p: { reference: string; start: string; link: string }): Email => ({
+    subject: `Record the outcome: referral ${p.reference}`,
+    body: `Please record the outcome of the appointment on ${ukTime(p.start)} for referral ${p.reference}.\n\nOpen it: ${p.link}${footer}`,
+  }),
+  outcomeOverdue: (p: { reference: string; start: string; link: string }): Email => ({
+    subject: `Outcome still missing: referral ${p.reference}`,
+    body: `The outcome of the appointment on ${ukTime(p.start)} for referral ${p.reference} has not been recorded yet.\n\nOpen it: ${p.link}${footer}`,
+  }),
   seniorReviewOverdue: (p: { reference: string; link: string }): Email => ({
     subject: `Senior review still waiting: referral ${p.reference}`,
     body: `Referral ${p.reference} has waited more than 3 days for senior review before secondary care.\n\nOpen it: ${p.link}${footer}`,
@@ -70,6 +86,18 @@ export const referrerEmails = {
   noInformationReceived: (p: { reference: string }): Email => ({
     subject: `Referral ${p.reference} returned: no information received`,
     body: `The information the MSK service asked for about referral ${p.reference} did not arrive in time, so the referral has been returned to you. Please refer again when you have it.`,
+  }),
+  unableToContact: (p: { reference: string }): Email => ({
+    subject: `Referral ${p.reference} returned: unable to contact the patient`,
+    body: `The MSK service texted the patient about referral ${p.reference} to book an appointment, and reminded them, but they did not book. The referral is closed as unable to contact; please refer again if still needed.`,
+  }),
+  cancelledByPatient: (p: { reference: string }): Email => ({
+    subject: `Referral ${p.reference}: appointment cancelled by the patient`,
+    body: `The patient cancelled their appointment for referral ${p.reference}, and the referral is closed. Please refer again if still needed.`,
+  }),
+  appointmentOutcome: (p: { reference: string; outcome: string }): Email => ({
+    subject: `Referral ${p.reference}: ${p.outcome}`,
+    body: `Outcome for referral ${p.reference}: ${p.outcome}. Your system can read the details from GET /referrals/${p.reference}.`,
   }),
   redirected: (p: { reference: string; destination?: string }): Email => ({
     subject: `Referral ${p.reference} redirected`,

@@ -168,12 +168,22 @@ export const REFERRAL_STATUSES = [
   'returned_to_referrer',
   'closed_self_management',
   'information_requested',
+  'awaiting_booking',
+  'booking_worklist',
+  'booked',
+  'unable_to_contact',
+  'cancelled_by_patient',
+  'attended_discharged',
+  'attended_follow_up',
+  'closed_did_not_attend',
+  'onward_referral',
   'workflow_failed',
 ] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 /** Human steps, each done through its own link (or, for information, the referrer's API call). */
-export type TaskKind = 'triage' | 'senior-review' | 'information';
+/** `appointment` is the patient's link to change or cancel; the workflow does not wait on it. */
+export type TaskKind = 'triage' | 'senior-review' | 'information' | 'booking' | 'outcome' | 'appointment';
 
 export type Priority = 'emergency' | 'urgent' | 'routine';
 
@@ -200,6 +210,30 @@ export interface Referral extends ReferralRequest {
   triageBreachedAt?: string;
   /** The latest clinical decision, as the referrer may see it. */
   outcome?: Outcome;
+  /** Booking: the window, how the patient is being asked, and the appointment once booked. */
+  bookingWindowEnd?: string;
+  bookingInvitedAt?: string;
+  bookingChasersSent?: number;
+  /** `patient`: texted a booking link; `staff`: on the booking team's worklist. */
+  bookingChannel?: 'patient' | 'staff';
+  booking?: Booking;
+  /** The patient's link to see, change or cancel their appointment (a task id). */
+  appointmentLinkId?: string;
+  /** The appointment start a 48-hour reminder was sent for (a moved appointment gets its own). */
+  reminderSentFor?: string;
+  missedAppointments?: number;
+}
+
+export interface Booking {
+  slotId: string;
+  clinicId: string;
+  clinicName: string;
+  address: string;
+  postcode: string;
+  service: string;
+  start: string;
+  lengthMinutes: number;
+  bookedAt: string;
 }
 
 export interface Outcome {

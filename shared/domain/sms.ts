@@ -15,6 +15,8 @@ type Template = (greeting: string) => string;
 /**
  * Renders with "Hi <first name>," when that fits one GSM-7 fragment, else with a plain "Hello,"
  * (a long name, or one with characters outside GSM-7 that would force a costlier UCS-2 message).
+ * Every template fits one fragment with the longest realistic values (tested); a deployment with
+ * a longer base URL than that still gets its text, in two fragments.
  */
 export function renderSms(template: Template, givenName?: string): string {
   const firstName = givenName?.trim().split(/\s+/)[0];
@@ -22,17 +24,18 @@ export function renderSms(template: Template, givenName?: string): string {
     const personal = template(`Hi ${firstName},`);
     if (isSingleGsm7Fragment(personal)) return personal;
   }
-  const plain = template('Hello,');
-  if (!isSingleGsm7Fragment(plain)) {
-    throw new RangeError('SMS template does not fit one GSM-7 fragment even without a name');
-  }
-  return plain;
+  return template('Hello,');
 }
 
 export interface SmsContext {
   serviceName: string;
   /** Public base URL of the service, for links. */
   baseUrl: string;
+  /** The patient's own link (booking, or changing an appointment). */
+  link?: string;
+  /** Appointment time as slotTime() writes it, and the clinic's name (30 characters at most). */
+  time?: string;
+  clinic?: string;
 }
 
 export const smsTemplates = {
@@ -57,5 +60,29 @@ export const smsTemplates = {
     ({ serviceName }: SmsContext): Template =>
     (greeting) =>
       `${greeting} ${serviceName} has reviewed your referral and passed it to another NHS service, who will contact you. Please do not reply.`,
+  bookingInvite:
+    ({ serviceName, link }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} book your ${serviceName} appointment: ${link}`,
+  bookingChaser:
+    ({ serviceName, link }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} reminder to book your ${serviceName} appointment: ${link}`,
+  bookingConfirmed:
+    ({ time, clinic, link }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} booked: ${time} at ${clinic}. Change or cancel: ${link}`,
+  appointmentReminder:
+    ({ time, clinic, link }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} reminder: ${time} at ${clinic}. Change or cancel: ${link}`,
+  appointmentCancelled:
+    ({ serviceName, time }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} your ${serviceName} appointment on ${time} is cancelled, as you asked.`,
+  rebookAfterMissed:
+    ({ link }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} we missed you at your appointment. Book a new one: ${link}`,
 } as const;
 export type SmsTemplateName = keyof typeof smsTemplates;

@@ -90,7 +90,13 @@ export interface Routing {
     | 'self-management'
     | 'information-requested'
     | 'information-received'
-    | 'referred-to-secondary-care';
+    | 'referred-to-secondary-care'
+    | 'booked'
+    | 'attended-discharged'
+    | 'attended-follow-up'
+    | 'rebook'
+    | 'closed-did-not-attend'
+    | 'onward-referral';
   /** With information-received: when the restarted triage clock next needs to act. */
   nextInSeconds?: number;
   service?: ServiceId;
@@ -118,6 +124,37 @@ export function seniorReviewOutcome(form: SeniorReviewForm): { status: ReferralS
   return form.decision === 'confirm'
     ? { status: 'referred_to_secondary_care', routing: { route: 'referred-to-secondary-care' } }
     : { status: 'accepted', routing: { route: 'accepted', service: form.service!, priority: form.priority! } };
+}
+
+export const APPOINTMENT_OUTCOMES = {
+  'attended-discharged': 'Attended — discharged',
+  'attended-follow-up': 'Attended — follow-up',
+  'did-not-attend': 'Did not attend',
+  'onward-referral': 'Onward referral',
+} as const;
+
+/** The clinic's record of an appointment. */
+export const outcomeFormSchema = z.object({
+  decision: z.enum(keysOf(APPOINTMENT_OUTCOMES), { error: 'Choose an outcome' }),
+  clinician: clinicianName,
+  reason: reason.default(''),
+});
+export type OutcomeForm = z.output<typeof outcomeFormSchema>;
+
+/** A first missed appointment gets one new invitation; a second closes the referral. */
+export function appointmentOutcome(form: OutcomeForm, missedBefore: number): { status: ReferralStatus; routing: Routing; missed: number } {
+  switch (form.decision) {
+    case 'attended-discharged':
+      return { status: 'attended_discharged', routing: { route: 'attended-discharged' }, missed: missedBefore };
+    case 'attended-follow-up':
+      return { status: 'attended_follow_up', routing: { route: 'attended-follow-up' }, missed: missedBefore };
+    case 'onward-referral':
+      return { status: 'onward_referral', routing: { route: 'onward-referral' }, missed: missedBefore };
+    case 'did-not-attend':
+      return missedBefore === 0
+        ? { status: 'awaiting_booking', routing: { route: 'rebook' }, missed: 1 }
+        : { status: 'closed_did_not_attend', routing: { route: 'closed-did-not-attend' }, missed: missedBefore + 1 };
+  }
 }
 
 const HOUR = 3_600_000;

@@ -63,6 +63,15 @@ export function referrerOf(event: APIGatewayProxyEvent): Caller {
   return { clientId };
 }
 
+/** The signed-in staff member (Cognito staff pool in AWS; STAFF_TOKEN locally). */
+export function staffOf(event: APIGatewayProxyEvent): { username: string } {
+  const claims = (event.requestContext?.authorizer?.claims ?? {}) as Record<string, unknown>;
+  const username = claims['cognito:username'] ?? claims.email;
+  // A referrer's machine token (client_id) never counts as staff.
+  if (typeof username !== 'string' || !username || claims.client_id) throw new HttpError(401, 'unauthorized', 'staff sign-in is required');
+  return { username };
+}
+
 /**
  * zod issues as `{ path: "patient.nhsNumber", message }`, one per bad field. Parse with
  * `reportInput: true` so that a missing field reads "is required".

@@ -4,10 +4,11 @@ import { now } from '../clock.js';
 import { ukTime } from '../domain/emails.js';
 import type { Referral } from '../domain/referral.js';
 import { RED_FLAG_RULES, SERVICES } from '../domain/screening.js';
-import { DECISIONS, PRIORITIES, REDIRECT_DESTINATIONS } from '../domain/triage.js';
+import { APPOINTMENT_OUTCOMES, DECISIONS, PRIORITIES, REDIRECT_DESTINATIONS } from '../domain/triage.js';
 import type { LinkState, SubmitResult } from '../services/decisions.js';
 import type { Task } from '../store/tasks.js';
 import type { FieldIssue } from './api.js';
+import { errorSummary, slotChoices, type ChoosableSlot } from './booking-pages.js';
 import { html, messagePage, page, type SafeHtml } from './html.js';
 
 type Values = Record<string, string>;
@@ -63,14 +64,6 @@ ${summaryList([
 ])}`;
 }
 
-function errorSummary(issues: FieldIssue[]): SafeHtml | '' {
-  if (!issues.length) return '';
-  return html`<div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1">
-<h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
-<div class="nhsuk-error-summary__body"><ul class="nhsuk-list nhsuk-error-summary__list">${issues.map(
-    (i) => html`<li><a href="#${i.path}">${i.message}</a></li>`,
-  )}</ul></div></div>`;
-}
 
 function fieldError(issues: FieldIssue[], name: string): SafeHtml | '' {
   const issue = issues.find((i) => i.path === name);
@@ -170,17 +163,70 @@ ${select('priority', 'Priority (if you decline)', PRIORITIES, values.priority, i
   });
 }
 
+export function outcomePage(referral: Referral, issues: FieldIssue[] = [], values: Values = {}, statusCode = 200): APIGatewayProxyResult {
+  const booking = referral.booking;
+  return page({
+    statusCode,
+    title: 'Record the appointment outcome',
+    content: html`${errorSummary(issues)}
+<h1>Record the appointment outcome</h1>
+${booking ? html`<div class="nhsuk-inset-text"><p>Appointment: ${ukTime(booking.start)} at ${booking.clinicName}${referral.missedAppointments ? html` (the patient has missed ${referral.missedAppointments} before)` : ''}</p></div>` : ''}
+${referralSummary(referral)}
+<form method="post" novalidate>
+<h2>Outcome</h2>
+${fieldError(issues, 'decision')}
+${nameAndReason(issues, values, 'Notes', 'Anything the referrer or the next clinician should know')}
+<div class="nhsuk-button-group">${Object.entries(APPOINTMENT_OUTCOMES).map(([value, label], i) => button(value, label, i > 0))}</div>
+</form>`,
+  });
+}
+
+/** The booking team's page: the patient's details to phone them, and every free slot. */
+export function staffBookingPage(referral: Referral, slots: ChoosableSlot[], issues: FieldIssue[] = [], values: Values = {}, statusCode = 200): APIGatewayProxyResult {
+  return page({
+    statusCode,
+    title: 'Book an appointment',
+    content: html`${errorSummary(issues)}
+<h1>Book an appointment</h1>
+<div class="nhsuk-inset-text"><p>Book ${referral.outcome?.priority ?? ''} ${referral.outcome?.service ?? ''}, ideally by ${referral.bookingWindowEnd ? ukTime(referral.bookingWindowEnd) : 'the end of the window'}. Telephone: ${referral.patient.mobile ?? 'no mobile on the referral: contact the GP practice'}</p></div>
+${referralSummary(referral)}
+<form method="post" novalidate>
+<div class="${groupClass(issues, 'clinician')}">
+<label class="nhsuk-label" for="clinician">Your name</label>
+${fieldError(issues, 'clinician')}
+<input class="nhsuk-input nhsuk-u-width-two-thirds" id="clinician" name="clinician" type="text" value="${values.clinician ?? ''}">
+</div>
+${slotChoices(slots, issues, 'Free appointments')}
+<button class="nhsuk-button" type="submit">Book this appointment</button>
+</form>`,
+  });
+}
+
 export function openTaskPage(
   task: Task,
   referral: Referral,
   issues: FieldIssue[] = [],
   values: Values = {},
   statusCode = 200,
+  slots: ChoosableSlot[] = [],
 ): APIGatewayProxyResult {
-  return task.kind === 'triage' ? triagePage(referral, issues, values, statusCode) : seniorReviewPage(referral, issues, values, statusCode);
+  switch (task.kind) {
+    case 'triage':
+      return triagePage(referral, issues, values, statusCode);
+    case 'outcome':
+      return outcomePage(referral, issues, values, statusCode);
+    case 'booking':
+      return staffBookingPage(referral, slots, issues, values, statusCode);
+    default:
+      return seniorReviewPage(referral, issues, values, statusCode);
+  }
 }
 
-export function decidedPage(referral: Referral): APIGatewayProxyResult {
+export function decidedPage(referral: Referral, task?: Task): APIGatewayProxyResult {
+  if (task?.kind === 'booking' && referral.booking) {
+    return messagePage(200, 'Appointment booked', `${ukTime(referral.booking.start)} at ${referral.booking.clinicName}. The patient has been sent a confirmation if they have a mobile.`);
+  }
+  if (task?.kind === 'outcome') return messagePage(200, 'Outcome recorded', `Referral ${referral.id} is now ${referral.status.replaceAll('_', ' ')}.`);
   const outcome = referral.outcome!;
   return page({
     title: 'Decision recorded',

@@ -4,11 +4,11 @@
  * referrer) through SES. Locally, all of them land in the outbox.
  */
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { config } from '../config.js';
 import type { Email } from '../domain/emails.js';
 
-export type StaffAudience = 'triage-team' | 'service-lead' | 'senior-clinicians';
+export type StaffAudience = 'triage-team' | 'service-lead' | 'senior-clinicians' | 'booking-team' | 'clinic-team';
 
 export interface Notifier {
   /** Sends a transactional SMS to an E.164 number; resolves with the provider's message id. */
@@ -17,6 +17,8 @@ export interface Notifier {
   sendStaffEmail(audience: StaffAudience, email: Email): Promise<{ messageId: string }>;
   /** Emails one person. */
   sendEmail(to: string, email: Email): Promise<{ messageId: string }>;
+  /** Has this number opted out of texts (replied STOP)? */
+  isOptedOut(phone: string): Promise<boolean>;
 }
 
 function topicArn(audience: StaffAudience): string {
@@ -24,6 +26,8 @@ function topicArn(audience: StaffAudience): string {
     'triage-team': config().TRIAGE_TOPIC_ARN,
     'service-lead': config().SERVICE_LEAD_TOPIC_ARN,
     'senior-clinicians': config().SENIOR_CLINICIAN_TOPIC_ARN,
+    'booking-team': config().BOOKING_TEAM_TOPIC_ARN,
+    'clinic-team': config().CLINIC_TEAM_TOPIC_ARN,
   }[audience];
   if (!arn) throw new Error(`no topic configured for ${audience}`);
   return arn;
@@ -49,6 +53,10 @@ export function awsNotifier(sns = new SNSClient({}), ses = new SESv2Client({})):
         new PublishCommand({ TopicArn: topicArn(audience), Subject: email.subject.slice(0, 100), Message: email.body }),
       );
       return { messageId: result.MessageId ?? '' };
+    },
+    async isOptedOut(phone) {
+      const result = await sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: phone }));
+      return Boolean(result.isOptedOut);
     },
     async sendEmail(to, email) {
       const result = await ses.send(

@@ -7,7 +7,8 @@ import type { z } from 'zod';
 import { now, nowIso } from '../clock.js';
 import { verifyLink } from '../domain/links.js';
 import type { Outcome, Referral, ReferralStatus } from '../domain/referral.js';
-import { seniorReviewFormSchema, seniorReviewOutcome, triageFormSchema, triageOutcome, type Routing } from '../domain/triage.js';
+import { appointmentOutcome, outcomeFormSchema, seniorReviewFormSchema, seniorReviewOutcome, triageFormSchema, triageOutcome, type Routing } from '../domain/triage.js';
+import { bookSlot, SlotUnavailableError } from './booking.js';
 import { fieldIssues, type FieldIssue } from '../http/api.js';
 import { logger } from '../logger.js';
 import { adapters } from '../ports/index.js';
@@ -27,7 +28,8 @@ export async function resolveLink(signed: string): Promise<LinkState> {
   const taskId = verifyLink(signed, key);
   if (!taskId) return { state: 'invalid' };
   const task = await getTask(taskId);
-  if (!task || task.kind === 'information') return { state: 'unknown' };
+  // Staff links: the workflow's human steps. (Information has no link; appointments are patients'.)
+  if (!task || task.kind === 'information' || task.kind === 'appointment') return { state: 'unknown' };
   const referral = await getReferral(task.referralId);
   if (!referral) return { state: 'unknown' };
   if (task.decidedAt) return { state: 'used', task, referral };
@@ -48,7 +50,13 @@ export async function submitDecision(signed: string, form: Record<string, string
     const link = await resolveLink(signed);
     if (link.state !== 'open') return link;
     const { task, referral } = link;
-    const decision = task.kind === 'triage' ? decideTriage(referral, form) : decideSeniorReview(referral, form);
+    if (task.kind === 'booking') {
+      const booked = await bookForPatient(task, referral, form);
+      if (booked === 'raced') continue;
+      return booked;
+    }
+    const decision =
+      task.kind === 'triage' ? decideTriage(referral, form) : task.kind === 'outcome' ? decideOutcome(referral, form) : decideSeniorReview(referral, form);
     if ('issues' in decision) return { state: 'invalid-form', task, referral, issues: decision.issues };
 
     const at = now().toISOString();
@@ -58,9 +66,9 @@ export async function submitDecision(signed: string, form: Record<string, string
         referral,
         {
           status: decision.status,
-          set: { outcome },
+          set: task.kind === 'outcome' ? { missedAppointments: decision.missed } : { outcome },
           event: {
-            type: task.kind === 'triage' ? 'triage_decided' : 'senior_review_decided',
+            type: EVENT_FOR[task.kind] ?? `${task.kind}_decided`,
             at,
             actor: `clinician:${outcome.decidedBy}`,
             detail: { ...decision.detail, linkId: task.taskId },
@@ -91,7 +99,38 @@ export async function resumeWorkflow(task: Task, routing: Routing): Promise<void
   }
 }
 
+const EVENT_FOR: Partial<Record<Task['kind'], string>> = {
+  triage: 'triage_decided',
+  'senior-review': 'senior_review_decided',
+  outcome: 'appointment_outcome_recorded',
+};
+
+/**
+ * A booking made through a link (the booking team's, or the patient's own): the slot is taken
+ * and the step claimed in one transaction, then the workflow resumes.
+ */
+export async function bookForPatient(task: Task, referral: Referral, form: Record<string, string>, actor?: string): Promise<SubmitResult | 'raced'> {
+  const byStaff = actor === undefined;
+  const name = form.clinician?.trim() ?? '';
+  if (byStaff && name.length < 2) return { state: 'invalid-form', task, referral, issues: [{ path: 'clinician', message: 'Enter your name' }] };
+  if (!form.slot) return { state: 'invalid-form', task, referral, issues: [{ path: 'slot', message: 'Choose an appointment' }] };
+  const at = now().toISOString();
+  const routing: Routing = { route: 'booked' };
+  try {
+    const booked = await bookSlot(referral, form.slot, actor ?? `staff:${name}`, [claimTask(task, at, routing)], { anyTime: byStaff });
+    await resumeWorkflow(task, routing);
+    return { state: 'decided', task, referral: booked };
+  } catch (error) {
+    if (error instanceof SlotUnavailableError) {
+      return { state: 'invalid-form', task, referral, issues: [{ path: 'slot', message: 'That appointment has just been taken. Please choose another.' }] };
+    }
+    if (error instanceof ConcurrentChangeError || (error as Error).name === 'TransactionCanceledException') return 'raced';
+    throw error;
+  }
+}
+
 interface Decided {
+  missed?: number;
   status: ReferralStatus;
   routing: Routing;
   outcome: Omit<Outcome, 'decidedAt'>;
@@ -137,6 +176,19 @@ function decideTriage(referral: Referral, form: Record<string, string>): Decided
       priority: parsed.priority,
       destination: parsed.destination,
     },
+  };
+}
+
+function decideOutcome(referral: Referral, form: Record<string, string>): Decided | { issues: FieldIssue[] } {
+  const parsed = parse(outcomeFormSchema, form);
+  if ('issues' in parsed) return parsed;
+  const { status, routing, missed } = appointmentOutcome(parsed, referral.missedAppointments ?? 0);
+  return {
+    status,
+    routing,
+    missed,
+    outcome: { decision: parsed.decision, decidedBy: parsed.clinician },
+    detail: { outcome: parsed.decision, notes: parsed.reason, appointment: referral.booking?.start },
   };
 }
 

@@ -37,31 +37,54 @@ export async function emailStaff(referral: Referral, audience: StaffAudience, em
   });
 }
 
-export type OutcomeNotice = 'returned' | 'redirected' | 'self-management' | 'referred-to-secondary-care' | 'no-information';
+export type OutcomeNotice =
+  | 'returned'
+  | 'redirected'
+  | 'self-management'
+  | 'referred-to-secondary-care'
+  | 'no-information'
+  | 'unable-to-contact'
+  | 'attended-discharged'
+  | 'onward-referral'
+  | 'closed-did-not-attend';
+
+type ReferrerNotice = Exclude<OutcomeNotice, 'self-management'>;
+
+const referrerEmailFor: Record<ReferrerNotice, (referral: Referral) => Email> = {
+  returned: (r) => referrerEmails.returned({ reference: r.id, advice: r.outcome?.message ?? '' }),
+  redirected: (r) => referrerEmails.redirected({ reference: r.id, destination: r.outcome?.destination }),
+  'referred-to-secondary-care': (r) => referrerEmails.secondaryCare({ reference: r.id, destination: r.outcome?.destination }),
+  'no-information': (r) => referrerEmails.noInformationReceived({ reference: r.id }),
+  'unable-to-contact': (r) => referrerEmails.unableToContact({ reference: r.id }),
+  'attended-discharged': (r) => referrerEmails.appointmentOutcome({ reference: r.id, outcome: 'attended and discharged' }),
+  'onward-referral': (r) => referrerEmails.appointmentOutcome({ reference: r.id, outcome: 'attended and referred on' }),
+  'closed-did-not-attend': (r) => referrerEmails.appointmentOutcome({ reference: r.id, outcome: 'closed after missed appointments' }),
+};
+
+/** What a self-referring patient is texted instead (the others concern an appointment they know of). */
+const selfReferralText: Partial<Record<ReferrerNotice, SmsTemplateName>> = {
+  returned: 'seeYourGp',
+  redirected: 'passedOn',
+  'referred-to-secondary-care': 'passedOn',
+};
 
 /**
- * Tells whoever should hear of a closing decision. A GP referrer is emailed; a patient who
- * referred themselves is texted (there is no referrer to write to).
+ * Tells whoever should hear of a closing decision or outcome. A GP referrer is emailed; a patient
+ * who referred themselves is texted where the news is theirs to act on.
  */
 export async function notifyOutcome(referralId: string, notice: OutcomeNotice): Promise<{ notified: 'referrer' | 'patient' | 'nobody' }> {
   const referral = await loadReferral(referralId);
-  const reference = referral.id;
-  const outcome = referral.outcome;
   if (notice === 'self-management') {
     const { sent } = await textAndRecord(referral, 'selfCare');
     return { notified: sent ? 'patient' : 'nobody' };
   }
-  if (referral.source === 'self' || !referral.referrer) {
-    const { sent } = await textAndRecord(referral, notice === 'returned' ? 'seeYourGp' : 'passedOn');
+  if (!referral.referrer) {
+    const template = selfReferralText[notice];
+    if (!template) return { notified: 'nobody' };
+    const { sent } = await textAndRecord(referral, template);
     return { notified: sent ? 'patient' : 'nobody' };
   }
-  const email = {
-    returned: () => referrerEmails.returned({ reference, advice: outcome?.message ?? '' }),
-    redirected: () => referrerEmails.redirected({ reference, destination: outcome?.destination }),
-    'referred-to-secondary-care': () => referrerEmails.secondaryCare({ reference, destination: outcome?.destination }),
-    'no-information': () => referrerEmails.noInformationReceived({ reference }),
-  }[notice]();
-  const { messageId } = await adapters().notifier.sendEmail(referral.referrer.email, email);
+  const { messageId } = await adapters().notifier.sendEmail(referral.referrer.email, referrerEmailFor[notice](referral));
   await changeReferral(referral, {
     event: { type: 'referrer_emailed', at: nowIso(), actor: 'system:notifications', detail: { notice, messageId } },
   });

@@ -6,7 +6,9 @@
 import { now, nowIso } from '../clock.js';
 import { config } from '../config.js';
 import { staffEmails, referrerEmails } from '../domain/emails.js';
-import { newLinkId, signLink } from '../domain/links.js';
+import { newLinkId } from '../domain/links.js';
+import { taskLink } from './links.js';
+import { bookingTimedOut, inviteToBook } from './booking.js';
 import type { Referral, TaskKind } from '../domain/referral.js';
 import { DAY_SECONDS, nextTriageWaitSeconds, triageActionDue, type Routing } from '../domain/triage.js';
 import { metrics } from '../metrics.js';
@@ -29,11 +31,6 @@ export class AlreadyDecidedError extends Error {
 const DAY_MS = 86_400_000;
 /** How long the referrer has to send requested information (matches the state's timeout). */
 export const INFORMATION_WAIT_DAYS = 14;
-
-export async function taskLink(taskId: string): Promise<string> {
-  const key = await adapters().linkKeys.signingKey();
-  return `${config().PUBLIC_BASE_URL}/tasks/${signLink(taskId, key)}`;
-}
 
 function linkExpiry(): string {
   return new Date(now().getTime() + config().TASK_LINK_DAYS * DAY_MS).toISOString();
@@ -85,7 +82,12 @@ async function tellWhoMustAct(referral: Referral, kind: TaskKind, taskId: string
     });
     return;
   }
+  if (kind === 'booking') return inviteToBook(referral, taskId);
   const link = await taskLink(taskId);
+  if (kind === 'outcome') {
+    await emailStaff(referral, 'clinic-team', staffEmails.outcomeNeeded({ reference, start: referral.booking!.start, link }), 'clinic_team_emailed');
+    return;
+  }
   if (kind === 'triage') {
     const email = staffEmails.triageNeeded({ reference, priority: referral.screening!.priority, dueAt: referral.triageDueAt, link });
     await emailStaff(referral, 'triage-team', email, 'triage_team_emailed');
@@ -110,7 +112,12 @@ export async function taskTimedOut(input: { referralId: string; kind: TaskKind }
     });
     return { nextInSeconds: 0, closed: true };
   }
+  if (input.kind === 'booking') return bookingTimedOut(input.referralId);
   const link = await taskLink(referral.openTask!.taskId);
+  if (input.kind === 'outcome') {
+    await emailStaff(referral, 'clinic-team', staffEmails.outcomeOverdue({ reference, start: referral.booking!.start, link }), 'outcome_overdue');
+    return { nextInSeconds: 2 * DAY_SECONDS, closed: false };
+  }
   if (input.kind === 'senior-review') {
     await emailStaff(referral, 'service-lead', staffEmails.seniorReviewOverdue({ reference, link }), 'senior_review_overdue');
     return { nextInSeconds: 3 * DAY_SECONDS, closed: false };

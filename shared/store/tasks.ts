@@ -86,3 +86,16 @@ export function claimTask(task: Task, decidedAt: string, routing: Routing): Tran
     },
   };
 }
+
+/** Moves a link's expiry (an appointment link lasts until its appointment, wherever that moves). */
+export async function setLinkExpiry(taskId: string, linkExpiresAt: string): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.task(taskId),
+      UpdateExpression: 'SET linkExpiresAt = :linkExpiresAt, expiresAt = :expiresAt',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':linkExpiresAt': linkExpiresAt, ':expiresAt': Math.floor(Date.parse(linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS },
+    }),
+  );
+}

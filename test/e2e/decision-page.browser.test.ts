@@ -64,7 +64,7 @@ describe('decision page in a browser', () => {
 
     await page.getByText('Decision recorded').first().waitFor();
     await page.screenshot({ path: `${ARTIFACTS}/decision-recorded.png`, fullPage: true });
-    await until(async () => (await svc.status(id)).status === 'accepted', 'the referral to be accepted');
+    await until(async () => (await svc.status(id)).outcome?.decision === 'accept', 'the referral to be accepted');
     expect((await svc.status(id)).outcome).toMatchObject({ decidedBy: 'Jo Physio', service: 'physiotherapy', priority: 'urgent' });
 
     // Back in the same tab: the link now says the decision was made, and changes nothing.

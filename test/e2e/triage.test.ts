@@ -31,6 +31,9 @@ const accept = {
   service: 'physiotherapy',
   priority: 'routine',
 };
+/** Accepted referrals move on to booking; with no clinics loaded here, onto the booking team's worklist. */
+const movedOnToBooking = (id: string) =>
+  until(async () => svc.runtime.workflow.execution(id)?.states.includes('AwaitBooking') && (await svc.status(id)), `${id} to reach booking`);
 const finished = (id: string) =>
   until(
     () => svc.runtime.workflow.execution(id)?.status !== 'RUNNING' && svc.runtime.workflow.execution(id),
@@ -118,11 +121,9 @@ describe('the decision link', () => {
     const decided = await svc.submit(link, { ...accept, priority: 'urgent' });
     expect(decided.status).toBe(200);
     expect(await decided.text()).toContain('Decision recorded');
-    const execution = await finished(id);
-    expect(execution.states.at(-1)).toBe('Accepted');
-    const status = await svc.status(id);
+    const status = await movedOnToBooking(id);
     expect(status).toMatchObject({
-      status: 'accepted',
+      status: 'booking_worklist',
       outcome: { decision: 'accept', decidedBy: 'Jo Physio', service: 'physiotherapy', priority: 'urgent' },
     });
     expect(status.timeline).toContainEqual(expect.objectContaining({ type: 'triage_decided', actor: 'clinician:Jo Physio' }));
@@ -139,7 +140,7 @@ describe('the decision link', () => {
     const link = await svc.linkFor(id);
     const responses = await Promise.all([svc.submit(link, accept), svc.submit(link, { ...accept, clinician: 'Sam Other' })]);
     expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
-    await finished(id);
+    await movedOnToBooking(id);
     expect((await svc.status(id)).timeline.filter((e: { type: string }) => e.type === 'triage_decided')).toHaveLength(1);
   });
 
@@ -240,8 +241,7 @@ describe('each decision leads to the right next step', () => {
       service: 'spinal',
       priority: 'routine',
     });
-    expect((await finished(id)).states.at(-1)).toBe('Accepted');
-    expect(await svc.status(id)).toMatchObject({ status: 'accepted', outcome: { service: 'spinal' } });
+    expect(await movedOnToBooking(id)).toMatchObject({ status: 'booking_worklist', outcome: { service: 'spinal', decision: 'returned-to-community-care' } });
   });
 
   it('asks the referrer for information, and triages again when it arrives through the API', async () => {
@@ -270,7 +270,7 @@ describe('each decision leads to the right next step', () => {
     expect(status.status).toBe('awaiting_triage');
     expect(status.timeline.map((e: { type: string }) => e.type)).toContain('information_received');
     await svc.submit(await svc.linkFor(id), accept);
-    expect((await finished(id)).states.at(-1)).toBe('Accepted');
+    expect((await movedOnToBooking(id)).outcome).toMatchObject({ decision: 'accept' });
   });
 
   it('for a self-referral, "return" texts the patient to see their GP, and asking for information is refused', async () => {

@@ -43,7 +43,7 @@ describe('referral state machine', () => {
     const [sms] = h.messages({ channel: 'sms' });
     expect(sms).toMatchObject({ to: '+447700900123' });
     expect(sms!.body).not.toMatch(/back|pain|9434765919|Jones/i);
-    expect(email.body).toMatch(/http:\/\/localhost:3000\/tasks\/[\w-]{22}\.[\w-]{22}/);
+    expect(email.body).toMatch(/http:\/\/localhost:3000\/tasks\/[\w-]{16}\.[\w-]{16}/);
     expect(email.body).not.toMatch(/Sam|Jones|9434765919|back/i);
     expect(h.workflow.execution(id)?.status).toBe('RUNNING');
     expect(h.workflow.waitingCount()).toBe(1);

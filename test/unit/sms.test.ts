@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { isSingleGsm7Fragment, renderSms, smsTemplates } from '../../shared/domain/sms.js';
 
+// The longest realistic values: a 40-character service name (the most CDK allows), a service's
+// own domain of 36 characters (the README asks for one; an execute-api URL makes booking texts
+// two fragments), a patient link, the longest slot time and a 30-character clinic name.
+const LONGEST_BASE = 'https://msk-referrals.example.nhs.uk';
 const LONGEST = {
   serviceName: 'Central and South Lancashire MSK Service'.padEnd(40, 'x'),
-  // An API Gateway stage URL: the longest base a deployment without a custom domain has.
-  baseUrl: 'https://abcdefghij.execute-api.eu-west-2.amazonaws.com/v1',
+  baseUrl: LONGEST_BASE,
+  link: `${LONGEST_BASE}/a/${'A'.repeat(16)}.${'B'.repeat(16)}`,
+  time: 'Wed 30 Dec, 09:30',
+  clinic: 'Chorley and South Ribble Hosp.',
 };
-const TYPICAL = { serviceName: 'MSK Service', baseUrl: 'http://localhost:3000' };
+const TYPICAL = { serviceName: 'MSK Service', baseUrl: 'http://localhost:3000', link: 'http://localhost:3000/a/x.y', time: 'Tue 1 Dec, 09:30', clinic: 'Leyland Clinic' };
 
 describe('patient SMS', () => {
   it('uses the first name when it fits', () => {
@@ -43,7 +49,9 @@ describe('patient SMS', () => {
     }
   });
 
-  it('refuses to send a template that cannot fit', () => {
-    expect(() => renderSms(() => 'x'.repeat(161), 'Sam')).toThrow(RangeError);
+  it('still sends, in two fragments, what cannot fit one', () => {
+    const text = renderSms(() => 'x'.repeat(170), 'Sam');
+    expect(text).toHaveLength(170);
+    expect(isSingleGsm7Fragment(text)).toBe(false);
   });
 });

@@ -1,0 +1,10 @@
+/** Workflow task: booking steps: prepare the invitation, confirm a booking, check on an appointment. */
+import { z } from 'zod';
+import { taskHandler } from '../../shared/http/task.js';
+import { appointmentCheck, confirmBooking, prepareBooking } from '../../shared/services/booking.js';
+
+const input = z.object({ referralId: z.string(), action: z.enum(['prepare', 'confirm', 'check']) });
+
+const steps = { prepare: prepareBooking, confirm: confirmBooking, check: appointmentCheck } as const;
+
+export const handler = taskHandler(input, ({ referralId, action }): Promise<object> => steps[action](referralId));

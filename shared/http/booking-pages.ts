@@ -1,0 +1,93 @@
+/**
+ * Booking pages: the patient's own (from a text: no clinical detail, mobile-first) and the
+ * booking team's. Both list free slots as radio buttons grouped by day; no JavaScript needed.
+ */
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { config } from '../config.js';
+import { slotTime, type Slot } from '../domain/booking.js';
+import type { Referral } from '../domain/referral.js';
+import { SERVICES, type ServiceId } from '../domain/screening.js';
+import type { FieldIssue } from './api.js';
+import { html, messagePage, page, type SafeHtml } from './html.js';
+
+export type ChoosableSlot = Slot & { clinicName: string };
+
+const londonDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long' });
+const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
+
+export function errorSummary(issues: FieldIssue[]): SafeHtml | '' {
+  if (!issues.length) return '';
+  return html`<div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1">
+<h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
+<div class="nhsuk-error-summary__body"><ul class="nhsuk-list nhsuk-error-summary__list">${issues.map((i) => html`<li><a href="#${i.path}">${i.message}</a></li>`)}</ul></div></div>`;
+}
+
+/** Radio buttons, one per slot, under a heading per day. */
+export function slotChoices(slots: ChoosableSlot[], issues: FieldIssue[], legend: string): SafeHtml {
+  const error = issues.find((i) => i.path === 'slot');
+  if (!slots.length) return html`<p id="slot">There are no free appointments to choose from online. Please call the service.</p>`;
+  const byDay = new Map<string, ChoosableSlot[]>();
+  for (const slot of slots) {
+    const day = londonDay.format(new Date(slot.start));
+    byDay.set(day, [...(byDay.get(day) ?? []), slot]);
+  }
+  return html`<div class="nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}">
+<fieldset class="nhsuk-fieldset" id="slot"><legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">${legend}</legend>
+${error ? html`<span class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">Error:</span> ${error.message}</span>` : ''}
+${[...byDay.entries()].map(
+  ([day, daySlots]) => html`<h3 class="nhsuk-heading-s">${day}</h3><div class="nhsuk-radios">${daySlots.map(
+    (s, i) => html`<div class="nhsuk-radios__item"><input class="nhsuk-radios__input" id="slot-${s.slotId.replace(/[^A-Za-z0-9]/g, '')}-${i}" name="slot" type="radio" value="${s.slotId}">
+<label class="nhsuk-label nhsuk-radios__label" for="slot-${s.slotId.replace(/[^A-Za-z0-9]/g, '')}-${i}">${londonTime.format(new Date(s.start))} at ${s.clinicName} (${s.lengthMinutes} minutes)</label></div>`,
+  )}</div>`,
+)}
+</fieldset></div>`;
+}
+
+const serviceName = (id?: string) => (id && id in SERVICES ? SERVICES[id as ServiceId] : 'MSK');
+
+/** The patient's booking page. Only what they need: the service, the choice, the button. */
+export function patientBookingPage(referral: Referral, slots: ChoosableSlot[], issues: FieldIssue[] = [], statusCode = 200): APIGatewayProxyResult {
+  return page({
+    statusCode,
+    title: 'Choose your appointment',
+    content: html`${errorSummary(issues)}
+<h1>Choose your appointment</h1>
+<p>Hello ${referral.patient.givenName}. ${config().SERVICE_NAME} has a ${serviceName(referral.outcome?.service).toLowerCase()} appointment for you. Choose a time and place that suits you.</p>
+<form method="post" novalidate>
+<input type="hidden" name="action" value="book">
+${slotChoices(slots, issues, 'Appointments')}
+${slots.length ? html`<button class="nhsuk-button" type="submit">Book this appointment</button>` : ''}
+</form>`,
+  });
+}
+
+/** The patient's page for an appointment they have: details, change, cancel. */
+export function manageAppointmentPage(referral: Referral, slots: ChoosableSlot[], issues: FieldIssue[] = [], statusCode = 200, notice?: string): APIGatewayProxyResult {
+  const booking = referral.booking;
+  if (!booking || referral.status !== 'booked') {
+    return messagePage(200, 'You have no appointment booked', 'Your appointment was cancelled. If you still need help, please contact your GP practice.');
+  }
+  return page({
+    statusCode,
+    title: 'Your appointment',
+    content: html`${errorSummary(issues)}
+${notice ? html`<div class="nhsuk-panel"><h1 class="nhsuk-panel__title">${notice}</h1></div>` : html`<h1>Your appointment</h1>`}
+<dl class="nhsuk-summary-list">
+<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">When</dt><dd class="nhsuk-summary-list__value">${slotTime(booking.start)} (${booking.lengthMinutes} minutes)</dd></div>
+<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Where</dt><dd class="nhsuk-summary-list__value">${booking.clinicName}<br>${booking.address}<br>${booking.postcode}</dd></div>
+<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Service</dt><dd class="nhsuk-summary-list__value">${serviceName(booking.service)}</dd></div>
+</dl>
+<h2>Change your appointment</h2>
+<form method="post" novalidate>
+<input type="hidden" name="action" value="rearrange">
+${slotChoices(slots, issues, 'Choose a new time')}
+${slots.length ? html`<button class="nhsuk-button nhsuk-button--secondary" type="submit">Change to this appointment</button>` : ''}
+</form>
+<h2>Cancel your appointment</h2>
+<form method="post" novalidate>
+<input type="hidden" name="action" value="cancel">
+<p>If you no longer need this appointment, cancel it so that someone else can have it.</p>
+<button class="nhsuk-button nhsuk-button--warning" type="submit">Cancel appointment</button>
+</form>`,
+  });
+}

@@ -1,0 +1,214 @@
+/**
+ * Booking: after acceptance the patient books their own appointment by text link (or, with no
+ * mobile, an opt-out, or no free slot in their window, the booking team does it from a worklist),
+ * is chased if they do not, reminded before the appointment, and can change or cancel it. A slot
+ * is taken by a conditional write, in the same transaction as the referral's change.
+ */
+import { now } from '../clock.js';
+import { config } from '../config.js';
+import { appointmentEnd, appointmentReminderAt, bookingTimer, bookingWindowEnd, firstBookingWaitSeconds, slotTime, type Slot } from '../domain/booking.js';
+import { referrerEmails, staffEmails } from '../domain/emails.js';
+import { newLinkId } from '../domain/links.js';
+import type { Booking, Referral } from '../domain/referral.js';
+import { renderSms, smsTemplates, type SmsTemplateName } from '../domain/sms.js';
+import { adapters } from '../ports/index.js';
+import { changeReferral, type TransactItem } from '../store/referrals.js';
+import { freeSlots, getClinic, getSlot, releaseSlot, takeSlot } from '../store/clinics.js';
+import { putNewTask } from '../store/tasks.js';
+import { emailStaff, loadReferral } from './notifications.js';
+import { patientLink, taskLink } from './links.js';
+
+export class SlotUnavailableError extends Error {
+  override name = 'SlotUnavailable';
+}
+
+const windows = () => ({ urgent: config().URGENT_WINDOW_DAYS, routine: config().ROUTINE_WINDOW_DAYS });
+
+export async function textPatientAndRecord(referral: Referral, template: SmsTemplateName, extra: { link?: string; time?: string; clinic?: string } = {}): Promise<Referral> {
+  const context = { serviceName: config().SERVICE_NAME, baseUrl: config().PUBLIC_BASE_URL, ...extra };
+  const body = renderSms(smsTemplates[template](context), referral.patient.givenName);
+  const { messageId } = await adapters().notifier.sendSms(referral.patient.mobile!, body);
+  return changeReferral(referral, { event: { type: 'patient_texted', at: now().toISOString(), actor: 'system:notifications', detail: { template, messageId } } });
+}
+
+/**
+ * Accepted (or to be rebooked after a missed appointment): set the booking window and decide
+ * who books. Returns the first wait before chasing.
+ */
+export async function prepareBooking(referralId: string): Promise<{ nextInSeconds: number }> {
+  const referral = await loadReferral(referralId);
+  const at = now();
+  const service = referral.outcome?.service ?? referral.screening!.service;
+  const chosen = referral.outcome?.priority ?? referral.screening!.priority;
+  const priority = chosen === 'routine' ? 'routine' : 'urgent';
+  const windowEnd = bookingWindowEnd(at, priority, windows());
+  const mobile = referral.patient.mobile;
+  const optedOut = mobile ? await adapters().notifier.isOptedOut(mobile) : false;
+  const [slot] = await freeSlots(service, at.toISOString(), windowEnd, 1);
+  const reason = !mobile ? 'no mobile number' : optedOut ? 'patient opted out of texts' : !slot ? 'no free slot in the booking window' : undefined;
+  await changeReferral(referral, {
+    status: reason ? 'booking_worklist' : 'awaiting_booking',
+    set: { bookingWindowEnd: windowEnd, bookingChannel: reason ? 'staff' : 'patient', bookingInvitedAt: at.toISOString(), bookingChasersSent: 0, booking: undefined },
+    event: { type: reason ? 'booking_worklist' : 'booking_invited', at: at.toISOString(), actor: 'system:booking', detail: { service, priority, windowEnd, ...(reason ? { reason } : {}) } },
+  });
+  return { nextInSeconds: firstBookingWaitSeconds(config().BOOKING_CHASER_DAYS, config().BOOKING_GIVE_UP_DAYS) };
+}
+
+/** The booking step has opened: text the patient their link, or put it on the booking team's worklist. */
+export async function inviteToBook(referral: Referral, taskId: string): Promise<void> {
+  if (referral.bookingChannel === 'patient') {
+    const template = referral.missedAppointments ? 'rebookAfterMissed' : 'bookingInvite';
+    await textPatientAndRecord(referral, template, { link: await patientLink(taskId) });
+  } else {
+    const email = staffEmails.bookingWorklist({ reference: referral.id, windowEnd: referral.bookingWindowEnd!, link: await taskLink(taskId) });
+    await emailStaff(referral, 'booking-team', email, 'booking_team_emailed');
+  }
+}
+
+/** The booking wait timed out: chase, or give up (patient) / escalate (worklist). */
+export async function bookingTimedOut(referralId: string): Promise<{ nextInSeconds: number; closed: boolean }> {
+  let referral = await loadReferral(referralId);
+  const at = now();
+  const { action, nextInSeconds } = bookingTimer(referral.bookingInvitedAt!, referral.bookingChasersSent ?? 0, at, config().BOOKING_CHASER_DAYS, config().BOOKING_GIVE_UP_DAYS);
+  const taskId = referral.openTask!.taskId;
+  if (referral.bookingChannel === 'staff') {
+    if (action !== 'none') {
+      const email = staffEmails.bookingWorklistOverdue({ reference: referral.id, windowEnd: referral.bookingWindowEnd!, link: await taskLink(taskId) });
+      await emailStaff(referral, action === 'give-up' ? 'service-lead' : 'booking-team', email, 'booking_worklist_chased');
+    }
+    return { nextInSeconds: action === 'give-up' ? 86_400 : nextInSeconds, closed: false };
+  }
+  if (action === 'give-up') {
+    await changeReferral(referral, { status: 'unable_to_contact', event: { type: 'unable_to_contact', at: at.toISOString(), actor: 'system:booking', detail: { chasersSent: referral.bookingChasersSent } } });
+    return { nextInSeconds: 0, closed: true };
+  }
+  if (action === 'chaser') {
+    referral = await textPatientAndRecord(referral, 'bookingChaser', { link: await patientLink(taskId) });
+    await changeReferral(referral, { set: { bookingChasersSent: (referral.bookingChasersSent ?? 0) + 1 }, event: { type: 'booking_chased', at: at.toISOString(), actor: 'system:booking' } });
+  }
+  return { nextInSeconds, closed: false };
+}
+
+/** Free slots the referral may choose from: its service, from now to the end of its window. */
+export async function choosableSlots(referral: Referral, options: { anyTime?: boolean } = {}): Promise<(Slot & { clinicName: string })[]> {
+  const from = now().toISOString();
+  const service = referral.booking?.service ?? referral.outcome?.service ?? referral.screening!.service;
+  // Staff may book beyond the window (it is why the referral is on their worklist); patients may not.
+  const to = options.anyTime ? new Date(now().getTime() + 90 * 86_400_000).toISOString() : (referral.bookingWindowEnd ?? from);
+  const slots = await freeSlots(service, from, to > from ? to : from, 60);
+  const clinics = await Promise.all([...new Set(slots.map((s) => s.clinicId))].map(getClinic));
+  const names = new Map(clinics.filter(Boolean).map((c) => [c!.clinicId, c!.name]));
+  return slots.map((s) => ({ ...s, clinicName: names.get(s.clinicId) ?? s.clinicId }));
+}
+
+/**
+ * Books (or moves) the referral into `slotId`, with `alsoWrite` (e.g. claiming the booking task).
+ * The old slot, if any, is released in the same transaction. SlotUnavailableError if the slot was
+ * taken first or is not one this referral may have.
+ */
+export async function bookSlot(referral: Referral, slotId: string, actor: string, alsoWrite: TransactItem[] = [], options: { anyTime?: boolean } = {}): Promise<Referral> {
+  const slot = await getSlot(slotId);
+  const at = now().toISOString();
+  const service = referral.booking?.service ?? referral.outcome?.service ?? referral.screening!.service;
+  const inWindow = options.anyTime || (slot && slot.start <= (referral.bookingWindowEnd ?? ''));
+  if (!slot || slot.bookedBy || slot.service !== service || slot.start <= at || !inWindow) throw new SlotUnavailableError(slotId);
+  const clinic = await getClinic(slot.clinicId);
+  const booking: Booking = {
+    slotId,
+    clinicId: slot.clinicId,
+    clinicName: clinic?.name ?? slot.clinicId,
+    address: clinic?.address ?? '',
+    postcode: clinic?.postcode ?? '',
+    service,
+    start: slot.start,
+    lengthMinutes: slot.lengthMinutes,
+    bookedAt: at,
+  };
+  const previous = referral.booking ? await getSlot(referral.booking.slotId) : undefined;
+  try {
+    return await changeReferral(
+      referral,
+      {
+        status: 'booked',
+        set: { booking },
+        event: { type: previous ? 'appointment_rearranged' : 'appointment_booked', at, actor, detail: { slotId, start: slot.start, clinicId: slot.clinicId, ...(previous ? { from: previous.start } : {}) } },
+      },
+      [takeSlot(slotId, referral.id, at), ...(previous ? [releaseSlot(previous, referral.id)] : []), ...alsoWrite],
+    );
+  } catch (error) {
+    if ((error as Error).name === 'TransactionCanceledException') {
+      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      if (reasons[2]?.Code === 'ConditionalCheckFailed') throw new SlotUnavailableError(slotId);
+    }
+    throw error;
+  }
+}
+
+/** After booking: the patient's link to see, change or cancel, and a confirmation text. */
+export async function confirmBooking(referralId: string): Promise<{ waitUntil: string }> {
+  let referral = await loadReferral(referralId);
+  const booking = referral.booking!;
+  let linkId = referral.appointmentLinkId;
+  if (!linkId) {
+    linkId = newLinkId();
+    referral = await changeReferral(
+      referral,
+      { set: { appointmentLinkId: linkId }, event: { type: 'appointment_link_created', at: now().toISOString(), actor: 'system:booking' } },
+      [putNewTask({ taskId: linkId, kind: 'appointment', referralId, token: '', createdAt: now().toISOString(), linkExpiresAt: appointmentEnd(booking.start, booking.lengthMinutes) })],
+    );
+  }
+  if (referral.patient.mobile && referral.bookingChannel === 'patient') {
+    referral = await textPatientAndRecord(referral, 'bookingConfirmed', { link: await patientLink(linkId), time: slotTime(booking.start), clinic: booking.clinicName });
+  }
+  return { waitUntil: nextAppointmentWake(referral) };
+}
+
+function nextAppointmentWake(referral: Referral): string {
+  const booking = referral.booking!;
+  const reminderAt = appointmentReminderAt(booking.start, config().APPOINTMENT_REMINDER_HOURS);
+  const t = now().toISOString();
+  if (t < reminderAt && referral.reminderSentFor !== booking.start) return reminderAt;
+  return appointmentEnd(booking.start, booking.lengthMinutes);
+}
+
+/**
+ * The workflow wakes before or after an appointment. It re-reads the booking, because the patient
+ * may have moved or cancelled it meanwhile: a moved appointment gets a new wake time, never a
+ * stale reminder.
+ */
+export async function appointmentCheck(referralId: string): Promise<{ action: 'wait' | 'outcome' | 'closed'; waitUntil: string }> {
+  let referral = await loadReferral(referralId);
+  const t = now().toISOString();
+  if (referral.status !== 'booked' || !referral.booking) return { action: 'closed', waitUntil: t };
+  const booking = referral.booking;
+  const reminderAt = appointmentReminderAt(booking.start, config().APPOINTMENT_REMINDER_HOURS);
+  const end = appointmentEnd(booking.start, booking.lengthMinutes);
+  if (t >= reminderAt && t < booking.start && referral.reminderSentFor !== booking.start) {
+    if (referral.patient.mobile) {
+      const link = referral.appointmentLinkId ? await patientLink(referral.appointmentLinkId) : `${config().PUBLIC_BASE_URL}`;
+      referral = await textPatientAndRecord(referral, 'appointmentReminder', { link, time: slotTime(booking.start), clinic: booking.clinicName });
+    }
+    referral = await changeReferral(referral, { set: { reminderSentFor: booking.start }, event: { type: 'appointment_reminder_sent', at: t, actor: 'system:booking', detail: { start: booking.start } } });
+  }
+  if (t >= end) return { action: 'outcome', waitUntil: t };
+  return { action: 'wait', waitUntil: nextAppointmentWake(referral) };
+}
+
+/** The patient cancels: slot freed, referral closed, referrer told. */
+export async function cancelAppointment(referral: Referral): Promise<Referral> {
+  const booking = referral.booking!;
+  const slot = await getSlot(booking.slotId);
+  const at = now().toISOString();
+  const cancelled = await changeReferral(
+    referral,
+    { status: 'cancelled_by_patient', set: { booking: undefined }, event: { type: 'appointment_cancelled', at, actor: 'patient', detail: { slotId: booking.slotId, start: booking.start } } },
+    slot ? [releaseSlot(slot, referral.id)] : [],
+  );
+  let after = cancelled;
+  if (referral.patient.mobile) after = await textPatientAndRecord(cancelled, 'appointmentCancelled', { time: slotTime(booking.start) });
+  if (referral.referrer) {
+    const { messageId } = await adapters().notifier.sendEmail(referral.referrer.email, referrerEmails.cancelledByPatient({ reference: referral.id }));
+    after = await changeReferral(after, { event: { type: 'referrer_emailed', at, actor: 'system:notifications', detail: { notice: 'cancelled-by-patient', messageId } } });
+  }
+  return after;
+}

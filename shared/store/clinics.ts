@@ -1,0 +1,116 @@
+/**
+ * Clinics and appointment slots. A free slot sits in the sparse `freeSlots` index under its
+ * service; booking it is a conditional write that removes it from the index, so a slot is booked
+ * at most once, whatever the concurrency. Releasing it puts it back.
+ */
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { slotIdOf, type Clinic, type ClinicInput, type Slot, type SlotInput } from '../domain/booking.js';
+import { keys, referralTable } from '../tables.js';
+import { documentClient, tableName } from './dynamo.js';
+import type { TransactItem } from './referrals.js';
+
+export async function putClinic(clinicId: string, clinic: ClinicInput): Promise<void> {
+  await documentClient().send(new PutCommand({ TableName: tableName(), Item: { ...keys.clinic(clinicId), entity: 'clinic', clinicId, ...clinic } }));
+}
+
+export async function getClinic(clinicId: string): Promise<Clinic | undefined> {
+  const result = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.clinic(clinicId) }));
+  if (!result.Item) return undefined;
+  const { pk, sk, entity, ...clinic } = result.Item;
+  return clinic as Clinic;
+}
+
+export async function getClinics(clinicIds: string[]): Promise<Map<string, Clinic>> {
+  const unique = [...new Set(clinicIds)];
+  const found = new Map<string, Clinic>();
+  for (let i = 0; i < unique.length; i += 100) {
+    const result = await documentClient().send(
+      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: unique.slice(i, i + 100).map((id) => keys.clinic(id)) } } }),
+    );
+    for (const item of result.Responses?.[tableName()] ?? []) {
+      const { pk, sk, entity, ...clinic } = item;
+      found.set(clinic.clinicId as string, clinic as Clinic);
+    }
+  }
+  return found;
+}
+
+/** Adds a slot unless one exists at that clinic and time; true if added. */
+export async function addSlot(slot: SlotInput): Promise<boolean> {
+  const start = new Date(slot.start).toISOString();
+  const slotId = slotIdOf(slot.clinicId, start);
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys.slot(slotId), entity: 'slot', ...slot, start, slotId, ...keys.freeSlot(slot.service, start, slotId) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+const freeSlotsIndex = referralTable.indexes.find((i) => i.indexName === 'freeSlots')!.indexName;
+
+/** Free slots for a service starting in [from, to), earliest first. */
+export async function freeSlots(service: string, from: string, to: string, limit = 200): Promise<Slot[]> {
+  const slots: Slot[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: freeSlotsIndex,
+        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': `FREESLOT#${service}`, ':from': from, ':to': `${to}` },
+        ExclusiveStartKey,
+        Limit: limit,
+      }),
+    );
+    for (const item of page.Items ?? []) if ((item.start as string) < to) slots.push(toSlot(item));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey && slots.length < limit);
+  return slots.slice(0, limit);
+}
+
+export async function getSlot(slotId: string): Promise<Slot | undefined> {
+  const result = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.slot(slotId), ConsistentRead: true }));
+  return result.Item ? toSlot(result.Item) : undefined;
+}
+
+function toSlot(item: Record<string, unknown>): Slot {
+  const { pk, sk, entity, gsi3pk, gsi3sk, ...slot } = item;
+  return slot as unknown as Slot;
+}
+
+/** Takes a free slot for a referral; goes in the same transaction as the referral's change. */
+export function takeSlot(slotId: string, referralId: string, at: string): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.slot(slotId),
+      UpdateExpression: 'SET bookedBy = :referral, bookedAt = :at REMOVE gsi3pk, gsi3sk',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(bookedBy)',
+      ExpressionAttributeValues: { ':referral': referralId, ':at': at },
+    },
+  };
+}
+
+/** Gives a referral's slot back to the free list. */
+export function releaseSlot(slot: Slot, referralId: string): TransactItem {
+  const free = keys.freeSlot(slot.service, slot.start, slot.slotId);
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.slot(slot.slotId),
+      UpdateExpression: 'SET gsi3pk = :gsi3pk, gsi3sk = :gsi3sk REMOVE bookedBy, bookedAt',
+      ConditionExpression: 'bookedBy = :referral',
+      ExpressionAttributeValues: { ':referral': referralId, ':gsi3pk': free.gsi3pk, ':gsi3sk': free.gsi3sk },
+    },
+  };
+}
+
