@@ -25,6 +25,7 @@ export interface MskPathwaySettings {
   authDomainPrefix: string;
   triageSlaHours: number;
   triageReminderHours: number;
+  booking: { urgentWindowDays: number; routineWindowDays: number; reminderHours: number };
   throttle: { rateLimit: number; burstLimit: number };
 }
 
@@ -52,6 +53,11 @@ export class MskPathwayStack extends Stack {
       authDomainPrefix: String(get('authDomainPrefix') ?? 'msk-pathway-referrers'),
       triageSlaHours: Number(get('triageSlaHours') ?? 24),
       triageReminderHours: Number(get('triageReminderHours') ?? 20),
+      booking: {
+        urgentWindowDays: Number(get('urgentWindowDays') ?? 5),
+        routineWindowDays: Number(get('routineWindowDays') ?? 28),
+        reminderHours: Number(get('appointmentReminderHours') ?? 48),
+      },
       throttle: { rateLimit: Number(get('throttleRate') ?? 50), burstLimit: Number(get('throttleBurst') ?? 100) },
     };
   }
@@ -80,6 +86,9 @@ export class MskPathwayStack extends Stack {
         SERVICE_NAME: settings.serviceName,
         TRIAGE_SLA_HOURS: String(settings.triageSlaHours),
         TRIAGE_REMINDER_HOURS: String(settings.triageReminderHours),
+        URGENT_WINDOW_DAYS: String(settings.booking.urgentWindowDays),
+        ROUTINE_WINDOW_DAYS: String(settings.booking.routineWindowDays),
+        APPOINTMENT_REMINDER_HOURS: String(settings.booking.reminderHours),
         PUBLIC_BASE_URL: publicBaseUrl,
         LINK_SECRET_ARN: linkSecret.secretArn,
         ...notifications.topicEnvironment(),
@@ -97,30 +106,43 @@ export class MskPathwayStack extends Stack {
     workflow.stateMachine.grantStartExecution(fn.createReferral);
     fn.createReferral.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
     data.table.grantReadData(fn.getReferral);
-    // Only the two functions that carry a person's answer may resume the workflow.
-    for (const answering of [fn.taskDecision, fn.provideInformation]) {
-      data.table.grantReadWriteData(answering);
+    // Only the functions that carry a person's answer may resume the workflow.
+    for (const answering of [fn.taskDecision, fn.provideInformation, fn.patientAction]) {
       answering.addToRolePolicy(
         new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [workflow.stateMachine.stateMachineArn] }),
       );
     }
-    data.table.grantReadData(fn.taskPage);
-    for (const signer of [fn.taskPage, fn.taskDecision, fn.openTask, fn.taskTimer]) linkSecret.grantRead(signer);
-    for (const step of [
+    for (const reader of [fn.taskPage, fn.patientPage]) data.table.grantReadData(reader);
+    const writers = [
+      fn.taskDecision,
+      fn.provideInformation,
+      fn.patientAction,
+      fn.admin,
       fn.screenReferral,
       fn.notifyPatient,
       fn.redirectEmergency,
-      fn.alertServiceLead,
+    ];
+    writers.push(fn.emailStaff, fn.openTask, fn.taskTimer, fn.notifyOutcome, fn.bookingStep, fn.recordFailure);
+    for (const writer of writers) data.table.grantReadWriteData(writer);
+    const signers = [
+      fn.taskPage,
+      fn.taskDecision,
+      fn.patientPage,
+      fn.patientAction,
       fn.openTask,
       fn.taskTimer,
-      fn.notifyOutcome,
-      fn.recordFailure,
-    ]) {
-      data.table.grantReadWriteData(step);
-    }
-    for (const texter of [fn.notifyPatient, fn.redirectEmergency, fn.notifyOutcome]) Notifications.grantSendSms(texter);
-    for (const emailer of [fn.alertServiceLead, fn.openTask, fn.taskTimer]) notifications.grantStaffEmail(emailer);
-    for (const emailer of [fn.openTask, fn.notifyOutcome]) notifications.grantReferrerEmail(emailer);
+      fn.emailStaff,
+      fn.notifyPatient,
+      fn.bookingStep,
+    ];
+    for (const signer of signers) linkSecret.grantRead(signer);
+    // Texting and staff topics never share a role: the SMS role is fenced off every SNS ARN.
+    for (const texter of [fn.notifyPatient, fn.redirectEmergency, fn.notifyOutcome, fn.bookingStep, fn.patientAction])
+      Notifications.grantSendSms(texter);
+    for (const emailer of [fn.emailStaff, fn.openTask, fn.taskTimer]) notifications.grantStaffEmail(emailer);
+    for (const emailer of [fn.openTask, fn.notifyOutcome, fn.patientAction]) notifications.grantReferrerEmail(emailer);
+    // Booking checks the SNS opt-out list before inviting by text.
+    fn.bookingStep.addToRolePolicy(new PolicyStatement({ actions: ['sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] }));
 
     new Api(this, 'Api', { restApi, functions: fn, authDomainPrefix: settings.authDomainPrefix });
   }

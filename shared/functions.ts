@@ -31,10 +31,10 @@ export const lambdaFunctions = {
     description: 'Workflow: text the patient',
     aslKey: 'NotifyPatientFunctionArn',
   },
-  alertServiceLead: {
-    entry: 'functions/alert-service-lead/handler.ts',
-    description: 'Workflow: emergency alert to the service lead',
-    aslKey: 'AlertServiceLeadFunctionArn',
+  emailStaff: {
+    entry: 'functions/email-staff/handler.ts',
+    description: 'Workflow: email a staff topic (emergency, booking worklist)',
+    aslKey: 'EmailStaffFunctionArn',
   },
   redirectEmergency: {
     entry: 'functions/redirect-emergency/handler.ts',
@@ -51,7 +51,11 @@ export const lambdaFunctions = {
     description: 'Workflow: reminders, SLA breach, escalation',
     aslKey: 'TaskTimerFunctionArn',
   },
-  bookingStep: { entry: 'functions/booking-step/handler.ts', description: 'Workflow: prepare booking, confirm, check the appointment', aslKey: 'BookingStepFunctionArn' },
+  bookingStep: {
+    entry: 'functions/booking-step/handler.ts',
+    description: 'Workflow: prepare booking, confirm, check the appointment',
+    aslKey: 'BookingStepFunctionArn',
+  },
   notifyOutcome: {
     entry: 'functions/notify-outcome/handler.ts',
     description: 'Workflow: tell the referrer the outcome',

@@ -53,13 +53,21 @@ describe('CDK stack', () => {
     const methods = resources('AWS::ApiGateway::Method').filter((m) => m.Properties.HttpMethod !== 'OPTIONS');
     expect(methods).toHaveLength(routes.length);
     const referrerRoutes = routes.filter((r) => r.auth === 'referrer').length;
+    const staffRoutes = routes.filter((r) => r.auth === 'staff').length;
     const authorised = methods.filter((m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS');
-    expect(authorised).toHaveLength(referrerRoutes);
-    for (const method of authorised) {
+    expect(authorised).toHaveLength(referrerRoutes + staffRoutes);
+    const scoped = authorised.filter((m) => m.Properties.AuthorizationScopes);
+    expect(scoped).toHaveLength(referrerRoutes);
+    // Staff routes use the staff pool's authorizer, never the referrers' (a GP system is not staff).
+    const staffAuthorizers = new Set(authorised.filter((m) => !m.Properties.AuthorizationScopes).map((m) => JSON.stringify(m.Properties.AuthorizerId)));
+    expect(staffAuthorizers.size).toBe(1);
+    expect(scoped.some((m) => staffAuthorizers.has(JSON.stringify(m.Properties.AuthorizerId)))).toBe(false);
+    for (const method of scoped) {
       expect(method.Properties.AuthorizationScopes).toEqual(['msk-pathway/referrals.write']);
       expect(method.Properties.AuthorizerId).toBeDefined();
     }
-    expect(methods.filter((m) => m.Properties.AuthorizationType === 'NONE')).toHaveLength(routes.length - referrerRoutes);
+    expect(methods.filter((m) => m.Properties.AuthorizationType === 'NONE')).toHaveLength(routes.length - referrerRoutes - staffRoutes);
+    template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       AllowedOAuthFlows: ['client_credentials'],
       GenerateSecret: true,
@@ -97,8 +105,9 @@ describe('CDK stack', () => {
         JSON.stringify(s),
       ).toBe(false);
     }
-    // Actions AWS only grants on "*": X-Ray tracing, Step Functions log delivery, and SMS publish.
+    // Actions AWS only grants on "*": X-Ray tracing, Step Functions log delivery, SMS publish and its opt-out check.
     const needsStar = (a: string) =>
+      a === 'sns:CheckIfPhoneNumberIsOptedOut' ||
       a === 'sns:Publish' ||
       a.startsWith('xray:') ||
       /^logs:(\w+LogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/.test(a);
@@ -127,7 +136,7 @@ describe('CDK stack', () => {
         }),
       ),
     );
-    expect(resumers.map((r) => r.roles.match(/Functions(\w+?)ServiceRole/)![1]).sort()).toEqual(['provideInformation', 'taskDecision']);
+    expect(resumers.map((r) => r.roles.match(/Functions(\w+?)ServiceRole/)![1]).sort()).toEqual(['patientAction', 'provideInformation', 'taskDecision']);
     const [machineId] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
     for (const { statement } of resumers) {
       expect(statement.Action).toBe('states:SendTaskSuccess');

@@ -15,7 +15,7 @@ import {
   RestApi,
   type IResource,
 } from 'aws-cdk-lib/aws-apigateway';
-import { OAuthScope, ResourceServerScope, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Mfa, OAuthScope, ResourceServerScope, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -103,21 +103,35 @@ export class Api extends Construct {
     }
 
     const authorizer = new CognitoUserPoolsAuthorizer(this, 'ReferrerAuthorizer', { cognitoUserPools: [this.userPool] });
+    // Staff sign in as users of their own pool (invited by an administrator; MFA required).
+    const staffPool = new UserPool(this, 'Staff', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { sms: false, otp: true },
+      passwordPolicy: { minLength: 12 },
+      removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
+    });
+    new UserPoolClient(this, 'StaffClient', { userPool: staffPool, authFlows: { userSrp: true }, generateSecret: false });
+    const staffAuthorizer = new CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', { cognitoUserPools: [staffPool] });
     for (const route of routes) {
       const resource = route.path
         .split('/')
         .filter(Boolean)
         .reduce<IResource>((parent, part) => parent.getResource(part) ?? parent.addResource(part), restApi.root);
       const auth =
-        route.auth === 'referrer'
-          ? {
-              authorizer,
-              authorizationType: AuthorizationType.COGNITO,
-              // The literal scope string: a token here would make each method wait on the resource server.
-              authorizationScopes: [`${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}`],
-            }
-          : // Link routes carry their own capability (a signed, expiring link); public routes hold no data.
-            { authorizationType: AuthorizationType.NONE };
+        route.auth === 'staff'
+          ? { authorizer: staffAuthorizer, authorizationType: AuthorizationType.COGNITO }
+          : route.auth === 'referrer'
+            ? {
+                authorizer,
+                authorizationType: AuthorizationType.COGNITO,
+                // The literal scope string: a token here would make each method wait on the resource server.
+                authorizationScopes: [`${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}`],
+              }
+            : // Link routes carry their own capability (a signed, expiring link); public routes hold no data.
+              { authorizationType: AuthorizationType.NONE };
       resource.addMethod(route.method, new LambdaIntegration(props.functions[route.function]), auth);
     }
 

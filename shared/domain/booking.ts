@@ -25,14 +25,23 @@ export interface Clinic extends ClinicInput {
   clinicId: string;
 }
 
-export const clinicIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, { error: 'must be 2-41 lower-case letters, digits and hyphens' });
+export const clinicIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, { error: 'must be 2-41 lower-case letters, digits and hyphens' });
 
 export const slotInputSchema = z.strictObject({
   clinicId: clinicIdSchema,
   service: z.enum(serviceIds),
   start: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, such as 2026-12-01T09:30:00Z' }),
   lengthMinutes: z.number().int().min(5).max(240),
-  clinicianType: z.enum(['physiotherapist', 'advanced-practitioner', 'podiatrist', 'rheumatologist', 'pain-specialist', 'orthopaedic-practitioner']),
+  clinicianType: z.enum([
+    'physiotherapist',
+    'advanced-practitioner',
+    'podiatrist',
+    'rheumatologist',
+    'pain-specialist',
+    'orthopaedic-practitioner',
+  ]),
 });
 export const slotsRequestSchema = z.strictObject({ slots: z.array(slotInputSchema).min(1).max(500) });
 export type SlotInput = z.output<typeof slotInputSchema>;
@@ -48,7 +57,11 @@ export function slotIdOf(clinicId: string, start: string): string {
 }
 
 /** The latest a patient may be seen: urgent within 5 days, routine within 4 weeks (configurable). */
-export function bookingWindowEnd(acceptedAt: Date, priority: Exclude<Priority, 'emergency'>, days: { urgent: number; routine: number }): string {
+export function bookingWindowEnd(
+  acceptedAt: Date,
+  priority: Exclude<Priority, 'emergency'>,
+  days: { urgent: number; routine: number },
+): string {
   return new Date(acceptedAt.getTime() + days[priority] * DAY).toISOString();
 }
 

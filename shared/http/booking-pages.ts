@@ -35,10 +35,14 @@ export function slotChoices(slots: ChoosableSlot[], issues: FieldIssue[], legend
 <fieldset class="nhsuk-fieldset" id="slot"><legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--m">${legend}</legend>
 ${error ? html`<span class="nhsuk-error-message"><span class="nhsuk-u-visually-hidden">Error:</span> ${error.message}</span>` : ''}
 ${[...byDay.entries()].map(
-  ([day, daySlots]) => html`<h3 class="nhsuk-heading-s">${day}</h3><div class="nhsuk-radios">${daySlots.map(
-    (s, i) => html`<div class="nhsuk-radios__item"><input class="nhsuk-radios__input" id="slot-${s.slotId.replace(/[^A-Za-z0-9]/g, '')}-${i}" name="slot" type="radio" value="${s.slotId}">
+  ([day, daySlots]) =>
+    html`<h3 class="nhsuk-heading-s">${day}</h3><div class="nhsuk-radios">${daySlots.map(
+      (
+        s,
+        i,
+      ) => html`<div class="nhsuk-radios__item"><input class="nhsuk-radios__input" id="slot-${s.slotId.replace(/[^A-Za-z0-9]/g, '')}-${i}" name="slot" type="radio" value="${s.slotId}">
 <label class="nhsuk-label nhsuk-radios__label" for="slot-${s.slotId.replace(/[^A-Za-z0-9]/g, '')}-${i}">${londonTime.format(new Date(s.start))} at ${s.clinicName} (${s.lengthMinutes} minutes)</label></div>`,
-  )}</div>`,
+    )}</div>`,
 )}
 </fieldset></div>`;
 }
@@ -46,7 +50,12 @@ ${[...byDay.entries()].map(
 const serviceName = (id?: string) => (id && id in SERVICES ? SERVICES[id as ServiceId] : 'MSK');
 
 /** The patient's booking page. Only what they need: the service, the choice, the button. */
-export function patientBookingPage(referral: Referral, slots: ChoosableSlot[], issues: FieldIssue[] = [], statusCode = 200): APIGatewayProxyResult {
+export function patientBookingPage(
+  referral: Referral,
+  slots: ChoosableSlot[],
+  issues: FieldIssue[] = [],
+  statusCode = 200,
+): APIGatewayProxyResult {
   return page({
     statusCode,
     title: 'Choose your appointment',
@@ -62,10 +71,20 @@ ${slots.length ? html`<button class="nhsuk-button" type="submit">Book this appoi
 }
 
 /** The patient's page for an appointment they have: details, change, cancel. */
-export function manageAppointmentPage(referral: Referral, slots: ChoosableSlot[], issues: FieldIssue[] = [], statusCode = 200, notice?: string): APIGatewayProxyResult {
+export function manageAppointmentPage(
+  referral: Referral,
+  slots: ChoosableSlot[],
+  issues: FieldIssue[] = [],
+  statusCode = 200,
+  notice?: string,
+): APIGatewayProxyResult {
   const booking = referral.booking;
   if (!booking || referral.status !== 'booked') {
-    return messagePage(200, 'You have no appointment booked', 'Your appointment was cancelled. If you still need help, please contact your GP practice.');
+    return messagePage(
+      200,
+      'You have no appointment booked',
+      'Your appointment was cancelled. If you still need help, please contact your GP practice.',
+    );
   }
   return page({
     statusCode,

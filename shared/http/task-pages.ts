@@ -64,7 +64,6 @@ ${summaryList([
 ])}`;
 }
 
-
 function fieldError(issues: FieldIssue[], name: string): SafeHtml | '' {
   const issue = issues.find((i) => i.path === name);
   return issue
@@ -182,7 +181,13 @@ ${nameAndReason(issues, values, 'Notes', 'Anything the referrer or the next clin
 }
 
 /** The booking team's page: the patient's details to phone them, and every free slot. */
-export function staffBookingPage(referral: Referral, slots: ChoosableSlot[], issues: FieldIssue[] = [], values: Values = {}, statusCode = 200): APIGatewayProxyResult {
+export function staffBookingPage(
+  referral: Referral,
+  slots: ChoosableSlot[],
+  issues: FieldIssue[] = [],
+  values: Values = {},
+  statusCode = 200,
+): APIGatewayProxyResult {
   return page({
     statusCode,
     title: 'Book an appointment',
@@ -224,9 +229,14 @@ export function openTaskPage(
 
 export function decidedPage(referral: Referral, task?: Task): APIGatewayProxyResult {
   if (task?.kind === 'booking' && referral.booking) {
-    return messagePage(200, 'Appointment booked', `${ukTime(referral.booking.start)} at ${referral.booking.clinicName}. The patient has been sent a confirmation if they have a mobile.`);
+    return messagePage(
+      200,
+      'Appointment booked',
+      `${ukTime(referral.booking.start)} at ${referral.booking.clinicName}. The patient has been sent a confirmation if they have a mobile.`,
+    );
   }
-  if (task?.kind === 'outcome') return messagePage(200, 'Outcome recorded', `Referral ${referral.id} is now ${referral.status.replaceAll('_', ' ')}.`);
+  if (task?.kind === 'outcome')
+    return messagePage(200, 'Outcome recorded', `Referral ${referral.id} is now ${referral.status.replaceAll('_', ' ')}.`);
   const outcome = referral.outcome!;
   return page({
     title: 'Decision recorded',

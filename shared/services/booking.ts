@@ -6,8 +6,16 @@
  */
 import { now } from '../clock.js';
 import { config } from '../config.js';
-import { appointmentEnd, appointmentReminderAt, bookingTimer, bookingWindowEnd, firstBookingWaitSeconds, slotTime, type Slot } from '../domain/booking.js';
-import { referrerEmails, staffEmails } from '../domain/emails.js';
+import {
+  appointmentEnd,
+  appointmentReminderAt,
+  bookingTimer,
+  bookingWindowEnd,
+  firstBookingWaitSeconds,
+  slotTime,
+  type Slot,
+} from '../domain/booking.js';
+import { referrerEmails } from '../domain/emails.js';
 import { newLinkId } from '../domain/links.js';
 import type { Booking, Referral } from '../domain/referral.js';
 import { renderSms, smsTemplates, type SmsTemplateName } from '../domain/sms.js';
@@ -15,8 +23,8 @@ import { adapters } from '../ports/index.js';
 import { changeReferral, type TransactItem } from '../store/referrals.js';
 import { freeSlots, getClinic, getSlot, releaseSlot, takeSlot } from '../store/clinics.js';
 import { putNewTask } from '../store/tasks.js';
-import { emailStaff, loadReferral } from './notifications.js';
-import { patientLink, taskLink } from './links.js';
+import { loadReferral } from './notifications.js';
+import { patientLink } from './links.js';
 
 export class SlotUnavailableError extends Error {
   override name = 'SlotUnavailable';
@@ -24,18 +32,26 @@ export class SlotUnavailableError extends Error {
 
 const windows = () => ({ urgent: config().URGENT_WINDOW_DAYS, routine: config().ROUTINE_WINDOW_DAYS });
 
-export async function textPatientAndRecord(referral: Referral, template: SmsTemplateName, extra: { link?: string; time?: string; clinic?: string } = {}): Promise<Referral> {
+export async function textPatientAndRecord(
+  referral: Referral,
+  template: SmsTemplateName,
+  extra: { link?: string; time?: string; clinic?: string } = {},
+): Promise<Referral> {
   const context = { serviceName: config().SERVICE_NAME, baseUrl: config().PUBLIC_BASE_URL, ...extra };
   const body = renderSms(smsTemplates[template](context), referral.patient.givenName);
   const { messageId } = await adapters().notifier.sendSms(referral.patient.mobile!, body);
-  return changeReferral(referral, { event: { type: 'patient_texted', at: now().toISOString(), actor: 'system:notifications', detail: { template, messageId } } });
+  return changeReferral(referral, {
+    event: { type: 'patient_texted', at: now().toISOString(), actor: 'system:notifications', detail: { template, messageId } },
+  });
 }
 
 /**
- * Accepted (or to be rebooked after a missed appointment): set the booking window and decide
- * who books. Returns the first wait before chasing.
+ * Accepted (or to be rebooked after a missed appointment): set the booking window, decide who
+ * books, and open the booking step's link (the workflow then texts it or emails the worklist).
  */
-export async function prepareBooking(referralId: string): Promise<{ nextInSeconds: number }> {
+export async function prepareBooking(
+  referralId: string,
+): Promise<{ nextInSeconds: number; channel: 'patient' | 'staff'; inviteTemplate: SmsTemplateName }> {
   const referral = await loadReferral(referralId);
   const at = now();
   const service = referral.outcome?.service ?? referral.screening!.service;
@@ -45,48 +61,93 @@ export async function prepareBooking(referralId: string): Promise<{ nextInSecond
   const mobile = referral.patient.mobile;
   const optedOut = mobile ? await adapters().notifier.isOptedOut(mobile) : false;
   const [slot] = await freeSlots(service, at.toISOString(), windowEnd, 1);
-  const reason = !mobile ? 'no mobile number' : optedOut ? 'patient opted out of texts' : !slot ? 'no free slot in the booking window' : undefined;
-  await changeReferral(referral, {
-    status: reason ? 'booking_worklist' : 'awaiting_booking',
-    set: { bookingWindowEnd: windowEnd, bookingChannel: reason ? 'staff' : 'patient', bookingInvitedAt: at.toISOString(), bookingChasersSent: 0, booking: undefined },
-    event: { type: reason ? 'booking_worklist' : 'booking_invited', at: at.toISOString(), actor: 'system:booking', detail: { service, priority, windowEnd, ...(reason ? { reason } : {}) } },
-  });
-  return { nextInSeconds: firstBookingWaitSeconds(config().BOOKING_CHASER_DAYS, config().BOOKING_GIVE_UP_DAYS) };
+  const reason = !mobile
+    ? 'no mobile number'
+    : optedOut
+      ? 'patient opted out of texts'
+      : !slot
+        ? 'no free slot in the booking window'
+        : undefined;
+  const channel = reason ? 'staff' : 'patient';
+  const taskId = newLinkId();
+  await changeReferral(
+    referral,
+    {
+      status: reason ? 'booking_worklist' : 'awaiting_booking',
+      set: {
+        bookingWindowEnd: windowEnd,
+        bookingChannel: channel,
+        bookingInvitedAt: at.toISOString(),
+        bookingChasersSent: 0,
+        booking: undefined,
+        openTask: { kind: 'booking', taskId },
+      },
+      event: {
+        type: reason ? 'booking_worklist' : 'booking_invited',
+        at: at.toISOString(),
+        actor: 'system:booking',
+        detail: { service, priority, windowEnd, ...(reason ? { reason } : {}) },
+      },
+    },
+    // The workflow puts its task token on this step when it starts waiting.
+    [
+      putNewTask({
+        taskId,
+        kind: 'booking',
+        referralId,
+        token: '',
+        createdAt: at.toISOString(),
+        linkExpiresAt: new Date(at.getTime() + (config().BOOKING_GIVE_UP_DAYS + 1) * 86_400_000).toISOString(),
+      }),
+    ],
+  );
+  return {
+    nextInSeconds: firstBookingWaitSeconds(config().BOOKING_CHASER_DAYS, config().BOOKING_GIVE_UP_DAYS),
+    channel,
+    inviteTemplate: referral.missedAppointments ? 'rebookAfterMissed' : 'bookingInvite',
+  };
 }
 
-/** The booking step has opened: text the patient their link, or put it on the booking team's worklist. */
-export async function inviteToBook(referral: Referral, taskId: string): Promise<void> {
-  if (referral.bookingChannel === 'patient') {
-    const template = referral.missedAppointments ? 'rebookAfterMissed' : 'bookingInvite';
-    await textPatientAndRecord(referral, template, { link: await patientLink(taskId) });
-  } else {
-    const email = staffEmails.bookingWorklist({ reference: referral.id, windowEnd: referral.bookingWindowEnd!, link: await taskLink(taskId) });
-    await emailStaff(referral, 'booking-team', email, 'booking_team_emailed');
-  }
-}
+export type BookingChaseStep = 'text' | 'worklist' | 'escalate' | 'none';
 
-/** The booking wait timed out: chase, or give up (patient) / escalate (worklist). */
-export async function bookingTimedOut(referralId: string): Promise<{ nextInSeconds: number; closed: boolean }> {
-  let referral = await loadReferral(referralId);
+/**
+ * The booking wait timed out. Decides (and records) what happens; the workflow then sends it:
+ * a chaser text, a worklist reminder, escalation, or (patients) unable_to_contact at 14 days.
+ */
+export async function bookingTimedOut(referralId: string): Promise<{ nextInSeconds: number; closed: boolean; chase: BookingChaseStep }> {
+  const referral = await loadReferral(referralId);
   const at = now();
-  const { action, nextInSeconds } = bookingTimer(referral.bookingInvitedAt!, referral.bookingChasersSent ?? 0, at, config().BOOKING_CHASER_DAYS, config().BOOKING_GIVE_UP_DAYS);
-  const taskId = referral.openTask!.taskId;
+  const { action, nextInSeconds } = bookingTimer(
+    referral.bookingInvitedAt!,
+    referral.bookingChasersSent ?? 0,
+    at,
+    config().BOOKING_CHASER_DAYS,
+    config().BOOKING_GIVE_UP_DAYS,
+  );
   if (referral.bookingChannel === 'staff') {
-    if (action !== 'none') {
-      const email = staffEmails.bookingWorklistOverdue({ reference: referral.id, windowEnd: referral.bookingWindowEnd!, link: await taskLink(taskId) });
-      await emailStaff(referral, action === 'give-up' ? 'service-lead' : 'booking-team', email, 'booking_worklist_chased');
-    }
-    return { nextInSeconds: action === 'give-up' ? 86_400 : nextInSeconds, closed: false };
+    if (action === 'give-up') return { nextInSeconds: 86_400, closed: false, chase: 'escalate' };
+    return { nextInSeconds, closed: false, chase: action === 'chaser' ? 'worklist' : 'none' };
   }
   if (action === 'give-up') {
-    await changeReferral(referral, { status: 'unable_to_contact', event: { type: 'unable_to_contact', at: at.toISOString(), actor: 'system:booking', detail: { chasersSent: referral.bookingChasersSent } } });
-    return { nextInSeconds: 0, closed: true };
+    await changeReferral(referral, {
+      status: 'unable_to_contact',
+      event: {
+        type: 'unable_to_contact',
+        at: at.toISOString(),
+        actor: 'system:booking',
+        detail: { chasersSent: referral.bookingChasersSent ?? 0 },
+      },
+    });
+    return { nextInSeconds: 0, closed: true, chase: 'none' };
   }
   if (action === 'chaser') {
-    referral = await textPatientAndRecord(referral, 'bookingChaser', { link: await patientLink(taskId) });
-    await changeReferral(referral, { set: { bookingChasersSent: (referral.bookingChasersSent ?? 0) + 1 }, event: { type: 'booking_chased', at: at.toISOString(), actor: 'system:booking' } });
+    await changeReferral(referral, {
+      set: { bookingChasersSent: (referral.bookingChasersSent ?? 0) + 1 },
+      event: { type: 'booking_chased', at: at.toISOString(), actor: 'system:booking' },
+    });
+    return { nextInSeconds, closed: false, chase: 'text' };
   }
-  return { nextInSeconds, closed: false };
+  return { nextInSeconds, closed: false, chase: 'none' };
 }
 
 /** Free slots the referral may choose from: its service, from now to the end of its window. */
@@ -106,7 +167,13 @@ export async function choosableSlots(referral: Referral, options: { anyTime?: bo
  * The old slot, if any, is released in the same transaction. SlotUnavailableError if the slot was
  * taken first or is not one this referral may have.
  */
-export async function bookSlot(referral: Referral, slotId: string, actor: string, alsoWrite: TransactItem[] = [], options: { anyTime?: boolean } = {}): Promise<Referral> {
+export async function bookSlot(
+  referral: Referral,
+  slotId: string,
+  actor: string,
+  alsoWrite: TransactItem[] = [],
+  options: { anyTime?: boolean } = {},
+): Promise<Referral> {
   const slot = await getSlot(slotId);
   const at = now().toISOString();
   const service = referral.booking?.service ?? referral.outcome?.service ?? referral.screening!.service;
@@ -131,7 +198,12 @@ export async function bookSlot(referral: Referral, slotId: string, actor: string
       {
         status: 'booked',
         set: { booking },
-        event: { type: previous ? 'appointment_rearranged' : 'appointment_booked', at, actor, detail: { slotId, start: slot.start, clinicId: slot.clinicId, ...(previous ? { from: previous.start } : {}) } },
+        event: {
+          type: previous ? 'appointment_rearranged' : 'appointment_booked',
+          at,
+          actor,
+          detail: { slotId, start: slot.start, clinicId: slot.clinicId, ...(previous ? { from: previous.start } : {}) },
+        },
       },
       [takeSlot(slotId, referral.id, at), ...(previous ? [releaseSlot(previous, referral.id)] : []), ...alsoWrite],
     );
@@ -154,11 +226,24 @@ export async function confirmBooking(referralId: string): Promise<{ waitUntil: s
     referral = await changeReferral(
       referral,
       { set: { appointmentLinkId: linkId }, event: { type: 'appointment_link_created', at: now().toISOString(), actor: 'system:booking' } },
-      [putNewTask({ taskId: linkId, kind: 'appointment', referralId, token: '', createdAt: now().toISOString(), linkExpiresAt: appointmentEnd(booking.start, booking.lengthMinutes) })],
+      [
+        putNewTask({
+          taskId: linkId,
+          kind: 'appointment',
+          referralId,
+          token: '',
+          createdAt: now().toISOString(),
+          linkExpiresAt: appointmentEnd(booking.start, booking.lengthMinutes),
+        }),
+      ],
     );
   }
   if (referral.patient.mobile && referral.bookingChannel === 'patient') {
-    referral = await textPatientAndRecord(referral, 'bookingConfirmed', { link: await patientLink(linkId), time: slotTime(booking.start), clinic: booking.clinicName });
+    referral = await textPatientAndRecord(referral, 'bookingConfirmed', {
+      link: await patientLink(linkId),
+      time: slotTime(booking.start),
+      clinic: booking.clinicName,
+    });
   }
   return { waitUntil: nextAppointmentWake(referral) };
 }
@@ -186,9 +271,16 @@ export async function appointmentCheck(referralId: string): Promise<{ action: 'w
   if (t >= reminderAt && t < booking.start && referral.reminderSentFor !== booking.start) {
     if (referral.patient.mobile) {
       const link = referral.appointmentLinkId ? await patientLink(referral.appointmentLinkId) : `${config().PUBLIC_BASE_URL}`;
-      referral = await textPatientAndRecord(referral, 'appointmentReminder', { link, time: slotTime(booking.start), clinic: booking.clinicName });
+      referral = await textPatientAndRecord(referral, 'appointmentReminder', {
+        link,
+        time: slotTime(booking.start),
+        clinic: booking.clinicName,
+      });
     }
-    referral = await changeReferral(referral, { set: { reminderSentFor: booking.start }, event: { type: 'appointment_reminder_sent', at: t, actor: 'system:booking', detail: { start: booking.start } } });
+    referral = await changeReferral(referral, {
+      set: { reminderSentFor: booking.start },
+      event: { type: 'appointment_reminder_sent', at: t, actor: 'system:booking', detail: { start: booking.start } },
+    });
   }
   if (t >= end) return { action: 'outcome', waitUntil: t };
   return { action: 'wait', waitUntil: nextAppointmentWake(referral) };
@@ -201,14 +293,23 @@ export async function cancelAppointment(referral: Referral): Promise<Referral> {
   const at = now().toISOString();
   const cancelled = await changeReferral(
     referral,
-    { status: 'cancelled_by_patient', set: { booking: undefined }, event: { type: 'appointment_cancelled', at, actor: 'patient', detail: { slotId: booking.slotId, start: booking.start } } },
+    {
+      status: 'cancelled_by_patient',
+      set: { booking: undefined },
+      event: { type: 'appointment_cancelled', at, actor: 'patient', detail: { slotId: booking.slotId, start: booking.start } },
+    },
     slot ? [releaseSlot(slot, referral.id)] : [],
   );
   let after = cancelled;
   if (referral.patient.mobile) after = await textPatientAndRecord(cancelled, 'appointmentCancelled', { time: slotTime(booking.start) });
   if (referral.referrer) {
-    const { messageId } = await adapters().notifier.sendEmail(referral.referrer.email, referrerEmails.cancelledByPatient({ reference: referral.id }));
-    after = await changeReferral(after, { event: { type: 'referrer_emailed', at, actor: 'system:notifications', detail: { notice: 'cancelled-by-patient', messageId } } });
+    const { messageId } = await adapters().notifier.sendEmail(
+      referral.referrer.email,
+      referrerEmails.cancelledByPatient({ reference: referral.id }),
+    );
+    after = await changeReferral(after, {
+      event: { type: 'referrer_emailed', at, actor: 'system:notifications', detail: { notice: 'cancelled-by-patient', messageId } },
+    });
   }
   return after;
 }

@@ -7,7 +7,15 @@ import type { z } from 'zod';
 import { now, nowIso } from '../clock.js';
 import { verifyLink } from '../domain/links.js';
 import type { Outcome, Referral, ReferralStatus } from '../domain/referral.js';
-import { appointmentOutcome, outcomeFormSchema, seniorReviewFormSchema, seniorReviewOutcome, triageFormSchema, triageOutcome, type Routing } from '../domain/triage.js';
+import {
+  appointmentOutcome,
+  outcomeFormSchema,
+  seniorReviewFormSchema,
+  seniorReviewOutcome,
+  triageFormSchema,
+  triageOutcome,
+  type Routing,
+} from '../domain/triage.js';
 import { bookSlot, SlotUnavailableError } from './booking.js';
 import { fieldIssues, type FieldIssue } from '../http/api.js';
 import { logger } from '../logger.js';
@@ -56,7 +64,11 @@ export async function submitDecision(signed: string, form: Record<string, string
       return booked;
     }
     const decision =
-      task.kind === 'triage' ? decideTriage(referral, form) : task.kind === 'outcome' ? decideOutcome(referral, form) : decideSeniorReview(referral, form);
+      task.kind === 'triage'
+        ? decideTriage(referral, form)
+        : task.kind === 'outcome'
+          ? decideOutcome(referral, form)
+          : decideSeniorReview(referral, form);
     if ('issues' in decision) return { state: 'invalid-form', task, referral, issues: decision.issues };
 
     const at = now().toISOString();
@@ -109,10 +121,16 @@ const EVENT_FOR: Partial<Record<Task['kind'], string>> = {
  * A booking made through a link (the booking team's, or the patient's own): the slot is taken
  * and the step claimed in one transaction, then the workflow resumes.
  */
-export async function bookForPatient(task: Task, referral: Referral, form: Record<string, string>, actor?: string): Promise<SubmitResult | 'raced'> {
+export async function bookForPatient(
+  task: Task,
+  referral: Referral,
+  form: Record<string, string>,
+  actor?: string,
+): Promise<SubmitResult | 'raced'> {
   const byStaff = actor === undefined;
   const name = form.clinician?.trim() ?? '';
-  if (byStaff && name.length < 2) return { state: 'invalid-form', task, referral, issues: [{ path: 'clinician', message: 'Enter your name' }] };
+  if (byStaff && name.length < 2)
+    return { state: 'invalid-form', task, referral, issues: [{ path: 'clinician', message: 'Enter your name' }] };
   if (!form.slot) return { state: 'invalid-form', task, referral, issues: [{ path: 'slot', message: 'Choose an appointment' }] };
   const at = now().toISOString();
   const routing: Routing = { route: 'booked' };
@@ -122,7 +140,12 @@ export async function bookForPatient(task: Task, referral: Referral, form: Recor
     return { state: 'decided', task, referral: booked };
   } catch (error) {
     if (error instanceof SlotUnavailableError) {
-      return { state: 'invalid-form', task, referral, issues: [{ path: 'slot', message: 'That appointment has just been taken. Please choose another.' }] };
+      return {
+        state: 'invalid-form',
+        task,
+        referral,
+        issues: [{ path: 'slot', message: 'That appointment has just been taken. Please choose another.' }],
+      };
     }
     if (error instanceof ConcurrentChangeError || (error as Error).name === 'TransactionCanceledException') return 'raced';
     throw error;

@@ -7,6 +7,7 @@ import { renderSms, smsTemplates, type SmsTemplateName } from '../domain/sms.js'
 import { adapters } from '../ports/index.js';
 import type { StaffAudience } from '../ports/notifier.js';
 import { changeReferral, getReferral } from '../store/referrals.js';
+import { patientLink } from './links.js';
 import { ReferralNotFoundError } from './screening.js';
 
 export async function loadReferral(referralId: string): Promise<Referral> {
@@ -16,9 +17,11 @@ export async function loadReferral(referralId: string): Promise<Referral> {
 }
 
 /** Renders a patient text (not sent); undefined if the patient has no mobile. */
-export function patientSms(referral: Referral, template: SmsTemplateName): { to: string; body: string } | undefined {
+export async function patientSms(referral: Referral, template: SmsTemplateName): Promise<{ to: string; body: string } | undefined> {
   if (!referral.patient.mobile) return undefined;
-  const context = { serviceName: config().SERVICE_NAME, baseUrl: config().PUBLIC_BASE_URL };
+  // Texts about booking carry the patient's own link to the open booking step.
+  const link = referral.openTask?.kind === 'booking' ? await patientLink(referral.openTask.taskId) : undefined;
+  const context = { serviceName: config().SERVICE_NAME, baseUrl: config().PUBLIC_BASE_URL, link };
   return { to: referral.patient.mobile, body: renderSms(smsTemplates[template](context), referral.patient.givenName) };
 }
 
@@ -92,7 +95,7 @@ export async function notifyOutcome(referralId: string, notice: OutcomeNotice): 
 }
 
 async function textAndRecord(referral: Referral, template: SmsTemplateName): Promise<{ sent: boolean }> {
-  const sms = patientSms(referral, template);
+  const sms = await patientSms(referral, template);
   if (!sms) {
     await changeReferral(referral, {
       event: {

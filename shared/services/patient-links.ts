@@ -58,12 +58,21 @@ export async function patientAction(signed: string, form: Record<string, string>
       const booking = moved.booking!;
       await setLinkExpiry(task.taskId, appointmentEnd(booking.start, booking.lengthMinutes));
       if (moved.patient.mobile) {
-        moved = await textPatientAndRecord(moved, 'bookingConfirmed', { link: await patientLink(task.taskId), time: slotTime(booking.start), clinic: booking.clinicName });
+        moved = await textPatientAndRecord(moved, 'bookingConfirmed', {
+          link: await patientLink(task.taskId),
+          time: slotTime(booking.start),
+          clinic: booking.clinicName,
+        });
       }
       return { state: 'rearranged', task, referral: moved };
     } catch (error) {
       if (error instanceof SlotUnavailableError) {
-        return { state: 'invalid-form', task, referral, issues: [{ path: 'slot', message: 'That appointment has just been taken. Please choose another.' }] };
+        return {
+          state: 'invalid-form',
+          task,
+          referral,
+          issues: [{ path: 'slot', message: 'That appointment has just been taken. Please choose another.' }],
+        };
       }
       if (!(error instanceof ConcurrentChangeError) && (error as Error).name !== 'TransactionCanceledException') throw error;
     }

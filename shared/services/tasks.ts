@@ -8,7 +8,7 @@ import { config } from '../config.js';
 import { staffEmails, referrerEmails } from '../domain/emails.js';
 import { newLinkId } from '../domain/links.js';
 import { taskLink } from './links.js';
-import { bookingTimedOut, inviteToBook } from './booking.js';
+import { bookingTimedOut } from './booking.js';
 import type { Referral, TaskKind } from '../domain/referral.js';
 import { DAY_SECONDS, nextTriageWaitSeconds, triageActionDue, type Routing } from '../domain/triage.js';
 import { metrics } from '../metrics.js';
@@ -82,10 +82,16 @@ async function tellWhoMustAct(referral: Referral, kind: TaskKind, taskId: string
     });
     return;
   }
-  if (kind === 'booking') return inviteToBook(referral, taskId);
+  // The booking step's link was opened and sent by PrepareBooking and its messaging steps.
+  if (kind === 'booking') return;
   const link = await taskLink(taskId);
   if (kind === 'outcome') {
-    await emailStaff(referral, 'clinic-team', staffEmails.outcomeNeeded({ reference, start: referral.booking!.start, link }), 'clinic_team_emailed');
+    await emailStaff(
+      referral,
+      'clinic-team',
+      staffEmails.outcomeNeeded({ reference, start: referral.booking!.start, link }),
+      'clinic_team_emailed',
+    );
     return;
   }
   if (kind === 'triage') {
@@ -101,7 +107,10 @@ async function tellWhoMustAct(referral: Referral, kind: TaskKind, taskId: string
  * tell the service lead, then keep telling them daily; the step stays open throughout. Senior
  * review: tell the service lead. Information: close the referral as returned to the referrer.
  */
-export async function taskTimedOut(input: { referralId: string; kind: TaskKind }): Promise<{ nextInSeconds: number; closed: boolean }> {
+export async function taskTimedOut(input: {
+  referralId: string;
+  kind: TaskKind;
+}): Promise<{ nextInSeconds: number; closed: boolean; chase?: string }> {
   let referral = await loadReferral(input.referralId);
   const reference = referral.id;
   if (input.kind === 'information') {
@@ -115,7 +124,12 @@ export async function taskTimedOut(input: { referralId: string; kind: TaskKind }
   if (input.kind === 'booking') return bookingTimedOut(input.referralId);
   const link = await taskLink(referral.openTask!.taskId);
   if (input.kind === 'outcome') {
-    await emailStaff(referral, 'clinic-team', staffEmails.outcomeOverdue({ reference, start: referral.booking!.start, link }), 'outcome_overdue');
+    await emailStaff(
+      referral,
+      'clinic-team',
+      staffEmails.outcomeOverdue({ reference, start: referral.booking!.start, link }),
+      'outcome_overdue',
+    );
     return { nextInSeconds: 2 * DAY_SECONDS, closed: false };
   }
   if (input.kind === 'senior-review') {

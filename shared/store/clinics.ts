@@ -10,7 +10,9 @@ import { documentClient, tableName } from './dynamo.js';
 import type { TransactItem } from './referrals.js';
 
 export async function putClinic(clinicId: string, clinic: ClinicInput): Promise<void> {
-  await documentClient().send(new PutCommand({ TableName: tableName(), Item: { ...keys.clinic(clinicId), entity: 'clinic', clinicId, ...clinic } }));
+  await documentClient().send(
+    new PutCommand({ TableName: tableName(), Item: { ...keys.clinic(clinicId), entity: 'clinic', clinicId, ...clinic } }),
+  );
 }
 
 export async function getClinic(clinicId: string): Promise<Clinic | undefined> {
@@ -113,4 +115,3 @@ export function releaseSlot(slot: Slot, referralId: string): TransactItem {
     },
   };
 }
-

@@ -95,7 +95,10 @@ export async function setLinkExpiry(taskId: string, linkExpiresAt: string): Prom
       Key: keys.task(taskId),
       UpdateExpression: 'SET linkExpiresAt = :linkExpiresAt, expiresAt = :expiresAt',
       ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':linkExpiresAt': linkExpiresAt, ':expiresAt': Math.floor(Date.parse(linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS },
+      ExpressionAttributeValues: {
+        ':linkExpiresAt': linkExpiresAt,
+        ':expiresAt': Math.floor(Date.parse(linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS,
+      },
     }),
   );
 }
