@@ -91,7 +91,13 @@ export function adaptForLocalRun(definition: AslDefinition, speedup: number): As
       // A wait until a moment in virtual time: a local task that sleeps until the sped-up clock gets there.
       const until = state.TimestampPath ? { 'until.$': state.TimestampPath } : { until: state.Timestamp };
       for (const key of Object.keys(state)) if (!['Comment', 'Next', 'End', 'InputPath', 'OutputPath'].includes(key)) delete state[key];
-      Object.assign(state, { Type: 'Task', Resource: LOCAL_WAIT_UNTIL, Parameters: until, ResultPath: null, TimeoutSeconds: NO_TIMEOUT_SECONDS });
+      Object.assign(state, {
+        Type: 'Task',
+        Resource: LOCAL_WAIT_UNTIL,
+        Parameters: until,
+        ResultPath: null,
+        TimeoutSeconds: NO_TIMEOUT_SECONDS,
+      });
     }
     for (const retrier of state.Retry ?? []) {
       if (retrier.IntervalSeconds !== undefined) retrier.IntervalSeconds = retrier.IntervalSeconds / speedup;

@@ -10,7 +10,10 @@ const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.LOCAL_DATA_DIR ?? join(REPO_ROOT, '.local', 'data');
 const referrerToken = process.env.REFERRER_TOKEN ?? DEFAULT_REFERRER_TOKEN;
 const staffToken = process.env.STAFF_TOKEN ?? DEFAULT_STAFF_TOKEN;
-const smsOptedOut = (process.env.LOCAL_SMS_OPTED_OUT ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+const smsOptedOut = (process.env.LOCAL_SMS_OPTED_OUT ?? '')
+  .split(',')
+  .map((n) => n.trim())
+  .filter(Boolean);
 const speedup = Number(process.env.CLOCK_SPEEDUP ?? 1);
 if (!(speedup >= 1)) throw new Error(`CLOCK_SPEEDUP must be a number >= 1, got ${process.env.CLOCK_SPEEDUP}`);
 
@@ -20,7 +23,9 @@ console.log(`  data kept in ${dataDir} (delete it for a fresh service)`);
 console.log(
   `  referrer token: ${referrerToken === DEFAULT_REFERRER_TOKEN ? `${referrerToken} (the local default; set REFERRER_TOKEN to change it)` : '(from REFERRER_TOKEN)'}`,
 );
-console.log(`  staff token: ${staffToken === DEFAULT_STAFF_TOKEN ? `${staffToken} (the local default; set STAFF_TOKEN to change it)` : '(from STAFF_TOKEN)'}`);
+console.log(
+  `  staff token: ${staffToken === DEFAULT_STAFF_TOKEN ? `${staffToken} (the local default; set STAFF_TOKEN to change it)` : '(from STAFF_TOKEN)'}`,
+);
 console.log(`  outbox: ${runtime.url}/local/outbox`);
 if (speedup > 1) console.log(`  clock: ${speedup} times faster than real time (24 hours pass in ${Math.round(86_400 / speedup)} s)`);
 

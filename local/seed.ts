@@ -8,10 +8,25 @@ import type { ClinicInput, SlotInput } from '../shared/domain/booking.js';
 import { addSlot, getClinic, putClinic } from '../shared/store/clinics.js';
 
 export const SEED_CLINICS: Record<string, ClinicInput> = {
-  'chorley-msk-hub': { name: 'Chorley MSK Hub', address: 'Chorley Health Centre, Collison Avenue, Chorley', postcode: 'PR7 1AA', services: ['physiotherapy', 'spinal', 'orthopaedic-triage', 'pain-management'] },
+  'chorley-msk-hub': {
+    name: 'Chorley MSK Hub',
+    address: 'Chorley Health Centre, Collison Avenue, Chorley',
+    postcode: 'PR7 1AA',
+    services: ['physiotherapy', 'spinal', 'orthopaedic-triage', 'pain-management'],
+  },
   'leyland-clinic': { name: 'Leyland Clinic', address: 'Towngate, Leyland', postcode: 'PR25 2LE', services: ['physiotherapy', 'podiatry'] },
-  'preston-rheumatology': { name: 'Preston Rheumatology Clinic', address: 'Sharoe Green Lane, Preston', postcode: 'PR2 9HT', services: ['rheumatology', 'orthopaedic-triage', 'pain-management'] },
-  'bamber-bridge-centre': { name: 'Bamber Bridge Centre', address: 'Station Road, Bamber Bridge', postcode: 'PR5 6QR', services: ['physiotherapy', 'podiatry', 'spinal'] },
+  'preston-rheumatology': {
+    name: 'Preston Rheumatology Clinic',
+    address: 'Sharoe Green Lane, Preston',
+    postcode: 'PR2 9HT',
+    services: ['rheumatology', 'orthopaedic-triage', 'pain-management'],
+  },
+  'bamber-bridge-centre': {
+    name: 'Bamber Bridge Centre',
+    address: 'Station Road, Bamber Bridge',
+    postcode: 'PR5 6QR',
+    services: ['physiotherapy', 'podiatry', 'spinal'],
+  },
 };
 
 const TIMES = ['09:00', '09:45', '10:30', '11:15', '13:30', '14:15', '15:00', '15:45'];
@@ -33,7 +48,13 @@ export function seedSlots(from: Date, days = 35): SlotInput[] {
     for (const [clinicId, clinic] of Object.entries(SEED_CLINICS)) {
       TIMES.forEach((time, i) => {
         const service = clinic.services[(i + d) % clinic.services.length]!;
-        slots.push({ clinicId, service, start: new Date(`${date}T${time}:00Z`).toISOString(), lengthMinutes: 45, clinicianType: CLINICIAN[service]! });
+        slots.push({
+          clinicId,
+          service,
+          start: new Date(`${date}T${time}:00Z`).toISOString(),
+          lengthMinutes: 45,
+          clinicianType: CLINICIAN[service]!,
+        });
       });
     }
   }

@@ -19,6 +19,7 @@ export interface LocalServerOptions {
 }
 
 export const LOCAL_REFERRER_CLIENT_ID = 'local-referrer';
+export const LOCAL_STAFF_USERNAME = 'local-staff';
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
@@ -96,7 +97,9 @@ function toProxyEvent(req: IncomingMessage, url: URL, route: Route, params: Reco
       authorizer:
         route.auth === 'referrer'
           ? { claims: { client_id: LOCAL_REFERRER_CLIENT_ID, scope: `${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}` } }
-          : undefined,
+          : route.auth === 'staff'
+            ? { claims: { 'cognito:username': LOCAL_STAFF_USERNAME } }
+            : undefined,
     },
   };
 }

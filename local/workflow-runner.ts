@@ -147,7 +147,8 @@ export class LocalWorkflow implements Workflow {
       if (state.Resource === 'arn:aws:states:::lambda:invoke') this.adapters[stateName] = this.lambdaInvoke(stateName, state);
       else if (isCallbackTask(state) && state.Resource?.startsWith('arn:aws:states:::lambda:invoke'))
         this.adapters[stateName] = this.lambdaCallback(stateName, state);
-      else if (state.Resource === LOCAL_WAIT_UNTIL) this.adapters[stateName] = (input) => this.sleepUntil(String((input as { until: string }).until));
+      else if (state.Resource === LOCAL_WAIT_UNTIL)
+        this.adapters[stateName] = (input) => this.sleepUntil(String((input as { until: string }).until));
       else throw new Error(`state ${stateName}: the local runtime has no adapter for ${state.Resource}`);
     }
     // Tests that drive retries to exhaustion set a fixed pause instead of the real back-off.
@@ -200,10 +201,13 @@ export class LocalWorkflow implements Workflow {
       const remainingMs = (Date.parse(until) - now().getTime()) / this.speedup;
       if (!(remainingMs > 0)) return {};
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          resolve();
-        }, Math.min(remainingMs, MAX_TIMER_MS));
+        const timer = setTimeout(
+          () => {
+            this.timers.delete(timer);
+            resolve();
+          },
+          Math.min(remainingMs, MAX_TIMER_MS),
+        );
         this.timers.add(timer);
       });
       if (this.stopped) return {};

@@ -59,7 +59,9 @@ describe('CDK stack', () => {
     const scoped = authorised.filter((m) => m.Properties.AuthorizationScopes);
     expect(scoped).toHaveLength(referrerRoutes);
     // Staff routes use the staff pool's authorizer, never the referrers' (a GP system is not staff).
-    const staffAuthorizers = new Set(authorised.filter((m) => !m.Properties.AuthorizationScopes).map((m) => JSON.stringify(m.Properties.AuthorizerId)));
+    const staffAuthorizers = new Set(
+      authorised.filter((m) => !m.Properties.AuthorizationScopes).map((m) => JSON.stringify(m.Properties.AuthorizerId)),
+    );
     expect(staffAuthorizers.size).toBe(1);
     expect(scoped.some((m) => staffAuthorizers.has(JSON.stringify(m.Properties.AuthorizerId)))).toBe(false);
     for (const method of scoped) {
@@ -136,7 +138,11 @@ describe('CDK stack', () => {
         }),
       ),
     );
-    expect(resumers.map((r) => r.roles.match(/Functions(\w+?)ServiceRole/)![1]).sort()).toEqual(['patientAction', 'provideInformation', 'taskDecision']);
+    expect(resumers.map((r) => r.roles.match(/Functions(\w+?)ServiceRole/)![1]).sort()).toEqual([
+      'patientAction',
+      'provideInformation',
+      'taskDecision',
+    ]);
     const [machineId] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
     for (const { statement } of resumers) {
       expect(statement.Action).toBe('states:SendTaskSuccess');

@@ -10,7 +10,10 @@ export const handler = apiHandler(async (event) => {
   staffOf(event);
   if (event.resource === '/admin/clinics/{clinicId}') {
     const clinicId = clinicIdSchema.safeParse(event.pathParameters?.clinicId);
-    if (!clinicId.success) throw new HttpError(400, 'validation_failed', 'the request has invalid fields', [{ path: 'clinicId', message: clinicId.error.issues[0]!.message }]);
+    if (!clinicId.success)
+      throw new HttpError(400, 'validation_failed', 'the request has invalid fields', [
+        { path: 'clinicId', message: clinicId.error.issues[0]!.message },
+      ]);
     const clinic = parseJsonBody(event, clinicSchema);
     await putClinic(clinicId.data, clinic);
     return json(200, { clinicId: clinicId.data, ...clinic });

@@ -13,10 +13,16 @@ export const handler = pageHandler(async (event) => {
     case 'rearranged':
       return manageAppointmentPage(result.referral, await choosableSlots(result.referral), [], 200, 'Appointment changed');
     case 'cancelled':
-      return messagePage(200, 'Appointment cancelled', 'Your appointment has been cancelled and your GP practice has been told. Thank you for letting us know.');
+      return messagePage(
+        200,
+        'Appointment cancelled',
+        'Your appointment has been cancelled and your GP practice has been told. Thank you for letting us know.',
+      );
     case 'invalid-form': {
       const slots = await choosableSlots(result.referral);
-      return result.task.kind === 'booking' ? patientBookingPage(result.referral, slots, result.issues, 400) : manageAppointmentPage(result.referral, slots, result.issues, 400);
+      return result.task.kind === 'booking'
+        ? patientBookingPage(result.referral, slots, result.issues, 400)
+        : manageAppointmentPage(result.referral, slots, result.issues, 400);
     }
     default:
       return closedPatientLinkPage(result);

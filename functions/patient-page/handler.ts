@@ -9,9 +9,17 @@ export function closedPatientLinkPage(link: Exclude<PatientLinkState, { state: '
   switch (link.state) {
     case 'invalid':
     case 'unknown':
-      return messagePage(404, 'This link does not work', 'Please check you copied the whole link from your text message. If it still does not work, contact the service.');
+      return messagePage(
+        404,
+        'This link does not work',
+        'Please check you copied the whole link from your text message. If it still does not work, contact the service.',
+      );
     case 'expired':
-      return messagePage(410, 'This link has expired', 'Links in our texts only work for a while, to keep your details safe. Please contact the service.');
+      return messagePage(
+        410,
+        'This link has expired',
+        'Links in our texts only work for a while, to keep your details safe. Please contact the service.',
+      );
     case 'used':
       return messagePage(409, 'You have already booked', 'Your confirmation text has a link to see, change or cancel your appointment.');
   }

@@ -33,7 +33,10 @@ const accept = {
 };
 /** Accepted referrals move on to booking; with no clinics loaded here, onto the booking team's worklist. */
 const movedOnToBooking = (id: string) =>
-  until(async () => svc.runtime.workflow.execution(id)?.states.includes('AwaitBooking') && (await svc.status(id)), `${id} to reach booking`);
+  until(
+    async () => svc.runtime.workflow.execution(id)?.states.includes('AwaitBooking') && (await svc.status(id)),
+    `${id} to reach booking`,
+  );
 const finished = (id: string) =>
   until(
     () => svc.runtime.workflow.execution(id)?.status !== 'RUNNING' && svc.runtime.workflow.execution(id),
@@ -241,7 +244,10 @@ describe('each decision leads to the right next step', () => {
       service: 'spinal',
       priority: 'routine',
     });
-    expect(await movedOnToBooking(id)).toMatchObject({ status: 'booking_worklist', outcome: { service: 'spinal', decision: 'returned-to-community-care' } });
+    expect(await movedOnToBooking(id)).toMatchObject({
+      status: 'booking_worklist',
+      outcome: { service: 'spinal', decision: 'returned-to-community-care' },
+    });
   });
 
   it('asks the referrer for information, and triages again when it arrives through the API', async () => {

@@ -4,6 +4,7 @@ import type { OutboxMessage } from '../../local/outbox.js';
 import { TEST_LINK_KEY, until } from './harness.js';
 
 export const TOKEN = 'test-referrer-token';
+export const STAFF_TOKEN = 'test-staff-token';
 
 export interface LocalService {
   runtime: LocalRuntime;
@@ -16,10 +17,14 @@ export interface LocalService {
   /** The task link in the newest staff email about a referral. */
   linkFor(id: string, audience?: string): Promise<string>;
   submit(link: string, form: Record<string, string>): Promise<Response>;
+  /** As staff, with the staff token: load clinics and slots. */
+  admin(method: 'PUT' | 'POST', path: string, body: unknown, token?: string): Promise<Response>;
   stop(): Promise<void>;
 }
 
-export async function startLocalService(options: { speedup?: number; tableName?: string } = {}): Promise<LocalService> {
+export async function startLocalService(
+  options: { speedup?: number; tableName?: string; smsOptedOut?: string[] } = {},
+): Promise<LocalService> {
   const runtime = await startLocalRuntime({
     port: 0,
     referrerToken: TOKEN,
@@ -28,6 +33,8 @@ export async function startLocalService(options: { speedup?: number; tableName?:
     speedup: options.speedup,
     retryPauseMs: 0,
     linkSigningKey: TEST_LINK_KEY,
+    staffToken: STAFF_TOKEN,
+    smsOptedOut: options.smsOptedOut,
   });
   const service: LocalService = {
     runtime,
@@ -57,6 +64,12 @@ export async function startLocalService(options: { speedup?: number; tableName?:
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(form).toString(),
+      }),
+    admin: (method, path, body, token = STAFF_TOKEN) =>
+      fetch(`${runtime.url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
       }),
     stop: () => runtime.stop(),
   };

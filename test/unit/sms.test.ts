@@ -12,7 +12,13 @@ const LONGEST = {
   time: 'Wed 30 Dec, 09:30',
   clinic: 'Chorley and South Ribble Hosp.',
 };
-const TYPICAL = { serviceName: 'MSK Service', baseUrl: 'http://localhost:3000', link: 'http://localhost:3000/a/x.y', time: 'Tue 1 Dec, 09:30', clinic: 'Leyland Clinic' };
+const TYPICAL = {
+  serviceName: 'MSK Service',
+  baseUrl: 'http://localhost:3000',
+  link: 'http://localhost:3000/a/x.y',
+  time: 'Tue 1 Dec, 09:30',
+  clinic: 'Leyland Clinic',
+};
 
 describe('patient SMS', () => {
   it('uses the first name when it fits', () => {

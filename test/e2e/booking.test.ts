@@ -1,0 +1,244 @@
+/**
+ * Booking, over HTTP against the local runtime with the clock at 86,400 times (a day a second):
+ * staff load a clinic and slots; patients book by text link, are chased, reminded, rearrange and
+ * cancel; the clinic records outcomes; nothing is left in limbo.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { now } from '../../shared/clock.js';
+import { isSingleGsm7Fragment } from '../../shared/domain/sms.js';
+import { validReferral, withPatient } from '../support/fixtures.js';
+import { until } from '../support/harness.js';
+import { startLocalService, TOKEN, type LocalService } from '../support/local-service.js';
+
+const DAY = 86_400_000;
+let svc: LocalService;
+let unbooked: string;
+const slotIds: string[] = [];
+
+const status = (id: string) => svc.status(id);
+const statusIs = (id: string, wanted: string) =>
+  until(async () => (await status(id)).status === wanted && (await status(id)), `${id} to be ${wanted}`, 30_000);
+const smsTo = (mobile: string, match: RegExp, what: string) =>
+  svc.message((m) => m.channel === 'sms' && m.to === mobile && match.test(m.body), what);
+/** Slots offered on a page (their ids carry their start), soonest first, at least `daysAhead` away. */
+const offered = (page: string, daysAhead = 3) =>
+  [...page.matchAll(/name="slot" type="radio" value="([^"]+)"/g)]
+    .map((m) => m[1]!)
+    .filter((id) => Date.parse(id.split('#')[1]!) > now().getTime() + daysAhead * DAY);
+const linkIn = (text: string) => /(http:\/\/\S+\/a\/[\w-]+\.[\w-]+)/.exec(text)![1]!;
+
+/** Refers a patient with their own mobile, has triage accept them, and returns the booking link. */
+async function acceptedPatient(
+  mobile: string,
+  overrides: { service?: string; priority?: string } = {},
+): Promise<{ id: string; link: string }> {
+  const id = await svc.referAndGetId(withPatient({ mobile }));
+  await svc.submit(await svc.linkFor(id), {
+    decision: 'accept',
+    clinician: 'Jo Physio',
+    service: overrides.service ?? 'physiotherapy',
+    priority: overrides.priority ?? 'routine',
+  });
+  if ((overrides.service ?? 'physiotherapy') !== 'physiotherapy') return { id, link: '' };
+  const invite = await smsTo(`+44${mobile.replace(/\s/g, '').slice(1)}`, /book your .* appointment/, `the booking invitation for ${id}`);
+  return { id, link: linkIn(invite.body) };
+}
+
+beforeAll(async () => {
+  svc = await startLocalService({ speedup: 86_400 });
+
+  expect(
+    (
+      await svc.admin('PUT', '/admin/clinics/test-clinic', {
+        name: 'Test Clinic',
+        address: '1 High Street, Preston',
+        postcode: 'PR1 1AA',
+        services: ['physiotherapy'],
+      })
+    ).status,
+  ).toBe(200);
+  const base = now().getTime();
+  // Spread over the routine window: at a day a second, the test run itself takes weeks.
+  const slots = Array.from({ length: 60 }, (_, i) => ({
+    clinicId: 'test-clinic',
+    service: 'physiotherapy',
+    start: new Date(base + 2 * DAY + i * 10 * 3_600_000).toISOString(),
+    lengthMinutes: 30,
+    clinicianType: 'physiotherapist',
+  }));
+  const loaded = await svc.admin('POST', '/admin/slots', { slots });
+  expect(await loaded.json()).toEqual({ added: 60, alreadyLoaded: 0 });
+  // A referral nobody books, started first: its 14 days pass while the other tests run.
+  unbooked = (await acceptedPatient('07700 900100')).id;
+});
+afterAll(async () => {
+  await svc?.stop();
+});
+
+describe('loading clinics and slots', () => {
+  it('needs staff sign-in: no token and a referrer token are both refused', async () => {
+    expect((await svc.admin('PUT', '/admin/clinics/x-clinic', {}, 'nope')).status).toBe(401);
+    expect((await svc.admin('PUT', '/admin/clinics/x-clinic', {}, TOKEN)).status).toBe(401);
+  });
+
+  it('validates like every other input, field by field, and never loads a slot twice', async () => {
+    const bad = await svc.admin('POST', '/admin/slots', {
+      slots: [{ clinicId: 'nowhere', service: 'physiotherapy', start: 'tomorrow', lengthMinutes: 0, clinicianType: 'x' }],
+    });
+    expect(bad.status).toBe(400);
+    const paths = ((await bad.json()) as any).issues.map((i: { path: string }) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['slots.0.start', 'slots.0.lengthMinutes', 'slots.0.clinicianType']));
+    const unknownClinic = await svc.admin('POST', '/admin/slots', {
+      slots: [
+        {
+          clinicId: 'nowhere',
+          service: 'physiotherapy',
+          start: new Date(now().getTime() + DAY).toISOString(),
+          lengthMinutes: 30,
+          clinicianType: 'physiotherapist',
+        },
+      ],
+    });
+    expect(((await unknownClinic.json()) as any).issues).toEqual([{ path: 'slots.0.clinicId', message: 'is not a known clinic' }]);
+  });
+});
+
+describe('booking by text link', () => {
+  it('books, confirms, reminds 48 hours before, and records the outcome through the clinic link', async () => {
+    const mobile = '+447700900201';
+    const { id, link } = await acceptedPatient('07700 900201');
+    expect((await status(id)).status).toBe('awaiting_booking');
+    const invite = await smsTo(mobile, /book your/, 'the invitation');
+    expect(isSingleGsm7Fragment(invite.body)).toBe(true);
+    expect(invite.body).not.toMatch(/back|pain|Jones|9434765919/i);
+
+    const page = await (await fetch(link)).text();
+    expect(page).toContain('Choose your appointment');
+    const slot = offered(page)[0]!;
+    slotIds.push(slot);
+    const booked = await svc.submit(link, { action: 'book', slot });
+    expect(booked.status).toBe(200);
+    expect(await booked.text()).toContain('Appointment booked');
+    const confirmation = await smsTo(mobile, /booked:/, 'the confirmation');
+    expect(confirmation.body).toContain('Test Clinic');
+    expect((await fetch(link)).status).toBe(409); // the booking link has done its job
+
+    await smsTo(mobile, /reminder:/, 'the 48-hour reminder');
+    const outcomeEmail = await svc.message((m) => m.to === 'clinic-team' && m.body.includes(id), 'the outcome request');
+    const outcomeLink = /(http:\/\/\S+\/tasks\/\S+)/.exec(outcomeEmail.body)![1]!;
+    expect(await (await fetch(outcomeLink)).text()).toContain('Attended — discharged');
+    await svc.submit(outcomeLink, { decision: 'attended-discharged', clinician: 'Pat Clinic' });
+    await statusIs(id, 'attended_discharged');
+    await svc.message(
+      (m) => m.to === 'a.patel@example.nhs.uk' && m.subject === `Referral ${id}: attended and discharged`,
+      'the discharge email',
+    );
+    const timeline = (await status(id)).timeline.map((e: { type: string }) => e.type);
+    expect(timeline).toEqual(
+      expect.arrayContaining(['booking_invited', 'appointment_booked', 'appointment_reminder_sent', 'appointment_outcome_recorded']),
+    );
+    await until(() => svc.runtime.workflow.execution(id)?.status === 'SUCCEEDED', 'the workflow to end');
+  }, 60_000);
+
+  it('moves an appointment: the old slot is released in the same step, and the reminder is for the new time', async () => {
+    const mobile = '+447700900202';
+    const { id, link } = await acceptedPatient('07700 900202');
+    const page = await (await fetch(link)).text();
+    const [first, second] = offered(page).slice(0, 2);
+    await svc.submit(link, { action: 'book', slot: first! });
+    const manage = linkIn((await smsTo(mobile, /booked:/, 'the confirmation')).body);
+    const managePage = await (await fetch(manage)).text();
+    expect(managePage).toContain('Change your appointment');
+
+    const moved = await svc.submit(manage, { action: 'rearrange', slot: second! });
+    expect(await moved.text()).toContain('Appointment changed');
+    const after = await status(id);
+    expect(after.timeline.map((e: { type: string }) => e.type)).toContain('appointment_rearranged');
+    // The first slot is free again: it is offered on the manage page.
+    expect(await (await fetch(manage)).text()).toContain(`value="${first}"`);
+    const reminder = await smsTo(mobile, /reminder:/, 'the reminder');
+    const times = svc.runtime.outbox
+      .list()
+      .filter((m) => m.to === mobile && /booked:/.test(m.body))
+      .map((m) => /booked: (.*?) at/.exec(m.body)![1]);
+    expect(times).toHaveLength(2);
+    expect(reminder.body).toContain(times[1]);
+  }, 60_000);
+
+  it('cancels: the slot is freed, the referral closes as cancelled_by_patient, and the referrer is told', async () => {
+    const mobile = '+447700900203';
+    const { id, link } = await acceptedPatient('07700 900203');
+    const slot = offered(await (await fetch(link)).text())[0]!;
+    await svc.submit(link, { action: 'book', slot });
+    const manage = linkIn((await smsTo(mobile, /booked:/, 'the confirmation')).body);
+    const cancelled = await svc.submit(manage, { action: 'cancel' });
+    expect(await cancelled.text()).toContain('Appointment cancelled');
+    await statusIs(id, 'cancelled_by_patient');
+    await svc.message(
+      (m) => m.to === 'a.patel@example.nhs.uk' && Boolean(m.subject?.includes('cancelled by the patient')) && m.body.includes(id),
+      'the referrer email',
+    );
+    await smsTo(mobile, /is cancelled, as you asked/, 'the cancellation text');
+  }, 60_000);
+
+  it('lets exactly one of many simultaneous bookings of one slot win; the others are shown other slots', async () => {
+    const patients = await Promise.all(Array.from({ length: 8 }, (_, i) => acceptedPatient(`07700 9003${String(i).padStart(2, '0')}`)));
+    const slot = offered(await (await fetch(patients[0]!.link)).text())[0]!;
+    const responses = await Promise.all(patients.map((p) => svc.submit(p.link, { action: 'book', slot })));
+    const codes = responses.map((r) => r.status);
+    expect(codes.filter((c) => c === 200)).toHaveLength(1);
+    expect(codes.filter((c) => c === 400)).toHaveLength(patients.length - 1);
+    const loser = await responses[codes.indexOf(400)]!.text();
+    expect(loser).toContain('just been taken');
+    expect(loser).toMatch(/name="slot" type="radio"/);
+    expect(loser).not.toContain(`value="${slot}"`);
+  }, 90_000);
+});
+
+describe('nothing left in limbo', () => {
+  it('chases an unbooked patient at 3 and 7 days, then closes as unable_to_contact and tells the referrer', async () => {
+    await statusIs(unbooked, 'unable_to_contact');
+    const chasers = svc.runtime.outbox.list().filter((m) => m.to === '+447700900100' && /reminder to book/.test(m.body));
+    expect(chasers).toHaveLength(2);
+    await svc.message(
+      (m) => m.to === 'a.patel@example.nhs.uk' && Boolean(m.subject?.includes('unable to contact')) && m.body.includes(unbooked),
+      'the referrer email',
+    );
+  }, 60_000);
+
+  it('puts a referral with no free slot in its window on the booking worklist, and the team books it by link', async () => {
+    const { id } = await acceptedPatient('07700 900204', { service: 'podiatry', priority: 'urgent' });
+    const worklisted = await statusIs(id, 'booking_worklist');
+    expect(worklisted.timeline.map((e: { type: string }) => e.type)).toContain('booking_worklist');
+    const link = await svc.linkFor(id, 'booking-team');
+    const page = await (await fetch(link)).text();
+    expect(page).toContain('Book an appointment');
+    expect(page).toContain('There are no free appointments'); // no podiatry slots at all
+  });
+
+  it('after a missed appointment invites once more, and closes after a second', async () => {
+    const mobile = '+447700900205';
+    const { id, link } = await acceptedPatient('07700 900205');
+    const book = async (bookingLink: string) => {
+      const slot = offered(await (await fetch(bookingLink)).text(), 1)[0]!;
+      await svc.submit(bookingLink, { action: 'book', slot });
+    };
+    const recordMissed = async (nth: number) => {
+      const email = await until(
+        () => {
+          const found = svc.runtime.outbox.list().filter((m) => m.to === 'clinic-team' && m.body.includes(id));
+          return found.length >= nth && found[nth - 1];
+        },
+        `outcome request ${nth}`,
+        30_000,
+      );
+      await svc.submit(/(http:\/\/\S+\/tasks\/\S+)/.exec(email.body)![1]!, { decision: 'did-not-attend', clinician: 'Pat Clinic' });
+    };
+    await book(link);
+    await recordMissed(1);
+    const again = await smsTo(mobile, /we missed you/, 'the new invitation');
+    await book(linkIn(again.body));
+    await recordMissed(2);
+    await statusIs(id, 'closed_did_not_attend');
+  }, 60_000);
+});
