@@ -102,9 +102,12 @@ export class MskPathwayStack extends Stack {
     const workflow = new Workflow(this, 'Workflow', { tasks });
 
     // Least privilege, function by function.
-    data.table.grantReadWriteData(fn.createReferral);
-    workflow.stateMachine.grantStartExecution(fn.createReferral);
-    fn.createReferral.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
+    // Both intakes (the API and the self-referral form) store referrals and start their workflows.
+    for (const intake of [fn.createReferral, fn.selfReferral]) {
+      data.table.grantReadWriteData(intake);
+      workflow.stateMachine.grantStartExecution(intake);
+      intake.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
+    }
     data.table.grantReadData(fn.getReferral);
     // Only the functions that carry a person's answer may resume the workflow.
     for (const answering of [fn.taskDecision, fn.provideInformation, fn.patientAction]) {

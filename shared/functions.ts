@@ -19,6 +19,7 @@ export const lambdaFunctions = {
   publicPages: { entry: 'functions/public-pages/handler.ts', description: 'Self-care page and static assets', copyAssets: true },
   patientPage: { entry: 'functions/patient-page/handler.ts', description: "GET /a/{link}: the patient's booking or appointment page" },
   patientAction: { entry: 'functions/patient-action/handler.ts', description: 'POST /a/{link}: book, change or cancel' },
+  selfReferral: { entry: 'functions/self-referral/handler.ts', description: 'The self-referral form and its intake' },
   admin: { entry: 'functions/admin/handler.ts', description: 'Staff: load clinics and appointment slots' },
   // Workflow steps
   screenReferral: {

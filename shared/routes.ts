@@ -29,6 +29,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/a/{link}', function: 'patientAction', auth: 'link' },
   { method: 'PUT', path: '/admin/clinics/{clinicId}', function: 'admin', auth: 'staff' },
   { method: 'POST', path: '/admin/slots', function: 'admin', auth: 'staff' },
+  { method: 'GET', path: '/self-referral', function: 'selfReferral', auth: 'public' },
+  { method: 'POST', path: '/self-referral', function: 'selfReferral', auth: 'public' },
   { method: 'GET', path: '/self-care', function: 'publicPages', auth: 'public' },
   { method: 'GET', path: '/assets/{file}', function: 'publicPages', auth: 'public' },
 ];

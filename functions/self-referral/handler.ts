@@ -1,0 +1,43 @@
+/**
+ * GET /self-referral: the form. POST /self-referral: the same intake as POST /referrals (same
+ * schema, same rules, same workflow), with errors shown beside the fields.
+ */
+import { referralRequestSchema } from '../../shared/domain/referral.js';
+import { fieldIssues, header } from '../../shared/http/api.js';
+import { formBody, pageHandler } from '../../shared/http/pages.js';
+import { selfReferralForm, selfReferralSent } from '../../shared/http/self-referral-page.js';
+import { acceptReferral } from '../../shared/services/intake.js';
+
+/** Self-referrals have no API client; they are attributed to the form. */
+const FORM_CALLER = { clientId: 'self-referral-form' };
+
+const asNumber = (value: string | undefined) => (value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : value || undefined);
+
+export const handler = pageHandler(async (event) => {
+  if (event.httpMethod === 'GET') return selfReferralForm();
+  const form = formBody(event);
+  // Repeated checkboxes arrive as one field per tick.
+  const redFlags = new URLSearchParams(event.body ?? '').getAll('redFlags');
+  const body = {
+    source: 'self',
+    patient: {
+      givenName: form.givenName,
+      familyName: form.familyName,
+      nhsNumber: form.nhsNumber,
+      dateOfBirth: form.dateOfBirth,
+      ...(form.mobile?.trim() ? { mobile: form.mobile } : {}),
+      postcode: form.postcode,
+    },
+    complaint: {
+      bodySite: form.bodySite || undefined,
+      summary: form.summary,
+      durationWeeks: asNumber(form.durationWeeks),
+      painScore: asNumber(form.painScore),
+    },
+    redFlags,
+  };
+  const parsed = referralRequestSchema.safeParse(body, { reportInput: true });
+  if (!parsed.success) return selfReferralForm(fieldIssues(parsed.error), { ...form, redFlags }, 400);
+  const { referral } = await acceptReferral(parsed.data, FORM_CALLER, header(event, 'idempotency-key'));
+  return selfReferralSent(referral.id, Boolean(referral.patient.mobile));
+});
