@@ -82,9 +82,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     resetAdapters();
     installAdapters({
       workflow,
-      notifier: outboxNotifier(outbox),
+      notifier: outboxNotifier(outbox, new Set(options.smsOptedOut ?? [])),
       linkKeys: staticLinkKeys(options.linkSigningKey ?? localLinkKey(dataDir)),
     });
+    if (options.seed) {
+      const added = await seedTimetable();
+      if (added) log(`[local] seeded ${added} appointment slots at ${Object.keys(SEED_CLINICS).length} fictional clinics`);
+    }
     await resumeUnstartedReferrals(workflow, log);
 
     const server = createLocalServer({

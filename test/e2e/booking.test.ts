@@ -39,13 +39,13 @@ async function acceptedPatient(
     service: overrides.service ?? 'physiotherapy',
     priority: overrides.priority ?? 'routine',
   });
-  if ((overrides.service ?? 'physiotherapy') !== 'physiotherapy') return { id, link: '' };
+  if ((overrides.service ?? 'physiotherapy') !== 'physiotherapy' || overrides.invited === false) return { id, link: '' };
   const invite = await smsTo(`+44${mobile.replace(/\s/g, '').slice(1)}`, /book your .* appointment/, `the booking invitation for ${id}`);
   return { id, link: linkIn(invite.body) };
 }
 
 beforeAll(async () => {
-  svc = await startLocalService({ speedup: 86_400 });
+  svc = await startLocalService({ speedup: 86_400, smsOptedOut: ['+447700900206'] });
 
   expect(
     (
@@ -214,6 +214,14 @@ describe('nothing left in limbo', () => {
     const page = await (await fetch(link)).text();
     expect(page).toContain('Book an appointment');
     expect(page).toContain('There are no free appointments'); // no podiatry slots at all
+  });
+
+  it('puts a patient who opted out of texts on the worklist instead of texting them', async () => {
+    const { id } = await acceptedPatient('07700 900206', { invited: false });
+    const worklisted = await statusIs(id, 'booking_worklist');
+    expect(worklisted.timeline.map((e: { type: string }) => e.type)).toContain('booking_worklist');
+    await svc.linkFor(id, 'booking-team');
+    expect(svc.runtime.outbox.list().filter((m) => m.to === '+447700900206' && /book/.test(m.body))).toEqual([]);
   });
 
   it('after a missed appointment invites once more, and closes after a second', async () => {
