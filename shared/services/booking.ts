@@ -30,6 +30,16 @@ export class SlotUnavailableError extends Error {
   override name = 'SlotUnavailable';
 }
 
+/** What a patient (or the booking team) is told when someone else got the slot first. */
+export function slotTaken<T, R>(task: T, referral: R) {
+  return {
+    state: 'invalid-form' as const,
+    task,
+    referral,
+    issues: [{ path: 'slot', message: 'That appointment has just been taken. Please choose another.' }],
+  };
+}
+
 const windows = () => ({ urgent: config().URGENT_WINDOW_DAYS, routine: config().ROUTINE_WINDOW_DAYS });
 
 export async function textPatientAndRecord(

@@ -16,7 +16,7 @@ import {
   triageOutcome,
   type Routing,
 } from '../domain/triage.js';
-import { bookSlot, SlotUnavailableError } from './booking.js';
+import { bookSlot, slotTaken, SlotUnavailableError } from './booking.js';
 import { fieldIssues, type FieldIssue } from '../http/api.js';
 import { logger } from '../logger.js';
 import { adapters } from '../ports/index.js';
@@ -140,12 +140,7 @@ export async function bookForPatient(
     return { state: 'decided', task, referral: booked };
   } catch (error) {
     if (error instanceof SlotUnavailableError) {
-      return {
-        state: 'invalid-form',
-        task,
-        referral,
-        issues: [{ path: 'slot', message: 'That appointment has just been taken. Please choose another.' }],
-      };
+      return slotTaken(task, referral);
     }
     if (error instanceof ConcurrentChangeError || (error as Error).name === 'TransactionCanceledException') return 'raced';
     throw error;

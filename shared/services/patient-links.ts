@@ -10,7 +10,7 @@ import type { FieldIssue } from '../http/api.js';
 import { adapters } from '../ports/index.js';
 import { ConcurrentChangeError, getReferral } from '../store/referrals.js';
 import { getTask, setLinkExpiry, type Task } from '../store/tasks.js';
-import { bookSlot, cancelAppointment, choosableSlots, SlotUnavailableError, textPatientAndRecord } from './booking.js';
+import { bookSlot, cancelAppointment, choosableSlots, slotTaken, SlotUnavailableError, textPatientAndRecord } from './booking.js';
 import { bookForPatient } from './decisions.js';
 import { patientLink } from './links.js';
 
@@ -67,12 +67,7 @@ export async function patientAction(signed: string, form: Record<string, string>
       return { state: 'rearranged', task, referral: moved };
     } catch (error) {
       if (error instanceof SlotUnavailableError) {
-        return {
-          state: 'invalid-form',
-          task,
-          referral,
-          issues: [{ path: 'slot', message: 'That appointment has just been taken. Please choose another.' }],
-        };
+        return slotTaken(task, referral);
       }
       if (!(error instanceof ConcurrentChangeError) && (error as Error).name !== 'TransactionCanceledException') throw error;
     }

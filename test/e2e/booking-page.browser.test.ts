@@ -4,25 +4,19 @@
  * sized screen with JavaScript off: open the texted link, choose a slot, book, see the
  * confirmation; then change the appointment. And the self-referral form, errors beside fields.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../local/runtime.js';
 import { now } from '../../shared/clock.js';
 import { withPatient } from '../support/fixtures.js';
+import { ARTIFACTS, launchChromium } from '../support/browser.js';
 import { startLocalService, type LocalService } from '../support/local-service.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = `${REPO_ROOT}/test-artifacts`;
 const DAY = 86_400_000;
 
 let svc: LocalService;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   svc = await startLocalService();
   await svc.admin('PUT', '/admin/clinics/leyland', {
     name: 'Leyland Clinic',
@@ -39,18 +33,7 @@ beforeAll(async () => {
     clinicianType: 'physiotherapist',
   }));
   await svc.admin('POST', '/admin/slots', { slots });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -30,7 +30,7 @@ const linkIn = (text: string) => /(http:\/\/\S+\/a\/[\w-]+\.[\w-]+)/.exec(text)!
 /** Refers a patient with their own mobile, has triage accept them, and returns the booking link. */
 async function acceptedPatient(
   mobile: string,
-  overrides: { service?: string; priority?: string } = {},
+  overrides: { service?: string; priority?: string; invited?: boolean } = {},
 ): Promise<{ id: string; link: string }> {
   const id = await svc.referAndGetId(withPatient({ mobile }));
   await svc.submit(await svc.linkFor(id), {

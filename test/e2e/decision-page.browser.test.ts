@@ -4,37 +4,19 @@
  * playwright-core; .ci/run installs it): open the emailed link, pick Accept, see the confirmation.
  * A screenshot of each page is kept in test-artifacts/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../local/runtime.js';
 import { validReferral } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
+import { ARTIFACTS, launchChromium } from '../support/browser.js';
 import { startLocalService, type LocalService } from '../support/local-service.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = `${REPO_ROOT}/test-artifacts`;
 
 let svc: LocalService;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   svc = await startLocalService();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
