@@ -18,12 +18,12 @@ import {
 import { referrerEmails } from '../domain/emails.js';
 import { newLinkId } from '../domain/links.js';
 import type { Booking, Referral } from '../domain/referral.js';
-import { renderSms, smsTemplates, type SmsTemplateName } from '../domain/sms.js';
+import type { SmsTemplateName } from '../domain/sms.js';
 import { adapters } from '../ports/index.js';
 import { changeReferral, type TransactItem } from '../store/referrals.js';
 import { freeSlots, getClinic, getSlot, releaseSlot, takeSlot } from '../store/clinics.js';
 import { putNewTask } from '../store/tasks.js';
-import { loadReferral } from './notifications.js';
+import { loadReferral, textAndRecord } from './notifications.js';
 import { patientLink } from './links.js';
 
 export class SlotUnavailableError extends Error {
@@ -41,19 +41,6 @@ export function slotTaken<T, R>(task: T, referral: R) {
 }
 
 const windows = () => ({ urgent: config().URGENT_WINDOW_DAYS, routine: config().ROUTINE_WINDOW_DAYS });
-
-export async function textPatientAndRecord(
-  referral: Referral,
-  template: SmsTemplateName,
-  extra: { link?: string; time?: string; clinic?: string } = {},
-): Promise<Referral> {
-  const context = { serviceName: config().SERVICE_NAME, baseUrl: config().PUBLIC_BASE_URL, ...extra };
-  const body = renderSms(smsTemplates[template](context), referral.patient.givenName);
-  const { messageId } = await adapters().notifier.sendSms(referral.patient.mobile!, body);
-  return changeReferral(referral, {
-    event: { type: 'patient_texted', at: now().toISOString(), actor: 'system:notifications', detail: { template, messageId } },
-  });
-}
 
 /**
  * Accepted (or to be rebooked after a missed appointment): set the booking window, decide who
@@ -249,11 +236,13 @@ export async function confirmBooking(referralId: string): Promise<{ waitUntil: s
     );
   }
   if (referral.patient.mobile && referral.bookingChannel === 'patient') {
-    referral = await textPatientAndRecord(referral, 'bookingConfirmed', {
-      link: await patientLink(linkId),
-      time: slotTime(booking.start),
-      clinic: booking.clinicName,
-    });
+    referral = (
+      await textAndRecord(referral, 'bookingConfirmed', {
+        link: await patientLink(linkId),
+        time: slotTime(booking.start),
+        clinic: booking.clinicName,
+      })
+    ).referral;
   }
   return { waitUntil: nextAppointmentWake(referral) };
 }
@@ -281,11 +270,13 @@ export async function appointmentCheck(referralId: string): Promise<{ action: 'w
   if (t >= reminderAt && t < booking.start && referral.reminderSentFor !== booking.start) {
     if (referral.patient.mobile) {
       const link = referral.appointmentLinkId ? await patientLink(referral.appointmentLinkId) : `${config().PUBLIC_BASE_URL}`;
-      referral = await textPatientAndRecord(referral, 'appointmentReminder', {
-        link,
-        time: slotTime(booking.start),
-        clinic: booking.clinicName,
-      });
+      referral = (
+        await textAndRecord(referral, 'appointmentReminder', {
+          link,
+          time: slotTime(booking.start),
+          clinic: booking.clinicName,
+        })
+      ).referral;
     }
     referral = await changeReferral(referral, {
       set: { reminderSentFor: booking.start },
@@ -311,7 +302,7 @@ export async function cancelAppointment(referral: Referral): Promise<Referral> {
     slot ? [releaseSlot(slot, referral.id)] : [],
   );
   let after = cancelled;
-  if (referral.patient.mobile) after = await textPatientAndRecord(cancelled, 'appointmentCancelled', { time: slotTime(booking.start) });
+  if (referral.patient.mobile) after = (await textAndRecord(cancelled, 'appointmentCancelled', { time: slotTime(booking.start) })).referral;
   if (referral.referrer) {
     const { messageId } = await adapters().notifier.sendEmail(
       referral.referrer.email,

@@ -17,11 +17,15 @@ export async function loadReferral(referralId: string): Promise<Referral> {
 }
 
 /** Renders a patient text (not sent); undefined if the patient has no mobile. */
-export async function patientSms(referral: Referral, template: SmsTemplateName): Promise<{ to: string; body: string } | undefined> {
+export async function patientSms(
+  referral: Referral,
+  template: SmsTemplateName,
+  extra: SmsExtras = {},
+): Promise<{ to: string; body: string } | undefined> {
   if (!referral.patient.mobile) return undefined;
   // Texts about booking carry the patient's own link to the open booking step.
   const link = referral.openTask?.kind === 'booking' ? await patientLink(referral.openTask.taskId) : undefined;
-  const context = { serviceName: config().SERVICE_NAME, baseUrl: config().PUBLIC_BASE_URL, link };
+  const context = { serviceName: config().SERVICE_NAME, baseUrl: config().PUBLIC_BASE_URL, link, ...extra };
   return { to: referral.patient.mobile, body: renderSms(smsTemplates[template](context), referral.patient.givenName) };
 }
 
@@ -32,6 +36,9 @@ export async function patientSms(referral: Referral, template: SmsTemplateName):
 export async function textPatient(referralId: string, template: SmsTemplateName): Promise<{ sent: boolean }> {
   return textAndRecord(await loadReferral(referralId), template);
 }
+
+/** Appointment details and links a text may carry. */
+export type SmsExtras = { link?: string; time?: string; clinic?: string };
 
 export async function emailStaff(referral: Referral, audience: StaffAudience, email: Email, eventType: string): Promise<Referral> {
   const { messageId } = await adapters().notifier.sendStaffEmail(audience, email);
@@ -94,22 +101,23 @@ export async function notifyOutcome(referralId: string, notice: OutcomeNotice): 
   return { notified: 'referrer' };
 }
 
-async function textAndRecord(referral: Referral, template: SmsTemplateName): Promise<{ sent: boolean }> {
-  const sms = await patientSms(referral, template);
+/** Texts the patient (if they have a mobile) and records it, or records why no text went. */
+export async function textAndRecord(
+  referral: Referral,
+  template: SmsTemplateName,
+  extra: SmsExtras = {},
+): Promise<{ sent: boolean; referral: Referral }> {
+  const sms = await patientSms(referral, template, extra);
+  const at = nowIso();
   if (!sms) {
-    await changeReferral(referral, {
-      event: {
-        type: 'patient_not_contactable',
-        at: nowIso(),
-        actor: 'system:notifications',
-        detail: { template, reason: 'no mobile number' },
-      },
+    const recorded = await changeReferral(referral, {
+      event: { type: 'patient_not_contactable', at, actor: 'system:notifications', detail: { template, reason: 'no mobile number' } },
     });
-    return { sent: false };
+    return { sent: false, referral: recorded };
   }
   const { messageId } = await adapters().notifier.sendSms(sms.to, sms.body);
-  await changeReferral(referral, {
-    event: { type: 'patient_texted', at: nowIso(), actor: 'system:notifications', detail: { template, messageId } },
+  const recorded = await changeReferral(referral, {
+    event: { type: 'patient_texted', at, actor: 'system:notifications', detail: { template, messageId } },
   });
-  return { sent: true };
+  return { sent: true, referral: recorded };
 }

@@ -10,7 +10,8 @@ import type { FieldIssue } from '../http/api.js';
 import { adapters } from '../ports/index.js';
 import { ConcurrentChangeError, getReferral } from '../store/referrals.js';
 import { getTask, setLinkExpiry, type Task } from '../store/tasks.js';
-import { bookSlot, cancelAppointment, choosableSlots, slotTaken, SlotUnavailableError, textPatientAndRecord } from './booking.js';
+import { bookSlot, cancelAppointment, choosableSlots, slotTaken, SlotUnavailableError } from './booking.js';
+import { textAndRecord } from './notifications.js';
 import { bookForPatient } from './decisions.js';
 import { patientLink } from './links.js';
 
@@ -58,11 +59,13 @@ export async function patientAction(signed: string, form: Record<string, string>
       const booking = moved.booking!;
       await setLinkExpiry(task.taskId, appointmentEnd(booking.start, booking.lengthMinutes));
       if (moved.patient.mobile) {
-        moved = await textPatientAndRecord(moved, 'bookingConfirmed', {
-          link: await patientLink(task.taskId),
-          time: slotTime(booking.start),
-          clinic: booking.clinicName,
-        });
+        moved = (
+          await textAndRecord(moved, 'bookingConfirmed', {
+            link: await patientLink(task.taskId),
+            time: slotTime(booking.start),
+            clinic: booking.clinicName,
+          })
+        ).referral;
       }
       return { state: 'rearranged', task, referral: moved };
     } catch (error) {
