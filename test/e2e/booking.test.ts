@@ -195,6 +195,25 @@ describe('booking by text link', () => {
   }, 90_000);
 });
 
+describe('patient links', () => {
+  it('show a friendly page, and change nothing, when tampered with, made up, or opened just to look', async () => {
+    const { id, link } = await acceptedPatient('07700 900207');
+    // The invitation is sent a moment before its event is written: start once the step waits.
+    await until(() => svc.runtime.workflow.execution(id)?.states.includes('AwaitBooking'), 'the booking step to wait');
+    const before = await status(id);
+    for (let i = 0; i < 2; i++) expect((await fetch(link)).status).toBe(200);
+    expect(await status(id)).toEqual(before); // opening the link changed nothing
+    const tampered = link.slice(0, -2) + (link.endsWith('AA') ? 'BB' : 'AA');
+    const page = await fetch(tampered);
+    expect(page.status).toBe(404);
+    const text = await page.text();
+    expect(text).toContain('This link does not work');
+    expect(text).not.toMatch(/Sam|Jones|Error:|at .*\.ts/);
+    expect((await svc.submit(tampered, { action: 'book', slot: 'test-clinic#2030-01-01T00:00:00.000Z' })).status).toBe(404);
+    expect(await status(id)).toEqual(before);
+  });
+});
+
 describe('nothing left in limbo', () => {
   it('chases an unbooked patient at 3 and 7 days, then closes as unable_to_contact and tells the referrer', async () => {
     await statusIs(unbooked, 'unable_to_contact');
