@@ -75,10 +75,10 @@ describe('local API', () => {
     expect(different.status).toBe(422);
   });
 
-  it('turns 25 concurrent identical POSTs with one Idempotency-Key into one referral and one execution', async () => {
+  it('turns 200 concurrent identical POSTs with one Idempotency-Key into one referral and one execution', async () => {
     const key = `burst-${Date.now()}`;
     const before = { referrals: (await referralItems()).length, executions: runtime.workflow.list().length };
-    const responses = await Promise.all(Array.from({ length: 25 }, () => post(validReferral(), { 'Idempotency-Key': key })));
+    const responses = await Promise.all(Array.from({ length: 200 }, () => post(validReferral(), { 'Idempotency-Key': key })));
     const ids = new Set<string>();
     for (const response of responses) {
       expect(response.status).toBe(201);
