@@ -108,6 +108,12 @@ ${fieldError(issues, 'reason')}
 </div>`;
 }
 
+/**
+ * Pressing Enter in a text field submits a form with its first button. This hidden first button
+ * makes that submission carry no decision, so it asks for one instead of accepting by accident.
+ */
+const NO_DEFAULT_DECISION = html`<button type="submit" name="decision" value="" class="nhsuk-u-visually-hidden" tabindex="-1" aria-hidden="true">Choose a decision</button>`;
+
 function button(value: string, label: string, secondary = false): SafeHtml {
   return html`<button class="nhsuk-button${secondary ? ' nhsuk-button--secondary' : ''}" type="submit" name="decision" value="${value}">${label}</button> `;
 }
@@ -128,7 +134,7 @@ ${nameAndReason(issues, values, 'Reason, advice or question', 'Your reason; for 
 ${select('service', 'Service (for Accept)', SERVICES, values.service ?? suggested?.service, issues)}
 ${select('priority', 'Priority (for Accept)', PRIORITIES, priorityDefault, issues)}
 ${select('destination', 'Redirect to (for Redirect)', Object.fromEntries(Object.entries(REDIRECT_DESTINATIONS).map(([k, v]) => [k, v.label])), values.destination, issues, 'Secondary care is confirmed by a senior clinician first')}
-<div class="nhsuk-button-group">
+<div class="nhsuk-button-group">${NO_DEFAULT_DECISION}
 ${button('accept', DECISIONS.accept)}${button('redirect', DECISIONS.redirect, true)}${button('return', DECISIONS.return, true)}${button('self-management', DECISIONS['self-management'], true)}${button('request-information', DECISIONS['request-information'], true)}
 </div>
 </form>`,
@@ -157,7 +163,7 @@ ${fieldError(issues, 'decision')}
 ${nameAndReason(issues, values, 'Reason', 'Why you confirm, or why community care is better')}
 ${select('service', 'Community service (if you decline)', SERVICES, values.service, issues)}
 ${select('priority', 'Priority (if you decline)', PRIORITIES, values.priority, issues)}
-<div class="nhsuk-button-group">${button('confirm', 'Confirm: refer to secondary care')}${button('decline', 'Decline: manage in community care', true)}</div>
+<div class="nhsuk-button-group">${NO_DEFAULT_DECISION}${button('confirm', 'Confirm: refer to secondary care')}${button('decline', 'Decline: manage in community care', true)}</div>
 </form>`,
   });
 }
@@ -175,7 +181,7 @@ ${referralSummary(referral)}
 <h2>Outcome</h2>
 ${fieldError(issues, 'decision')}
 ${nameAndReason(issues, values, 'Notes', 'Anything the referrer or the next clinician should know')}
-<div class="nhsuk-button-group">${Object.entries(APPOINTMENT_OUTCOMES).map(([value, label], i) => button(value, label, i > 0))}</div>
+<div class="nhsuk-button-group">${NO_DEFAULT_DECISION}${Object.entries(APPOINTMENT_OUTCOMES).map(([value, label], i) => button(value, label, i > 0))}</div>
 </form>`,
   });
 }

@@ -55,6 +55,17 @@ describe('decision page in a browser', () => {
     await context.close();
   });
 
+  it('never decides when Enter is pressed in the name field', async () => {
+    const id = await svc.referAndGetId(validReferral());
+    const page = await browser.newPage();
+    await page.goto(await svc.linkFor(id));
+    await page.getByLabel('Your name').fill('Jo Physio');
+    await page.getByLabel('Your name').press('Enter');
+    expect(await page.getByRole('alert').textContent()).toContain('Choose a decision');
+    expect((await svc.status(id)).outcome).toBeUndefined();
+    await page.close();
+  });
+
   it('shows errors next to the fields when the form is incomplete', async () => {
     const id = await svc.referAndGetId(validReferral());
     const page = await browser.newPage();
