@@ -7,15 +7,14 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { spedUpClock, useClock } from '../shared/clock.js';
 import { resetConfig } from '../shared/config.js';
 import { staticLinkKeys } from '../shared/ports/link-keys.js';
 import { installAdapters, resetAdapters } from '../shared/ports/index.js';
-import { documentClient, resetDocumentClient } from '../shared/store/dynamo.js';
-import { keys, referralTable } from '../shared/tables.js';
+import { resetDocumentClient } from '../shared/store/dynamo.js';
 import { ensureTable, freePort, LOCAL_AWS_ENV, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { Outbox, outboxNotifier } from './outbox.js';
+import { resumeWaitingReferrals } from './resume.js';
 import { SEED_CLINICS, seedTimetable } from './seed.js';
 import { createLocalServer } from './server.js';
 import { LocalWorkflow } from './workflow-runner.js';
@@ -89,7 +88,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       const added = await seedTimetable();
       if (added) log(`[local] seeded ${added} appointment slots at ${Object.keys(SEED_CLINICS).length} fictional clinics`);
     }
-    await resumeUnstartedReferrals(workflow, log);
+    const resumed = await resumeWaitingReferrals(workflow);
+    if (Object.keys(resumed).length) log(`[local] resumed waiting referrals: ${JSON.stringify(resumed)}`);
 
     const server = createLocalServer({
       referrerToken: options.referrerToken ?? DEFAULT_REFERRER_TOKEN,
@@ -146,33 +146,4 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolveClose());
     (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
   });
-}
-
-/**
- * Executions live in memory, so a restart loses the ones in flight. Referrals stored but never
- * screened are started again here (a start is idempotent per referral id); later steps are
- * re-entered by the issues that add them.
- */
-async function resumeUnstartedReferrals(workflow: LocalWorkflow, log: (line: string) => void): Promise<void> {
-  const index = referralTable.indexes[0]!.indexName;
-  const { gsi1pk } = keys.byStatus('received', '', '');
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  let resumed = 0;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: process.env.TABLE_NAME,
-        IndexName: index,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': gsi1pk },
-        ExclusiveStartKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      await workflow.startReferralWorkflow({ referralId: String(item.id) });
-      resumed++;
-    }
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  if (resumed) log(`[local] resumed ${resumed} referral(s) that had not been screened`);
 }

@@ -124,6 +124,8 @@ export interface LocalExecution {
 /** The Workflow port, locally: one in-memory execution per referral, named after it. */
 export class LocalWorkflow implements Workflow {
   private readonly machine: StateMachine;
+  private readonly adapted: AslDefinition;
+  private readonly resumeMachines = new Map<string, StateMachine>();
   private readonly adapters: Record<string, TaskAdapter> = {};
   private readonly executions = new Map<string, LocalExecution>();
   private readonly waiting = new Map<string, { resolve: (output: unknown) => void; reject: (error: Error) => void }>();
@@ -141,6 +143,7 @@ export class LocalWorkflow implements Workflow {
     // The file as written must be valid for the runner; the adapted copy differs only in timings.
     new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
     const adapted = adaptForLocalRun(definition, this.speedup);
+    this.adapted = adapted;
     this.machine = new StateMachine(adapted as never, { validationOptions: { noValidate: true } });
     for (const [stateName, state] of Object.entries(adapted.States)) {
       if (state.Type !== 'Task') continue;
@@ -223,26 +226,45 @@ export class LocalWorkflow implements Workflow {
   }
 
   async startReferralWorkflow(input: WorkflowInput): Promise<{ alreadyStarted: boolean }> {
-    if (this.executions.has(input.referralId)) return { alreadyStarted: true };
+    return this.run(this.machine, input.referralId, { ...input });
+  }
+
+  /**
+   * Re-enters a referral's workflow at `state` with `input`, as the restarted local runtime does for
+   * executions it lost (in AWS, Step Functions keeps them). Same states and transitions from there.
+   */
+  resumeReferralWorkflow(referralId: string, state: string, input: Record<string, unknown>): Promise<{ alreadyStarted: boolean }> {
+    if (!(state in this.adapted.States)) throw new Error(`no state ${state} to resume at`);
+    let machine = this.resumeMachines.get(state);
+    if (!machine) {
+      machine = new StateMachine({ ...this.adapted, StartAt: state } as never, { validationOptions: { noValidate: true } });
+      this.resumeMachines.set(state, machine);
+    }
+    return this.run(machine, referralId, { referralId, ...input });
+  }
+
+  private async run(
+    machine: StateMachine,
+    name: string,
+    input: WorkflowInput & Record<string, unknown>,
+  ): Promise<{ alreadyStarted: boolean }> {
+    if (this.executions.has(name)) return { alreadyStarted: true };
     const startedAt = new Date().toISOString();
-    const execution: LocalExecution = { name: input.referralId, input, status: 'RUNNING', startedAt, states: [], done: Promise.resolve() };
+    const execution: LocalExecution = { name, input, status: 'RUNNING', startedAt, states: [], done: Promise.resolve() };
     this.executions.set(execution.name, execution);
-    const run = this.machine.run(
-      { ...input },
-      {
-        overrides: { taskResourceLocalHandlers: this.adapters as never, retryIntervalOverrides: this.retryIntervalOverrides },
-        noThrowOnAbort: true,
-        context: {
-          Execution: {
-            Id: `arn:aws:states:local:000000000000:execution:referral:${execution.name}`,
-            Name: execution.name,
-            Input: { ...input },
-            StartTime: startedAt,
-          },
-          Task: { Token: TASK_TOKEN_MARKER },
+    const run = machine.run({ ...input } as never, {
+      overrides: { taskResourceLocalHandlers: this.adapters as never, retryIntervalOverrides: this.retryIntervalOverrides },
+      noThrowOnAbort: true,
+      context: {
+        Execution: {
+          Id: `arn:aws:states:local:000000000000:execution:referral:${execution.name}`,
+          Name: execution.name,
+          Input: { ...input } as never,
+          StartTime: startedAt,
         },
+        Task: { Token: TASK_TOKEN_MARKER },
       },
-    );
+    });
     this.aborts.set(execution.name, run.abort);
     void this.recordStates(run.eventLogs, execution).catch(() => undefined);
     execution.done = run.result.then(
