@@ -146,11 +146,15 @@ export function httpHandler(fn: ApiHandler, onError: (error: unknown) => APIGate
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {
+      let response: APIGatewayProxyResult;
       try {
-        return await fn(event, context);
+        response = await fn(event, context);
       } catch (error) {
-        return onError(error);
+        response = onError(error);
       }
+      // The route template, never the path: paths carry referral ids and link capabilities.
+      logger.info('request', { method: event.httpMethod, route: event.resource, statusCode: response.statusCode });
+      return response;
     });
 }
 

@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { logger } from '../logger.js';
+import { safeErrorDetails } from './api.js';
 
 export class InvalidTaskInputError extends Error {
   override name = 'InvalidTaskInput';
@@ -16,6 +17,14 @@ export function taskHandler<S extends z.ZodType, R>(schema: S, fn: (input: z.out
       const parsed = schema.safeParse(event);
       // The state machine is the only caller; a bad input is a bug in the definition, so fail loudly.
       if (!parsed.success) throw new InvalidTaskInputError(parsed.error.issues.map((i) => i.path.join('.')).join(', '));
-      return fn(parsed.data, context);
+      // The referral id only: the input may carry a task token.
+      const referralId = (parsed.data as { referralId?: unknown }).referralId;
+      logger.info('workflow step', { referralId });
+      try {
+        return await fn(parsed.data, context);
+      } catch (error) {
+        logger.warn('workflow step failed', { referralId, ...safeErrorDetails(error) });
+        throw error;
+      }
     });
 }
