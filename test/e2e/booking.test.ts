@@ -4,7 +4,10 @@
  * cancel; the clinic records outcomes; nothing is left in limbo.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { now } from '../../shared/clock.js';
+import { documentClient } from '../../shared/store/dynamo.js';
+import { keys } from '../../shared/tables.js';
 import { isSingleGsm7Fragment } from '../../shared/domain/sms.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
@@ -210,6 +213,22 @@ describe('patient links', () => {
     expect(text).toContain('This link does not work');
     expect(text).not.toMatch(/Sam|Jones|Error:|at .*\.ts/);
     expect((await svc.submit(tampered, { action: 'book', slot: 'test-clinic#2030-01-01T00:00:00.000Z' })).status).toBe(404);
+    expect(await status(id)).toEqual(before);
+
+    // Past its expiry (as after the booking window), the link says so kindly and acts no more.
+    const taskId = new URL(link).pathname.split('/').pop()!.split('.')[0]!;
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: process.env.TABLE_NAME,
+        Key: keys.task(taskId),
+        UpdateExpression: 'SET linkExpiresAt = :past',
+        ExpressionAttributeValues: { ':past': '2000-01-01T00:00:00.000Z' },
+      }),
+    );
+    const expired = await fetch(link);
+    expect(expired.status).toBe(410);
+    expect(await expired.text()).toContain('This link has expired');
+    expect((await svc.submit(link, { action: 'book', slot: 'test-clinic#2030-01-01T00:00:00.000Z' })).status).toBe(410);
     expect(await status(id)).toEqual(before);
   });
 });
