@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 /** cdk.json's app. `npx cdk synth` works offline: the stack is environment-agnostic. */
 import { App } from 'aws-cdk-lib';
+import { addNagChecks } from './nag.js';
 import { MskPathwayStack } from './stack.js';
 
 const app = new App();
+// Security and HIPAA checks on every synth; an unacknowledged finding fails it.
+addNagChecks(app);
 new MskPathwayStack(app, app.node.tryGetContext('mskPathway:stackName') ?? 'MskPathway', {
   // UK patient data stays in London unless the operator says otherwise (-c mskPathway:region=...);
   // the CLI's own default region (us-east-1 when nothing is configured) is deliberately not used.

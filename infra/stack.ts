@@ -1,12 +1,14 @@
 /** The whole service in one stack, composed of one construct per concern. */
 import { Stack, type StackProps } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Node } from 'constructs';
 import { Construct } from 'constructs';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
+import { Firewall } from './constructs/firewall.js';
+import { acknowledgeStackFindings } from './nag.js';
 import { Functions } from './constructs/functions.js';
 import { Notifications } from './constructs/notifications.js';
 import { Workflow } from './constructs/workflow.js';
@@ -27,6 +29,8 @@ export interface MskPathwaySettings {
   triageReminderHours: number;
   booking: { urgentWindowDays: number; routineWindowDays: number; reminderHours: number };
   throttle: { rateLimit: number; burstLimit: number };
+  /** WAF: requests one address may make in five minutes. */
+  wafRateLimit: number;
 }
 
 export class MskPathwayStack extends Stack {
@@ -59,6 +63,7 @@ export class MskPathwayStack extends Stack {
         reminderHours: Number(get('appointmentReminderHours') ?? 48),
       },
       throttle: { rateLimit: Number(get('throttleRate') ?? 50), burstLimit: Number(get('throttleBurst') ?? 100) },
+      wafRateLimit: Number(get('wafRateLimit') ?? 1000),
     };
   }
 
@@ -75,12 +80,23 @@ export class MskPathwayStack extends Stack {
       encryptionKey: key,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
     });
-    const restApi = Api.createRestApi(this, settings.throttle);
+    // CloudWatch Logs may use the key for these log groups only (they can hold error call sites).
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:*` } },
+      }),
+    );
+    const restApi = Api.createRestApi(this, settings.throttle, key);
+    new Firewall(this, 'Firewall', { restApi, requestsPerFiveMinutesPerAddress: settings.wafRateLimit });
     // Built from the API id, not the stage, so that functions behind the API can know its URL.
     const publicBaseUrl =
       settings.publicBaseUrl ?? `https://${restApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${Api.STAGE}`;
 
     const functions = new Functions(this, 'Functions', {
+      logKey: key,
       environment: {
         TABLE_NAME: data.table.tableName,
         SERVICE_NAME: settings.serviceName,
@@ -99,7 +115,7 @@ export class MskPathwayStack extends Stack {
     const tasks = Object.fromEntries(
       Object.entries(lambdaFunctions).flatMap(([name, spec]) => ('aslKey' in spec ? [[spec.aslKey, fn[name as keyof typeof fn]]] : [])),
     );
-    const workflow = new Workflow(this, 'Workflow', { tasks });
+    const workflow = new Workflow(this, 'Workflow', { tasks, logKey: key });
 
     // Least privilege, function by function.
     // Both intakes (the API and the self-referral form) store referrals and start their workflows.
@@ -148,5 +164,6 @@ export class MskPathwayStack extends Stack {
     fn.bookingStep.addToRolePolicy(new PolicyStatement({ actions: ['sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] }));
 
     new Api(this, 'Api', { restApi, functions: fn, authDomainPrefix: settings.authDomainPrefix });
+    acknowledgeStackFindings(this, { table: data.table, workflowFunctions: Object.values(tasks) });
   }
 }

@@ -2,6 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
@@ -12,12 +13,12 @@ import { REPO_ROOT } from '../paths.js';
 export class Functions extends Construct {
   readonly byName: Record<FunctionName, NodejsFunction>;
 
-  constructor(scope: Construct, id: string, props: { environment: Record<string, string> }) {
+  constructor(scope: Construct, id: string, props: { environment: Record<string, string>; logKey: IKey }) {
     super(scope, id);
     const entries = Object.entries(lambdaFunctions) as [FunctionName, (typeof lambdaFunctions)[FunctionName]][];
     this.byName = Object.fromEntries(
       entries.map(([name, spec]) => {
-        const logGroup = new LogGroup(this, `${name}Logs`, { retention: RetentionDays.SIX_MONTHS });
+        const logGroup = new LogGroup(this, `${name}Logs`, { retention: RetentionDays.SIX_MONTHS, encryptionKey: props.logKey });
         const fn = new NodejsFunction(this, name, {
           entry: join(REPO_ROOT, spec.entry),
           description: spec.description,

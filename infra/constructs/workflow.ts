@@ -1,5 +1,6 @@
 /** The referral state machine, from the one ASL file, with logging (no execution data) and tracing. */
 import { RemovalPolicy } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -10,9 +11,13 @@ export class Workflow extends Construct {
   readonly stateMachine: StateMachine;
 
   /** `tasks` maps each definition substitution key (e.g. ScreenReferralFunctionArn) to its function. */
-  constructor(scope: Construct, id: string, props: { tasks: Record<string, IFunction> }) {
+  constructor(scope: Construct, id: string, props: { tasks: Record<string, IFunction>; logKey: IKey }) {
     super(scope, id);
-    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+      encryptionKey: props.logKey,
+    });
     this.stateMachine = new StateMachine(this, 'Referral', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromFile(ASL_FILE),
