@@ -4,11 +4,9 @@
  * cancel; the clinic records outcomes; nothing is left in limbo.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { now } from '../../shared/clock.js';
-import { documentClient } from '../../shared/store/dynamo.js';
-import { keys } from '../../shared/tables.js';
 import { isSingleGsm7Fragment } from '../../shared/domain/sms.js';
+import { expireLink } from '../support/dynamodb.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
 import { startLocalService, TOKEN, type LocalService } from '../support/local-service.js';
@@ -217,14 +215,7 @@ describe('patient links', () => {
 
     // Past its expiry (as after the booking window), the link says so kindly and acts no more.
     const taskId = new URL(link).pathname.split('/').pop()!.split('.')[0]!;
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: process.env.TABLE_NAME,
-        Key: keys.task(taskId),
-        UpdateExpression: 'SET linkExpiresAt = :past',
-        ExpressionAttributeValues: { ':past': '2000-01-01T00:00:00.000Z' },
-      }),
-    );
+    await expireLink(taskId);
     const expired = await fetch(link);
     expect(expired.status).toBe(410);
     expect(await expired.text()).toContain('This link has expired');

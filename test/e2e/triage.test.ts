@@ -3,11 +3,9 @@
  * emergencies, each decision through the emailed link, links that must not act, and more
  * information from the referrer. Timers are in triage-timers.test.ts.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLink, newLinkId } from '../../shared/domain/links.js';
-import { documentClient } from '../../shared/store/dynamo.js';
-import { keys } from '../../shared/tables.js';
+import { expireLink } from '../support/dynamodb.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
 import { TEST_LINK_KEY, until } from '../support/harness.js';
 import { startLocalService, TOKEN, type LocalService } from '../support/local-service.js';
@@ -159,14 +157,7 @@ describe('the decision link', () => {
 
     // Age the link past its expiry, as 14 days would.
     const taskId = signed.split('.')[0]!;
-    await documentClient().send(
-      new UpdateCommand({
-        TableName: process.env.TABLE_NAME,
-        Key: keys.task(taskId),
-        UpdateExpression: 'SET linkExpiresAt = :past',
-        ExpressionAttributeValues: { ':past': '2000-01-01T00:00:00.000Z' },
-      }),
-    );
+    await expireLink(taskId);
     expect((await fetch(link)).status).toBe(410);
     expect((await svc.submit(link, accept)).status).toBe(410);
     expect((await svc.status(id)).status).toBe('awaiting_triage');

@@ -4,7 +4,9 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { ensureTable, LOCAL_AWS_ENV } from '../../local/dynamodb-local.js';
 import { resetConfig } from '../../shared/config.js';
-import { resetDocumentClient } from '../../shared/store/dynamo.js';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, resetDocumentClient } from '../../shared/store/dynamo.js';
+import { keys } from '../../shared/tables.js';
 
 export async function useFreshTable(): Promise<{ tableName: string; endpoint: string }> {
   const endpoint = inject('dynamodbEndpoint');
@@ -24,4 +26,16 @@ export async function scanAll(endpoint: string, tableName: string) {
   } finally {
     client.destroy();
   }
+}
+
+/** Ages a link past its expiry, as days passing would (tests of expired links). */
+export async function expireLink(taskId: string): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: process.env.TABLE_NAME,
+      Key: keys.task(taskId),
+      UpdateExpression: 'SET linkExpiresAt = :past',
+      ExpressionAttributeValues: { ':past': '2000-01-01T00:00:00.000Z' },
+    }),
+  );
 }
