@@ -3,10 +3,11 @@
  * schema, same rules, same workflow), with errors shown beside the fields.
  */
 import { referralRequestSchema } from '../../shared/domain/referral.js';
-import { fieldIssues, header } from '../../shared/http/api.js';
+import { fieldIssues } from '../../shared/http/api.js';
 import { formBody, pageHandler } from '../../shared/http/pages.js';
 import { selfReferralForm, selfReferralSent } from '../../shared/http/self-referral-page.js';
-import { acceptReferral } from '../../shared/services/intake.js';
+import { acceptReferral, IdempotencyKeyReusedError } from '../../shared/services/intake.js';
+import { messagePage } from '../../shared/http/html.js';
 
 /** Self-referrals have no API client; they are attributed to the form. */
 const FORM_CALLER = { clientId: 'self-referral-form' };
@@ -38,6 +39,15 @@ export const handler = pageHandler(async (event) => {
   };
   const parsed = referralRequestSchema.safeParse(body, { reportInput: true });
   if (!parsed.success) return selfReferralForm(fieldIssues(parsed.error), { ...form, redFlags }, 400);
-  const { referral } = await acceptReferral(parsed.data, FORM_CALLER, header(event, 'idempotency-key'));
-  return selfReferralSent(referral.id, Boolean(referral.patient.mobile));
+  const submission = /^[0-9a-f-]{36}$/.test(form.submission ?? '') ? form.submission : undefined;
+  try {
+    const { referral } = await acceptReferral(parsed.data, FORM_CALLER, submission);
+    return selfReferralSent(referral.id, Boolean(referral.patient.mobile));
+  } catch (error) {
+    // The same form, already sent, changed and sent again (e.g. after the back button).
+    if (error instanceof IdempotencyKeyReusedError) {
+      return messagePage(409, 'This form has already been sent', 'Your referral was received. To refer again, open a new form.');
+    }
+    throw error;
+  }
 });

@@ -2,6 +2,7 @@
  * The self-referral form: a plain HTML form for patients, posting to the same intake as GP
  * systems (same schema, same rules), with each field's error shown next to it.
  */
+import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BODY_SITES, RED_FLAGS, type RedFlag } from '../domain/referral.js';
 import type { FieldIssue } from './api.js';
@@ -61,6 +62,10 @@ ${input}</div>`;
 const text = (name: string, values: Values) =>
   html`<input class="nhsuk-input" id="${name}" name="${name}" type="text" value="${String(values[name] ?? '')}">`;
 
+/**
+ * Each rendering of the form carries a random submission id, used as the Idempotency-Key: a
+ * double click or a resubmitted page sends one referral, not two.
+ */
 export function selfReferralForm(issues: FieldIssue[] = [], values: Values = {}, statusCode = 200): APIGatewayProxyResult {
   const summaryIssues = issues.map((i) => ({
     path: Object.entries(SELF_REFERRAL_FIELDS).find(([, p]) => p === i.path)?.[0] ?? i.path,
@@ -75,6 +80,7 @@ export function selfReferralForm(issues: FieldIssue[] = [], values: Values = {},
 <div class="nhsuk-warning-callout"><h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>Get help now</span></h2>
 <p>Call 999 or go to A&amp;E now if you have back pain with numbness around your bottom or genitals, or new problems controlling your bladder or bowels. Do not use this form.</p></div>
 <form method="post" novalidate>
+<input type="hidden" name="submission" value="${String(values.submission ?? randomUUID())}">
 <h2>About you</h2>
 ${field('givenName', 'First name', issues, text('givenName', values))}
 ${field('familyName', 'Last name', issues, text('familyName', values))}

@@ -138,6 +138,35 @@ describe('local API', () => {
     expect(malformed.status).toBe(404);
   });
 
+  it('sends one self-referral however often the same form is submitted', async () => {
+    const form = await (await fetch(`${runtime.url}/self-referral`)).text();
+    const submission = /name="submission" value="([^"]+)"/.exec(form)![1]!;
+    const fields = {
+      submission,
+      givenName: 'Robin',
+      familyName: 'Smith',
+      nhsNumber: '9434765919',
+      dateOfBirth: '1980-02-03',
+      postcode: 'PR7 1AA',
+      bodySite: 'knee',
+      summary: 'Knee pain on stairs',
+      durationWeeks: '8',
+      painScore: '5',
+    };
+    const send = (extra: Record<string, string> = {}) =>
+      fetch(`${runtime.url}/self-referral`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...fields, ...extra }).toString(),
+      });
+    const before = (await referralItems()).length;
+    const [first, second] = await Promise.all([send(), send()]);
+    const reference = (page: string) => /<strong>([0-9A-Z]{26})<\/strong>/.exec(page)![1];
+    expect(reference(await first.text())).toBe(reference(await second.text()));
+    expect((await send({ summary: 'Changed after sending' })).status).toBe(409);
+    expect((await referralItems()).length).toBe(before + 1);
+  });
+
   it('answers unknown paths with 404 and wrong methods with 405', async () => {
     expect((await fetch(`${runtime.url}/nope`)).status).toBe(404);
     expect((await fetch(`${runtime.url}/referrals`, { method: 'GET', headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(405);
