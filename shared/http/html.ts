@@ -32,8 +32,6 @@ export interface PageOptions {
   title: string;
   content: SafeHtml;
   statusCode?: number;
-  /** Pages behind capability links must not leak the link to other sites. */
-  serviceName?: string;
 }
 
 /**

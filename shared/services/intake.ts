@@ -57,16 +57,19 @@ export async function acceptReferral(
 ): Promise<{ referral: Referral; replayed: boolean }> {
   for (let attempt = 1; ; attempt++) {
     const referral = newReferral(request, caller);
-    const claim = idempotencyKey && {
-      key: idempotencyKey,
-      requestHash: requestHash(request),
-      expiresAt: Math.floor(Date.parse(referral.receivedAt) / 1000 + config().IDEMPOTENCY_TTL_HOURS * 3600),
-    };
+    const claim =
+      idempotencyKey === undefined
+        ? undefined
+        : {
+            key: idempotencyKey,
+            requestHash: requestHash(request),
+            expiresAt: Math.floor(Date.parse(referral.receivedAt) / 1000 + config().IDEMPOTENCY_TTL_HOURS * 3600),
+          };
     try {
       await createReferral(
         referral,
         { type: 'received', at: referral.receivedAt, actor: `client:${caller.clientId}`, detail: { source: referral.source } },
-        claim || undefined,
+        claim,
       );
       await adapters().workflow.startReferralWorkflow({ referralId: referral.id });
       return { referral, replayed: false };

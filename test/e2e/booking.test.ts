@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { now } from '../../shared/clock.js';
 import { isSingleGsm7Fragment } from '../../shared/domain/sms.js';
 import { expireLink } from '../support/dynamodb.js';
-import { validReferral, withPatient } from '../support/fixtures.js';
+import { withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
 import { startLocalService, TOKEN, type LocalService } from '../support/local-service.js';
 
