@@ -32,7 +32,7 @@ export interface AslState {
   Seconds?: number;
   Timestamp?: string;
   TimestampPath?: string;
-  Retry?: { IntervalSeconds?: number; MaxDelaySeconds?: number }[];
+  Retry?: { IntervalSeconds?: number; MaxDelaySeconds?: number; JitterStrategy?: string }[];
   Next?: string;
   End?: boolean;
   Default?: string;
@@ -70,10 +70,10 @@ export const isCallbackTask = (state: AslState) => state.Type === 'Task' && Stri
  * The definition as the local runner executes it. Same states, same transitions; only timings move:
  * - a callback task's timeout (TimeoutSeconds or TimeoutSecondsPath) becomes a Parameter that the
  *   local callback adapter enforces in virtual time, and the runner's own limit is lifted;
- * - Wait `Seconds` and Retry intervals are divided by the speed-up;
+ * - Wait `Seconds` and Retry intervals are divided by the speed-up (and jitter can be turned off);
  * - a Wait until a timestamp becomes a local task that sleeps until the (virtual) clock reaches it.
  */
-export function adaptForLocalRun(definition: AslDefinition, speedup: number): AslDefinition {
+export function adaptForLocalRun(definition: AslDefinition, speedup: number, options: { retryJitter?: boolean } = {}): AslDefinition {
   const copy = structuredClone(definition);
   for (const state of Object.values(copy.States)) {
     if (isCallbackTask(state)) {
@@ -103,6 +103,8 @@ export function adaptForLocalRun(definition: AslDefinition, speedup: number): As
       if (retrier.IntervalSeconds !== undefined) retrier.IntervalSeconds = retrier.IntervalSeconds / speedup;
       else retrier.IntervalSeconds = 1 / speedup;
       if (retrier.MaxDelaySeconds !== undefined) retrier.MaxDelaySeconds = retrier.MaxDelaySeconds / speedup;
+      // Without jitter each pause is exactly the back-off, so a test can see it grow.
+      if (options.retryJitter === false) retrier.JitterStrategy = 'NONE';
     }
   }
   return copy;

@@ -13,6 +13,7 @@ import { staticLinkKeys } from '../shared/ports/link-keys.js';
 import { installAdapters, resetAdapters } from '../shared/ports/index.js';
 import { resetDocumentClient } from '../shared/store/dynamo.js';
 import { ensureTable, freePort, LOCAL_AWS_ENV, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import type { Faults } from './faults.js';
 import { Outbox, outboxNotifier } from './outbox.js';
 import { resumeWaitingReferrals } from './resume.js';
 import { SEED_CLINICS, seedTimetable } from './seed.js';
@@ -40,6 +41,10 @@ export interface LocalRuntimeOptions {
   seed?: boolean;
   /** Mobile numbers (E.164) that have opted out of texts, as if they had replied STOP. */
   smsOptedOut?: string[];
+  /** Faults to inject into messages, Lambda invocations and DynamoDB (fault tests, LOCAL_FAULTS). */
+  faults?: Faults;
+  /** See LocalWorkflowOptions.retryJitter. */
+  retryJitter?: boolean;
 }
 
 export interface LocalRuntime {
@@ -63,11 +68,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const port = options.port || (await freePort());
   const url = `http://localhost:${port}`;
   const dynamodb: DynamoDbLocal = await startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
+  // With faults, the handlers reach DynamoDB Local through a proxy that can answer with errors.
+  const proxy = options.faults && (await options.faults.dynamoDbProxy(dynamodb.endpoint));
+  const stopDynamoDb = async () => {
+    await proxy?.stop();
+    await dynamodb.stop();
+  };
   try {
     await ensureTable(dynamodb.endpoint, tableName);
     // The handlers read their configuration and AWS endpoints from the environment, as in Lambda.
     Object.assign(process.env, LOCAL_AWS_ENV, {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: proxy ? proxy.endpoint : dynamodb.endpoint,
       TABLE_NAME: tableName,
       SERVICE_NAME: options.serviceName ?? process.env.SERVICE_NAME ?? 'MSK Service',
       PUBLIC_BASE_URL: url,
@@ -77,11 +88,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     resetDocumentClient();
 
     const outbox = new Outbox(dataDir && join(dataDir, 'outbox.jsonl'), log);
-    const workflow = new LocalWorkflow({ log, retryPauseMs: options.retryPauseMs, speedup });
+    const workflow = new LocalWorkflow({
+      log,
+      retryPauseMs: options.retryPauseMs,
+      speedup,
+      retryJitter: options.retryJitter,
+      beforeInvoke: options.faults?.beforeInvoke,
+    });
+    const notifier = outboxNotifier(outbox, new Set(options.smsOptedOut ?? []));
     resetAdapters();
     installAdapters({
       workflow,
-      notifier: outboxNotifier(outbox, new Set(options.smsOptedOut ?? [])),
+      notifier: options.faults ? options.faults.notifier(notifier) : notifier,
       linkKeys: staticLinkKeys(options.linkSigningKey ?? localLinkKey(dataDir)),
     });
     if (options.seed) {
@@ -115,12 +133,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         // a moment to finish their writes, but a shutdown never hangs on them.
         workflow.stop();
         await Promise.race([workflow.settle(), new Promise((r) => setTimeout(r, 2000))]);
-        await dynamodb.stop();
+        await stopDynamoDb();
         restoreClock();
       },
     };
   } catch (error) {
-    await dynamodb.stop();
+    await stopDynamoDb();
     restoreClock();
     throw error;
   }

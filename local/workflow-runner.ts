@@ -80,9 +80,10 @@ function functionNamed(stateName: string, state: AslState): FunctionName {
   return name as FunctionName;
 }
 
-async function invoke(name: FunctionName, payload: unknown): Promise<unknown> {
+async function invoke(name: FunctionName, payload: unknown, beforeInvoke?: (name: FunctionName) => void): Promise<unknown> {
   const handler = await loadHandler(name);
   try {
+    beforeInvoke?.(name);
     return (await handler(payload, lambdaContext(name))) ?? null;
   } catch (error) {
     throw new LambdaFunctionError(error as Error);
@@ -105,6 +106,10 @@ export interface LocalWorkflowOptions {
   speedup?: number;
   /** Pause before every retry, in ms, instead of the definition's back-off (tests). */
   retryPauseMs?: number;
+  /** Keep the definition's retry jitter (default); off, each back-off pause is exact (fault tests). */
+  retryJitter?: boolean;
+  /** Called before each Lambda invocation; throwing fails the invocation as the function would (faults). */
+  beforeInvoke?: (name: FunctionName) => void;
 }
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
@@ -134,6 +139,7 @@ export class LocalWorkflow implements Workflow {
   private readonly retryIntervalOverrides: Record<string, number>;
   private readonly log: (line: string) => void;
   private readonly speedup: number;
+  private readonly beforeInvoke?: (name: FunctionName) => void;
   private stopped = false;
 
   constructor(options: LocalWorkflowOptions = {}) {
@@ -142,7 +148,8 @@ export class LocalWorkflow implements Workflow {
     this.speedup = options.speedup ?? 1;
     // The file as written must be valid for the runner; the adapted copy differs only in timings.
     new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
-    const adapted = adaptForLocalRun(definition, this.speedup);
+    this.beforeInvoke = options.beforeInvoke;
+    const adapted = adaptForLocalRun(definition, this.speedup, { retryJitter: options.retryJitter });
     this.adapted = adapted;
     this.machine = new StateMachine(adapted as never, { validationOptions: { noValidate: true } });
     for (const [stateName, state] of Object.entries(adapted.States)) {
@@ -164,7 +171,13 @@ export class LocalWorkflow implements Workflow {
   /** lambda:invoke: call the handler with the Payload, answer in the integration's shape. */
   private lambdaInvoke(stateName: string, state: AslState): TaskAdapter {
     const name = functionNamed(stateName, state);
-    return async (input) => ({ Payload: await invoke(name, (input as { Payload?: unknown }).Payload), StatusCode: 200 });
+    return async (input) => ({ Payload: await this.invoke(name, (input as { Payload?: unknown }).Payload), StatusCode: 200 });
+  }
+
+  /** Invokes a handler, unless the runtime has stopped: then the step never starts (nor fails). */
+  private invoke(name: FunctionName, payload: unknown): Promise<unknown> {
+    if (this.stopped) return new Promise(() => undefined);
+    return invoke(name, payload, this.beforeInvoke);
   }
 
   /**
@@ -180,7 +193,7 @@ export class LocalWorkflow implements Workflow {
       const result = new Promise<unknown>((resolve, reject) => this.waiting.set(token, { resolve, reject }));
       result.catch(() => undefined); // a stop may reject it before the race below is awaited
       try {
-        await invoke(name, replaceMarker(Payload, token));
+        await this.invoke(name, replaceMarker(Payload, token));
         const realMs = (Number(timeoutSeconds) * 1000) / this.speedup;
         if (!(realMs >= 0 && realMs <= MAX_TIMER_MS)) throw new Error(`state ${stateName}: a local wait of ${realMs} ms cannot be timed`);
         const timeout = new Promise<never>((_, reject) => {
@@ -295,14 +308,15 @@ export class LocalWorkflow implements Workflow {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const { reject } of this.waiting.values()) reject(new Error('local runtime stopped'));
-    this.waiting.clear();
+    // Abort first: a wait rejected while its execution still runs would be retried (and fail noisily).
     for (const [name, abort] of this.aborts) {
       const execution = this.executions.get(name);
       if (execution?.status !== 'RUNNING') continue;
       execution.status = 'ABORTED';
       abort();
     }
+    for (const { reject } of this.waiting.values()) reject(new Error('local runtime stopped'));
+    this.waiting.clear();
   }
 
   /** How many steps are waiting for a person right now. */

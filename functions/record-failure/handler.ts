@@ -1,8 +1,17 @@
-/** Workflow task: a step failed beyond its retries; mark the referral so that people see it. */
+/**
+ * Workflow task: a step failed beyond its retries. Either the journey stops (the referral is marked
+ * and the service lead alerted) or, for a text it can do without, it is recorded and goes on.
+ */
 import { z } from 'zod';
 import { taskHandler } from '../../shared/http/task.js';
-import { recordWorkflowFailure } from '../../shared/services/failures.js';
+import { recordTextNotSent, recordWorkflowFailure } from '../../shared/services/failures.js';
 
-const input = z.object({ referralId: z.string(), error: z.object({ Error: z.string() }).loose() });
+const input = z.object({
+  referralId: z.string(),
+  error: z.object({ Error: z.string() }).loose(),
+  textNotSent: z.literal('acknowledgement').optional(),
+});
 
-export const handler = taskHandler(input, ({ referralId, error }) => recordWorkflowFailure(referralId, error.Error));
+export const handler = taskHandler(input, ({ referralId, error, textNotSent }) =>
+  textNotSent ? recordTextNotSent(referralId, textNotSent) : recordWorkflowFailure(referralId, error.Error),
+);

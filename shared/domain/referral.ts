@@ -177,6 +177,7 @@ export const REFERRAL_STATUSES = [
   'attended_follow_up',
   'closed_did_not_attend',
   'onward_referral',
+  'notification_failed',
   'workflow_failed',
 ] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];

@@ -131,9 +131,43 @@ export function safeErrorDetails(error: unknown): { errorName: string; frames: s
   return { errorName: err?.name ?? typeof error, frames };
 }
 
+/** AWS errors that mean "busy, try again" once the SDK's own retries are spent. */
+const TRANSIENT_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ThrottlingException',
+  'ThrottledException',
+  'TransactionConflictException',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
+
+/** A failure of a service we depend on that a retry may cure (not a bug, not bad input). */
+export function isTransientAwsError(error: unknown): boolean {
+  const err = error as { name?: string; $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
+  if (TRANSIENT_ERRORS.has(err?.name ?? '')) return true;
+  if (err?.name === 'TransactionCanceledException')
+    return (err.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError');
+  return (err?.$metadata?.httpStatusCode ?? 0) >= 500;
+}
+
+/** Seconds a client is asked to wait before retrying after a 503. */
+export const RETRY_AFTER_SECONDS = 5;
+
 export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof HttpError) {
     return json(error.statusCode, { error: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) });
+  }
+  if (isTransientAwsError(error)) {
+    logger.warn('dependency busy', safeErrorDetails(error));
+    return json(
+      503,
+      {
+        error: 'service_busy',
+        message: 'the service is busy. Retry in a few seconds with the same Idempotency-Key; a retry never creates a second referral',
+      },
+      { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+    );
   }
   logger.error('unhandled error', safeErrorDetails(error));
   return json(500, { error: 'internal_error', message: 'something went wrong on our side; it has been logged' });

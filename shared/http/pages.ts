@@ -1,11 +1,25 @@
 /** What page handlers share: the error boundary as an HTML page, and form bodies. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { logger } from '../logger.js';
-import { bodyBytes, header, HttpError, httpHandler, safeErrorDetails, type ApiHandler } from './api.js';
+import {
+  bodyBytes,
+  header,
+  HttpError,
+  httpHandler,
+  isTransientAwsError,
+  RETRY_AFTER_SECONDS,
+  safeErrorDetails,
+  type ApiHandler,
+} from './api.js';
 import { messagePage } from './html.js';
 
 function pageError(error: unknown): APIGatewayProxyResult {
   if (error instanceof HttpError) return messagePage(error.statusCode, 'Sorry, we could not do that', error.message);
+  if (isTransientAwsError(error)) {
+    logger.warn('dependency busy', safeErrorDetails(error));
+    const busy = messagePage(503, 'Sorry, the service is busy', 'Nothing was changed. Please try again in a minute.');
+    return { ...busy, headers: { ...busy.headers, 'Retry-After': String(RETRY_AFTER_SECONDS) } };
+  }
   logger.error('unhandled error', safeErrorDetails(error));
   return messagePage(
     500,

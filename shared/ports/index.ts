@@ -3,7 +3,7 @@
  * runtime and tests install their own with `installAdapters` before any handler runs.
  */
 import { secretsManagerLinkKeys, type LinkKeys } from './link-keys.js';
-import { awsNotifier, type Notifier } from './notifier.js';
+import { awsNotifier, reportingFailures, type Notifier } from './notifier.js';
 import { stepFunctionsWorkflow, type Workflow } from './workflow.js';
 
 export interface Adapters {
@@ -13,20 +13,28 @@ export interface Adapters {
 }
 
 let installed: Partial<Adapters> = {};
+let inUse: Adapters | undefined;
 
 export function adapters(): Adapters {
-  installed.workflow ??= stepFunctionsWorkflow();
-  installed.notifier ??= awsNotifier();
-  installed.linkKeys ??= secretsManagerLinkKeys();
-  return installed as Adapters;
+  if (inUse) return inUse;
+  const notifier = installed.notifier ?? awsNotifier();
+  inUse = {
+    workflow: installed.workflow ?? stepFunctionsWorkflow(),
+    // Whichever notifier runs, a failure reaches the workflow under one name (NotificationFailed).
+    notifier: reportingFailures(notifier),
+    linkKeys: installed.linkKeys ?? secretsManagerLinkKeys(),
+  };
+  return inUse;
 }
 
 export function installAdapters(replacements: Partial<Adapters>): void {
   installed = { ...installed, ...replacements };
+  inUse = undefined;
 }
 
 export function resetAdapters(): void {
   installed = {};
+  inUse = undefined;
 }
 
 export type { LinkKeys, Notifier, Workflow };

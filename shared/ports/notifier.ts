@@ -21,6 +21,36 @@ export interface Notifier {
   isOptedOut(phone: string): Promise<boolean>;
 }
 
+/**
+ * A message the provider would not take (refused, throttled, unreachable). One name for all of them,
+ * so the state machine can retry it with back-off and, when retries run out, tell staff instead.
+ */
+export class NotificationFailedError extends Error {
+  override name = 'NotificationFailed';
+  constructor(channel: string, cause: unknown) {
+    super(`${channel} not sent: ${(cause as Error)?.name ?? 'Error'}`, { cause });
+  }
+}
+
+/** The notifier with every failure raised as NotificationFailedError (no message text in it). */
+export function reportingFailures(notifier: Notifier): Notifier {
+  const guard =
+    <A extends unknown[], R>(channel: string, send: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await send(...args);
+      } catch (error) {
+        throw new NotificationFailedError(channel, error);
+      }
+    };
+  return {
+    sendSms: guard('sms', notifier.sendSms.bind(notifier)),
+    sendStaffEmail: guard('staff email', notifier.sendStaffEmail.bind(notifier)),
+    sendEmail: guard('email', notifier.sendEmail.bind(notifier)),
+    isOptedOut: guard('opt-out check', notifier.isOptedOut.bind(notifier)),
+  };
+}
+
 function topicArn(audience: StaffAudience): string {
   const arn = {
     'triage-team': config().TRIAGE_TOPIC_ARN,

@@ -1,13 +1,60 @@
-/** Where the workflow lands when a step fails beyond its retries: a status people can see. */
+/** Where the workflow lands when a step fails beyond its retries: a status and an alert people see. */
 import { nowIso } from '../clock.js';
-import { changeReferral, getReferral } from '../store/referrals.js';
-import { ReferralNotFoundError } from './screening.js';
+import { staffEmails } from '../domain/emails.js';
+import type { ReferralStatus } from '../domain/referral.js';
+import { metrics } from '../metrics.js';
+import { adapters } from '../ports/index.js';
+import { changeReferral } from '../store/referrals.js';
+import { loadReferral } from './notifications.js';
 
+const NOTIFICATION_FAILED = 'NotificationFailed';
+
+/**
+ * The journey cannot go on: mark the referral (notification_failed when a message would not go,
+ * workflow_failed otherwise) and alert the service lead. The status is written first, so that if
+ * the alert cannot go either the referral still shows it (and the failed execution raises the
+ * CloudWatch alarm). A retried call does not record the failure twice.
+ */
 export async function recordWorkflowFailure(referralId: string, errorName: string): Promise<void> {
-  const referral = await getReferral(referralId);
-  if (!referral) throw new ReferralNotFoundError(referralId);
+  let referral = await loadReferral(referralId);
+  const status: ReferralStatus = errorName === NOTIFICATION_FAILED ? 'notification_failed' : 'workflow_failed';
+  if (referral.status !== status) {
+    referral = await changeReferral(referral, {
+      status,
+      event: { type: status, at: nowIso(), actor: 'system:workflow', detail: { error: errorName } },
+    });
+    metrics().addMetric(status === 'notification_failed' ? 'NotificationFailed' : 'WorkflowStopped', 'Count', 1);
+    metrics().publishStoredMetrics();
+  }
+  const cause = errorName === NOTIFICATION_FAILED ? 'a message could not be sent' : `a step failed (${errorName})`;
+  const { messageId } = await adapters().notifier.sendStaffEmail(
+    'service-lead',
+    staffEmails.workflowStopped({ reference: referral.id, status, cause }),
+  );
   await changeReferral(referral, {
-    status: 'workflow_failed',
-    event: { type: 'workflow_failed', at: nowIso(), actor: 'system:workflow', detail: { error: errorName } },
+    event: { type: 'service_lead_alerted', at: nowIso(), actor: 'system:workflow', detail: { reason: status, messageId } },
   });
+}
+
+/**
+ * A text the journey can do without (the acknowledgement) would not go: ask the booking team to
+ * contact the patient another way, record both in one event, and let the journey carry on. (The
+ * email goes first: if it fails too, nothing is recorded and the retry does not record twice.)
+ */
+export async function recordTextNotSent(referralId: string, what: 'acknowledgement'): Promise<void> {
+  const referral = await loadReferral(referralId);
+  const { messageId } = await adapters().notifier.sendStaffEmail(
+    'booking-team',
+    staffEmails.patientNotTold({ reference: referral.id, what: 'that their referral has arrived' }),
+  );
+  await changeReferral(referral, {
+    event: {
+      type: 'notification_failed',
+      at: nowIso(),
+      actor: 'system:notifications',
+      detail: { template: what, bookingTeamEmailId: messageId },
+    },
+  });
+  metrics().addMetric('NotificationFailed', 'Count', 1);
+  metrics().publishStoredMetrics();
 }

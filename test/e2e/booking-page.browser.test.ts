@@ -6,7 +6,6 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { now } from '../../shared/clock.js';
 import { withPatient } from '../support/fixtures.js';
 import { ARTIFACTS, launchChromium } from '../support/browser.js';
 import { startLocalService, type LocalService } from '../support/local-service.js';
@@ -18,21 +17,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   svc = await startLocalService();
-  await svc.admin('PUT', '/admin/clinics/leyland', {
-    name: 'Leyland Clinic',
-    address: 'Towngate, Leyland',
-    postcode: 'PR25 2LE',
-    services: ['physiotherapy'],
-  });
-  const base = now().getTime();
-  const slots = Array.from({ length: 6 }, (_, i) => ({
-    clinicId: 'leyland',
-    service: 'physiotherapy',
-    start: new Date(base + 3 * DAY + i * 3_600_000).toISOString(),
-    lengthMinutes: 30,
-    clinicianType: 'physiotherapist',
-  }));
-  await svc.admin('POST', '/admin/slots', { slots });
+  await svc.loadClinic('leyland', { count: 6, firstInMs: 3 * DAY });
   browser = await launchChromium();
 });
 afterAll(async () => {

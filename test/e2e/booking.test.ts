@@ -48,27 +48,11 @@ async function acceptedPatient(
 beforeAll(async () => {
   svc = await startLocalService({ speedup: 86_400, smsOptedOut: ['+447700900206'] });
 
-  expect(
-    (
-      await svc.admin('PUT', '/admin/clinics/test-clinic', {
-        name: 'Test Clinic',
-        address: '1 High Street, Preston',
-        postcode: 'PR1 1AA',
-        services: ['physiotherapy'],
-      })
-    ).status,
-  ).toBe(200);
-  const base = now().getTime();
   // Spread over the routine window: at a day a second, the test run itself takes weeks.
-  const slots = Array.from({ length: 60 }, (_, i) => ({
-    clinicId: 'test-clinic',
-    service: 'physiotherapy',
-    start: new Date(base + 2 * DAY + i * 10 * 3_600_000).toISOString(),
-    lengthMinutes: 30,
-    clinicianType: 'physiotherapist',
-  }));
-  const loaded = await svc.admin('POST', '/admin/slots', { slots });
-  expect(await loaded.json()).toEqual({ added: 60, alreadyLoaded: 0 });
+  expect(await svc.loadClinic('test-clinic', { count: 60, firstInMs: 2 * DAY, everyMs: 10 * 3_600_000 })).toEqual({
+    added: 60,
+    alreadyLoaded: 0,
+  });
   // A referral nobody books, started first: its 14 days pass while the other tests run.
   unbooked = (await acceptedPatient('07700 900100')).id;
 });

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanAll } from '../support/dynamodb.js';
+import { recordFigures } from '../support/figures.js';
 import { validReferral } from '../support/fixtures.js';
 import { STAFF_TOKEN, startLocalService, TOKEN, type LocalService } from '../support/local-service.js';
 
@@ -181,6 +182,7 @@ describe('bad input, generated', () => {
     console.log(
       `fuzz: ${RUNS} requests, status counts ${JSON.stringify(Object.fromEntries(statuses))}, 5xx seen ${fiveXx}, accepted ${accepted}, referrals stored ${referrals.length}`,
     );
+    recordFigures('fuzz', { requestsFuzzed: RUNS, serverErrors: fiveXx, duplicatesCreated: Math.max(0, referrals.length - accepted) });
     expect(fiveXx).toBe(0);
     expect(referrals.length).toBe(accepted);
   }, 600_000);

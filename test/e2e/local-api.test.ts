@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.js';
 import { scanAll } from '../support/dynamodb.js';
+import { recordFigures } from '../support/figures.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
 
@@ -84,8 +85,10 @@ describe('local API', () => {
       expect(response.status).toBe(201);
       ids.add(((await response.json()) as { id: string }).id);
     }
+    const created = (await referralItems()).length - before.referrals;
+    recordFigures('idempotency', { duplicatesCreated: created - 1 });
     expect(ids.size).toBe(1);
-    expect((await referralItems()).length).toBe(before.referrals + 1);
+    expect(created).toBe(1);
     expect(runtime.workflow.list().length).toBe(before.executions + 1);
   });
 

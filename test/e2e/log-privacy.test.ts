@@ -5,7 +5,6 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { now } from '../../shared/clock.js';
 import { documentClient } from '../../shared/store/dynamo.js';
 import { withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
@@ -44,16 +43,7 @@ afterAll(async () => {
 
 describe('logs', () => {
   it('hold no patient-identifiable data and no task token through a whole journey', async () => {
-    await svc.admin('PUT', '/admin/clinics/log-clinic', {
-      name: 'Log Clinic',
-      address: 'Lancaster',
-      postcode: 'LA1 1AA',
-      services: ['physiotherapy'],
-    });
-    const start = new Date(now().getTime() + 4 * 86_400_000).toISOString();
-    await svc.admin('POST', '/admin/slots', {
-      slots: [{ clinicId: 'log-clinic', service: 'physiotherapy', start, lengthMinutes: 30, clinicianType: 'physiotherapist' }],
-    });
+    await svc.loadClinic('log-clinic', { count: 1, firstInMs: 4 * 86_400_000 });
 
     const id = await svc.referAndGetId(withPatient(PATIENT));
     // A request that fails validation, and one that crashes a handler, must log safely too.

@@ -2,8 +2,6 @@
 import aslValidator from 'asl-validator';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { adaptForLocalRun, loadDefinition, transitions } from '../../local/definition.js';
-import { outboxNotifier } from '../../local/outbox.js';
-import { installAdapters } from '../../shared/ports/index.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
 import { until, workflowHarness } from '../support/harness.js';
 
@@ -56,26 +54,6 @@ describe('referral state machine', () => {
     expect(mobile).toBeTruthy();
     expect((await h.load(id)).referral.status).toBe('awaiting_triage');
     expect(h.messages({ channel: 'sms' })).toEqual([]);
-  });
-
-  it('ends a referral whose SMS keeps failing as workflow_failed, after retrying, never silently', async () => {
-    let attempts = 0;
-    installAdapters({
-      notifier: {
-        ...outboxNotifier(h.outbox),
-        sendSms: async () => {
-          attempts++;
-          throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-        },
-      },
-    });
-    const id = await h.refer(withPatient({ givenName: 'Alex' }));
-    await h.workflow.execution(id)!.done;
-    const { referral, timeline } = await h.load(id);
-    expect(attempts).toBe(5); // the first try and four retries
-    expect(h.workflow.execution(id)?.status).toBe('FAILED');
-    expect(referral.status).toBe('workflow_failed');
-    expect(timeline.at(-1)).toMatchObject({ type: 'workflow_failed', detail: { error: 'ThrottlingException' } });
   });
 
   it('starts one execution per referral however often it is asked', async () => {

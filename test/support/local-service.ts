@@ -1,6 +1,7 @@
 /** The local runtime in-process, with helpers to drive it over HTTP as a GP system and a clinician would. */
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.js';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime.js';
 import type { OutboxMessage } from '../../local/outbox.js';
+import { now } from '../../shared/clock.js';
 import { TEST_LINK_KEY, until } from './harness.js';
 
 export const TOKEN = 'test-referrer-token';
@@ -19,22 +20,23 @@ export interface LocalService {
   submit(link: string, form: Record<string, string>): Promise<Response>;
   /** As staff, with the staff token: load clinics and slots. */
   admin(method: 'PUT' | 'POST', path: string, body: unknown, token?: string): Promise<Response>;
+  /** As staff: a physiotherapy clinic with `count` 30-minute slots, the first `firstInMs` from now. */
+  loadClinic(clinicId: string, slots: { count: number; firstInMs: number; everyMs?: number }): Promise<{ added: number }>;
   stop(): Promise<void>;
 }
 
 export async function startLocalService(
-  options: { speedup?: number; tableName?: string; smsOptedOut?: string[] } = {},
+  options: Pick<LocalRuntimeOptions, 'speedup' | 'tableName' | 'smsOptedOut' | 'faults' | 'retryPauseMs' | 'retryJitter'> = {},
 ): Promise<LocalService> {
   const runtime = await startLocalRuntime({
     port: 0,
     referrerToken: TOKEN,
     log: () => undefined,
-    tableName: options.tableName ?? `svc-${Date.now()}`,
-    speedup: options.speedup,
     retryPauseMs: 0,
     linkSigningKey: TEST_LINK_KEY,
     staffToken: STAFF_TOKEN,
-    smsOptedOut: options.smsOptedOut,
+    ...options,
+    tableName: options.tableName ?? `svc-${Date.now()}`,
   });
   const service: LocalService = {
     runtime,
@@ -71,6 +73,25 @@ export async function startLocalService(
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
       }),
+    async loadClinic(clinicId, { count, firstInMs, everyMs = 3_600_000 }) {
+      // 'test-clinic' is "Test Clinic", 'leyland' "Leyland Clinic".
+      const words = clinicId.split('-').filter((w) => w !== 'clinic');
+      const name = [...words, 'clinic'].map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+      const clinic = { name, address: '1 High Street, Preston', postcode: 'PR1 1AA', services: ['physiotherapy'] };
+      const put = await service.admin('PUT', `/admin/clinics/${clinicId}`, clinic);
+      if (put.status !== 200) throw new Error(`clinic refused: ${put.status} ${await put.text()}`);
+      const base = now().getTime() + firstInMs;
+      const slots = Array.from({ length: count }, (_, i) => ({
+        clinicId,
+        service: 'physiotherapy',
+        start: new Date(base + i * everyMs).toISOString(),
+        lengthMinutes: 30,
+        clinicianType: 'physiotherapist',
+      }));
+      const posted = await service.admin('POST', '/admin/slots', { slots });
+      if (posted.status !== 200) throw new Error(`slots refused: ${posted.status} ${await posted.text()}`);
+      return (await posted.json()) as { added: number };
+    },
     stop: () => runtime.stop(),
   };
   return service;
