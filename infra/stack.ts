@@ -1,5 +1,7 @@
 /** The whole service in one stack, composed of one construct per concern. */
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -31,6 +33,8 @@ export interface MskPathwaySettings {
   throttle: { rateLimit: number; burstLimit: number };
   /** WAF: requests one address may make in five minutes. */
   wafRateLimit: number;
+  /** Days after closure before a referral's personal data is removed (retention rule). */
+  personalDataRetentionDays: number;
 }
 
 export class MskPathwayStack extends Stack {
@@ -64,6 +68,7 @@ export class MskPathwayStack extends Stack {
       },
       throttle: { rateLimit: Number(get('throttleRate') ?? 50), burstLimit: Number(get('throttleBurst') ?? 100) },
       wafRateLimit: Number(get('wafRateLimit') ?? 1000),
+      personalDataRetentionDays: Number(get('personalDataRetentionDays') ?? 2922),
     };
   }
 
@@ -105,6 +110,7 @@ export class MskPathwayStack extends Stack {
         URGENT_WINDOW_DAYS: String(settings.booking.urgentWindowDays),
         ROUTINE_WINDOW_DAYS: String(settings.booking.routineWindowDays),
         APPOINTMENT_REMINDER_HOURS: String(settings.booking.reminderHours),
+        PERSONAL_DATA_RETENTION_DAYS: String(settings.personalDataRetentionDays),
         PUBLIC_BASE_URL: publicBaseUrl,
         LINK_SECRET_ARN: linkSecret.secretArn,
         ...notifications.topicEnvironment(),
@@ -141,7 +147,7 @@ export class MskPathwayStack extends Stack {
       fn.notifyPatient,
       fn.redirectEmergency,
     ];
-    writers.push(fn.emailStaff, fn.openTask, fn.taskTimer, fn.notifyOutcome, fn.bookingStep, fn.recordFailure);
+    writers.push(fn.emailStaff, fn.openTask, fn.taskTimer, fn.notifyOutcome, fn.bookingStep, fn.recordFailure, fn.removePersonalData);
     for (const writer of writers) data.table.grantReadWriteData(writer);
     const signers = [
       fn.taskPage,
@@ -158,10 +164,17 @@ export class MskPathwayStack extends Stack {
     // Texting and staff topics never share a role: the SMS role is fenced off every SNS ARN.
     for (const texter of [fn.notifyPatient, fn.redirectEmergency, fn.notifyOutcome, fn.bookingStep, fn.patientAction])
       Notifications.grantSendSms(texter);
-    for (const emailer of [fn.emailStaff, fn.openTask, fn.taskTimer]) notifications.grantStaffEmail(emailer);
+    for (const emailer of [fn.emailStaff, fn.openTask, fn.taskTimer, fn.recordFailure]) notifications.grantStaffEmail(emailer);
     for (const emailer of [fn.openTask, fn.notifyOutcome, fn.patientAction]) notifications.grantReferrerEmail(emailer);
     // Booking checks the SNS opt-out list before inviting by text.
     fn.bookingStep.addToRolePolicy(new PolicyStatement({ actions: ['sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] }));
+
+    // The retention rule runs daily, at night.
+    new Rule(this, 'RetentionSchedule', {
+      description: "Daily: remove closed referrals' personal data once the retention period has passed",
+      schedule: Schedule.cron({ minute: '30', hour: '2' }),
+      targets: [new LambdaFunction(fn.removePersonalData, { retryAttempts: 2 })],
+    });
 
     new Api(this, 'Api', { restApi, functions: fn, authDomainPrefix: settings.authDomainPrefix });
     acknowledgeStackFindings(this, { table: data.table, workflowFunctions: Object.values(tasks) });

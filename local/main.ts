@@ -1,5 +1,6 @@
 /** `npm start`: the whole service on this machine. Ctrl-C stops it and DynamoDB Local with it. */
 import { join } from 'node:path';
+import { Faults, type FaultTarget } from './faults.js';
 import { DEFAULT_REFERRER_TOKEN, DEFAULT_STAFF_TOKEN, REPO_ROOT, startLocalRuntime } from './runtime.js';
 
 // The locked SDK runs on Node 20 here; its notice that future SDK releases need Node 22 (as
@@ -10,14 +11,19 @@ const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.LOCAL_DATA_DIR ?? join(REPO_ROOT, '.local', 'data');
 const referrerToken = process.env.REFERRER_TOKEN ?? DEFAULT_REFERRER_TOKEN;
 const staffToken = process.env.STAFF_TOKEN ?? DEFAULT_STAFF_TOKEN;
-const smsOptedOut = (process.env.LOCAL_SMS_OPTED_OUT ?? '')
-  .split(',')
-  .map((n) => n.trim())
-  .filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+const smsOptedOut = list(process.env.LOCAL_SMS_OPTED_OUT);
+// e.g. LOCAL_FAULTS=sms,dynamodb-throttle: see what the service does when AWS fails (local/faults.ts).
+const faultTargets = list(process.env.LOCAL_FAULTS) as FaultTarget[];
+const faults = faultTargets.length ? faultTargets.reduce((f, target) => f.inject(target), new Faults()) : undefined;
 const speedup = Number(process.env.CLOCK_SPEEDUP ?? 1);
 if (!(speedup >= 1)) throw new Error(`CLOCK_SPEEDUP must be a number >= 1, got ${process.env.CLOCK_SPEEDUP}`);
 
-const runtime = await startLocalRuntime({ port, dataDir, referrerToken, staffToken, speedup, seed: true, smsOptedOut });
+const runtime = await startLocalRuntime({ port, dataDir, referrerToken, staffToken, speedup, seed: true, smsOptedOut, faults });
 console.log(`MSK Pathway is running at ${runtime.url}`);
 console.log(`  data kept in ${dataDir} (delete it for a fresh service)`);
 console.log(
@@ -27,6 +33,7 @@ console.log(
   `  staff token: ${staffToken === DEFAULT_STAFF_TOKEN ? `${staffToken} (the local default; set STAFF_TOKEN to change it)` : '(from STAFF_TOKEN)'}`,
 );
 console.log(`  outbox: ${runtime.url}/local/outbox`);
+if (faults) console.log(`  faults injected: ${faultTargets.join(', ')} (every attempt fails)`);
 if (speedup > 1) console.log(`  clock: ${speedup} times faster than real time (24 hours pass in ${Math.round(86_400 / speedup)} s)`);
 
 let stopping = false;

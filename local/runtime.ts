@@ -18,7 +18,7 @@ import { Outbox, outboxNotifier } from './outbox.js';
 import { resumeWaitingReferrals } from './resume.js';
 import { SEED_CLINICS, seedTimetable } from './seed.js';
 import { createLocalServer } from './server.js';
-import { LocalWorkflow } from './workflow-runner.js';
+import { lambdaContext, loadHandler, LocalWorkflow } from './workflow-runner.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -108,6 +108,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     const resumed = await resumeWaitingReferrals(workflow);
     if (Object.keys(resumed).length) log(`[local] resumed waiting referrals: ${JSON.stringify(resumed)}`);
+    const retention = scheduleRetentionRule(speedup, log);
 
     const server = createLocalServer({
       referrerToken: options.referrerToken ?? DEFAULT_REFERRER_TOKEN,
@@ -128,6 +129,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       workflow,
       dynamodbEndpoint: dynamodb.endpoint,
       async stop() {
+        clearInterval(retention);
         await closeServer(server);
         // Executions waiting for a person end here (in memory only); steps already running get
         // a moment to finish their writes, but a shutdown never hangs on them.
@@ -142,6 +144,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     restoreClock();
     throw error;
   }
+}
+
+/** As EventBridge does in AWS: the retention rule's handler once at start and then every (virtual) day. */
+function scheduleRetentionRule(speedup: number, log: (line: string) => void): NodeJS.Timeout {
+  const run = async () => {
+    try {
+      const { removed } = (await (await loadHandler('removePersonalData'))({}, lambdaContext('removePersonalData'))) as { removed: number };
+      if (removed) log(`[local] retention rule: personal data removed from ${removed} closed referrals`);
+    } catch (error) {
+      log(`[local] retention rule failed: ${(error as Error).name}`);
+    }
+  };
+  void run();
+  const timer = setInterval(run, 86_400_000 / speedup);
+  timer.unref();
+  return timer;
 }
 
 /**

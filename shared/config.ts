@@ -24,6 +24,12 @@ const configSchema = z.object({
     .transform((s) => s.split(',').map(Number)),
   BOOKING_GIVE_UP_DAYS: z.coerce.number().positive().default(14),
   APPOINTMENT_REMINDER_HOURS: z.coerce.number().positive().default(48),
+  /**
+   * Days after a referral closes before its personal data (patient details, names, free text) is
+   * removed, leaving codes and times for the audit trail and the figures. Default 8 years, the NHS
+   * Records Management Code's minimum for adult health records; a service sets its own policy.
+   */
+  PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().positive().default(2922),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(24),
   /** Where links in emails and texts point: the API's public URL (no trailing slash). */

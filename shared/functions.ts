@@ -21,6 +21,11 @@ export const lambdaFunctions = {
   patientAction: { entry: 'functions/patient-action/handler.ts', description: 'POST /a/{link}: book, change or cancel' },
   selfReferral: { entry: 'functions/self-referral/handler.ts', description: 'The self-referral form and its intake' },
   admin: { entry: 'functions/admin/handler.ts', description: 'Staff: load clinics and appointment slots' },
+  // Scheduled
+  removePersonalData: {
+    entry: 'functions/remove-personal-data/handler.ts',
+    description: "Daily: the retention rule removes closed referrals' personal data",
+  },
   // Workflow steps
   screenReferral: {
     entry: 'functions/screen-referral/handler.ts',

@@ -3,6 +3,9 @@
  * DynamoDB Local). Single-table layout:
  *   REFERRAL#<id> / META                      current state of a referral
  *   REFERRAL#<id> / EVENT#<iso-time>#<version> append-only timeline, written with each change
+ *   REFERRAL#<id> / NOTE#<iso-time>#<version>  free text written with that event (a reason, an
+ *                                              answer), kept apart so that the retention rule can
+ *                                              remove it without touching the event
  *   TASK#<opaque id> / TASK                   a pending human step: its task token, link expiry, decision
  *   IDEMPOTENCY#<client>#<key> / IDEMPOTENCY  a remembered Idempotency-Key (expires by TTL)
  *   CLINIC#<id> / CLINIC                      a clinic: name, address, services
@@ -34,6 +37,7 @@ export const keys = {
   referral: (id: string) => ({ pk: `REFERRAL#${id}`, sk: 'META' }),
   referralPk: (id: string) => `REFERRAL#${id}`,
   event: (id: string, at: string, version: number) => ({ pk: `REFERRAL#${id}`, sk: `EVENT#${at}#${String(version).padStart(6, '0')}` }),
+  note: (id: string, at: string, version: number) => ({ pk: `REFERRAL#${id}`, sk: `NOTE#${at}#${String(version).padStart(6, '0')}` }),
   task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
   clinic: (clinicId: string) => ({ pk: `CLINIC#${clinicId}`, sk: 'CLINIC' }),
   slot: (slotId: string) => ({ pk: `SLOT#${slotId}`, sk: 'SLOT' }),

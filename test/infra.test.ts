@@ -66,6 +66,17 @@ describe('CDK stack', () => {
     }
   });
 
+  it('runs the retention rule daily, with the period from context, against the retention function', () => {
+    const [rule] = resources('AWS::Events::Rule');
+    expect(rule!.Properties.ScheduleExpression).toBe('cron(30 2 * * ? *)');
+    const target = JSON.stringify(rule!.Properties.Targets);
+    const retention = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, r]) =>
+      String(r.Properties.Description).startsWith('Daily: the retention rule'),
+    )!;
+    expect(target).toContain(retention[0]);
+    expect(retention[1].Properties.Environment.Variables.PERSONAL_DATA_RETENTION_DAYS).toBe('2922');
+  });
+
   it('keeps the table safe: customer-managed KMS key, point-in-time recovery, deletion protection, retained', () => {
     const [table] = resources('AWS::DynamoDB::GlobalTable');
     expect(table!.DeletionPolicy).toBe('Retain');

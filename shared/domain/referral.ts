@@ -182,6 +182,21 @@ export const REFERRAL_STATUSES = [
 ] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
+/** Statuses a referral ends in: the workflow has finished and nothing more will happen to it. */
+export const CLOSED_STATUSES = [
+  'redirected_emergency',
+  'redirected',
+  'referred_to_secondary_care',
+  'returned_to_referrer',
+  'closed_self_management',
+  'unable_to_contact',
+  'cancelled_by_patient',
+  'attended_discharged',
+  'attended_follow_up',
+  'closed_did_not_attend',
+  'onward_referral',
+] as const satisfies readonly ReferralStatus[];
+
 /** Human steps, each done through its own link (or, for information, the referrer's API call). */
 /** `appointment` is the patient's link to change or cancel; the workflow does not wait on it. */
 export type TaskKind = 'triage' | 'senior-review' | 'information' | 'booking' | 'outcome' | 'appointment';
@@ -197,6 +212,11 @@ export interface Screening {
 export interface Referral extends ReferralRequest {
   id: string;
   status: ReferralStatus;
+  /**
+   * When the retention rule removed the patient's details and free text (closed referrals only):
+   * from then on `patient` is absent, and only codes, times and the practice code remain.
+   */
+  personalDataRemovedAt?: string;
   /** The API client (OAuth client id) that sent it; only that client may read it back. */
   clientId: string;
   receivedAt: string;
@@ -252,5 +272,8 @@ export interface ReferralEvent {
   type: string;
   at: string;
   actor: string;
+  /** Codes, ids and times only: never free text or patient details (see `note`). */
   detail?: Record<string, unknown>;
+  /** Free text written with the event, as read back on a timeline (until retention removes it). */
+  note?: Record<string, string>;
 }

@@ -85,6 +85,7 @@ export async function submitDecision(signed: string, form: Record<string, string
             actor: `clinician:${outcome.decidedBy}`,
             detail: { ...decision.detail, linkId: task.taskId },
           },
+          note: decision.note,
         },
         [claimTask(task, at, decision.routing)],
       );
@@ -153,6 +154,8 @@ interface Decided {
   routing: Routing;
   outcome: Omit<Outcome, 'decidedAt'>;
   detail: Record<string, unknown>;
+  /** The clinician's free text, kept beside the event (see ReferralChange.note). */
+  note: { reason?: string };
 }
 
 function parse<S extends z.ZodType>(schema: S, form: Record<string, string>): z.output<S> | { issues: FieldIssue[] } {
@@ -189,11 +192,11 @@ function decideTriage(referral: Referral, form: Record<string, string>): Decided
     },
     detail: {
       decision: parsed.decision,
-      reason: parsed.reason,
       service: parsed.service,
       priority: parsed.priority,
       destination: parsed.destination,
     },
+    note: { reason: parsed.reason },
   };
 }
 
@@ -206,7 +209,8 @@ function decideOutcome(referral: Referral, form: Record<string, string>): Decide
     routing,
     missed,
     outcome: { decision: parsed.decision, decidedBy: parsed.clinician },
-    detail: { outcome: parsed.decision, notes: parsed.reason, appointment: referral.booking?.start },
+    detail: { outcome: parsed.decision, appointment: referral.booking?.start },
+    note: { reason: parsed.reason },
   };
 }
 
@@ -223,6 +227,7 @@ function decideSeniorReview(referral: Referral, form: Record<string, string>): D
       ...(parsed.decision === 'confirm' ? { destination: referral.outcome?.destination } : {}),
       ...(parsed.decision === 'decline' ? { service: parsed.service, priority: parsed.priority } : {}),
     },
-    detail: { decision: parsed.decision, reason: parsed.reason, service: parsed.service, priority: parsed.priority },
+    detail: { decision: parsed.decision, service: parsed.service, priority: parsed.priority },
+    note: { reason: parsed.reason },
   };
 }

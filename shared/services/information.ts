@@ -34,7 +34,8 @@ export async function provideInformation(referralId: string, caller: Caller, inf
     {
       status: 'awaiting_triage',
       set: { triageDueAt, triageReminderSentAt: undefined, triageBreachedAt: undefined },
-      event: { type: 'information_received', at: at.toISOString(), actor: `client:${caller.clientId}`, detail: { information } },
+      event: { type: 'information_received', at: at.toISOString(), actor: `client:${caller.clientId}` },
+      note: { information },
     },
     [claimTask(task, at.toISOString(), routing)],
   );

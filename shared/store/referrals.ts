@@ -32,6 +32,13 @@ function eventItem(referralId: string, version: number, event: ReferralEvent) {
   return { ...keys.event(referralId, event.at, version), entity: 'event', referralId, ...event };
 }
 
+function noteItems(referralId: string, version: number, change: ReferralChange): TransactItem[] {
+  const text = Object.fromEntries(Object.entries(change.note ?? {}).filter(([, v]) => v));
+  if (!Object.keys(text).length) return [];
+  const Item = { ...keys.note(referralId, change.event.at, version), entity: 'note', referralId, text };
+  return [{ Put: { TableName: tableName(), Item } }];
+}
+
 function metaItem(referral: Referral) {
   return {
     ...keys.referral(referral.id),
@@ -102,7 +109,9 @@ export async function getReferral(id: string): Promise<Referral | undefined> {
 }
 
 /** The referral and its timeline, oldest event first. */
-export async function getReferralWithTimeline(id: string): Promise<{ referral: Referral; timeline: ReferralEvent[] } | undefined> {
+export async function getReferralWithTimeline(
+  id: string,
+): Promise<{ referral: Referral; timeline: ReferralEvent[]; noteKeys: { pk: string; sk: string }[] } | undefined> {
   const items: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
@@ -120,10 +129,21 @@ export async function getReferralWithTimeline(id: string): Promise<{ referral: R
   } while (ExclusiveStartKey);
   const meta = items.find((item) => item.sk === 'META');
   if (!meta) return undefined;
+  // A note shares its event's sort key after the prefix.
+  const notes = new Map(
+    items.filter((item) => String(item.sk).startsWith('NOTE#')).map((item) => [String(item.sk).slice('NOTE#'.length), item.text]),
+  );
   const timeline = items
     .filter((item) => typeof item.sk === 'string' && item.sk.startsWith('EVENT#'))
-    .map(({ type, at, actor, detail }) => ({ type, at, actor, detail }) as ReferralEvent);
-  return { referral: toReferral(meta), timeline };
+    .map(({ sk, type, at, actor, detail }) => {
+      const note = notes.get(String(sk).slice('EVENT#'.length)) as Record<string, string> | undefined;
+      return { type, at, actor, detail, ...(note ? { note } : {}) } as ReferralEvent;
+    });
+  return {
+    referral: toReferral(meta),
+    timeline,
+    noteKeys: [...notes.keys()].map((suffix) => ({ pk: keys.referralPk(id), sk: `NOTE#${suffix}` })),
+  };
 }
 
 export interface ReferralChange {
@@ -131,6 +151,12 @@ export interface ReferralChange {
   /** Top-level attributes to set on the referral; `undefined` removes one. */
   set?: Partial<Omit<Referral, 'id' | 'version' | 'status'>>;
   event: ReferralEvent;
+  /**
+   * Free text that goes with the event (a clinician's reason, a referrer's answer). Stored beside
+   * the event, not in it, so that events hold only codes and times and are never rewritten; the
+   * timeline shows the note with its event until the retention rule removes it.
+   */
+  note?: Record<string, string | undefined>;
 }
 
 /** Another write that must commit or fail with the referral change (e.g. claiming a task). */
@@ -177,6 +203,7 @@ export async function changeReferral(expected: Referral, change: ReferralChange,
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          ...noteItems(expected.id, version, change),
           ...alsoWrite,
         ],
       }),
@@ -188,4 +215,25 @@ export async function changeReferral(expected: Referral, change: ReferralChange,
   const changed = { ...expected, ...(attributes as Partial<Referral>), version };
   for (const [name, value] of Object.entries(attributes)) if (value === undefined) delete (changed as Record<string, unknown>)[name];
   return changed;
+}
+
+/**
+ * Referrals in `status` that arrived before `receivedBefore`, oldest first, a page at a time
+ * (the byStatus index; a closed referral arrived before it closed).
+ */
+export async function* referralsInStatus(status: ReferralStatus, receivedBefore: string): AsyncGenerator<Referral[]> {
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
+        ExpressionAttributeValues: { ':pk': keys.byStatus(status, '', '').gsi1pk, ':before': receivedBefore },
+        ExclusiveStartKey,
+      }),
+    );
+    yield (page.Items ?? []).map(toReferral);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
 }

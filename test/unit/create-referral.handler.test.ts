@@ -129,7 +129,7 @@ describe('POST /referrals handler', () => {
   it('answers an unexpected failure with a 500, and neither it nor the log repeats request data', async () => {
     dynamo
       .on(TransactWriteCommand)
-      .rejects(Object.assign(new Error('Throughput exceeded for 9434765919'), { name: 'InternalServerError' }));
+      .rejects(Object.assign(new Error('One or more parameter values were invalid: 9434765919'), { name: 'ValidationException' }));
     const written: string[] = [];
     const capture = (chunk: unknown) => (written.push(String(chunk)), true);
     const spies = [
@@ -144,7 +144,20 @@ describe('POST /referrals handler', () => {
       for (const spy of spies) spy.mockRestore();
     }
     const log = written.join('');
-    expect(log).toContain('InternalServerError');
+    expect(log).toContain('ValidationException');
     expect(log).not.toContain('9434765919');
+  });
+
+  it.each([
+    ['ProvisionedThroughputExceededException', {}],
+    ['InternalServerError', {}],
+    ['TransactionCanceledException', { CancellationReasons: [{ Code: 'TransactionConflict' }] }],
+  ])('answers DynamoDB %s (after the SDK retries) with 503 and Retry-After, not a 500', async (name, extra) => {
+    dynamo.on(TransactWriteCommand).rejects(Object.assign(new Error('busy'), { name, ...extra }));
+    const response = await handler(apiEvent({ body: validReferral() }), context());
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ 'Retry-After': '5' });
+    expect(JSON.parse(response.body)).toMatchObject({ error: 'service_busy' });
+    expect(sfn.calls()).toHaveLength(0);
   });
 });

@@ -1,0 +1,59 @@
+/**
+ * The retention rule: once a referral has been closed for PERSONAL_DATA_RETENTION_DAYS, its personal
+ * data goes: the patient's details, the referrer's name and email, the complaint's free text, the
+ * advice or question in the outcome, and every note (clinicians' reasons, referrers' answers).
+ * What stays is what the audit trail and the figures need: codes, times, the practice's ODS code
+ * and the events, which hold no personal data and are never rewritten. Run daily.
+ */
+import { now, nowIso } from '../clock.js';
+import { config } from '../config.js';
+import { CLOSED_STATUSES, type Referral } from '../domain/referral.js';
+import { logger } from '../logger.js';
+import { changeReferral, getReferralWithTimeline, referralsInStatus } from '../store/referrals.js';
+import { tableName } from '../store/dynamo.js';
+
+const DAY_MS = 86_400_000;
+
+export async function removeExpiredPersonalData(): Promise<{ removed: number }> {
+  const cutoff = new Date(now().getTime() - config().PERSONAL_DATA_RETENTION_DAYS * DAY_MS).toISOString();
+  let removed = 0;
+  for (const status of CLOSED_STATUSES) {
+    for await (const page of referralsInStatus(status, cutoff)) {
+      for (const referral of page) {
+        // Closed (its last change) before the cutoff, and not already done.
+        if (referral.personalDataRemovedAt || referral.updatedAt >= cutoff) continue;
+        await removePersonalData(referral.id);
+        removed++;
+      }
+    }
+  }
+  logger.info('retention rule ran', { cutoff, removed });
+  return { removed };
+}
+
+async function removePersonalData(referralId: string): Promise<void> {
+  const found = await getReferralWithTimeline(referralId);
+  if (!found) return;
+  const { referral, noteKeys } = found;
+  const at = nowIso();
+  const { summary, ...complaint } = referral.complaint;
+  await changeReferral(
+    referral,
+    {
+      set: {
+        patient: undefined,
+        referrer: referral.referrer && ({ odsCode: referral.referrer.odsCode } as Referral['referrer']),
+        complaint: complaint as Referral['complaint'],
+        outcome: referral.outcome && { ...referral.outcome, message: undefined },
+        personalDataRemovedAt: at,
+      } as Partial<Referral>,
+      event: {
+        type: 'personal_data_removed',
+        at,
+        actor: 'system:retention',
+        detail: { retentionDays: config().PERSONAL_DATA_RETENTION_DAYS, notesRemoved: noteKeys.length },
+      },
+    },
+    noteKeys.map((Key) => ({ Delete: { TableName: tableName(), Key } })),
+  );
+}
