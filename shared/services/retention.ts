@@ -18,7 +18,7 @@ export async function removeExpiredPersonalData(): Promise<{ removed: number }> 
   const cutoff = new Date(now().getTime() - config().PERSONAL_DATA_RETENTION_DAYS * DAY_MS).toISOString();
   let removed = 0;
   for (const status of CLOSED_STATUSES) {
-    for await (const page of referralsInStatus(status, cutoff)) {
+    for await (const page of referralsInStatus(status, { before: cutoff })) {
       for (const referral of page) {
         // Closed (its last change) before the cutoff, and not already done.
         if (referral.personalDataRemovedAt || referral.updatedAt >= cutoff) continue;

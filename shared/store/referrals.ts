@@ -218,18 +218,23 @@ export async function changeReferral(expected: Referral, change: ReferralChange,
 }
 
 /**
- * Referrals in `status` that arrived before `receivedBefore`, oldest first, a page at a time
- * (the byStatus index; a closed referral arrived before it closed).
+ * Referrals in `status` that arrived in [from, before), oldest first, a page at a time (the
+ * byStatus index; leave `from` out for "since the beginning").
  */
-export async function* referralsInStatus(status: ReferralStatus, receivedBefore: string): AsyncGenerator<Referral[]> {
+export async function* referralsInStatus(status: ReferralStatus, received: { from?: string; before: string }): AsyncGenerator<Referral[]> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await documentClient().send(
       new QueryCommand({
         TableName: tableName(),
         IndexName: 'byStatus',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :before',
-        ExpressionAttributeValues: { ':pk': keys.byStatus(status, '', '').gsi1pk, ':before': receivedBefore },
+        // `<time>#<id>` sorts after `<time>`: a referral received exactly at `before` is left out.
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :before',
+        ExpressionAttributeValues: {
+          ':pk': keys.byStatus(status, '', '').gsi1pk,
+          ':from': received.from ?? '',
+          ':before': received.before,
+        },
         ExclusiveStartKey,
       }),
     );

@@ -1,0 +1,274 @@
+/**
+ * The figures the service is run and funded by, computed from referrals' timelines (their events),
+ * never from counters that could drift. Every figure is about a cohort: the referrals received in
+ * the period, followed to where they stand now (`asOf`).
+ *
+ * Definitions (the dashboard and the CSV say the same):
+ * - Triaged within 24 hours: first triage decision (any kind, including a request for
+ *   information) at most TRIAGE_SLA_HOURS elapsed hours after arrival; exactly 24 hours counts as
+ *   within. Undecided referrals count as missed once 24 hours have passed, and are left out until
+ *   then. Emergencies (sent to A&E by screening) are left out: they are not triaged.
+ * - Time to triage: elapsed hours from arrival to first decision; median (middle value, or the mean
+ *   of the two middle values) and 95th percentile (nearest rank).
+ * - Seen within 5 days / 4 weeks: accepted urgent / routine referrals whose first attended
+ *   appointment started within the window after acceptance, out of those seen or whose window has
+ *   closed.
+ * - Diversion from orthopaedics: of referrals screened onto an orthopaedic route (orthopaedic
+ *   triage or spinal clinic) and decided, the share not sent on to secondary care.
+ * - Did-not-attend rate: appointments recorded as not attended, out of all recorded outcomes.
+ * - Unable-to-contact rate: of referrals offered booking, those closed as unable to contact.
+ * - SMS per booked appointment: texts sent to the cohort's patients per appointment booked
+ *   (rearranged appointments are not new bookings).
+ */
+import { DateTime } from 'luxon';
+import type { Priority, Referral, ReferralEvent } from './referral.js';
+import { REDIRECT_DESTINATIONS, type RedirectDestination } from './triage.js';
+
+export const SERVICE_TIME_ZONE = 'Europe/London';
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+export interface ReferralRecord {
+  referral: Pick<Referral, 'id' | 'receivedAt' | 'source' | 'referrer' | 'screening'>;
+  timeline: ReferralEvent[];
+}
+
+export interface FigureRules {
+  triageSlaHours: number;
+  urgentWindowDays: number;
+  routineWindowDays: number;
+}
+
+export type Share = { count: number; of: number; percent: number | null };
+
+export interface Figures {
+  referralsReceived: { total: number; gp: number; self: number };
+  triagedWithin24Hours: Share & { pending: number };
+  hoursToTriage: { decided: number; median: number | null; p95: number | null };
+  urgentSeenWithin5Days: Share;
+  routineSeenWithin4Weeks: Share;
+  decisions: {
+    accepted: Record<string, number>;
+    redirected: number;
+    secondaryCare: number;
+    returnedWithAdvice: number;
+    selfManagement: number;
+    emergency: number;
+    awaitingInformation: number;
+  };
+  diversionFromOrthopaedics: Share;
+  didNotAttendRate: Share;
+  unableToContactRate: Share;
+  smsPerBookedAppointment: { sms: number; bookedAppointments: number; ratio: number | null };
+}
+
+const ORTHOPAEDIC_ROUTES = new Set(['orthopaedic-triage', 'spinal']);
+const ATTENDED = new Set(['attended-discharged', 'attended-follow-up', 'onward-referral']);
+
+/** What one referral contributes, read from its events. */
+interface Facts {
+  source: 'gp' | 'self';
+  emergency: boolean;
+  hoursToTriage?: number;
+  triage: 'within' | 'missed' | 'pending' | 'not-triaged';
+  decision?: { kind: string; service?: string };
+  accepted?: { at: number; priority: Exclude<Priority, 'emergency'> };
+  seen?: 'within' | 'late';
+  windowClosed: boolean;
+  orthopaedicRoute: boolean;
+  offeredBooking: boolean;
+  unableToContact: boolean;
+  sms: number;
+  booked: number;
+  outcomes: number;
+  didNotAttend: number;
+}
+
+function factsOf({ referral, timeline }: ReferralRecord, asOf: Date, rules: FigureRules): Facts {
+  const of = (type: string) => timeline.filter((e) => e.type === type);
+  const received = Date.parse(of('received')[0]?.at ?? referral.receivedAt);
+  const emergency = of('redirected_emergency').length > 0;
+  const decisions = of('triage_decided');
+  const first = decisions[0];
+  const hoursToTriage = first ? (Date.parse(first.at) - received) / HOUR_MS : undefined;
+  const triage = emergency
+    ? 'not-triaged'
+    : hoursToTriage !== undefined
+      ? hoursToTriage <= rules.triageSlaHours
+        ? 'within'
+        : 'missed'
+      : asOf.getTime() - received > rules.triageSlaHours * HOUR_MS
+        ? 'missed'
+        : 'pending';
+
+  // The decision that stands: the last triage decision, as settled by a senior review.
+  const last = decisions.at(-1)?.detail as { decision?: string; service?: string; priority?: Priority; destination?: string } | undefined;
+  const review = of('senior_review_decided').at(-1);
+  let decision: Facts['decision'];
+  let accepted: Facts['accepted'];
+  if (emergency) decision = { kind: 'emergency' };
+  else if (last?.decision === 'accept') decision = { kind: 'accepted', service: last.service };
+  else if (last?.decision === 'redirect') {
+    const secondary = REDIRECT_DESTINATIONS[last.destination as RedirectDestination]?.secondaryCare;
+    const reviewDetail = review?.detail as { decision?: string; service?: string } | undefined;
+    if (!secondary) decision = { kind: 'redirected' };
+    else if (reviewDetail?.decision === 'confirm') decision = { kind: 'secondary-care' };
+    else if (reviewDetail?.decision === 'decline') decision = { kind: 'accepted', service: reviewDetail.service };
+  } else if (last?.decision) decision = { kind: last.decision };
+  if (decision?.kind === 'accepted') {
+    const acceptedBy = review && last?.decision === 'redirect' ? review : decisions.at(-1)!;
+    const priority = ((acceptedBy.detail as { priority?: Priority }).priority ?? 'routine') as Exclude<Priority, 'emergency'>;
+    accepted = { at: Date.parse(acceptedBy.at), priority };
+  }
+
+  const windowDays = accepted?.priority === 'urgent' ? rules.urgentWindowDays : rules.routineWindowDays;
+  const outcomes = of('appointment_outcome_recorded').map((e) => e.detail as { outcome?: string; appointment?: string });
+  const attended = outcomes.find((o) => ATTENDED.has(o.outcome ?? '') && o.appointment);
+  const seen =
+    accepted && attended ? (Date.parse(attended.appointment!) - accepted.at <= windowDays * DAY_MS ? 'within' : 'late') : undefined;
+
+  return {
+    source: referral.source === 'self' ? 'self' : 'gp',
+    emergency,
+    hoursToTriage,
+    triage,
+    decision,
+    accepted,
+    seen,
+    windowClosed: accepted ? asOf.getTime() - accepted.at >= windowDays * DAY_MS : false,
+    orthopaedicRoute: ORTHOPAEDIC_ROUTES.has(referral.screening?.service ?? ''),
+    offeredBooking: of('booking_invited').length + of('booking_worklist').length > 0,
+    unableToContact: of('unable_to_contact').length > 0,
+    sms: of('patient_texted').length,
+    booked: of('appointment_booked').length,
+    outcomes: outcomes.length,
+    didNotAttend: outcomes.filter((o) => o.outcome === 'did-not-attend').length,
+  };
+}
+
+function share(count: number, of: number): Share {
+  return { count, of, percent: of ? Math.round((1000 * count) / of) / 10 : null };
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+export function median(values: number[]): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Nearest-rank percentile: the smallest value with at least p% of values at or below it. */
+export function percentile(values: number[], p: number): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export function computeFigures(records: ReferralRecord[], asOf: Date, rules: FigureRules): Figures {
+  const facts = records.map((r) => factsOf(r, asOf, rules));
+  const count = (test: (f: Facts) => boolean) => facts.filter(test).length;
+  const hours = facts.flatMap((f) => (f.hoursToTriage === undefined || f.emergency ? [] : [f.hoursToTriage]));
+  const seenShare = (priority: 'urgent' | 'routine') => {
+    const cohort = facts.filter((f) => f.accepted?.priority === priority && (f.seen || f.windowClosed));
+    return share(cohort.filter((f) => f.seen === 'within').length, cohort.length);
+  };
+  const accepted: Record<string, number> = {};
+  for (const f of facts)
+    if (f.decision?.kind === 'accepted') accepted[f.decision.service ?? 'unknown'] = (accepted[f.decision.service ?? 'unknown'] ?? 0) + 1;
+  const orthopaedic = facts.filter((f) => f.orthopaedicRoute && f.decision && f.decision.kind !== 'request-information');
+  const sms = facts.reduce((n, f) => n + f.sms, 0);
+  const booked = facts.reduce((n, f) => n + f.booked, 0);
+  const outcomes = facts.reduce((n, f) => n + f.outcomes, 0);
+  const within = count((f) => f.triage === 'within');
+  const missed = count((f) => f.triage === 'missed');
+
+  return {
+    referralsReceived: { total: facts.length, gp: count((f) => f.source === 'gp'), self: count((f) => f.source === 'self') },
+    triagedWithin24Hours: { ...share(within, within + missed), pending: count((f) => f.triage === 'pending') },
+    hoursToTriage: {
+      decided: hours.length,
+      median: median(hours) === null ? null : round1(median(hours)!),
+      p95: percentile(hours, 95) === null ? null : round1(percentile(hours, 95)!),
+    },
+    urgentSeenWithin5Days: seenShare('urgent'),
+    routineSeenWithin4Weeks: seenShare('routine'),
+    decisions: {
+      accepted,
+      redirected: count((f) => f.decision?.kind === 'redirected'),
+      secondaryCare: count((f) => f.decision?.kind === 'secondary-care'),
+      returnedWithAdvice: count((f) => f.decision?.kind === 'return'),
+      selfManagement: count((f) => f.decision?.kind === 'self-management'),
+      emergency: count((f) => f.decision?.kind === 'emergency'),
+      awaitingInformation: count((f) => f.decision?.kind === 'request-information'),
+    },
+    diversionFromOrthopaedics: share(orthopaedic.filter((f) => f.decision!.kind !== 'secondary-care').length, orthopaedic.length),
+    didNotAttendRate: share(
+      facts.reduce((n, f) => n + f.didNotAttend, 0),
+      outcomes,
+    ),
+    unableToContactRate: share(
+      count((f) => f.unableToContact),
+      count((f) => f.offeredBooking),
+    ),
+    smsPerBookedAppointment: { sms, bookedAppointments: booked, ratio: booked ? Math.round((100 * sms) / booked) / 100 : null },
+  };
+}
+
+/** A period of whole days in the service's time zone; `to` is the last day included. */
+export interface Period {
+  from: string;
+  to: string;
+}
+
+/** The instants a period covers: from the first day's midnight to the midnight after the last, UK time. */
+export function periodBounds(period: Period): { start: string; end: string } {
+  const start = DateTime.fromISO(period.from, { zone: SERVICE_TIME_ZONE }).startOf('day');
+  const end = DateTime.fromISO(period.to, { zone: SERVICE_TIME_ZONE }).plus({ days: 1 }).startOf('day');
+  return { start: start.toUTC().toISO()!, end: end.toUTC().toISO()! };
+}
+
+/** The Monday (UK time) of the week an instant falls in, as a date. */
+export function weekOf(instant: string): string {
+  return DateTime.fromISO(instant, { zone: 'utc' }).setZone(SERVICE_TIME_ZONE).startOf('week').toISODate()!;
+}
+
+/** Today's date in the service's time zone, `days` ago. */
+export function ukDate(at: Date, daysAgo = 0): string {
+  return DateTime.fromJSDate(at, { zone: SERVICE_TIME_ZONE }).minus({ days: daysAgo }).toISODate()!;
+}
+
+export interface Report {
+  period: Period & { start: string; end: string };
+  asOf: string;
+  overall: Figures;
+  /** One row per referring practice (ODS code; self-referrals as SELF), most referrals first. */
+  practices: ({ rank: number; odsCode: string } & Figures)[];
+  /** One row per week (starting Monday, UK time) with referrals in the period. */
+  weeks: ({ weekStarting: string } & Figures)[];
+}
+
+export function buildReport(records: ReferralRecord[], period: Period, asOf: Date, rules: FigureRules): Report {
+  const bounds = periodBounds(period);
+  const inPeriod = records.filter((r) => r.referral.receivedAt >= bounds.start && r.referral.receivedAt < bounds.end);
+  const group = (key: (r: ReferralRecord) => string) => {
+    const groups = new Map<string, ReferralRecord[]>();
+    for (const r of inPeriod) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+    return groups;
+  };
+  const practices = [...group((r) => r.referral.referrer?.odsCode ?? 'SELF')]
+    .map(([odsCode, rs]) => ({ odsCode, ...computeFigures(rs, asOf, rules) }))
+    .sort((a, b) => b.referralsReceived.total - a.referralsReceived.total || a.odsCode.localeCompare(b.odsCode))
+    .map((p, i) => ({ rank: i + 1, ...p }));
+  const weeks = [...group((r) => weekOf(r.referral.receivedAt))]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([weekStarting, rs]) => ({ weekStarting, ...computeFigures(rs, asOf, rules) }));
+  return {
+    period: { ...period, ...bounds },
+    asOf: asOf.toISOString(),
+    overall: computeFigures(inPeriod, asOf, rules),
+    practices,
+    weeks,
+  };
+}

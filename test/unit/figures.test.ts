@@ -1,0 +1,201 @@
+/**
+ * The dashboard's figures from a fixture of referrals with known timings, checked exactly,
+ * including decisions at exactly 24 hours, the clock changes in March and October, and empty periods.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildReport, median, percentile, periodBounds, type ReferralRecord } from '../../shared/domain/figures.js';
+
+const RULES = { triageSlaHours: 24, urgentWindowDays: 5, routineWindowDays: 28 };
+const AS_OF = new Date('2026-11-01T12:00:00Z');
+const OCTOBER = { from: '2026-10-01', to: '2026-10-31' };
+
+type Ev = [type: string, at: string, detail?: Record<string, unknown>];
+function referral(id: string, receivedAt: string, from: string | null, screenedAs: string, events: Ev[]): ReferralRecord {
+  return {
+    referral: {
+      id,
+      receivedAt,
+      source: from ? 'gp' : 'self',
+      referrer: from ? { odsCode: from, name: 'Dr X', email: 'x@example.nhs.uk' } : undefined,
+      screening: { priority: 'routine', service: screenedAs as never, reasons: [] },
+    },
+    timeline: [['received', receivedAt] as Ev, ...events].map(([type, at, detail]) => ({ type, at, actor: 'test', detail })),
+  };
+}
+const texted = (at: string, times: number): Ev[] => Array.from({ length: times }, () => ['patient_texted', at] as Ev);
+const accept = (at: string, service: string, priority: string): Ev => ['triage_decided', at, { decision: 'accept', service, priority }];
+const booked = (at: string, start: string): Ev => ['appointment_booked', at, { start }];
+const outcome = (at: string, result: string, appointment: string): Ev => [
+  'appointment_outcome_recorded',
+  at,
+  { outcome: result, appointment },
+];
+
+const fixture: ReferralRecord[] = [
+  // Decided at exactly 24 hours: within. Routine, seen in 14 days.
+  referral('R1', '2026-10-05T09:00:00.000Z', 'P81001', 'physiotherapy', [
+    accept('2026-10-06T09:00:00.000Z', 'physiotherapy', 'routine'),
+    ['booking_invited', '2026-10-06T09:01:00.000Z'],
+    ...texted('2026-10-06T09:01:00.000Z', 3),
+    booked('2026-10-07T10:00:00.000Z', '2026-10-20T10:00:00.000Z'),
+    outcome('2026-10-20T11:00:00.000Z', 'attended-discharged', '2026-10-20T10:00:00.000Z'),
+  ]),
+  // A minute over 24 hours: missed. Urgent, seen 4.99 days after acceptance.
+  referral('R2', '2026-10-06T09:00:00.000Z', 'P81001', 'physiotherapy', [
+    accept('2026-10-07T09:01:00.000Z', 'physiotherapy', 'urgent'),
+    ['booking_invited', '2026-10-07T09:02:00.000Z'],
+    ...texted('2026-10-07T09:02:00.000Z', 2),
+    booked('2026-10-07T12:00:00.000Z', '2026-10-12T09:00:00.000Z'),
+    outcome('2026-10-12T10:00:00.000Z', 'attended-follow-up', '2026-10-12T09:00:00.000Z'),
+  ]),
+  // Arrives 00:30 UK time on the day the clocks go back; orthopaedic route, confirmed for surgery.
+  referral('R3', '2026-10-24T23:30:00.000Z', 'P82002', 'orthopaedic-triage', [
+    ['triage_decided', '2026-10-25T01:30:00.000Z', { decision: 'redirect', destination: 'orthopaedic-surgery' }],
+    ['senior_review_decided', '2026-10-26T10:00:00.000Z', { decision: 'confirm' }],
+    ...texted('2026-10-25T00:00:00.000Z', 1),
+  ]),
+  // Self-referral on an orthopaedic route kept in community care; never booked: unable to contact.
+  referral('R4', '2026-10-10T12:00:00.000Z', null, 'orthopaedic-triage', [
+    accept('2026-10-10T15:00:00.000Z', 'orthopaedic-triage', 'routine'),
+    ['booking_invited', '2026-10-10T15:01:00.000Z'],
+    ...texted('2026-10-10T15:01:00.000Z', 4),
+    ['unable_to_contact', '2026-10-24T15:01:00.000Z'],
+  ]),
+  // Emergency, arriving 00:30 UK time on a Monday (still Sunday in UTC): not triaged.
+  referral('R5', '2026-10-11T23:30:00.000Z', 'P81001', 'physiotherapy', [
+    ['redirected_emergency', '2026-10-11T23:30:01.000Z'],
+    ...texted('2026-10-11T23:30:01.000Z', 1),
+  ]),
+  // Undecided after 14 hours: pending, not missed.
+  referral('R6', '2026-10-31T22:00:00.000Z', 'P82002', 'physiotherapy', []),
+  // Undecided after days: missed.
+  referral('R7', '2026-10-20T10:00:00.000Z', 'P82002', 'physiotherapy', []),
+  // 23:30 UTC on 30 September is 00:30 on 1 October in the UK (summer time): inside October.
+  referral('R8', '2026-09-30T23:30:00.000Z', 'P83003', 'physiotherapy', [
+    ['triage_decided', '2026-10-01T09:30:00.000Z', { decision: 'return' }],
+  ]),
+  // 00:30 UTC on 1 November is 00:30 in the UK (winter time): outside October.
+  referral('R9', '2026-11-01T00:30:00.000Z', 'P83003', 'physiotherapy', [
+    ['triage_decided', '2026-11-01T01:30:00.000Z', { decision: 'return' }],
+  ]),
+  referral('R10', '2026-10-13T08:00:00.000Z', 'P81001', 'physiotherapy', [
+    ['triage_decided', '2026-10-14T14:00:00.000Z', { decision: 'self-management' }],
+  ]),
+  // Did not attend, re-booked, attended within the routine window.
+  referral('R11', '2026-10-02T10:00:00.000Z', 'P81001', 'physiotherapy', [
+    accept('2026-10-02T12:00:00.000Z', 'physiotherapy', 'routine'),
+    ['booking_invited', '2026-10-02T12:01:00.000Z'],
+    ...texted('2026-10-02T12:01:00.000Z', 4),
+    booked('2026-10-02T13:00:00.000Z', '2026-10-09T10:00:00.000Z'),
+    outcome('2026-10-09T11:00:00.000Z', 'did-not-attend', '2026-10-09T10:00:00.000Z'),
+    booked('2026-10-10T13:00:00.000Z', '2026-10-16T10:00:00.000Z'),
+    outcome('2026-10-16T11:00:00.000Z', 'attended-discharged', '2026-10-16T10:00:00.000Z'),
+  ]),
+  referral('R12', '2026-10-03T10:00:00.000Z', 'P82002', 'physiotherapy', [
+    ['triage_decided', '2026-10-03T20:00:00.000Z', { decision: 'request-information' }],
+  ]),
+  // Urgent, spinal route, window closed without being seen.
+  referral('R13', '2026-10-15T10:00:00.000Z', 'P82002', 'spinal', [
+    accept('2026-10-15T18:00:00.000Z', 'spinal', 'urgent'),
+    ['booking_invited', '2026-10-15T18:01:00.000Z'],
+  ]),
+  referral('R14', '2026-10-27T09:00:00.000Z', null, 'physiotherapy', [
+    ['triage_decided', '2026-10-27T10:00:00.000Z', { decision: 'redirect', destination: 'falls-service' }],
+  ]),
+];
+
+describe('service figures', () => {
+  const report = buildReport(fixture, OCTOBER, AS_OF, RULES);
+
+  it('takes whole UK days: October runs from 00:00 BST on the 1st to 00:00 GMT on 1 November', () => {
+    expect(report.period).toMatchObject({ start: '2026-09-30T23:00:00.000Z', end: '2026-11-01T00:00:00.000Z' });
+  });
+
+  it('computes every headline figure exactly', () => {
+    expect(report.overall).toEqual({
+      referralsReceived: { total: 13, gp: 11, self: 2 },
+      // Within: R1 (exactly 24 h), R3, R4, R8, R11, R12, R13, R14. Missed: R2, R7, R10. Pending: R6.
+      triagedWithin24Hours: { count: 8, of: 11, percent: 72.7, pending: 1 },
+      // 1, 2, 2, 3, 8, 10, 10, 24, 24.02, 30
+      hoursToTriage: { decided: 10, median: 9, p95: 30 },
+      urgentSeenWithin5Days: { count: 1, of: 2, percent: 50 },
+      routineSeenWithin4Weeks: { count: 2, of: 2, percent: 100 },
+      decisions: {
+        accepted: { physiotherapy: 3, 'orthopaedic-triage': 1, spinal: 1 },
+        redirected: 1,
+        secondaryCare: 1,
+        returnedWithAdvice: 1,
+        selfManagement: 1,
+        emergency: 1,
+        awaitingInformation: 1,
+      },
+      diversionFromOrthopaedics: { count: 2, of: 3, percent: 66.7 },
+      didNotAttendRate: { count: 1, of: 4, percent: 25 },
+      unableToContactRate: { count: 1, of: 5, percent: 20 },
+      smsPerBookedAppointment: { sms: 15, bookedAppointments: 4, ratio: 3.75 },
+    });
+  });
+
+  it('ranks practices by referrals, and gives each its own figures', () => {
+    expect(report.practices.map((p) => [p.rank, p.odsCode, p.referralsReceived.total])).toEqual([
+      [1, 'P81001', 5],
+      [2, 'P82002', 5],
+      [3, 'SELF', 2],
+      [4, 'P83003', 1],
+    ]);
+    expect(report.practices[0]!.triagedWithin24Hours).toEqual({ count: 2, of: 4, percent: 50, pending: 0 });
+    expect(report.practices[1]!.triagedWithin24Hours).toEqual({ count: 3, of: 4, percent: 75, pending: 1 });
+  });
+
+  it('groups weeks from Monday, UK time (an arrival at 00:30 BST on Monday is that week)', () => {
+    expect(report.weeks.map((w) => [w.weekStarting, w.referralsReceived.total, w.triagedWithin24Hours.percent])).toEqual([
+      ['2026-09-28', 3, 100],
+      ['2026-10-05', 3, 66.7],
+      ['2026-10-12', 3, 50],
+      ['2026-10-19', 2, 50],
+      ['2026-10-26', 2, 100],
+    ]);
+  });
+
+  it('counts 24 elapsed hours across the spring clock change as within, and ends the UK day at 23:00 UTC', () => {
+    const march = [
+      // 12:00 GMT to 13:00 BST next day: 25 hours on the wall clock, 24 elapsed.
+      referral('M1', '2026-03-28T12:00:00.000Z', 'P81001', 'physiotherapy', [
+        ['triage_decided', '2026-03-29T12:00:00.000Z', { decision: 'return' }],
+      ]),
+      // 23:30 UTC on 29 March is 00:30 BST on the 30th: outside a period ending on the 29th.
+      referral('M2', '2026-03-29T23:30:00.000Z', 'P81001', 'physiotherapy', []),
+    ];
+    const weekend = buildReport(march, { from: '2026-03-28', to: '2026-03-29' }, AS_OF, RULES);
+    expect(weekend.period).toMatchObject({ start: '2026-03-28T00:00:00.000Z', end: '2026-03-29T23:00:00.000Z' });
+    expect(weekend.overall.referralsReceived.total).toBe(1);
+    expect(weekend.overall.triagedWithin24Hours).toEqual({ count: 1, of: 1, percent: 100, pending: 0 });
+    expect(weekend.overall.hoursToTriage).toEqual({ decided: 1, median: 24, p95: 24 });
+  });
+
+  it('gives an empty period zeros and no percentages, not errors', () => {
+    const empty = buildReport(fixture, { from: '2025-01-01', to: '2025-01-31' }, AS_OF, RULES);
+    expect(empty.overall.referralsReceived).toEqual({ total: 0, gp: 0, self: 0 });
+    expect(empty.overall.triagedWithin24Hours).toEqual({ count: 0, of: 0, percent: null, pending: 0 });
+    expect(empty.overall.hoursToTriage).toEqual({ decided: 0, median: null, p95: null });
+    expect(empty.overall.smsPerBookedAppointment.ratio).toBeNull();
+    expect(empty.practices).toEqual([]);
+    expect(empty.weeks).toEqual([]);
+  });
+
+  it('uses the middle value (or the mean of the middle two) and the nearest-rank 95th percentile', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(
+      percentile(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBe(19);
+    expect(percentile([5], 95)).toBe(5);
+    expect(periodBounds({ from: '2026-10-25', to: '2026-10-25' })).toEqual({
+      start: '2026-10-24T23:00:00.000Z',
+      end: '2026-10-26T00:00:00.000Z',
+    });
+  });
+});
