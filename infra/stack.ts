@@ -12,6 +12,7 @@ import { Data } from './constructs/data.js';
 import { Firewall } from './constructs/firewall.js';
 import { acknowledgeStackFindings } from './nag.js';
 import { Functions } from './constructs/functions.js';
+import { Monitoring } from './constructs/monitoring.js';
 import { Notifications } from './constructs/notifications.js';
 import { Workflow } from './constructs/workflow.js';
 import { lambdaFunctions } from '../shared/functions.js';
@@ -131,6 +132,7 @@ export class MskPathwayStack extends Stack {
       intake.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
     }
     data.table.grantReadData(fn.getReferral);
+    data.table.grantReadData(fn.reporting);
     // Only the functions that carry a person's answer may resume the workflow.
     for (const answering of [fn.taskDecision, fn.provideInformation, fn.patientAction]) {
       answering.addToRolePolicy(
@@ -175,6 +177,22 @@ export class MskPathwayStack extends Stack {
       schedule: Schedule.cron({ minute: '30', hour: '2' }),
       targets: [new LambdaFunction(fn.removePersonalData, { retryAttempts: 2 })],
     });
+
+    new Monitoring(this, 'Monitoring', {
+      restApi,
+      stateMachine: workflow.stateMachine,
+      functions: Object.values(fn),
+      alarmTopic: notifications.topics['service-lead'],
+    });
+    // CloudWatch alarms publish to the (encrypted) service lead topic.
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
 
     new Api(this, 'Api', { restApi, functions: fn, authDomainPrefix: settings.authDomainPrefix });
     acknowledgeStackFindings(this, { table: data.table, workflowFunctions: Object.values(tasks) });

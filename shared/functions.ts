@@ -21,6 +21,10 @@ export const lambdaFunctions = {
   patientAction: { entry: 'functions/patient-action/handler.ts', description: 'POST /a/{link}: book, change or cancel' },
   selfReferral: { entry: 'functions/self-referral/handler.ts', description: 'The self-referral form and its intake' },
   admin: { entry: 'functions/admin/handler.ts', description: 'Staff: load clinics and appointment slots' },
+  reporting: {
+    entry: 'functions/reporting/handler.ts',
+    description: 'Staff: figures (JSON, CSV), the dashboard and audit trails (reads only)',
+  },
   // Scheduled
   removePersonalData: {
     entry: 'functions/remove-personal-data/handler.ts',

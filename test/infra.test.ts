@@ -116,6 +116,29 @@ describe('CDK stack', () => {
     });
   });
 
+  it('has an operations dashboard and alarms on SLA breaches, failed executions and failed messages, to the service lead', () => {
+    const [dashboard] = resources('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+    for (const shown of [
+      'ReferralReceived',
+      'TriageSlaBreached',
+      'ExecutionsFailed',
+      'NotificationFailed',
+      '4XXError',
+      '5XXError',
+      'Throttles',
+      'Errors',
+    ])
+      expect(body, shown).toContain(shown);
+    const alarms = resources('AWS::CloudWatch::Alarm');
+    const watched = alarms.map((a) => JSON.stringify(a.Properties).match(/"MetricName":"(\w+)"/)![1]);
+    expect(watched.sort()).toEqual(['ExecutionsFailed', 'NotificationFailed', 'TriageSlaBreached']);
+    const leadTopic = Object.entries(template.findResources('AWS::SNS::Topic')).find(
+      ([, t]) => t.Properties.DisplayName === 'MSK service lead',
+    )![0];
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: leadTopic }]);
+  });
+
   it('throttles the API and writes access logs', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, DataTraceEnabled: false })]),

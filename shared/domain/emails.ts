@@ -69,13 +69,13 @@ export const staffEmails = {
     subject: `Senior review still waiting: referral ${p.reference}`,
     body: `Referral ${p.reference} has waited more than 3 days for senior review before secondary care.\n\nOpen it: ${p.link}${footer}`,
   }),
-  workflowStopped: (p: { reference: string; status: string; cause: string }): Email => ({
+  workflowStopped: (p: { reference: string; status: string; cause: string; timeline: string }): Email => ({
     subject: `Action needed: referral ${p.reference} has stopped (${p.status})`,
-    body: `The automatic workflow for referral ${p.reference} stopped after repeated attempts: ${p.cause}. It is marked ${p.status} and will not move on by itself.\n\nPlease check where it stands, contact the patient if they may be waiting, and carry it on by hand.${footer}`,
+    body: `The automatic workflow for referral ${p.reference} stopped after repeated attempts: ${p.cause}. It is marked ${p.status} and will not move on by itself.\n\nPlease check where it stands, contact the patient if they may be waiting, and carry it on by hand.\n\nIts timeline (staff sign-in): ${p.timeline}${footer}`,
   }),
-  patientNotTold: (p: { reference: string; what: string }): Email => ({
+  patientNotTold: (p: { reference: string; what: string; timeline: string }): Email => ({
     subject: `Patient not texted: referral ${p.reference}`,
-    body: `The text telling the patient ${p.what} for referral ${p.reference} could not be sent after repeated attempts. The referral carries on; please contact the patient another way.${footer}`,
+    body: `The text telling the patient ${p.what} for referral ${p.reference} could not be sent after repeated attempts. The referral carries on; please contact the patient another way.\n\nIts timeline (staff sign-in): ${p.timeline}${footer}`,
   }),
 };
 

@@ -1,5 +1,6 @@
 /** Where the workflow lands when a step fails beyond its retries: a status and an alert people see. */
 import { nowIso } from '../clock.js';
+import { config } from '../config.js';
 import { staffEmails } from '../domain/emails.js';
 import type { ReferralStatus } from '../domain/referral.js';
 import { metrics } from '../metrics.js';
@@ -8,6 +9,9 @@ import { changeReferral } from '../store/referrals.js';
 import { loadReferral } from './notifications.js';
 
 const NOTIFICATION_FAILED = 'NotificationFailed';
+
+/** The referral's audit trail on the staff dashboard. */
+const timelineLink = (referralId: string) => `${config().PUBLIC_BASE_URL}/dashboard/referrals/${referralId}`;
 
 /**
  * The journey cannot go on: mark the referral (notification_failed when a message would not go,
@@ -29,7 +33,7 @@ export async function recordWorkflowFailure(referralId: string, errorName: strin
   const cause = errorName === NOTIFICATION_FAILED ? 'a message could not be sent' : `a step failed (${errorName})`;
   const { messageId } = await adapters().notifier.sendStaffEmail(
     'service-lead',
-    staffEmails.workflowStopped({ reference: referral.id, status, cause }),
+    staffEmails.workflowStopped({ reference: referral.id, status, cause, timeline: timelineLink(referral.id) }),
   );
   await changeReferral(referral, {
     event: { type: 'service_lead_alerted', at: nowIso(), actor: 'system:workflow', detail: { reason: status, messageId } },
@@ -45,7 +49,7 @@ export async function recordTextNotSent(referralId: string, what: 'acknowledgeme
   const referral = await loadReferral(referralId);
   const { messageId } = await adapters().notifier.sendStaffEmail(
     'booking-team',
-    staffEmails.patientNotTold({ reference: referral.id, what: 'that their referral has arrived' }),
+    staffEmails.patientNotTold({ reference: referral.id, what: 'that their referral has arrived', timeline: timelineLink(referral.id) }),
   );
   await changeReferral(referral, {
     event: {

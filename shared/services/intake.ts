@@ -9,6 +9,7 @@ import { config } from '../config.js';
 import type { Referral, ReferralRequest } from '../domain/referral.js';
 import { newReferralId } from '../ids.js';
 import type { Caller } from '../http/api.js';
+import { metrics } from '../metrics.js';
 import { adapters } from '../ports/index.js';
 import { createReferral, getReferral, IdempotencyConflictError } from '../store/referrals.js';
 
@@ -72,6 +73,8 @@ export async function acceptReferral(
         claim,
       );
       await adapters().workflow.startReferralWorkflow({ referralId: referral.id });
+      metrics().addMetric('ReferralReceived', 'Count', 1);
+      metrics().publishStoredMetrics();
       return { referral, replayed: false };
     } catch (error) {
       if (error instanceof IdempotencyConflictError) {

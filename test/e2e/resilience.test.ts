@@ -71,6 +71,7 @@ describe('a Lambda that throws', () => {
     expect((await svc.status(id)).status).toBe('workflow_failed');
     const alert = await emailTo('service-lead', id);
     expect(alert.subject).toMatch(/Action needed.*stopped \(workflow_failed\)/);
+    expect(alert.body).toContain(`${svc.url}/dashboard/referrals/${id}`);
     expect(await events(id)).toEqual(expect.arrayContaining(['workflow_failed', 'service_lead_alerted']));
   });
 });

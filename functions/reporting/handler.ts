@@ -1,0 +1,64 @@
+/**
+ * Staff reporting: GET /metrics (JSON) and /metrics.csv for a period, the /dashboard page, and each
+ * referral's audit trail (GET /audit/referrals/{id} as JSON, /dashboard/referrals/{id} as a page).
+ * Reads only.
+ */
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { now } from '../../shared/clock.js';
+import { periodQuerySchema } from '../../shared/domain/figures.js';
+import { dashboardPage, reportCsv, timelinePage } from '../../shared/http/dashboard-pages.js';
+import { apiHandler, fieldIssues, HttpError, json, staffOf } from '../../shared/http/api.js';
+import { pageHandler } from '../../shared/http/pages.js';
+import { isReferralId } from '../../shared/ids.js';
+import { serviceReport } from '../../shared/services/reporting.js';
+import { getReferralWithTimeline } from '../../shared/store/referrals.js';
+
+function periodOf(event: APIGatewayProxyEvent) {
+  const parsed = periodQuerySchema(now()).safeParse(event.queryStringParameters ?? {}, { reportInput: true });
+  if (!parsed.success) throw new HttpError(400, 'validation_failed', 'the period is not valid', fieldIssues(parsed.error));
+  return parsed.data;
+}
+
+async function timelineOf(event: APIGatewayProxyEvent) {
+  const id = event.pathParameters?.id ?? '';
+  const found = isReferralId(id) ? await getReferralWithTimeline(id) : undefined;
+  if (!found) throw new HttpError(404, 'not_found', 'no such referral');
+  return found;
+}
+
+const api = apiHandler(async (event) => {
+  staffOf(event);
+  if (event.resource === '/audit/referrals/{id}') {
+    const { referral, timeline } = await timelineOf(event);
+    return json(200, { id: referral.id, status: referral.status, receivedAt: referral.receivedAt, timeline });
+  }
+  const { report } = await serviceReport(periodOf(event));
+  if (event.resource === '/metrics.csv') {
+    return {
+      statusCode: 200,
+      headers: {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="msk-figures-${report.period.from}-to-${report.period.to}.csv"`,
+        'Cache-Control': 'no-store',
+      },
+      body: reportCsv(report),
+    };
+  }
+  return json(200, report);
+});
+
+const pages = pageHandler(async (event) => {
+  staffOf(event);
+  if (event.resource === '/dashboard/referrals/{id}') {
+    const { referral, timeline } = await timelineOf(event);
+    return timelinePage(referral, timeline);
+  }
+  const { report, records } = await serviceReport(periodOf(event));
+  return dashboardPage(
+    report,
+    records.map((r) => r.referral as Parameters<typeof dashboardPage>[1][number]),
+  );
+});
+
+export const handler = (event: APIGatewayProxyEvent, context: Context) =>
+  event.resource.startsWith('/dashboard') ? pages(event, context) : api(event, context);

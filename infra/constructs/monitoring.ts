@@ -1,0 +1,125 @@
+/**
+ * The operational view in CloudWatch: referrals in, failed executions, SLA breaches, failed
+ * messages, API 4xx/5xx, Lambda errors and throttles; and alarms on SLA breaches, failed executions
+ * and failed messages that email the service lead's topic. (The clinical figures are on the
+ * service's own /dashboard, computed from events.)
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../shared/metrics.js';
+
+export interface MonitoringProps {
+  restApi: RestApi;
+  stateMachine: StateMachine;
+  functions: IFunction[];
+  alarmTopic: ITopic;
+}
+
+export class Monitoring extends Construct {
+  readonly alarms: Alarm[];
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const business = (metricName: string, label: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: METRICS_SERVICE },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+        label,
+      });
+    const referralsIn = business('ReferralReceived', 'Referrals received');
+    const slaBreaches = business('TriageSlaBreached', 'Triage SLA breaches');
+    const notificationsFailed = business('NotificationFailed', 'Messages that could not be sent');
+    const workflowsStopped = business('WorkflowStopped', 'Referrals stopped (workflow_failed)');
+    const executionsFailed = props.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum', label: 'Executions failed' });
+    // One line each for all functions together: summed with metric math.
+    const total = (label: string, metric: (fn: IFunction) => IMetric) => {
+      // Ids must be unique within a graph: prefix them with the line's name.
+      const id = (i: number) => `${label.toLowerCase()}${i}`;
+      return new MathExpression({
+        expression: props.functions.map((_, i) => `FILL(${id(i)}, 0)`).join(' + '),
+        usingMetrics: Object.fromEntries(props.functions.map((fn, i) => [id(i), metric(fn)])),
+        period: Duration.minutes(5),
+        label,
+      });
+    };
+
+    new Dashboard(this, 'Dashboard', {
+      dashboardName: `${Stack.of(this).stackName}-operations`,
+      widgets: [
+        [
+          new TextWidget({
+            markdown:
+              '## MSK Pathway: operations\nClinical figures (triage within 24 h, waits, diversion) are on the service dashboard at `/dashboard`.',
+            width: 24,
+            height: 2,
+          }),
+        ],
+        [
+          new GraphWidget({ title: 'Referrals in', left: [referralsIn], width: 8 }),
+          new GraphWidget({ title: 'Triage SLA breaches', left: [slaBreaches], width: 8 }),
+          new GraphWidget({ title: 'Failed executions and stopped referrals', left: [executionsFailed, workflowsStopped], width: 8 }),
+        ],
+        [
+          new GraphWidget({ title: 'Messages (SMS, email) that could not be sent', left: [notificationsFailed], width: 8 }),
+          new GraphWidget({
+            title: 'API errors',
+            left: [
+              props.restApi.metricClientError({ period: Duration.minutes(5), statistic: 'Sum', label: '4xx' }),
+              props.restApi.metricServerError({ period: Duration.minutes(5), statistic: 'Sum', label: '5xx' }),
+            ],
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Lambda errors and throttles (all functions)',
+            left: [
+              total('Errors', (fn) => fn.metricErrors({ statistic: 'Sum' })),
+              total('Throttles', (fn) => fn.metricThrottles({ statistic: 'Sum' })),
+            ],
+            width: 8,
+          }),
+        ],
+      ],
+    });
+
+    const alarm = (id: string, metric: IMetric, description: string) => {
+      const created = new Alarm(this, id, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      created.addAlarmAction(new SnsAction(props.alarmTopic));
+      return created;
+    };
+    this.alarms = [
+      alarm('TriageSlaBreachedAlarm', slaBreaches, 'A referral has passed its 24-hour triage target untriaged.'),
+      alarm(
+        'ExecutionsFailedAlarm',
+        executionsFailed,
+        'A referral workflow failed: check referrals marked workflow_failed or notification_failed.',
+      ),
+      alarm('NotificationFailedAlarm', notificationsFailed, 'An SMS or email could not be sent after retries: check SNS/SES.'),
+    ];
+  }
+}

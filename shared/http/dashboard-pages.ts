@@ -1,0 +1,242 @@
+/**
+ * The service dashboard for staff: headline figures against their targets, the weekly trend of
+ * the 24-hour triage target as a server-drawn SVG, the practice comparison, and links from each
+ * referral to its audit trail. The same figures as CSV for spreadsheets. No script, printable.
+ */
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { stringify } from 'csv-stringify/sync';
+import { ukTime } from '../domain/emails.js';
+import type { Figures, Report, Share } from '../domain/figures.js';
+import type { Referral, ReferralEvent } from '../domain/referral.js';
+import { SERVICES } from '../domain/screening.js';
+import { html, page, type SafeHtml } from './html.js';
+
+/** Green from `target`, amber from `amberFrom`, red below (percentages). A service may tune these. */
+export const TARGETS = {
+  triagedWithin24Hours: { label: 'Triaged within 24 hours', target: 95, amberFrom: 85 },
+  urgentSeenWithin5Days: { label: 'Urgent patients seen within 5 days', target: 95, amberFrom: 85 },
+  routineSeenWithin4Weeks: { label: 'Routine patients seen within 4 weeks', target: 95, amberFrom: 85 },
+  diversionFromOrthopaedics: { label: 'Orthopaedic-route referrals kept in community care', target: 30, amberFrom: 20 },
+} as const;
+
+type Rag = 'green' | 'amber' | 'red' | 'none';
+
+export function ragOf(percent: number | null, target: { target: number; amberFrom: number }): Rag {
+  if (percent === null) return 'none';
+  return percent >= target.target ? 'green' : percent >= target.amberFrom ? 'amber' : 'red';
+}
+
+const RAG_TAG: Record<Rag, SafeHtml> = {
+  green: html`<strong class="nhsuk-tag nhsuk-tag--green">On target</strong>`,
+  amber: html`<strong class="nhsuk-tag nhsuk-tag--yellow">Near target</strong>`,
+  red: html`<strong class="nhsuk-tag nhsuk-tag--red">Below target</strong>`,
+  none: html`<strong class="nhsuk-tag nhsuk-tag--grey">No data yet</strong>`,
+};
+
+const pct = (share: Share) => (share.percent === null ? '–' : `${share.percent}%`);
+const hours = (h: number | null) => (h === null ? '–' : `${h} h`);
+
+/** The figures as flat columns: one CSV row per scope (the whole service, a practice, a week). */
+function columns(f: Figures): Record<string, string | number | null> {
+  return {
+    referrals_received: f.referralsReceived.total,
+    from_gp: f.referralsReceived.gp,
+    self_referrals: f.referralsReceived.self,
+    triaged_within_24h: f.triagedWithin24Hours.count,
+    triage_due: f.triagedWithin24Hours.of,
+    triaged_within_24h_pct: f.triagedWithin24Hours.percent,
+    triage_pending: f.triagedWithin24Hours.pending,
+    median_hours_to_triage: f.hoursToTriage.median,
+    p95_hours_to_triage: f.hoursToTriage.p95,
+    urgent_seen_within_5d: f.urgentSeenWithin5Days.count,
+    urgent_due: f.urgentSeenWithin5Days.of,
+    urgent_seen_within_5d_pct: f.urgentSeenWithin5Days.percent,
+    routine_seen_within_4w: f.routineSeenWithin4Weeks.count,
+    routine_due: f.routineSeenWithin4Weeks.of,
+    routine_seen_within_4w_pct: f.routineSeenWithin4Weeks.percent,
+    ...Object.fromEntries(Object.keys(SERVICES).map((s) => [`accepted_${s}`, f.decisions.accepted[s] ?? 0])),
+    redirected: f.decisions.redirected,
+    secondary_care: f.decisions.secondaryCare,
+    returned_with_advice: f.decisions.returnedWithAdvice,
+    self_management: f.decisions.selfManagement,
+    emergency: f.decisions.emergency,
+    awaiting_information: f.decisions.awaitingInformation,
+    orthopaedic_route: f.diversionFromOrthopaedics.of,
+    kept_in_community: f.diversionFromOrthopaedics.count,
+    diversion_pct: f.diversionFromOrthopaedics.percent,
+    outcomes_recorded: f.didNotAttendRate.of,
+    did_not_attend: f.didNotAttendRate.count,
+    did_not_attend_pct: f.didNotAttendRate.percent,
+    offered_booking: f.unableToContactRate.of,
+    unable_to_contact: f.unableToContactRate.count,
+    unable_to_contact_pct: f.unableToContactRate.percent,
+    sms_sent: f.smsPerBookedAppointment.sms,
+    appointments_booked: f.smsPerBookedAppointment.bookedAppointments,
+    sms_per_booked_appointment: f.smsPerBookedAppointment.ratio,
+  };
+}
+
+export function reportCsv(report: Report): string {
+  const rows = [
+    { scope: 'service', id: `${report.period.from}..${report.period.to}`, ...columns(report.overall) },
+    ...report.practices.map((p) => ({ scope: 'practice', id: p.odsCode, ...columns(p) })),
+    ...report.weeks.map((w) => ({ scope: 'week', id: w.weekStarting, ...columns(w) })),
+  ];
+  return stringify(rows, { header: true, cast: { number: String } });
+}
+
+function headline(key: keyof typeof TARGETS, share: Share): SafeHtml {
+  const target = TARGETS[key];
+  return html`<div class="nhsuk-grid-column-one-half"><div class="nhsuk-card"><div class="nhsuk-card__content">
+<h2 class="nhsuk-card__heading nhsuk-heading-s">${target.label}</h2>
+<p class="nhsuk-heading-l nhsuk-u-margin-bottom-1">${pct(share)}</p>
+<p class="nhsuk-body-s">${share.count} of ${share.of} · target ${target.target}% ${RAG_TAG[ragOf(share.percent, target)]}</p>
+</div></div></div>`;
+}
+
+/** Bars of the weekly share triaged within 24 hours, with the target as a dashed line. */
+function trendChart(report: Report): SafeHtml {
+  const weeks = report.weeks;
+  if (!weeks.length) return html`<p>No referrals in this period.</p>`;
+  const width = 720;
+  const height = 220;
+  const left = 40;
+  const bottom = 40;
+  const top = 22;
+  const plotHeight = height - bottom - top;
+  const step = (width - left) / weeks.length;
+  const y = (percent: number) => top + plotHeight * (1 - percent / 100);
+  const target = TARGETS.triagedWithin24Hours;
+  const fill: Record<Rag, string> = { green: '#007f3b', amber: '#ffb81c', red: '#d5281b', none: '#aeb7bd' };
+  const bars = weeks.map((w, i) => {
+    const percent = w.triagedWithin24Hours.percent;
+    const barWidth = Math.min(step * 0.7, 64);
+    const x = left + i * step + (step - barWidth) / 2;
+    const barTop = y(percent ?? 0);
+    return html`<g><title>Week of ${w.weekStarting}: ${pct(w.triagedWithin24Hours)} of ${w.triagedWithin24Hours.of} triaged within 24 hours</title>
+<rect x="${x.toFixed(1)}" y="${barTop.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(top + plotHeight - barTop).toFixed(1)}" fill="${fill[ragOf(percent, target)]}"/>
+<text x="${(x + barWidth / 2).toFixed(1)}" y="${(barTop - 4).toFixed(1)}" text-anchor="middle" font-size="12">${pct(w.triagedWithin24Hours)}</text>
+<text x="${(x + barWidth / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle" font-size="11">${w.weekStarting.slice(5)}</text>
+<text x="${(x + barWidth / 2).toFixed(1)}" y="${height - bottom + 30}" text-anchor="middle" font-size="10" fill="#4c6272">${w.referralsReceived.total} ref.</text></g>`;
+  });
+  return html`<svg role="img" aria-labelledby="trend-title" viewBox="0 0 ${width} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg">
+<title id="trend-title">Share of referrals triaged within 24 hours, by week</title>
+<line x1="${left}" x2="${width}" y1="${y(0)}" y2="${y(0)}" stroke="#4c6272"/>
+<text x="${left - 6}" y="${y(100) + 4}" text-anchor="end" font-size="11">100%</text>
+<text x="${left - 6}" y="${y(0) + 4}" text-anchor="end" font-size="11">0%</text>
+${bars}
+<line x1="${left}" x2="${width}" y1="${y(target.target)}" y2="${y(target.target)}" stroke="#212b32" stroke-dasharray="6 4"/>
+<text x="${width - 4}" y="${y(target.target) - 4}" text-anchor="end" font-size="11">target ${target.target}%</text>
+</svg>`;
+}
+
+function table(head: string[], rows: (SafeHtml | string | number)[][], caption: string): SafeHtml {
+  return html`<table class="nhsuk-table"><caption class="nhsuk-table__caption">${caption}</caption>
+<thead class="nhsuk-table__head"><tr>${head.map((h) => html`<th scope="col" class="nhsuk-table__header">${h}</th>`)}</tr></thead>
+<tbody class="nhsuk-table__body">${rows.map((r) => html`<tr class="nhsuk-table__row">${r.map((c) => html`<td class="nhsuk-table__cell">${c}</td>`)}</tr>`)}</tbody>
+</table>`;
+}
+
+/** Referrals listed with links to their timelines (newest first, up to this many). */
+const LISTED_REFERRALS = 200;
+
+export function dashboardPage(
+  report: Report,
+  referrals: Pick<Referral, 'id' | 'receivedAt' | 'referrer' | 'status' | 'screening'>[],
+): APIGatewayProxyResult {
+  const o = report.overall;
+  const query = `from=${report.period.from}&to=${report.period.to}`;
+  const decisions = o.decisions;
+  const newest = [...referrals].reverse().slice(0, LISTED_REFERRALS);
+  const content = html`<h1>Service dashboard</h1>
+<form method="get" action="dashboard" class="nhsuk-u-margin-bottom-4">
+<div class="nhsuk-form-group"><label class="nhsuk-label" for="from">From (UK date)</label><input class="nhsuk-input nhsuk-input--width-10" id="from" name="from" type="date" value="${report.period.from}"></div>
+<div class="nhsuk-form-group"><label class="nhsuk-label" for="to">To (included)</label><input class="nhsuk-input nhsuk-input--width-10" id="to" name="to" type="date" value="${report.period.to}"></div>
+<button class="nhsuk-button nhsuk-button--secondary" type="submit">Show</button>
+</form>
+<p class="nhsuk-body-s">Referrals received ${report.period.from} to ${report.period.to} (UK time), as they stand at ${ukTime(report.asOf)}. Download: <a href="metrics.csv?${query}">CSV</a> · <a href="metrics?${query}">JSON</a></p>
+<div class="nhsuk-grid-row">
+${headline('triagedWithin24Hours', o.triagedWithin24Hours)}
+${headline('urgentSeenWithin5Days', o.urgentSeenWithin5Days)}
+</div>
+<div class="nhsuk-grid-row">
+${headline('routineSeenWithin4Weeks', o.routineSeenWithin4Weeks)}
+${headline('diversionFromOrthopaedics', o.diversionFromOrthopaedics)}
+</div>
+${table(
+  ['Figure', 'Value'],
+  [
+    ['Referrals received', `${o.referralsReceived.total} (GP ${o.referralsReceived.gp}, self ${o.referralsReceived.self})`],
+    ['Time to triage: median, 95th percentile', `${hours(o.hoursToTriage.median)}, ${hours(o.hoursToTriage.p95)}`],
+    ['Waiting for triage, not yet due', o.triagedWithin24Hours.pending],
+    ['Did-not-attend rate', `${pct(o.didNotAttendRate)} (${o.didNotAttendRate.count} of ${o.didNotAttendRate.of} appointments)`],
+    [
+      'Unable-to-contact rate',
+      `${pct(o.unableToContactRate)} (${o.unableToContactRate.count} of ${o.unableToContactRate.of} offered booking)`,
+    ],
+    ['SMS per booked appointment', o.smsPerBookedAppointment.ratio ?? '–'],
+  ],
+  'Other figures',
+)}
+<h2>Triage within 24 hours, week by week</h2>
+${trendChart(report)}
+${table(
+  ['Decision', 'Referrals'],
+  [
+    ...Object.entries(decisions.accepted).map(([service, n]) => [`Accepted: ${SERVICES[service as keyof typeof SERVICES] ?? service}`, n]),
+    ['Redirected (community)', decisions.redirected],
+    ['Secondary care', decisions.secondaryCare],
+    ['Returned with advice', decisions.returnedWithAdvice],
+    ['Supported self-management', decisions.selfManagement],
+    ['Emergency (sent to A&E)', decisions.emergency],
+    ['Waiting for information', decisions.awaitingInformation],
+  ],
+  'Decisions',
+)}
+${table(
+  ['Rank', 'Practice', 'Referrals', 'Triaged in 24 h', 'Returned with advice', 'Kept in community', 'Did not attend'],
+  report.practices.map((p) => [
+    p.rank,
+    p.odsCode === 'SELF' ? 'Self-referrals' : p.odsCode,
+    p.referralsReceived.total,
+    pct(p.triagedWithin24Hours),
+    p.decisions.returnedWithAdvice,
+    pct(p.diversionFromOrthopaedics),
+    pct(p.didNotAttendRate),
+  ]),
+  'Practices compared (most referrals first)',
+)}
+${table(
+  ['Referral', 'Received', 'Practice', 'Priority', 'Status'],
+  newest.map((r) => [
+    html`<a href="dashboard/referrals/${r.id}">${r.id}</a>`,
+    ukTime(r.receivedAt),
+    r.referrer?.odsCode ?? 'Self',
+    r.screening?.priority ?? '–',
+    r.status.replaceAll('_', ' '),
+  ]),
+  referrals.length > LISTED_REFERRALS ? `Newest ${LISTED_REFERRALS} of ${referrals.length} referrals` : 'Referrals in this period',
+)}`;
+  return page({ title: 'Service dashboard', content });
+}
+
+/** One referral's audit trail: every event, oldest first, with who and when. */
+export function timelinePage(referral: Referral, timeline: ReferralEvent[]): APIGatewayProxyResult {
+  const content = html`<a class="nhsuk-back-link" href="../../dashboard">Back to the dashboard</a>
+<h1>Referral ${referral.id}</h1>
+<p>Status: <strong>${referral.status.replaceAll('_', ' ')}</strong>. Received ${ukTime(referral.receivedAt)} from ${referral.referrer?.odsCode ?? 'the patient (self-referral)'}.</p>
+${table(
+  ['When (UK time)', 'Event', 'By', 'Details'],
+  timeline.map((e) => [
+    ukTime(e.at),
+    e.type.replaceAll('_', ' '),
+    e.actor,
+    [...Object.entries(e.detail ?? {}), ...Object.entries(e.note ?? {})]
+      .filter(([k, v]) => v !== undefined && k !== 'messageId' && k !== 'linkId')
+      .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+      .join('; '),
+  ]),
+  'Audit trail (append-only)',
+)}`;
+  return page({ title: `Referral ${referral.id}`, content });
+}

@@ -1,0 +1,127 @@
+/**
+ * The dashboard, the figures API and the audit trail over a local run with real journeys: staff
+ * only, figures matching what happened, CSV for spreadsheets, and the page in headless Chromium
+ * (a screenshot is kept in test-artifacts/).
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ukDate } from '../../shared/domain/figures.js';
+import { now } from '../../shared/clock.js';
+import { ARTIFACTS, launchChromium } from '../support/browser.js';
+import { validReferral, withPatient } from '../support/fixtures.js';
+import { until } from '../support/harness.js';
+import { STAFF_TOKEN, startLocalService, TOKEN, type LocalService } from '../support/local-service.js';
+
+let svc: LocalService;
+let browser: Browser;
+const ids = { accepted: '', returned: '', emergency: '', waiting: '' };
+
+const asStaff = (path: string, token = STAFF_TOKEN) => fetch(`${svc.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+const triage = async (id: string, form: Record<string, string>) =>
+  expect((await svc.submit(await svc.linkFor(id), { clinician: 'Jo Physio', ...form })).status).toBe(200);
+
+beforeAll(async () => {
+  svc = await startLocalService();
+  await svc.loadClinic('dash-clinic', { count: 10, firstInMs: 2 * 86_400_000 });
+  ids.accepted = await svc.referAndGetId(withPatient({ mobile: '07700 900601' }));
+  ids.returned = await svc.referAndGetId(validReferral({ referrer: { odsCode: 'P82002', name: 'Dr B', email: 'b@example.nhs.uk' } }));
+  ids.emergency = await svc.referAndGetId(validReferral({ redFlags: ['bladder-or-bowel-dysfunction'] }));
+  ids.waiting = await svc.referAndGetId(validReferral());
+  await triage(ids.accepted, { decision: 'accept', service: 'physiotherapy', priority: 'urgent', reason: 'Suits physio' });
+  await triage(ids.returned, { decision: 'return', reason: 'Try NSAIDs first' });
+  const invite = await svc.message((m) => m.to === '+447700900601' && /book your/.test(m.body), 'the invitation');
+  const link = /(http:\/\/\S+\/a\/[\w-]+\.[\w-]+)/.exec(invite.body)![1]!;
+  const slot = /name="slot" type="radio" value="([^"]+)"/.exec(await (await fetch(link)).text())![1]!;
+  expect((await svc.submit(link, { action: 'book', slot })).status).toBe(200);
+  await until(async () => (await svc.status(ids.accepted)).status === 'booked', 'the booking');
+  await until(async () => (await svc.status(ids.returned)).status === 'returned_to_referrer', 'the return');
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await svc?.stop();
+});
+
+describe('figures API', () => {
+  it('is for staff only: no token and a referrer token are refused', async () => {
+    expect((await fetch(`${svc.url}/metrics`)).status).toBe(401);
+    expect((await asStaff('/metrics', TOKEN)).status).toBe(401);
+    expect((await asStaff('/metrics.csv', TOKEN)).status).toBe(401);
+    expect((await asStaff(`/audit/referrals/${ids.accepted}`, TOKEN)).status).toBe(401);
+    expect((await asStaff('/dashboard', TOKEN)).status).toBe(401);
+  });
+
+  it('answers with the figures of what happened, for the last four weeks by default', async () => {
+    const response = await asStaff('/metrics');
+    expect(response.status).toBe(200);
+    const report = await response.json();
+    expect(report.period).toMatchObject({ from: ukDate(now(), 27), to: ukDate(now()) });
+    expect(report.overall.referralsReceived).toEqual({ total: 4, gp: 4, self: 0 });
+    // Two decided at once; the waiting one is not yet due; the emergency is not triaged.
+    expect(report.overall.triagedWithin24Hours).toEqual({ count: 2, of: 2, percent: 100, pending: 1 });
+    expect(report.overall.decisions).toMatchObject({ accepted: { physiotherapy: 1 }, returnedWithAdvice: 1, emergency: 1 });
+    expect(report.overall.smsPerBookedAppointment.bookedAppointments).toBe(1);
+    expect(report.practices.map((p: { odsCode: string; rank: number }) => [p.rank, p.odsCode])).toEqual([
+      [1, 'P81001'],
+      [2, 'P82002'],
+    ]);
+  });
+
+  it('refuses a bad period field by field', async () => {
+    const response = await asStaff('/metrics?from=last-week&to=2026-02-30');
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'from', message: 'must be a date as YYYY-MM-DD' },
+        { path: 'to', message: 'is not a real date' },
+      ]),
+    );
+    const backwards = await (await asStaff('/metrics?from=2026-10-10&to=2026-10-01')).json();
+    expect(backwards.issues).toEqual([{ path: 'to', message: 'must not be before from' }]);
+  });
+
+  it('gives the same figures as CSV, one row for the service, each practice and each week', async () => {
+    const response = await asStaff('/metrics.csv');
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+    const [header, ...rows] = (await response.text()).trim().split('\n');
+    expect(header).toMatch(/^scope,id,referrals_received,from_gp,self_referrals,triaged_within_24h,/);
+    expect(rows.map((r) => r.split(',').slice(0, 3).join(','))).toEqual(
+      expect.arrayContaining(['practice,P81001,3', 'practice,P82002,1', expect.stringMatching(/^service,.*,4$/)]),
+    );
+  });
+
+  it('returns a referral’s audit trail, every event with who and when, notes included', async () => {
+    const response = await asStaff(`/audit/referrals/${ids.returned}`);
+    const trail = await response.json();
+    expect(trail.timeline.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['received', 'screened', 'patient_texted', 'task_opened', 'triage_decided', 'referrer_emailed']),
+    );
+    const decided = trail.timeline.find((e: { type: string }) => e.type === 'triage_decided');
+    expect(decided).toMatchObject({ actor: 'clinician:Jo Physio', detail: { decision: 'return' }, note: { reason: 'Try NSAIDs first' } });
+    expect((await asStaff('/audit/referrals/01ARZ3NDEKTSV4RRFFQ69G5FAV')).status).toBe(404);
+  });
+});
+
+describe('dashboard page', () => {
+  it('shows the headline figures, the trend, the practices and links to each timeline, in Chromium', async () => {
+    const context = await browser.newContext({ extraHTTPHeaders: { Authorization: `Bearer ${STAFF_TOKEN}` }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    const response = await page.goto(`${svc.url}/dashboard`);
+    expect(response?.status()).toBe(200);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Service dashboard');
+    expect(await page.getByText('Triaged within 24 hours').first().isVisible()).toBe(true);
+    expect(await page.getByText('On target').count()).toBeGreaterThan(0);
+    expect(await page.locator('svg[role="img"] rect').count()).toBeGreaterThan(0);
+    const practices = page.locator('table', { hasText: 'Practices compared' });
+    expect(await practices.getByRole('row').count()).toBe(3); // the header and two practices
+    await page.screenshot({ path: `${ARTIFACTS}/dashboard.png`, fullPage: true });
+
+    await page.getByRole('link', { name: ids.returned }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Referral ${ids.returned}`);
+    expect(await page.getByText('triage decided').count()).toBe(1);
+    expect(await page.getByText('reason: Try NSAIDs first').count()).toBe(1);
+    await page.screenshot({ path: `${ARTIFACTS}/referral-timeline.png`, fullPage: true });
+    await context.close();
+  });
+});
