@@ -232,7 +232,7 @@ export async function* referralsInStatus(status: ReferralStatus, received: { fro
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :before',
         ExpressionAttributeValues: {
           ':pk': keys.byStatus(status, '', '').gsi1pk,
-          ':from': received.from ?? '',
+          ':from': received.from ?? '0',
           ':before': received.before,
         },
         ExclusiveStartKey,
