@@ -13,6 +13,8 @@ import { createTableInput } from '../shared/tables.js';
 
 export interface DynamoDbLocal {
   endpoint: string;
+  /** The Java process (benchmarks read its peak memory). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -103,6 +105,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
 
   return {
     endpoint,
+    pid: child.pid,
     async stop() {
       process.removeListener('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -19,6 +19,7 @@ export interface OutboxMessage {
 
 export class Outbox {
   private readonly messages: OutboxMessage[] = [];
+  private readonly listeners = new Set<(message: OutboxMessage) => void>();
 
   constructor(
     private readonly file?: string,
@@ -36,7 +37,14 @@ export class Outbox {
     if (this.file) appendFileSync(this.file, `${JSON.stringify(stored)}\n`);
     const subject = stored.subject ? ` "${stored.subject}"` : '';
     this.print(`[outbox] ${stored.channel} to ${stored.to}${subject}: ${stored.body}`);
+    for (const listener of this.listeners) listener(stored);
     return stored;
+  }
+
+  /** Calls `listener` with every message from now on (benchmarks); returns the unsubscribe. */
+  subscribe(listener: (message: OutboxMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   list(): OutboxMessage[] {

@@ -5,14 +5,12 @@
  * link already sent (no second email). In AWS none of this is needed: Step Functions Standard
  * keeps executions for up to a year.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { now } from '../shared/clock.js';
 import { config } from '../shared/config.js';
 import { bookingTimer } from '../shared/domain/booking.js';
 import type { Referral, ReferralStatus } from '../shared/domain/referral.js';
 import { nextTriageWaitSeconds } from '../shared/domain/triage.js';
-import { documentClient } from '../shared/store/dynamo.js';
-import { keys, referralTable } from '../shared/tables.js';
+import { getReferral, referralsInStatus } from '../shared/store/referrals.js';
 import type { LocalWorkflow } from './workflow-runner.js';
 
 /** For each status a workflow waits in: the state to re-enter, and the input it needs there. */
@@ -35,22 +33,15 @@ function bookingWait(r: Referral): number {
   return bookingTimer(r.bookingInvitedAt ?? now().toISOString(), r.bookingChasersSent ?? 0, now(), chaserDays, giveUpDays).nextInSeconds;
 }
 
+/** The referrals waiting in a status, read in full (the index holds only their ids). */
 async function referralsIn(status: ReferralStatus): Promise<Referral[]> {
   const found: Referral[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: config().TABLE_NAME,
-        IndexName: referralTable.indexes[0]!.indexName,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.byStatus(status, '', '').gsi1pk },
-        ExclusiveStartKey,
-      }),
-    );
-    found.push(...((page.Items ?? []) as Referral[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  for await (const page of referralsInStatus(status, { before: '9' })) {
+    for (const { id } of page) {
+      const referral = await getReferral(id);
+      if (referral) found.push(referral);
+    }
+  }
   return found;
 }
 

@@ -52,6 +52,8 @@ export interface LocalRuntime {
   outbox: Outbox;
   workflow: LocalWorkflow;
   dynamodbEndpoint: string;
+  /** DynamoDB Local's Java process id. */
+  dynamodbPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -128,6 +130,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       outbox,
       workflow,
       dynamodbEndpoint: dynamodb.endpoint,
+      dynamodbPid: dynamodb.pid,
       async stop() {
         clearInterval(retention);
         await closeServer(server);

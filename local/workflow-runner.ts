@@ -263,36 +263,54 @@ export class LocalWorkflow implements Workflow {
   ): Promise<{ alreadyStarted: boolean }> {
     if (this.executions.has(name)) return { alreadyStarted: true };
     const startedAt = new Date().toISOString();
-    const execution: LocalExecution = { name, input, status: 'RUNNING', startedAt, states: [], done: Promise.resolve() };
+    let finished!: () => void;
+    const execution: LocalExecution = {
+      name,
+      input,
+      status: 'RUNNING',
+      startedAt,
+      states: [],
+      done: new Promise<void>((resolve) => (finished = resolve)),
+    };
     this.executions.set(execution.name, execution);
-    const run = machine.run({ ...input } as never, {
-      overrides: { taskResourceLocalHandlers: this.adapters as never, retryIntervalOverrides: this.retryIntervalOverrides },
-      noThrowOnAbort: true,
-      context: {
-        Execution: {
-          Id: `arn:aws:states:local:000000000000:execution:referral:${execution.name}`,
-          Name: execution.name,
-          Input: { ...input } as never,
-          StartTime: startedAt,
+    // As StartExecution does in AWS, answer first and run after: the caller's response is not held
+    // up by the first steps, which would otherwise start in this same turn of the event loop.
+    setImmediate(() => {
+      if (this.stopped) {
+        execution.status = 'ABORTED';
+        return finished();
+      }
+      const run = machine.run({ ...input } as never, {
+        overrides: { taskResourceLocalHandlers: this.adapters as never, retryIntervalOverrides: this.retryIntervalOverrides },
+        noThrowOnAbort: true,
+        context: {
+          Execution: {
+            Id: `arn:aws:states:local:000000000000:execution:referral:${execution.name}`,
+            Name: execution.name,
+            Input: { ...input } as never,
+            StartTime: startedAt,
+          },
+          Task: { Token: TASK_TOKEN_MARKER },
         },
-        Task: { Token: TASK_TOKEN_MARKER },
-      },
+      });
+      this.aborts.set(execution.name, run.abort);
+      void this.recordStates(run.eventLogs, execution).catch(() => undefined);
+      run.result
+        .then(
+          (output) => {
+            if (execution.status === 'ABORTED') return;
+            execution.status = 'SUCCEEDED';
+            execution.output = output;
+            this.log(`[workflow] ${execution.name} succeeded (${execution.states.at(-1) ?? ''})`);
+          },
+          (error: Error) => {
+            execution.status = 'FAILED';
+            execution.error = error.name;
+            this.log(`[workflow] ${execution.name} failed: ${error.name}`);
+          },
+        )
+        .finally(finished);
     });
-    this.aborts.set(execution.name, run.abort);
-    void this.recordStates(run.eventLogs, execution).catch(() => undefined);
-    execution.done = run.result.then(
-      (output) => {
-        if (execution.status === 'ABORTED') return;
-        execution.status = 'SUCCEEDED';
-        execution.output = output;
-        this.log(`[workflow] ${execution.name} succeeded (${execution.states.at(-1) ?? ''})`);
-      },
-      (error: Error) => {
-        execution.status = 'FAILED';
-        execution.error = error.name;
-        this.log(`[workflow] ${execution.name} failed: ${error.name}`);
-      },
-    );
     return { alreadyStarted: false };
   }
 

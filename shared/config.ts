@@ -2,7 +2,7 @@
  * Runtime configuration, read once from the environment and checked with zod. CDK sets these on
  * each Lambda from context values; the local runtime sets them from its own environment/defaults.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const configSchema = z.object({
   TABLE_NAME: z.string().min(1),

@@ -17,6 +17,12 @@ export interface IndexDefinition {
   indexName: string;
   partitionKey: string;
   sortKey: string;
+  /**
+   * Attributes copied into the index besides the keys; 'ALL' copies the whole item. Every write
+   * that changes a copied attribute is written to the index too and paid for by item size, so the
+   * referral indexes copy only what their readers need (see BENCHMARKS.md).
+   */
+  projection: 'ALL' | readonly string[];
 }
 
 export const referralTable = {
@@ -24,12 +30,13 @@ export const referralTable = {
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
   indexes: [
-    // Worklists: referrals in a status, oldest first (e.g. awaiting_triage by arrival).
-    { indexName: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    // Dashboard: referrals by referring practice (or SELF) over time.
-    { indexName: 'byPractice', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    // Worklists, reporting and retention: referrals in a status, oldest first. Readers fetch the
+    // referral itself; only its id and whether its personal data is gone are copied.
+    { indexName: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: ['id', 'personalDataRemovedAt'] },
+    // Referrals by referring practice (or SELF) over time: keys only.
+    { indexName: 'byPractice', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: [] },
     // Free appointment slots by service and start time; a booked slot leaves the index (sparse).
-    { indexName: 'freeSlots', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    { indexName: 'freeSlots', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: 'ALL' },
   ] satisfies IndexDefinition[],
 } as const;
 
@@ -71,7 +78,12 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection:
+        index.projection === 'ALL'
+          ? { ProjectionType: 'ALL' }
+          : index.projection.length
+            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] }
+            : { ProjectionType: 'KEYS_ONLY' },
     })),
   };
 }

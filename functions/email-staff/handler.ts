@@ -1,5 +1,5 @@
 /** Workflow task: email a staff topic about a referral (no patient details; a link at most). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskHandler } from '../../shared/http/task.js';
 import { STAFF_MESSAGES, emailStaffAbout, type StaffMessage } from '../../shared/services/staff-messages.js';
 

@@ -1,5 +1,5 @@
 /** Workflow task: text the patient from a named template (no clinical detail). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { smsTemplates, type SmsTemplateName } from '../../shared/domain/sms.js';
 import { taskHandler } from '../../shared/http/task.js';
 import { textPatient } from '../../shared/services/notifications.js';

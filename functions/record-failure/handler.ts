@@ -2,7 +2,7 @@
  * Workflow task: a step failed beyond its retries. Either the journey stops (the referral is marked
  * and the service lead alerted) or, for a text it can do without, it is recorded and goes on.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskHandler } from '../../shared/http/task.js';
 import { recordTextNotSent, recordWorkflowFailure } from '../../shared/services/failures.js';
 

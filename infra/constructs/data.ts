@@ -1,6 +1,6 @@
 /** The referral table: encrypted with the service's own key, recoverable, never deleted by a stack change. */
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { referralTable } from '../../shared/tables.js';
@@ -20,6 +20,11 @@ export class Data extends Construct {
         indexName: index.indexName,
         partitionKey: string(index.partitionKey),
         sortKey: string(index.sortKey),
+        ...(index.projection === 'ALL'
+          ? { projectionType: ProjectionType.ALL }
+          : index.projection.length
+            ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.projection] }
+            : { projectionType: ProjectionType.KEYS_ONLY }),
       })),
       encryption: TableEncryptionV2.customerManagedKey(props.key),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },

@@ -2,7 +2,7 @@
  * Booking rules without I/O: clinics and slots as staff load them, the window a patient may book
  * in, when to chase an unbooked patient, and when to remind before an appointment.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Priority } from './referral.js';
 import { SERVICES } from './screening.js';
 

@@ -21,7 +21,7 @@
  *   (rearranged appointments are not new bookings).
  */
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Priority, Referral, ReferralEvent } from './referral.js';
 import { REDIRECT_DESTINATIONS, type RedirectDestination } from './triage.js';
 

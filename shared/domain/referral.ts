@@ -2,7 +2,7 @@
  * The referral contract GP systems code against (POST /referrals), and the stored shape.
  * Every rule lives in the schema so that a bad request is refused field by field, before any write.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { now } from '../clock.js';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.js';
 import type { ServiceId } from './screening.js';
@@ -156,46 +156,8 @@ export const referralRequestSchema = z
 
 export type ReferralRequest = z.output<typeof referralRequestSchema>;
 
-/** Where a referral stands. Every referral ends in a status a person can read and act on. */
-export const REFERRAL_STATUSES = [
-  'received',
-  'awaiting_triage',
-  'redirected_emergency',
-  'accepted',
-  'redirected',
-  'awaiting_senior_review',
-  'referred_to_secondary_care',
-  'returned_to_referrer',
-  'closed_self_management',
-  'information_requested',
-  'awaiting_booking',
-  'booking_worklist',
-  'booked',
-  'unable_to_contact',
-  'cancelled_by_patient',
-  'attended_discharged',
-  'attended_follow_up',
-  'closed_did_not_attend',
-  'onward_referral',
-  'notification_failed',
-  'workflow_failed',
-] as const;
-export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
-
-/** Statuses a referral ends in: the workflow has finished and nothing more will happen to it. */
-export const CLOSED_STATUSES = [
-  'redirected_emergency',
-  'redirected',
-  'referred_to_secondary_care',
-  'returned_to_referrer',
-  'closed_self_management',
-  'unable_to_contact',
-  'cancelled_by_patient',
-  'attended_discharged',
-  'attended_follow_up',
-  'closed_did_not_attend',
-  'onward_referral',
-] as const satisfies readonly ReferralStatus[];
+export { CLOSED_STATUSES, REFERRAL_STATUSES, type ReferralStatus } from './status.js';
+import type { ReferralStatus } from './status.js';
 
 /** Human steps, each done through its own link (or, for information, the referrer's API call). */
 /** `appointment` is the patient's link to change or cancel; the workflow does not wait on it. */

@@ -5,6 +5,11 @@
  */
 import { SegmentedMessage } from 'sms-segments-calculator';
 
+/** How many SMS fragments a text is sent as (each is billed). */
+export function smsFragments(text: string): number {
+  return new SegmentedMessage(text, 'auto').segmentsCount;
+}
+
 export function isSingleGsm7Fragment(text: string): boolean {
   const message = new SegmentedMessage(text, 'auto');
   return message.encodingName === 'GSM-7' && message.segmentsCount === 1;

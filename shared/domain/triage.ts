@@ -2,7 +2,7 @@
  * Clinician triage: the decisions a clinician can make, what status each leads to, and the SLA
  * timer maths. Pure functions; the services apply them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Priority, Referral, ReferralStatus } from './referral.js';
 import { SERVICES, type ServiceId } from './screening.js';
 

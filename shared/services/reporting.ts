@@ -2,7 +2,7 @@
 import { now } from '../clock.js';
 import { config } from '../config.js';
 import { buildReport, periodBounds, type Period, type ReferralRecord, type Report } from '../domain/figures.js';
-import { REFERRAL_STATUSES } from '../domain/referral.js';
+import { REFERRAL_STATUSES } from '../domain/status.js';
 import { getReferralWithTimeline, referralsInStatus } from '../store/referrals.js';
 
 /** Timelines read at once: enough to be quick, few enough not to throttle the table. */

@@ -7,7 +7,8 @@
  */
 import { now, nowIso } from '../clock.js';
 import { config } from '../config.js';
-import { CLOSED_STATUSES, type Referral } from '../domain/referral.js';
+import type { Referral } from '../domain/referral.js';
+import { CLOSED_STATUSES } from '../domain/status.js';
 import { logger } from '../logger.js';
 import { changeReferral, getReferralWithTimeline, referralsInStatus } from '../store/referrals.js';
 import { tableName } from '../store/dynamo.js';
@@ -19,11 +20,9 @@ export async function removeExpiredPersonalData(): Promise<{ removed: number }> 
   let removed = 0;
   for (const status of CLOSED_STATUSES) {
     for await (const page of referralsInStatus(status, { before: cutoff })) {
-      for (const referral of page) {
-        // Closed (its last change) before the cutoff, and not already done.
-        if (referral.personalDataRemovedAt || referral.updatedAt >= cutoff) continue;
-        await removePersonalData(referral.id);
-        removed++;
+      for (const { id, personalDataRemovedAt } of page) {
+        if (personalDataRemovedAt) continue;
+        if (await removePersonalDataIfClosedBefore(id, cutoff)) removed++;
       }
     }
   }
@@ -31,9 +30,10 @@ export async function removeExpiredPersonalData(): Promise<{ removed: number }> 
   return { removed };
 }
 
-async function removePersonalData(referralId: string): Promise<void> {
+/** Removes it if the referral's last change (its closure) was before `cutoff`. */
+async function removePersonalDataIfClosedBefore(referralId: string, cutoff: string): Promise<boolean> {
   const found = await getReferralWithTimeline(referralId);
-  if (!found) return;
+  if (!found || found.referral.updatedAt >= cutoff) return false;
   const { referral, noteKeys } = found;
   const at = nowIso();
   const { summary, ...complaint } = referral.complaint;
@@ -56,4 +56,5 @@ async function removePersonalData(referralId: string): Promise<void> {
     },
     noteKeys.map((Key) => ({ Delete: { TableName: tableName(), Key } })),
   );
+  return true;
 }

@@ -217,11 +217,17 @@ export async function changeReferral(expected: Referral, change: ReferralChange,
   return changed;
 }
 
+/** What the byStatus index holds of a referral (fetch the referral itself for the rest). */
+export type ReferralInStatus = Pick<Referral, 'id' | 'personalDataRemovedAt'>;
+
 /**
  * Referrals in `status` that arrived in [from, before), oldest first, a page at a time (the
  * byStatus index; leave `from` out for "since the beginning").
  */
-export async function* referralsInStatus(status: ReferralStatus, received: { from?: string; before: string }): AsyncGenerator<Referral[]> {
+export async function* referralsInStatus(
+  status: ReferralStatus,
+  received: { from?: string; before: string },
+): AsyncGenerator<ReferralInStatus[]> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await documentClient().send(
@@ -238,7 +244,10 @@ export async function* referralsInStatus(status: ReferralStatus, received: { fro
         ExclusiveStartKey,
       }),
     );
-    yield (page.Items ?? []).map(toReferral);
+    yield (page.Items ?? []).map((item) => ({
+      id: String(item.id),
+      personalDataRemovedAt: item.personalDataRemovedAt as string | undefined,
+    }));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
 }

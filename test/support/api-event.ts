@@ -9,6 +9,10 @@ export function apiEvent(options: {
   headers?: Record<string, string>;
   pathParameters?: Record<string, string>;
   clientId?: string | null;
+  /** The route template (default: the path). */
+  resource?: string;
+  /** The authorizer's claims (default: a referrer client's). */
+  claims?: Record<string, unknown>;
 }): APIGatewayProxyEvent {
   const {
     method = 'POST',
@@ -20,7 +24,7 @@ export function apiEvent(options: {
   return {
     httpMethod: method,
     path,
-    resource: path,
+    resource: options.resource ?? path,
     headers,
     multiValueHeaders: {},
     queryStringParameters: null,
@@ -34,7 +38,7 @@ export function apiEvent(options: {
       httpMethod: method,
       stage: 'v1',
       requestId: 'test',
-      authorizer: clientId === null ? undefined : { claims: { client_id: clientId } },
+      authorizer: options.claims ? { claims: options.claims } : clientId === null ? undefined : { claims: { client_id: clientId } },
     } as never,
   };
 }

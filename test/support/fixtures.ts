@@ -17,8 +17,8 @@ export function validReferral(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export function withPatient(patient: Record<string, unknown>) {
-  const base = validReferral();
+export function withPatient(patient: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
+  const base = validReferral(overrides);
   return { ...base, patient: { ...base.patient, ...patient } };
 }
 

@@ -3,16 +3,11 @@
  * fails if the event exists, and no code builds an event key for an update or a delete. (The
  * retention test checks that removing personal data leaves every event as written.)
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../local/runtime.js';
-
-function sources(dir: string): string[] {
-  return readdirSync(join(REPO_ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
-  );
-}
+import { sources } from '../support/sources.js';
 
 describe('audit trail', () => {
   const code = [...sources('shared'), ...sources('functions'), ...sources('local')].map((file) => ({
