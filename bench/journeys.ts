@@ -169,9 +169,13 @@ const snapshot = (d: Driver) => ({
 /** Slots at least three days ahead, so that the 48-hour reminder is sent. */
 const afterThreeDays = (slots: string[]) => slots.filter((s) => Date.parse(s.split('#')[1]!) > now().getTime() + 3 * DAY_MS);
 const threeDaysOn = (slots: string[]) => afterThreeDays(slots)[0];
-/** One of the ten soonest such slots, so that many patients at once do not all reach for the same one. */
+/**
+ * One of the ten soonest such slots (or of any offered, if none is that far off), so that many
+ * patients at once do not all reach for the same one.
+ */
 const soonAfterThreeDays = (slots: string[]) => {
-  const soonest = afterThreeDays(slots).slice(0, 10);
+  const later = afterThreeDays(slots);
+  const soonest = (later.length ? later : slots).slice(0, 10);
   return soonest[Math.floor(Math.random() * soonest.length)];
 };
 

@@ -2,31 +2,6 @@
  * Referral statuses, apart from the referral schema so that code needing only these (reporting,
  * retention) does not bundle the schema's validators (phone numbers, NHS numbers).
  */
-/** Where a referral stands. Every referral ends in a status a person can read and act on. */
-export const REFERRAL_STATUSES = [
-  'received',
-  'awaiting_triage',
-  'redirected_emergency',
-  'accepted',
-  'redirected',
-  'awaiting_senior_review',
-  'referred_to_secondary_care',
-  'returned_to_referrer',
-  'closed_self_management',
-  'information_requested',
-  'awaiting_booking',
-  'booking_worklist',
-  'booked',
-  'unable_to_contact',
-  'cancelled_by_patient',
-  'attended_discharged',
-  'attended_follow_up',
-  'closed_did_not_attend',
-  'onward_referral',
-  'notification_failed',
-  'workflow_failed',
-] as const;
-export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 /** Statuses a referral ends in: the workflow has finished and nothing more will happen to it. */
 export const CLOSED_STATUSES = [
@@ -41,4 +16,23 @@ export const CLOSED_STATUSES = [
   'attended_follow_up',
   'closed_did_not_attend',
   'onward_referral',
-] as const satisfies readonly ReferralStatus[];
+] as const;
+
+/**
+ * Where a referral stands. Every referral ends in a status a person can read and act on: closed,
+ * or stopped for a person to carry on (a message that would not go, a step that kept failing).
+ */
+export const REFERRAL_STATUSES = [
+  'received',
+  'awaiting_triage',
+  'accepted',
+  'awaiting_senior_review',
+  'information_requested',
+  'awaiting_booking',
+  'booking_worklist',
+  'booked',
+  ...CLOSED_STATUSES,
+  'notification_failed',
+  'workflow_failed',
+] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];

@@ -3,10 +3,10 @@
  * on condition of the version the writer read, and the event describing the change is appended
  * with it. So the timeline can never disagree with the state, and two writers cannot both win.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Referral, ReferralEvent, ReferralStatus } from '../domain/referral.js';
 import { keys } from '../tables.js';
-import { conditionFailedAt, documentClient, tableName } from './dynamo.js';
+import { conditionFailedAt, documentClient, queryPages, tableName } from './dynamo.js';
 
 export class ConcurrentChangeError extends Error {
   override name = 'ConcurrentChangeError';
@@ -113,20 +113,8 @@ export async function getReferralWithTimeline(
   id: string,
 ): Promise<{ referral: Referral; timeline: ReferralEvent[]; noteKeys: { pk: string; sk: string }[] } | undefined> {
   const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.referralPk(id) },
-        ConsistentRead: true,
-        ExclusiveStartKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  const query = { TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.referralPk(id) } };
+  for await (const page of queryPages({ ...query, ConsistentRead: true })) items.push(...page);
   const meta = items.find((item) => item.sk === 'META');
   if (!meta) return undefined;
   // A note shares its event's sort key after the prefix.
@@ -228,26 +216,13 @@ export async function* referralsInStatus(
   status: ReferralStatus,
   received: { from?: string; before: string },
 ): AsyncGenerator<ReferralInStatus[]> {
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'byStatus',
-        // `<time>#<id>` sorts after `<time>`: a referral received exactly at `before` is left out.
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :before',
-        ExpressionAttributeValues: {
-          ':pk': keys.byStatus(status, '', '').gsi1pk,
-          ':from': received.from ?? '0',
-          ':before': received.before,
-        },
-        ExclusiveStartKey,
-      }),
-    );
-    yield (page.Items ?? []).map((item) => ({
-      id: String(item.id),
-      personalDataRemovedAt: item.personalDataRemovedAt as string | undefined,
-    }));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  const pages = queryPages({
+    TableName: tableName(),
+    IndexName: 'byStatus',
+    // `<time>#<id>` sorts after `<time>`: a referral received exactly at `before` is left out.
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :before',
+    ExpressionAttributeValues: { ':pk': keys.byStatus(status, '', '').gsi1pk, ':from': received.from ?? '0', ':before': received.before },
+  });
+  for await (const items of pages)
+    yield items.map((item) => ({ id: String(item.id), personalDataRemovedAt: item.personalDataRemovedAt as string | undefined }));
 }
