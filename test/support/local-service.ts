@@ -21,7 +21,10 @@ export interface LocalService {
   /** As staff, with the staff token: load clinics and slots. */
   admin(method: 'PUT' | 'POST', path: string, body: unknown, token?: string): Promise<Response>;
   /** As staff: a physiotherapy clinic with `count` 30-minute slots, the first `firstInMs` from now. */
-  loadClinic(clinicId: string, slots: { count: number; firstInMs: number; everyMs?: number }): Promise<{ added: number; alreadyLoaded: number }>;
+  loadClinic(
+    clinicId: string,
+    slots: { count: number; firstInMs: number; everyMs?: number },
+  ): Promise<{ added: number; alreadyLoaded: number }>;
   stop(): Promise<void>;
 }
 
