@@ -3,8 +3,7 @@
  * audience (the addresses are subscriptions, managed by operations); emails to one person (a
  * referrer) through SES. Locally, all of them land in the outbox.
  */
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { onFirstUse } from './on-first-use.js';
 import { config } from '../config.js';
 import type { Email } from '../domain/emails.js';
 
@@ -63,9 +62,20 @@ function topicArn(audience: StaffAudience): string {
   return arn;
 }
 
-export function awsNotifier(sns = new SNSClient({}), ses = new SESv2Client({})): Notifier {
+const snsSdk = onFirstUse(async () => {
+  const sdk = await import('@aws-sdk/client-sns');
+  return { sdk, client: new sdk.SNSClient({}) };
+});
+const sesSdk = onFirstUse(async () => {
+  const sdk = await import('@aws-sdk/client-sesv2');
+  return { sdk, client: new sdk.SESv2Client({}) };
+});
+
+export function awsNotifier(): Notifier {
   return {
     async sendSms(to, body) {
+      const { sdk, client: sns } = await snsSdk();
+      const { PublishCommand } = sdk;
       const result = await sns.send(
         new PublishCommand({
           PhoneNumber: to,
@@ -79,18 +89,21 @@ export function awsNotifier(sns = new SNSClient({}), ses = new SESv2Client({})):
       return { messageId: result.MessageId ?? '' };
     },
     async sendStaffEmail(audience, email) {
+      const { sdk, client: sns } = await snsSdk();
       const result = await sns.send(
-        new PublishCommand({ TopicArn: topicArn(audience), Subject: email.subject.slice(0, 100), Message: email.body }),
+        new sdk.PublishCommand({ TopicArn: topicArn(audience), Subject: email.subject.slice(0, 100), Message: email.body }),
       );
       return { messageId: result.MessageId ?? '' };
     },
     async isOptedOut(phone) {
-      const result = await sns.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: phone }));
+      const { sdk, client: sns } = await snsSdk();
+      const result = await sns.send(new sdk.CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber: phone }));
       return Boolean(result.isOptedOut);
     },
     async sendEmail(to, email) {
+      const { sdk, client: ses } = await sesSdk();
       const result = await ses.send(
-        new SendEmailCommand({
+        new sdk.SendEmailCommand({
           FromEmailAddress: config().SENDER_EMAIL,
           Destination: { ToAddresses: [to] },
           Content: { Simple: { Subject: { Data: email.subject }, Body: { Text: { Data: email.body } } } },

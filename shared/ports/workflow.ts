@@ -1,6 +1,6 @@
 /** Starting and steering referral workflows: Step Functions in AWS, the local runner locally. */
-import { ExecutionAlreadyExists, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { config } from '../config.js';
+import { onFirstUse } from './on-first-use.js';
 
 export interface WorkflowInput {
   referralId: string;
@@ -23,12 +23,18 @@ export interface Workflow {
 
 const NOT_WAITING = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
 
-export function stepFunctionsWorkflow(client = new SFNClient({})): Workflow {
+const sfnSdk = onFirstUse(async () => {
+  const sdk = await import('@aws-sdk/client-sfn');
+  return { sdk, client: new sdk.SFNClient({}) };
+});
+
+export function stepFunctionsWorkflow(): Workflow {
   return {
     async startReferralWorkflow(input) {
+      const { sdk, client } = await sfnSdk();
       try {
         await client.send(
-          new StartExecutionCommand({
+          new sdk.StartExecutionCommand({
             stateMachineArn: config().STATE_MACHINE_ARN,
             name: input.referralId,
             // Only the id travels: patient data stays in DynamoDB, out of execution history.
@@ -39,13 +45,14 @@ export function stepFunctionsWorkflow(client = new SFNClient({})): Workflow {
       } catch (error) {
         // Same name: an execution for this referral exists (running or finished). AWS answers a
         // same-input start of a running one with success, and a finished one with this error.
-        if (error instanceof ExecutionAlreadyExists) return { alreadyStarted: true };
+        if ((error as Error).name === 'ExecutionAlreadyExists') return { alreadyStarted: true };
         throw error;
       }
     },
     async sendTaskSuccess(token, output) {
+      const { sdk, client } = await sfnSdk();
       try {
-        await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+        await client.send(new sdk.SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
       } catch (error) {
         if (NOT_WAITING.has((error as Error).name)) throw new TaskNotWaitingError((error as Error).name);
         throw error;
