@@ -194,7 +194,7 @@ export class MskPathwayStack extends Stack {
       }),
     );
 
-    new Api(this, 'Api', { restApi, functions: fn, authDomainPrefix: settings.authDomainPrefix });
+    new Api(this, 'Api', { restApi, functions: fn, authDomainPrefix: settings.authDomainPrefix, publicBaseUrl });
     acknowledgeStackFindings(this, { table: data.table, workflowFunctions: Object.values(tasks) });
   }
 }

@@ -18,6 +18,7 @@ import { Outbox, outboxNotifier } from './outbox.js';
 import { resumeWaitingReferrals } from './resume.js';
 import { SEED_CLINICS, seedTimetable } from './seed.js';
 import { createLocalServer } from './server.js';
+import { LOCAL_STAFF_CLIENT_ID, localSignIn } from './sign-in.js';
 import { lambdaContext, loadHandler, LocalWorkflow } from './workflow-runner.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -84,6 +85,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       TABLE_NAME: tableName,
       SERVICE_NAME: options.serviceName ?? process.env.SERVICE_NAME ?? 'MSK Service',
       PUBLIC_BASE_URL: url,
+      STAFF_AUTH_URL: `${url}/local`,
+      STAFF_CLIENT_ID: LOCAL_STAFF_CLIENT_ID,
       POWERTOOLS_SERVICE_NAME: 'msk-pathway-local',
     });
     resetConfig();
@@ -118,6 +121,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       localRoutes: {
         'GET /health': () => ({ status: 200, body: { status: 'ok' } }),
         'GET /local/outbox': () => ({ status: 200, body: { messages: outbox.list() } }),
+        ...localSignIn(options.staffToken ?? DEFAULT_STAFF_TOKEN),
       },
     });
     await new Promise<void>((resolveListen, reject) => {

@@ -5,6 +5,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { staffToken } from '../shared/http/staff-session.js';
 import { routes, REFERRER_SCOPE, type Route } from '../shared/routes.js';
 import { lambdaContext, loadHandler } from './workflow-runner.js';
 
@@ -15,8 +16,10 @@ export interface LocalServerOptions {
   referrerToken: string;
   staffToken: string;
   /** Extra local-only routes (health, outbox), answered before the API routes. */
-  localRoutes?: Record<string, (req: IncomingMessage) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown }>;
+  localRoutes?: Record<string, (req: IncomingMessage, url: URL) => Promise<LocalAnswer> | LocalAnswer>;
 }
+
+export type LocalAnswer = { status: number; body: unknown; headers?: Record<string, string> };
 
 export const LOCAL_REFERRER_CLIENT_ID = 'local-referrer';
 export const LOCAL_STAFF_USERNAME = 'local-staff';
@@ -41,14 +44,17 @@ function matchRoute(method: string, path: string): { route?: Route; params?: Rec
   return { pathKnown };
 }
 
-function bearerMatches(authorization: string | undefined, expected: string): boolean {
-  const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1]?.trim() ?? '';
-  const a = Buffer.from(token);
+function sameSecret(token: string | undefined, expected: string): boolean {
+  const a = Buffer.from(token ?? '');
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+function bearerOf(req: IncomingMessage): string | undefined {
+  return /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+}
+
+export async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -111,8 +117,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
       const method = req.method ?? 'GET';
       const local = options.localRoutes?.[`${method} ${url.pathname}`];
       if (local) {
-        const { status, body } = await local(req);
-        return send(res, status, body);
+        const { status, body, headers } = await local(req, url);
+        return send(res, status, body, headers);
       }
       const { route, params, pathKnown } = matchRoute(method, url.pathname);
       if (!route) {
@@ -121,7 +127,9 @@ export function createLocalServer(options: LocalServerOptions): Server {
           : send(res, 404, { error: 'not_found', message: 'no such resource' });
       }
       const token = route.auth === 'referrer' ? options.referrerToken : route.auth === 'staff' ? options.staffToken : undefined;
-      if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
+      // Staff may also come with the session cookie that sign-in sets (the staff authorizer's rule).
+      const presented = route.auth === 'staff' ? staffToken({ headers: req.headers as Record<string, string> }) : bearerOf(req);
+      if (token !== undefined && !sameSecret(presented, token)) {
         return send(res, 401, { error: 'unauthorized', message: 'a valid bearer token is required' }, { 'WWW-Authenticate': 'Bearer' });
       }
       const body = await readBody(req);
@@ -131,7 +139,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
         toProxyEvent(req, url, route, params ?? {}, body),
         lambdaContext(route.function),
       )) as APIGatewayProxyResult;
-      res.writeHead(result.statusCode, result.headers as Record<string, string>);
+      res.writeHead(result.statusCode, { ...result.headers, ...result.multiValueHeaders } as Record<string, string | string[]>);
       if (method === 'HEAD') return res.end();
       res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
     } catch (error) {

@@ -48,6 +48,10 @@ const configSchema = z.object({
   SENDER_EMAIL: z.string().optional(),
   /** Secrets Manager secret holding the key that signs staff and patient links. */
   LINK_SECRET_ARN: z.string().optional(),
+  /** Staff sign-in: the staff user pool, the dashboard's app client, and the hosted UI's base URL. */
+  STAFF_POOL_ID: z.string().optional(),
+  STAFF_CLIENT_ID: z.string().optional(),
+  STAFF_AUTH_URL: z.string().url().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

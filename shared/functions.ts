@@ -25,6 +25,11 @@ export const lambdaFunctions = {
     entry: 'functions/reporting/handler.ts',
     description: 'Staff: figures (JSON, CSV), the dashboard and audit trails (reads only)',
   },
+  staffSignIn: { entry: 'functions/staff-sign-in/handler.ts', description: 'Staff: browser sign-in through the staff pool (PKCE)' },
+  staffAuthorizer: {
+    entry: 'functions/staff-authorizer/handler.ts',
+    description: 'API Gateway authorizer: a staff ID token from the header or the session cookie',
+  },
   // Scheduled
   removePersonalData: {
     entry: 'functions/remove-personal-data/handler.ts',

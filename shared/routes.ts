@@ -34,6 +34,8 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/dashboard', function: 'reporting', auth: 'staff' },
   { method: 'GET', path: '/dashboard/referrals/{id}', function: 'reporting', auth: 'staff' },
   { method: 'GET', path: '/audit/referrals/{id}', function: 'reporting', auth: 'staff' },
+  { method: 'GET', path: '/staff/sign-in', function: 'staffSignIn', auth: 'public' },
+  { method: 'GET', path: '/staff/signed-in', function: 'staffSignIn', auth: 'public' },
   { method: 'GET', path: '/self-referral', function: 'selfReferral', auth: 'public' },
   { method: 'POST', path: '/self-referral', function: 'selfReferral', auth: 'public' },
   { method: 'GET', path: '/self-care', function: 'publicPages', auth: 'public' },

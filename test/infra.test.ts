@@ -89,31 +89,32 @@ describe('CDK stack', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
-  it('puts a Cognito authorizer with the referrals scope on every referrer route, and none on link and public pages', () => {
+  it('puts a Cognito authorizer with the referrals scope on every referrer route, the staff authorizer on staff routes, and none on link and public pages', () => {
     const methods = resources('AWS::ApiGateway::Method').filter((m) => m.Properties.HttpMethod !== 'OPTIONS');
     expect(methods).toHaveLength(routes.length);
     const referrerRoutes = routes.filter((r) => r.auth === 'referrer').length;
     const staffRoutes = routes.filter((r) => r.auth === 'staff').length;
-    const authorised = methods.filter((m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS');
-    expect(authorised).toHaveLength(referrerRoutes + staffRoutes);
-    const scoped = authorised.filter((m) => m.Properties.AuthorizationScopes);
+    const scoped = methods.filter((m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS');
     expect(scoped).toHaveLength(referrerRoutes);
-    // Staff routes use the staff pool's authorizer, never the referrers' (a GP system is not staff).
-    const staffAuthorizers = new Set(
-      authorised.filter((m) => !m.Properties.AuthorizationScopes).map((m) => JSON.stringify(m.Properties.AuthorizerId)),
-    );
-    expect(staffAuthorizers.size).toBe(1);
-    expect(scoped.some((m) => staffAuthorizers.has(JSON.stringify(m.Properties.AuthorizerId)))).toBe(false);
     for (const method of scoped) {
       expect(method.Properties.AuthorizationScopes).toEqual(['msk-pathway/referrals.write']);
       expect(method.Properties.AuthorizerId).toBeDefined();
     }
+    // Staff routes: one Lambda REQUEST authorizer (header or session cookie), never the referrers' (a GP system is not staff).
+    const staff = methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM');
+    expect(staff).toHaveLength(staffRoutes);
+    expect(new Set(staff.map((m) => JSON.stringify(m.Properties.AuthorizerId))).size).toBe(1);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', AuthorizerResultTtlInSeconds: 0 });
     expect(methods.filter((m) => m.Properties.AuthorizationType === 'NONE')).toHaveLength(routes.length - referrerRoutes - staffRoutes);
     template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       AllowedOAuthFlows: ['client_credentials'],
       GenerateSecret: true,
     });
+    // Browser sign-in for staff: authorization code (PKCE, no secret), back to /staff/signed-in.
+    const dashboardClient = resources('AWS::Cognito::UserPoolClient').find((c) => c.Properties.AllowedOAuthFlows?.[0] === 'code')!;
+    expect(dashboardClient.Properties.GenerateSecret).toBe(false);
+    expect(JSON.stringify(dashboardClient.Properties.CallbackURLs)).toContain('/staff/signed-in');
   });
 
   it('has an operations dashboard and alarms on SLA breaches, failed executions and failed messages, to the service lead', () => {

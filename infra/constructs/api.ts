@@ -9,6 +9,7 @@ import {
   AuthorizationType,
   CognitoUserPoolsAuthorizer,
   LambdaIntegration,
+  RequestAuthorizer,
   LogGroupLogDestination,
   MethodLoggingLevel,
   ResponseType,
@@ -25,7 +26,7 @@ import {
   UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../../shared/functions.js';
@@ -36,6 +37,8 @@ export interface ApiProps {
   functions: Record<FunctionName, IFunction>;
   /** Prefix for the Cognito hosted domain that issues tokens (must be unique in the region). */
   authDomainPrefix: string;
+  /** The public URL links point at; staff sign-in returns to `<it>/staff/signed-in`. */
+  publicBaseUrl: string;
 }
 
 export class Api extends Construct {
@@ -125,8 +128,36 @@ export class Api extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
     });
-    new UserPoolClient(this, 'StaffClient', { userPool: staffPool, authFlows: { userSrp: true }, generateSecret: false });
-    const staffAuthorizer = new CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', { cognitoUserPools: [staffPool] });
+    // Browsers sign in through the staff pool's hosted page (authorization code with PKCE, no
+    // secret in the browser); the ID token is kept in an HttpOnly cookie by /staff/signed-in.
+    const staffDomain = staffPool.addDomain('StaffSignInDomain', { cognitoDomain: { domainPrefix: `${props.authDomainPrefix}-staff` } });
+    const dashboardClient = new UserPoolClient(this, 'StaffClient', {
+      userPool: staffPool,
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${props.publicBaseUrl}/staff/signed-in`],
+        logoutUrls: [`${props.publicBaseUrl}/dashboard`],
+      },
+      idTokenValidity: Duration.hours(1),
+    });
+    const staffSettings = {
+      STAFF_POOL_ID: staffPool.userPoolId,
+      STAFF_CLIENT_ID: dashboardClient.userPoolClientId,
+      STAFF_AUTH_URL: staffDomain.baseUrl(),
+    };
+    for (const [key, value] of Object.entries(staffSettings)) {
+      for (const fn of [props.functions.staffAuthorizer, props.functions.staffSignIn]) (fn as Function).addEnvironment(key, value);
+    }
+    // Staff routes: a staff-pool ID token from the Authorization header (scripts) or the session
+    // cookie (browsers), checked by a Lambda; not cached, so a signed-out cookie stops at once.
+    const staffAuthorizer = new RequestAuthorizer(this, 'StaffAuthorizer', {
+      handler: props.functions.staffAuthorizer,
+      identitySources: [],
+      resultsCacheTtl: Duration.seconds(0),
+    });
     for (const route of routes) {
       const resource = route.path
         .split('/')
@@ -134,7 +165,7 @@ export class Api extends Construct {
         .reduce<IResource>((parent, part) => parent.getResource(part) ?? parent.addResource(part), restApi.root);
       const auth =
         route.auth === 'staff'
-          ? { authorizer: staffAuthorizer, authorizationType: AuthorizationType.COGNITO }
+          ? { authorizer: staffAuthorizer, authorizationType: AuthorizationType.CUSTOM }
           : route.auth === 'referrer'
             ? {
                 authorizer,
@@ -145,6 +176,12 @@ export class Api extends Construct {
             : // Link routes carry their own capability (a signed, expiring link); public routes hold no data.
               { authorizationType: AuthorizationType.NONE };
       const method = resource.addMethod(route.method, new LambdaIntegration(props.functions[route.function]), auth);
+      if (route.auth === 'staff')
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-COG4',
+          reason:
+            'Staff routes use a Lambda authorizer that verifies a Cognito staff-pool ID token (signature, expiry, issuer, client) from the Authorization header or the HttpOnly session cookie, which a Cognito authorizer cannot read.',
+        });
       if (route.auth === 'link' || route.auth === 'public') {
         const reason =
           route.auth === 'link'
@@ -158,5 +195,6 @@ export class Api extends Construct {
     new CfnOutput(this, 'TokenUrl', { value: `${domain.baseUrl()}/oauth2/token` });
     new CfnOutput(this, 'ExampleReferrerClientId', { value: exampleClient.userPoolClientId });
     new CfnOutput(this, 'ReferrerScope', { value: this.referrerScope.scopeName });
+    new CfnOutput(this, 'StaffSignInUrl', { value: `${props.publicBaseUrl}/staff/sign-in` });
   }
 }

@@ -65,8 +65,10 @@ export function referrerOf(event: APIGatewayProxyEvent): Caller {
 
 /** The signed-in staff member (Cognito staff pool in AWS; STAFF_TOKEN locally). */
 export function staffOf(event: APIGatewayProxyEvent): { username: string } {
-  const claims = (event.requestContext?.authorizer?.claims ?? {}) as Record<string, unknown>;
-  const username = claims['cognito:username'] ?? claims.email;
+  const authorizer = (event.requestContext?.authorizer ?? {}) as { claims?: Record<string, unknown>; username?: unknown };
+  const claims = authorizer.claims ?? {};
+  // The staff authorizer (a Lambda) passes `username`; a Cognito authorizer passes the claims.
+  const username = authorizer.username ?? claims['cognito:username'] ?? claims.email;
   // A referrer's machine token (client_id) never counts as staff.
   if (typeof username !== 'string' || !username || claims.client_id) throw new HttpError(401, 'unauthorized', 'staff sign-in is required');
   return { username };

@@ -124,4 +124,24 @@ describe('dashboard page', () => {
     await page.screenshot({ path: `${ARTIFACTS}/referral-timeline.png`, fullPage: true });
     await context.close();
   });
+
+  it('lets staff sign in from a browser (hosted sign-in, then an HttpOnly session cookie) and no one else', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    expect((await page.goto(`${svc.url}/dashboard`))?.status()).toBe(401);
+    // Sign-in goes to the staff pool's page (locally a stand-in that signs the local user in) and back.
+    const landed = await page.goto(`${svc.url}/staff/sign-in`);
+    expect(landed?.status()).toBe(200);
+    expect(new URL(page.url()).pathname).toBe('/dashboard');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Service dashboard');
+    const session = (await context.cookies()).find((c) => c.name === 'msk_staff')!;
+    expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax' });
+    await context.close();
+  });
+
+  it('refuses a return from sign-in that this browser did not start', async () => {
+    const response = await fetch(`${svc.url}/staff/signed-in?code=stolen&state=guessed`, { redirect: 'manual' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
 });

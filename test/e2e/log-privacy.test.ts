@@ -32,6 +32,8 @@ beforeAll(async () => {
     for (const line of text.split('\n')) if (line.trim().startsWith('{')) lines.push(line);
     return true;
   };
+  // Powertools binds its Console to the streams when the logger is created, so the logger must not
+  // be created before these spies: nothing imported by this file or local/server.ts may load it.
   vi.spyOn(process.stdout, 'write').mockImplementation(capture);
   vi.spyOn(process.stderr, 'write').mockImplementation(capture);
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
