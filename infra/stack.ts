@@ -1,5 +1,5 @@
 /** The whole service in one stack, composed of one construct per concern. */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -131,6 +131,10 @@ export class MskPathwayStack extends Stack {
       workflow.stateMachine.grantStartExecution(intake);
       intake.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
     }
+    // The schedule that starts a stored referral's workflow if its intake could not.
+    data.table.grantReadData(fn.startStalledReferrals);
+    workflow.stateMachine.grantStartExecution(fn.startStalledReferrals);
+    fn.startStalledReferrals.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
     data.table.grantReadData(fn.getReferral);
     data.table.grantReadData(fn.reporting);
     // Only the functions that carry a person's answer may resume the workflow.
@@ -171,6 +175,12 @@ export class MskPathwayStack extends Stack {
     // Booking checks the SNS opt-out list before inviting by text.
     fn.bookingStep.addToRolePolicy(new PolicyStatement({ actions: ['sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] }));
 
+    // A referral stored whose workflow did not start (and whose client never retried) is started.
+    new Rule(this, 'StalledReferralsSchedule', {
+      description: 'Every 15 minutes: start the workflow of any referral stored but never started',
+      schedule: Schedule.rate(Duration.minutes(15)),
+      targets: [new LambdaFunction(fn.startStalledReferrals, { retryAttempts: 2 })],
+    });
     // The retention rule runs daily, at night.
     new Rule(this, 'RetentionSchedule', {
       description: "Daily: remove closed referrals' personal data once the retention period has passed",

@@ -11,7 +11,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { FunctionName } from '../shared/functions.js';
-import type { Notifier } from '../shared/ports/index.js';
+import type { Notifier, Workflow } from '../shared/ports/index.js';
 
 export type FaultTarget =
   | 'sms'
@@ -21,6 +21,8 @@ export type FaultTarget =
   | 'dynamodb-throttle'
   /** TransactWriteItems answered as if another writer changed the item first. */
   | 'dynamodb-conflict'
+  /** StartExecution refused (Step Functions throttling). */
+  | 'workflow-start'
   | `lambda:${FunctionName}`;
 
 export interface FaultAttempt {
@@ -36,6 +38,7 @@ const ERROR_NAMES: Record<string, string> = {
   'staff-email': 'InternalErrorException',
   email: 'TooManyRequestsException',
   lambda: 'InjectedFault',
+  'workflow-start': 'ThrottlingException',
 };
 
 export class Faults {
@@ -77,6 +80,13 @@ export class Faults {
 
   /** Called by the local workflow before each Lambda invocation. */
   readonly beforeInvoke = (name: FunctionName): void => this.throwIfTripped(`lambda:${name}`);
+
+  workflow(inner: Workflow): Workflow {
+    return {
+      startReferralWorkflow: async (input) => (this.throwIfTripped('workflow-start'), inner.startReferralWorkflow(input)),
+      sendTaskSuccess: (token, output) => inner.sendTaskSuccess(token, output),
+    };
+  }
 
   notifier(inner: Notifier): Notifier {
     return {

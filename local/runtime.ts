@@ -19,6 +19,7 @@ import { resumeWaitingReferrals } from './resume.js';
 import { SEED_CLINICS, seedTimetable } from './seed.js';
 import { createLocalServer } from './server.js';
 import { LOCAL_STAFF_CLIENT_ID, localSignIn } from './sign-in.js';
+import type { FunctionName } from '../shared/functions.js';
 import { lambdaContext, loadHandler, LocalWorkflow } from './workflow-runner.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -103,7 +104,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const notifier = outboxNotifier(outbox, new Set(options.smsOptedOut ?? []));
     resetAdapters();
     installAdapters({
-      workflow,
+      workflow: options.faults ? options.faults.workflow(workflow) : workflow,
       notifier: options.faults ? options.faults.notifier(notifier) : notifier,
       linkKeys: staticLinkKeys(options.linkSigningKey ?? localLinkKey(dataDir)),
     });
@@ -113,7 +114,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     const resumed = await resumeWaitingReferrals(workflow);
     if (Object.keys(resumed).length) log(`[local] resumed waiting referrals: ${JSON.stringify(resumed)}`);
-    const retention = scheduleRetentionRule(speedup, log);
+    const schedules = [
+      schedule('removePersonalData', 86_400_000, speedup, log),
+      schedule('startStalledReferrals', 15 * 60_000, speedup, log),
+    ];
 
     const server = createLocalServer({
       referrerToken: options.referrerToken ?? DEFAULT_REFERRER_TOKEN,
@@ -136,7 +140,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dynamodbEndpoint: dynamodb.endpoint,
       dynamodbPid: dynamodb.pid,
       async stop() {
-        clearInterval(retention);
+        for (const timer of schedules) clearInterval(timer);
         await closeServer(server);
         // Executions waiting for a person end here (in memory only); steps already running get
         // a moment to finish their writes, but a shutdown never hangs on them.
@@ -153,18 +157,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
 }
 
-/** As EventBridge does in AWS: the retention rule's handler once at start and then every (virtual) day. */
-function scheduleRetentionRule(speedup: number, log: (line: string) => void): NodeJS.Timeout {
+/** As EventBridge does in AWS: a scheduled function's handler at start and then every `everyMs` (virtual). */
+function schedule(name: FunctionName, everyMs: number, speedup: number, log: (line: string) => void): NodeJS.Timeout {
   const run = async () => {
     try {
-      const { removed } = (await (await loadHandler('removePersonalData'))({}, lambdaContext('removePersonalData'))) as { removed: number };
-      if (removed) log(`[local] retention rule: personal data removed from ${removed} closed referrals`);
+      const result = await (await loadHandler(name))({}, lambdaContext(name));
+      if (Object.values(result as Record<string, number>).some((n) => n > 0)) log(`[local] ${name}: ${JSON.stringify(result)}`);
     } catch (error) {
-      log(`[local] retention rule failed: ${(error as Error).name}`);
+      log(`[local] ${name} failed: ${(error as Error).name}`);
     }
   };
   void run();
-  const timer = setInterval(run, 86_400_000 / speedup);
+  // At a fast clock, not more than once a second of real time.
+  const timer = setInterval(run, Math.max(everyMs / speedup, 1000));
   timer.unref();
   return timer;
 }

@@ -31,6 +31,10 @@ export const lambdaFunctions = {
     description: 'API Gateway authorizer: a staff ID token from the header or the session cookie',
   },
   // Scheduled
+  startStalledReferrals: {
+    entry: 'functions/start-stalled-referrals/handler.ts',
+    description: 'Every 15 minutes: start the workflow of any referral stored but never started',
+  },
   removePersonalData: {
     entry: 'functions/remove-personal-data/handler.ts',
     description: "Daily: the retention rule removes closed referrals' personal data",

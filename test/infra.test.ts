@@ -67,8 +67,7 @@ describe('CDK stack', () => {
   });
 
   it('runs the retention rule daily, with the period from context, against the retention function', () => {
-    const [rule] = resources('AWS::Events::Rule');
-    expect(rule!.Properties.ScheduleExpression).toBe('cron(30 2 * * ? *)');
+    const rule = resources('AWS::Events::Rule').find((r) => r.Properties.ScheduleExpression === 'cron(30 2 * * ? *)');
     const target = JSON.stringify(rule!.Properties.Targets);
     const retention = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, r]) =>
       String(r.Properties.Description).startsWith('Daily: the retention rule'),
@@ -214,13 +213,16 @@ describe('CDK stack', () => {
     }
   });
 
-  it('lets only the two intakes (API and self-referral form) start executions', () => {
+  it('lets only the two intakes (API and self-referral form) and the stalled-referral schedule start executions', () => {
     const starters = resources('AWS::IAM::Policy').filter((p) =>
       p.Properties.PolicyDocument.Statement.some((s: any) => [s.Action].flat().includes('states:StartExecution')),
     );
     expect(starters.map((p) => JSON.stringify(p.Properties.Roles).match(/Functions(\w+?)ServiceRole/)![1]).sort()).toEqual([
       'createReferral',
       'selfReferral',
+      'startStalledReferrals',
     ]);
+    const schedules = resources('AWS::Events::Rule').map((r) => r.Properties.ScheduleExpression);
+    expect(schedules).toContain('rate(15 minutes)');
   });
 });

@@ -11,7 +11,7 @@ import { newReferralId } from '../ids.js';
 import type { Caller } from '../http/api.js';
 import { metrics } from '../metrics.js';
 import { adapters } from '../ports/index.js';
-import { createReferral, getReferral, IdempotencyConflictError } from '../store/referrals.js';
+import { createReferral, getReferral, IdempotencyConflictError, referralsInStatus } from '../store/referrals.js';
 
 const HOUR_MS = 3_600_000;
 const MAX_ATTEMPTS = 6;
@@ -92,4 +92,25 @@ export async function acceptReferral(
       await pause(Math.random() * 25 * 2 ** attempt);
     }
   }
+}
+
+/** How long a referral may sit as `received` before its workflow is presumed never started. */
+export const STALLED_AFTER_MINUTES = 5;
+
+/**
+ * Starts the workflow of every referral stored but still `received` after a few minutes: the
+ * store succeeded and StartExecution did not, and the client never retried with its key. Starting
+ * is idempotent (the execution is named after the referral), so one already running is untouched.
+ * Run on a schedule, so that no accepted referral waits unseen.
+ */
+export async function startStalledWorkflows(): Promise<{ started: number }> {
+  const before = new Date(now().getTime() - STALLED_AFTER_MINUTES * 60_000).toISOString();
+  let started = 0;
+  for await (const page of referralsInStatus('received', { before })) {
+    for (const { id } of page) {
+      const { alreadyStarted } = await adapters().workflow.startReferralWorkflow({ referralId: id });
+      if (!alreadyStarted) started++;
+    }
+  }
+  return { started };
 }

@@ -24,7 +24,6 @@ let svc: LocalService;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  svc = await startLocalService({ speedup: 86_400 });
   const capture = (chunk: unknown) => {
     const text = String(chunk);
     // Powertools writes JSON lines; the local runtime's own "[outbox]" console lines are a
@@ -32,11 +31,12 @@ beforeAll(async () => {
     for (const line of text.split('\n')) if (line.trim().startsWith('{')) lines.push(line);
     return true;
   };
-  // Powertools binds its Console to the streams when the logger is created, so the logger must not
-  // be created before these spies: nothing imported by this file or local/server.ts may load it.
+  // Before the service starts, and with nothing imported here that creates the logger (it reads
+  // POWERTOOLS_LOG_LEVEL and binds its output when created): scheduled handlers load at start.
   vi.spyOn(process.stdout, 'write').mockImplementation(capture);
   vi.spyOn(process.stderr, 'write').mockImplementation(capture);
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  svc = await startLocalService({ speedup: 86_400 });
 });
 afterAll(async () => {
   vi.restoreAllMocks();

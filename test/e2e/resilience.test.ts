@@ -9,7 +9,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Faults, type FaultAttempt } from '../../local/faults.js';
-import { getReferralWithTimeline } from '../../shared/store/referrals.js';
+import { lambdaContext, loadHandler } from '../../local/workflow-runner.js';
+import { getReferralWithTimeline, referralsInStatus } from '../../shared/store/referrals.js';
 import { recordFigures } from '../support/figures.js';
 import { withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
@@ -153,6 +154,30 @@ describe('DynamoDB throttling and conflicts', () => {
     expect((await svc.submit(link, accept)).status).toBe(200);
     expect(faults.attemptsAt('dynamodb-conflict').filter((a) => a.failed)).toHaveLength(2);
     expect((await events(id)).filter((e) => e === 'triage_decided')).toHaveLength(1);
+  });
+});
+
+describe('Step Functions refusing to start', () => {
+  it('keeps the referral, answers 503, and the 15-minute schedule starts its workflow once Step Functions is back', async () => {
+    faults.inject('workflow-start');
+    const refused = await svc.refer(withPatient({ mobile: '07700 900391' }));
+    expect(refused.status).toBe(503);
+    const [stored] = await until(async () => {
+      const found: string[] = [];
+      for await (const page of referralsInStatus('received', { before: '9' })) found.push(...page.map((r) => r.id));
+      return found.length > 0 && found;
+    }, 'the stored referral');
+    accepted.push(stored!);
+    expect(svc.runtime.workflow.execution(stored!)).toBeUndefined();
+    faults.clear();
+    // Five virtual minutes later (3 s at this clock), the schedule finds it and starts it (the
+    // runtime runs the schedule too; whichever runs first starts it, once).
+    const startStalled = await loadHandler('startStalledReferrals');
+    await until(async () => {
+      await startStalled({}, lambdaContext('startStalledReferrals'));
+      return (await svc.status(stored!)).status === 'awaiting_triage';
+    }, 'the sweep to start it');
+    expect(svc.runtime.workflow.list().filter((e) => e.name === stored)).toHaveLength(1);
   });
 });
 
