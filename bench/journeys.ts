@@ -85,21 +85,15 @@ class Driver {
     return fetch(url, init);
   }
 
-  async refer(body: unknown): Promise<string> {
-    const response = await this.fetch(`${this.svc.url}/referrals`, {
-      method: 'POST',
-      headers: { Authorization: 'Bearer test-referrer-token', 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return ((await response.json()) as { id: string }).id;
+  /** The test service's own requests, counted (each is an API Gateway request and a Lambda invocation). */
+  refer(body: unknown): Promise<string> {
+    this.apiRequests++;
+    return this.svc.referAndGetId(body);
   }
 
   submit(link: string, form: Record<string, string>): Promise<Response> {
-    return this.fetch(link, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
+    this.apiRequests++;
+    return this.svc.submit(link, form);
   }
 
   async ended(id: string): Promise<string> {
