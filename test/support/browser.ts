@@ -1,14 +1,15 @@
-/** Debian's Chromium, driven by playwright-core (no downloaded browser); .ci/run installs it. */
-import { existsSync, mkdirSync } from 'node:fs';
+/** A Chromium found (or installed) by the test run's global setup, driven by playwright-core (no downloaded browser). */
+import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { inject } from 'vitest';
 import { REPO_ROOT } from '../../local/runtime.js';
+import { ensureChromium } from './chromium.js';
 
 export const ARTIFACTS = `${REPO_ROOT}/test-artifacts`;
 
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath))
-    throw new Error(`no Chromium at ${executablePath}: install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH`);
+  // Found (or installed) once by the global setup for any run that includes a browser test.
+  const executablePath = inject('chromiumPath') || ensureChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
   // Background networking off: this machine has no internet, and Chromium would keep trying.
   return chromium.launch({

@@ -1,11 +1,16 @@
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local.js';
+import { ensureChromium } from './chromium.js';
 import { clearFigures, summaryLine } from './figures.js';
 
 let dynamodb: DynamoDbLocal | undefined;
 
 export async function setup(project: TestProject) {
   clearFigures();
+  // The browser comes first: on a machine without one this either installs it or stops the run
+  // at once with the command to run, before DynamoDB Local starts.
+  const { testFiles } = await project.globTestFiles(project.vitest.config.filters);
+  project.provide('chromiumPath', testFiles.some((file) => file.endsWith('.browser.test.ts')) ? ensureChromium() : '');
   dynamodb = await startDynamoDbLocal();
   project.provide('dynamodbEndpoint', dynamodb.endpoint);
 }
@@ -18,5 +23,7 @@ export async function teardown() {
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamodbEndpoint: string;
+    /** The browser for the Chromium tests ('' when the run has none). */
+    chromiumPath: string;
   }
 }
