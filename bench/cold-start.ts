@@ -16,6 +16,7 @@ import { REPO_ROOT } from '../local/runtime.js';
 import { lambdaFunctions, type FunctionName } from '../shared/functions.js';
 import { routes } from '../shared/routes.js';
 import { apiEvent } from '../test/support/api-event.js';
+import { exampleContextArgs } from '../test/support/cdk-context.js';
 import { validReferral } from '../test/support/fixtures.js';
 
 const run = promisify(execFile);
@@ -81,7 +82,11 @@ async function bundles(): Promise<Record<string, string>> {
   rmSync(synth, { recursive: true, force: true });
   const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
   for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_ENDPOINT_URL_DYNAMODB']) delete env[key];
-  await run('npx', ['cdk', 'synth', '--quiet', '--output', synth], { cwd: REPO_ROOT, env, maxBuffer: 64 * 1024 * 1024 });
+  await run('npx', ['cdk', 'synth', '--quiet', '--output', synth, ...exampleContextArgs()], {
+    cwd: REPO_ROOT,
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const template = JSON.parse(readFileSync(join(synth, 'MskPathway.template.json'), 'utf8'));
   const found: Record<string, string> = {};
   for (const resource of Object.values(template.Resources as Record<string, any>)) {

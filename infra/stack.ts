@@ -5,7 +5,6 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { Node } from 'constructs';
 import { Construct } from 'constructs';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
@@ -14,72 +13,24 @@ import { acknowledgeStackFindings } from './nag.js';
 import { Functions } from './constructs/functions.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Notifications } from './constructs/notifications.js';
+import { PublicDomain } from './constructs/public-domain.js';
 import { Workflow } from './constructs/workflow.js';
 import { lambdaFunctions } from '../shared/functions.js';
-import type { StaffAudience } from '../shared/ports/notifier.js';
-
-export interface MskPathwaySettings {
-  /** The name patients see in texts (40 characters at most). */
-  serviceName: string;
-  /** Addresses subscribed to each staff topic. */
-  emails: Record<StaffAudience, string[]>;
-  /** Verified SES identity referrer emails are sent from. */
-  senderEmail: string;
-  /** Public URL of the API (a custom domain); default the API Gateway stage URL. */
-  publicBaseUrl?: string;
-  authDomainPrefix: string;
-  triageSlaHours: number;
-  triageReminderHours: number;
-  booking: { urgentWindowDays: number; routineWindowDays: number; reminderHours: number };
-  throttle: { rateLimit: number; burstLimit: number };
-  /** WAF: requests one address may make in five minutes. */
-  wafRateLimit: number;
-  /** Days after closure before a referral's personal data is removed (retention rule). */
-  personalDataRetentionDays: number;
-}
+import type { MskPathwaySettings } from './settings.js';
 
 export class MskPathwayStack extends Stack {
-  /** Settings from `cdk.json` context or `-c key=value`; see the README's deploy section. */
-  static settingsFromContext(node: Node): MskPathwaySettings {
-    const get = (key: string) => node.tryGetContext(`mskPathway:${key}`);
-    const list = (value: unknown): string[] =>
-      (Array.isArray(value) ? value : typeof value === 'string' && value ? value.split(',') : [])
-        .map((e: string) => e.trim())
-        .filter(Boolean);
-    const serviceName = String(get('serviceName') ?? 'MSK Service');
-    if (serviceName.length > 40) throw new Error('mskPathway:serviceName must be at most 40 characters (it goes in every SMS)');
-    return {
-      serviceName,
-      emails: {
-        'triage-team': list(get('triageEmails')),
-        'service-lead': list(get('serviceLeadEmails')),
-        'senior-clinicians': list(get('seniorClinicianEmails')),
-        'booking-team': list(get('bookingTeamEmails')),
-        'clinic-team': list(get('clinicEmails')),
-      },
-      senderEmail: String(get('senderEmail') ?? ''),
-      publicBaseUrl: get('publicBaseUrl') || undefined,
-      authDomainPrefix: String(get('authDomainPrefix') ?? 'msk-pathway-referrers'),
-      triageSlaHours: Number(get('triageSlaHours') ?? 24),
-      triageReminderHours: Number(get('triageReminderHours') ?? 20),
-      booking: {
-        urgentWindowDays: Number(get('urgentWindowDays') ?? 5),
-        routineWindowDays: Number(get('routineWindowDays') ?? 28),
-        reminderHours: Number(get('appointmentReminderHours') ?? 48),
-      },
-      throttle: { rateLimit: Number(get('throttleRate') ?? 50), burstLimit: Number(get('throttleBurst') ?? 100) },
-      wafRateLimit: Number(get('wafRateLimit') ?? 1000),
-      personalDataRetentionDays: Number(get('personalDataRetentionDays') ?? 2922),
-    };
-  }
-
   constructor(scope: Construct, id: string, props: StackProps & { settings: MskPathwaySettings }) {
     super(scope, id, props);
     const { settings } = props;
 
     const key = new Key(this, 'DataKey', { enableKeyRotation: true, description: 'MSK Pathway patient data (table, topics, link secret)' });
     const data = new Data(this, 'Data', { key });
-    const notifications = new Notifications(this, 'Notifications', { key, emails: settings.emails, senderEmail: settings.senderEmail });
+    const notifications = new Notifications(this, 'Notifications', {
+      key,
+      emails: settings.emails,
+      senderEmail: settings.senderEmail,
+      createSenderIdentity: settings.createSenderIdentity,
+    });
     // Signs the links in emails and texts; rotate by changing it (open links then stop working).
     const linkSecret = new Secret(this, 'LinkSigningKey', {
       description: 'MSK Pathway: HMAC key for staff and patient links',
@@ -97,6 +48,9 @@ export class MskPathwayStack extends Stack {
     );
     const restApi = Api.createRestApi(this, settings.throttle, key);
     new Firewall(this, 'Firewall', { restApi, requestsPerFiveMinutesPerAddress: settings.wafRateLimit });
+    // A custom domain is served by the stack itself: a URL it did not serve would break every link.
+    if (settings.publicBaseUrl)
+      new PublicDomain(this, 'PublicDomain', { restApi, publicBaseUrl: settings.publicBaseUrl, hostedZone: settings.hostedZone });
     // Built from the API id, not the stage, so that functions behind the API can know its URL.
     const publicBaseUrl =
       settings.publicBaseUrl ?? `https://${restApi.restApiId}.execute-api.${this.region}.${this.urlSuffix}/${Api.STAGE}`;
@@ -204,7 +158,13 @@ export class MskPathwayStack extends Stack {
       }),
     );
 
-    new Api(this, 'Api', { restApi, functions: fn, authDomainPrefix: settings.authDomainPrefix, publicBaseUrl });
+    new Api(this, 'Api', {
+      restApi,
+      functions: fn,
+      authDomainPrefix: settings.authDomainPrefix,
+      referrerClients: settings.referrerClients,
+      publicBaseUrl,
+    });
     acknowledgeStackFindings(this, { table: data.table, workflowFunctions: Object.values(tasks) });
   }
 }

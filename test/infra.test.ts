@@ -1,12 +1,11 @@
 /** CDK assertions on the synthesized template: the promises the stack makes to operations teams. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addNagChecks, STACK_ACKNOWLEDGEMENTS } from '../infra/nag.js';
 import { recordFigures } from './support/figures.js';
-import { MskPathwayStack } from '../infra/stack.js';
+import { exampleApp, exampleStack } from './support/cdk-context.js';
 import { ASL_FILE } from '../infra/paths.js';
 import { lambdaFunctions } from '../shared/functions.js';
 import { routes } from '../shared/routes.js';
@@ -15,13 +14,8 @@ let template: Template;
 let assemblyDir: string;
 
 beforeAll(() => {
-  // Skip esbuild bundling: these tests are about the template, not the bundles.
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new MskPathwayStack(app, 'Test', {
-    env: { region: 'eu-west-2' },
-    settings: MskPathwayStack.settingsFromContext(app.node),
-  });
-  template = Template.fromStack(stack);
+  const app = exampleApp();
+  template = Template.fromStack(exampleStack(app));
   assemblyDir = app.synth().directory;
 });
 
@@ -30,9 +24,9 @@ const resources = (type: string) => Object.values(template.findResources(type)) 
 
 describe('CDK stack', () => {
   it('passes cdk-nag (AwsSolutions and HIPAA Security) with every acknowledgement giving a reason', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = exampleApp();
     addNagChecks(app);
-    new MskPathwayStack(app, 'Nagged', { env: { region: 'eu-west-2' }, settings: MskPathwayStack.settingsFromContext(app.node) });
+    exampleStack(app, 'Nagged');
     // An unacknowledged finding fails synthesis with the rule and the resource named.
     let findings = '';
     try {
@@ -116,7 +110,7 @@ describe('CDK stack', () => {
     expect(JSON.stringify(dashboardClient.Properties.CallbackURLs)).toContain('/staff/signed-in');
   });
 
-  it('has an operations dashboard and alarms on SLA breaches, failed executions and failed messages, to the service lead', () => {
+  it('has an operations dashboard and alarms on SLA breaches, failed, timed-out or aborted executions, failed messages and the smoke check, to the service lead', () => {
     const [dashboard] = resources('AWS::CloudWatch::Dashboard');
     const body = JSON.stringify(dashboard!.Properties.DashboardBody);
     for (const shown of [
@@ -132,7 +126,14 @@ describe('CDK stack', () => {
       expect(body, shown).toContain(shown);
     const alarms = resources('AWS::CloudWatch::Alarm');
     const watched = alarms.map((a) => JSON.stringify(a.Properties).match(/"MetricName":"(\w+)"/)![1]);
-    expect(watched.sort()).toEqual(['ExecutionsFailed', 'NotificationFailed', 'TriageSlaBreached']);
+    expect(watched.sort()).toEqual([
+      'ExecutionsAborted',
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+      'NotificationFailed',
+      'SmokeCheck',
+      'TriageSlaBreached',
+    ]);
     const leadTopic = Object.entries(template.findResources('AWS::SNS::Topic')).find(
       ([, t]) => t.Properties.DisplayName === 'MSK service lead',
     )![0];

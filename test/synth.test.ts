@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../local/runtime.js';
 import { lambdaFunctions } from '../shared/functions.js';
+import { exampleContextArgs } from './support/cdk-context.js';
 
 const outdir = mkdtempSync(join(tmpdir(), 'msk-pathway-synth-'));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -20,7 +21,11 @@ describe('cdk synth', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
     for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ENDPOINT_URL_DYNAMODB'])
       delete env[name];
-    await promisify(execFile)('npx', ['cdk', 'synth', '--quiet', '--output', outdir], { cwd: REPO_ROOT, env, maxBuffer: 64 * 1024 * 1024 });
+    await promisify(execFile)('npx', ['cdk', 'synth', '--quiet', '--output', outdir, ...exampleContextArgs()], {
+      cwd: REPO_ROOT,
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const template = JSON.parse(readFileSync(join(outdir, 'MskPathway.template.json'), 'utf8'));
     const functions = Object.values(template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(functions).toHaveLength(Object.keys(lambdaFunctions).length);

@@ -3,7 +3,7 @@
  * credentials: each GP system gets a Cognito app client, and its access token must carry the
  * referrals scope. Throttled per stage; errors from the gateway itself answer in the API's JSON shape.
  */
-import { CfnOutput, Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -35,8 +35,14 @@ import { REFERRER_SCOPE, routes } from '../../shared/routes.js';
 export interface ApiProps {
   restApi: RestApi;
   functions: Record<FunctionName, IFunction>;
-  /** Prefix for the Cognito hosted domain that issues tokens (must be unique in the region). */
-  authDomainPrefix: string;
+  /**
+   * Prefix for the Cognito hosted domain that issues tokens; the staff pool's adds "-staff".
+   * Prefixes are unique across every AWS account in a region.
+   * @default the stack's name and the account id
+   */
+  authDomainPrefix?: string;
+  /** One Cognito app client (client credentials, referrals scope) per referring system, by name. */
+  referrerClients: string[];
   /** The public URL links point at; staff sign-in returns to `<it>/staff/signed-in`. */
   publicBaseUrl: string;
 }
@@ -72,6 +78,20 @@ export class Api extends Construct {
     });
   }
 
+  /**
+   * A hosted domain prefix no other deployment has: the stack's name (lowercase, Cognito's
+   * reserved words removed, 30 characters at most) and the account id, e.g. mskpathway-123456789012.
+   */
+  static defaultDomainPrefix(stack: Stack): string {
+    const name = stack.stackName
+      .toLowerCase()
+      .replace(/aws|amazon|cognito/g, '')
+      .replace(/[^a-z0-9-]/g, '')
+      .slice(0, 30)
+      .replace(/^-+|-+$/g, '');
+    return `${name || 'msk-pathway'}-${stack.account}`;
+  }
+
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const { restApi } = props;
@@ -91,15 +111,24 @@ export class Api extends Construct {
       scopes: [referralsScope],
     });
     this.referrerScope = OAuthScope.resourceServer(resourceServer, referralsScope);
-    const domain = this.userPool.addDomain('TokenDomain', { cognitoDomain: { domainPrefix: props.authDomainPrefix } });
+    const domainPrefix = props.authDomainPrefix ?? Api.defaultDomainPrefix(Stack.of(this));
+    const domain = this.userPool.addDomain('TokenDomain', { cognitoDomain: { domainPrefix } });
 
-    // One example referrer client; operations add one per GP system the same way.
-    const exampleClient = new UserPoolClient(this, 'ExampleReferrerClient', {
-      userPool: this.userPool,
-      generateSecret: true,
-      oAuth: { flows: { clientCredentials: true }, scopes: [this.referrerScope] },
-      accessTokenValidity: Duration.hours(1),
-    });
+    // Each referring system's client is written here from context, never clicked in the console,
+    // so that a redeployment cannot drift from what is running.
+    for (const name of props.referrerClients) {
+      const client = new UserPoolClient(this, `ReferrerClient-${name}`, {
+        userPool: this.userPool,
+        userPoolClientName: name,
+        generateSecret: true,
+        oAuth: { flows: { clientCredentials: true }, scopes: [this.referrerScope] },
+        accessTokenValidity: Duration.hours(1),
+      });
+      new CfnOutput(this, `ReferrerClientId-${name}`, {
+        description: `Client id of referring system ${name}`,
+        value: client.userPoolClientId,
+      });
+    }
 
     for (const [type, code, message] of [
       [ResponseType.UNAUTHORIZED, 'unauthorized', 'a valid bearer token is required'],
@@ -130,10 +159,12 @@ export class Api extends Construct {
     });
     // Browsers sign in through the staff pool's hosted page (authorization code with PKCE, no
     // secret in the browser); the ID token is kept in an HttpOnly cookie by /staff/signed-in.
-    const staffDomain = staffPool.addDomain('StaffSignInDomain', { cognitoDomain: { domainPrefix: `${props.authDomainPrefix}-staff` } });
+    const staffDomain = staffPool.addDomain('StaffSignInDomain', { cognitoDomain: { domainPrefix: `${domainPrefix}-staff` } });
     const dashboardClient = new UserPoolClient(this, 'StaffClient', {
       userPool: staffPool,
-      authFlows: { userSrp: true },
+      // SRP for the hosted page; admin password auth (IAM-signed, never from a browser) lets an
+      // operator get a staff token from the AWS CLI to load clinics and slots.
+      authFlows: { userSrp: true, adminUserPassword: true },
       generateSecret: false,
       oAuth: {
         flows: { authorizationCodeGrant: true },
@@ -193,8 +224,13 @@ export class Api extends Construct {
 
     new CfnOutput(this, 'ApiUrl', { value: restApi.url });
     new CfnOutput(this, 'TokenUrl', { value: `${domain.baseUrl()}/oauth2/token` });
-    new CfnOutput(this, 'ExampleReferrerClientId', { value: exampleClient.userPoolClientId });
     new CfnOutput(this, 'ReferrerScope', { value: this.referrerScope.scopeName });
     new CfnOutput(this, 'StaffSignInUrl', { value: `${props.publicBaseUrl}/staff/sign-in` });
+    new CfnOutput(this, 'ReferrerUserPoolId', { description: "Referring systems' pool (client secrets)", value: this.userPool.userPoolId });
+    new CfnOutput(this, 'StaffUserPoolId', { description: 'Staff pool (create users here)', value: staffPool.userPoolId });
+    new CfnOutput(this, 'StaffClientId', {
+      description: "Staff sign-in client (the operator's CLI token too)",
+      value: dashboardClient.userPoolClientId,
+    });
   }
 }

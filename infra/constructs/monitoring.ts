@@ -1,10 +1,11 @@
 /**
  * The operational view in CloudWatch: referrals in, failed executions, SLA breaches, failed
- * messages, API 4xx/5xx, Lambda errors and throttles; and alarms on SLA breaches, failed executions
- * and failed messages that email the service lead's topic. (The clinical figures are on the
+ * messages, API 4xx/5xx, Lambda errors and throttles; and alarms on SLA breaches, executions that
+ * failed, timed out or were stopped, and failed messages, that email the service lead's topic. (The clinical figures are on the
  * service's own /dashboard, computed from events.)
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
@@ -50,6 +51,17 @@ export class Monitoring extends Construct {
     const notificationsFailed = business('NotificationFailed', 'Messages that could not be sent');
     const workflowsStopped = business('WorkflowStopped', 'Referrals stopped (workflow_failed)');
     const executionsFailed = props.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum', label: 'Executions failed' });
+    // An execution that reaches Step Functions' one-year limit ends TIMED_OUT; one stopped by hand, ABORTED.
+    const executionsTimedOut = props.stateMachine.metricTimedOut({
+      period: Duration.minutes(5),
+      statistic: 'Sum',
+      label: 'Executions timed out',
+    });
+    const executionsAborted = props.stateMachine.metricAborted({
+      period: Duration.minutes(5),
+      statistic: 'Sum',
+      label: 'Executions aborted',
+    });
     // One line each for all functions together: summed with metric math.
     const total = (label: string, metric: (fn: IFunction) => IMetric) => {
       // Ids must be unique within a graph: prefix them with the line's name.
@@ -76,7 +88,11 @@ export class Monitoring extends Construct {
         [
           new GraphWidget({ title: 'Referrals in', left: [referralsIn], width: 8 }),
           new GraphWidget({ title: 'Triage SLA breaches', left: [slaBreaches], width: 8 }),
-          new GraphWidget({ title: 'Failed executions and stopped referrals', left: [executionsFailed, workflowsStopped], width: 8 }),
+          new GraphWidget({
+            title: 'Failed executions and stopped referrals',
+            left: [executionsFailed, executionsTimedOut, executionsAborted, workflowsStopped],
+            width: 8,
+          }),
         ],
         [
           new GraphWidget({ title: 'Messages (SMS, email) that could not be sent', left: [notificationsFailed], width: 8 }),
@@ -100,6 +116,27 @@ export class Monitoring extends Construct {
       ],
     });
 
+    // enforceSSL gives the topic a policy that only denies: CloudWatch must be allowed to publish
+    // to it, or every alarm action is refused. Only this account's alarms, and only over TLS.
+    props.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowThisAccountsAlarms',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [props.alarmTopic.topicArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+        },
+      }),
+    );
     const alarm = (id: string, metric: IMetric, description: string) => {
       const created = new Alarm(this, id, {
         metric,
@@ -119,7 +156,25 @@ export class Monitoring extends Construct {
         executionsFailed,
         'A referral workflow failed: check referrals marked workflow_failed or notification_failed.',
       ),
+      alarm(
+        'ExecutionsTimedOutAlarm',
+        executionsTimedOut,
+        "A referral workflow reached Step Functions' one-year limit and stopped: find the referral and act on it by hand.",
+      ),
+      alarm(
+        'ExecutionsAbortedAlarm',
+        executionsAborted,
+        'A referral workflow was stopped (aborted): check that its referral is closed or acted on.',
+      ),
       alarm('NotificationFailedAlarm', notificationsFailed, 'An SMS or email could not be sent after retries: check SNS/SES.'),
     ];
+    // Never breaches by itself: `npm run smoke -- --alarm <name>` sets it to ALARM and back, to prove
+    // that alarms reach the service lead without crying wolf about a real one.
+    const smoke = alarm(
+      'SmokeCheckAlarm',
+      business('SmokeCheck', 'Smoke check'),
+      'Smoke check after a deployment: if you are reading this, CloudWatch alarms reach you. No action is needed.',
+    );
+    new CfnOutput(this, 'SmokeAlarmName', { description: 'The alarm `npm run smoke -- --alarm` fires and resets', value: smoke.alarmName });
   }
 }

@@ -3,9 +3,10 @@
  * audience (addresses subscribed from context); emails to one person (a referrer) through SES.
  * Publish rights are split so that the SMS role can reach phone numbers only.
  */
-import { Arn, Stack } from 'aws-cdk-lib';
+import { Arn, CfnOutput, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -14,8 +15,10 @@ import type { StaffAudience } from '../../shared/ports/notifier.js';
 export interface NotificationsProps {
   key: IKey;
   emails: Record<StaffAudience, string[]>;
-  /** Verified SES identity (address or domain) that referrer emails come from. */
+  /** SES identity (address or domain) that referrer emails come from. */
   senderEmail: string;
+  /** Create that identity here (false when it already exists in the account and region). @default true */
+  createSenderIdentity?: boolean;
 }
 
 export class Notifications extends Construct {
@@ -37,6 +40,31 @@ export class Notifications extends Construct {
       'booking-team': topic('booking-team', 'MSK booking team'),
       'clinic-team': topic('clinic-team', 'MSK clinics'),
     };
+    if (props.createSenderIdentity ?? true) this.createSenderIdentity(props.senderEmail);
+  }
+
+  /**
+   * The SES identity referrer emails come from, made by the stack so that it cannot be forgotten.
+   * SES sends nothing from it until it is verified: the output says what the operator must do.
+   */
+  private createSenderIdentity(senderEmail: string): void {
+    const isAddress = senderEmail.includes('@');
+    const identity = new EmailIdentity(this, 'SenderIdentity', {
+      identity: isAddress ? Identity.email(senderEmail) : Identity.domain(senderEmail),
+    });
+    if (isAddress) {
+      new CfnOutput(this, 'SenderVerification', {
+        description: 'What to do before referrer emails can go',
+        value: `SES has emailed ${senderEmail} a verification link: open it (then request SES production access, see the README).`,
+      });
+      return;
+    }
+    identity.dkimRecords.forEach((record, i) => {
+      new CfnOutput(this, `SenderDkimRecord${i + 1}`, {
+        description: `DNS CNAME ${i + 1} of 3 that verifies ${senderEmail} for SES (Easy DKIM)`,
+        value: `${record.name} CNAME ${record.value}`,
+      });
+    });
   }
 
   topicEnvironment(): Record<string, string> {

@@ -1,0 +1,170 @@
+/**
+ * The deployment's settings, read from CDK context (`cdk.json` or `-c mskPathway:key=value`) and
+ * checked before anything is synthesized. A configuration that cannot work in AWS (no sender, a
+ * staff topic nobody is subscribed to, a custom URL the stack does not serve) is refused here,
+ * naming every context value at fault, instead of deploying a service that drops messages.
+ */
+import type { Node } from 'constructs';
+import * as z from 'zod';
+import type { StaffAudience } from '../shared/ports/notifier.js';
+
+export const CONTEXT_PREFIX = 'mskPathway:';
+
+/** The staff topic each context value subscribes its addresses to. */
+export const AUDIENCE_CONTEXT: Record<StaffAudience, string> = {
+  'triage-team': 'triageEmails',
+  'service-lead': 'serviceLeadEmails',
+  'senior-clinicians': 'seniorClinicianEmails',
+  'booking-team': 'bookingTeamEmails',
+  'clinic-team': 'clinicEmails',
+};
+
+const email = z.email({ error: (issue) => `"${String(issue.input)}" is not an email address` });
+/** A list from `-c key=a@x,b@y` (a string) or from cdk.json (an array); blanks dropped. */
+function listOf(value: unknown): unknown {
+  const items = typeof value === 'string' ? value.split(',') : value == null ? [] : value;
+  return Array.isArray(items) ? items.filter((item) => String(item).trim()) : items;
+}
+const emailList = z.preprocess(
+  listOf,
+  z
+    .array(z.string().trim().pipe(email))
+    .refine((list) => list.length > 0, 'at least one address is needed: nobody would receive these emails'),
+);
+const nameList = z.preprocess(
+  listOf,
+  z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9-]{1,60}$/, 'client names are 1-60 letters, digits and hyphens (e.g. emis-p81001)'),
+    )
+    .refine((list) => new Set(list).size === list.length, 'client names must be unique')
+    .refine((list) => list.length > 0, 'at least one referring system (e.g. emis-p81001): each gets its own Cognito app client'),
+);
+const number = (fallback: number) => z.coerce.number().positive().default(fallback);
+/** Cognito's rule for hosted domain prefixes; "-staff" is added for the staff pool's. */
+const domainPrefix = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,55}[a-z0-9])?$/, 'lowercase letters, digits and hyphens, 57 characters at most')
+  .refine((p) => !/aws|amazon|cognito/.test(p), 'Cognito refuses prefixes containing "aws", "amazon" or "cognito"');
+
+const contextSchema = z
+  .object({
+    serviceName: z.string().min(1).max(40, 'at most 40 characters (it goes in every SMS)').default('MSK Service'),
+    ...(Object.fromEntries(Object.values(AUDIENCE_CONTEXT).map((key) => [key, emailList])) as Record<string, typeof emailList>),
+    senderEmail: z.preprocess(
+      (v) => (typeof v === 'string' ? v.trim() : v) || undefined,
+      z
+        .string({ error: 'required: the SES identity (an address or a domain) that emails to referrers come from' })
+        .regex(/^([^@\s]+@)?[a-z0-9.-]+\.[a-z]{2,}$/i, 'an email address or a domain, e.g. msk.referrals@example.nhs.uk'),
+    ),
+    /** False when the SES identity already exists in this account and region (made by hand or another stack). */
+    createSenderIdentity: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).default(true),
+    publicBaseUrl: z
+      .string()
+      .optional()
+      .transform((u) => u || undefined)
+      .pipe(
+        z
+          .url({ protocol: /^https$/, error: 'an https URL, e.g. https://msk.example.nhs.uk' })
+          .refine((u) => /^https:\/\/[^/?#]+\/?$/.test(u), 'the host only (https://msk.example.nhs.uk): the API is mapped at its root')
+          .transform((u) => u.replace(/\/$/, ''))
+          .optional(),
+      ),
+    /** Optional Route 53 zone for the custom domain: the certificate is then validated and the record made automatically. */
+    hostedZoneId: z.string().optional(),
+    hostedZoneName: z.string().optional(),
+    authDomainPrefix: z.preprocess((v) => v || undefined, domainPrefix.optional()),
+    referrerClients: nameList,
+    triageSlaHours: number(24),
+    triageReminderHours: number(20),
+    urgentWindowDays: number(5),
+    routineWindowDays: number(28),
+    appointmentReminderHours: number(48),
+    throttleRate: number(50),
+    throttleBurst: number(100),
+    wafRateLimit: z.coerce.number().int().min(10, 'AWS WAF needs at least 10').max(2_000_000_000).default(1000),
+    personalDataRetentionDays: number(2922),
+  })
+  .refine((c) => c.triageReminderHours < c.triageSlaHours, {
+    path: ['triageReminderHours'],
+    message: 'the reminder must come before the triage target (triageSlaHours)',
+  })
+  .refine((c) => !c.hostedZoneId === !c.hostedZoneName, {
+    path: ['hostedZoneName'],
+    message: 'hostedZoneId and hostedZoneName go together',
+  })
+  .refine((c) => !c.hostedZoneId || c.publicBaseUrl, {
+    path: ['publicBaseUrl'],
+    message: 'a hosted zone is for a custom domain: set it too',
+  });
+
+export interface MskPathwaySettings {
+  /** The name patients see in texts (40 characters at most). */
+  readonly serviceName: string;
+  /** Addresses subscribed to each staff topic; none is empty. */
+  readonly emails: Record<StaffAudience, string[]>;
+  /** The SES identity (address or domain) that referrer emails come from. */
+  readonly senderEmail: string;
+  /** Whether the stack creates that identity (false when it exists already). @default true */
+  readonly createSenderIdentity: boolean;
+  /** A custom domain the stack serves the API on (`https://host`). @default the API Gateway stage URL */
+  readonly publicBaseUrl?: string;
+  /** Route 53 zone holding the custom domain, for automatic validation and the alias record. */
+  readonly hostedZone?: { id: string; name: string };
+  /** Cognito hosted domain prefix for tokens (the staff pool's adds "-staff"). @default derived from stack name and account */
+  readonly authDomainPrefix?: string;
+  /** One Cognito app client (client credentials) per GP system, by name. */
+  readonly referrerClients: string[];
+  readonly triageSlaHours: number;
+  readonly triageReminderHours: number;
+  readonly booking: { urgentWindowDays: number; routineWindowDays: number; reminderHours: number };
+  readonly throttle: { rateLimit: number; burstLimit: number };
+  /** WAF: requests one address may make in five minutes. */
+  readonly wafRateLimit: number;
+  /** Days after closure before a referral's personal data is removed (retention rule). */
+  readonly personalDataRetentionDays: number;
+}
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/** Settings from raw context values (keys without the prefix); SettingsError naming each bad value. */
+export function parseSettings(context: Record<string, unknown>): MskPathwaySettings {
+  const parsed = contextSchema.safeParse(context);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${CONTEXT_PREFIX}${String(i.path[0] ?? '')}: ${i.message}`);
+    throw new SettingsError(
+      `MSK Pathway cannot be deployed with this configuration. Set these context values in cdk.json or with -c (see the README's deploy section):\n${[...new Set(problems)].join('\n')}`,
+    );
+  }
+  const c = parsed.data as z.infer<typeof contextSchema> & Record<string, string[]>;
+  return {
+    serviceName: c.serviceName,
+    emails: Object.fromEntries(Object.entries(AUDIENCE_CONTEXT).map(([audience, key]) => [audience, c[key]])) as Record<
+      StaffAudience,
+      string[]
+    >,
+    senderEmail: c.senderEmail,
+    createSenderIdentity: c.createSenderIdentity,
+    publicBaseUrl: c.publicBaseUrl,
+    hostedZone: c.hostedZoneId && c.hostedZoneName ? { id: c.hostedZoneId, name: c.hostedZoneName } : undefined,
+    authDomainPrefix: c.authDomainPrefix,
+    referrerClients: c.referrerClients,
+    triageSlaHours: c.triageSlaHours,
+    triageReminderHours: c.triageReminderHours,
+    booking: { urgentWindowDays: c.urgentWindowDays, routineWindowDays: c.routineWindowDays, reminderHours: c.appointmentReminderHours },
+    throttle: { rateLimit: c.throttleRate, burstLimit: c.throttleBurst },
+    wafRateLimit: c.wafRateLimit,
+    personalDataRetentionDays: c.personalDataRetentionDays,
+  };
+}
+
+/** Settings from the app's context (`cdk.json`, `-c`). */
+export function settingsFromContext(node: Node): MskPathwaySettings {
+  const keys = Object.keys(contextSchema.shape);
+  return parseSettings(Object.fromEntries(keys.map((key) => [key, node.tryGetContext(`${CONTEXT_PREFIX}${key}`)])));
+}
