@@ -191,6 +191,24 @@ describe('first deployment: the template', () => {
     expect(outputs).toContain('Client id of referring system emis-p81001');
   });
 
+  it("names its outputs as the README's deploy steps use them", () => {
+    expect(Object.keys(template.findOutputs('*'))).toEqual(
+      expect.arrayContaining([
+        'ApiUrl',
+        'TokenUrl',
+        'ReferrerScope',
+        'ReferrerUserPoolId',
+        'ReferrerClientIdEmisP81001',
+        'ReferrerClientIdSmokeCheck',
+        'StaffSignInUrl',
+        'StaffUserPoolId',
+        'StaffClientId',
+        'SmokeAlarmName',
+        'SenderVerification',
+      ]),
+    );
+  });
+
   it('passes cdk-nag with a custom domain in a Route 53 zone too', () => {
     const app = exampleApp({
       'mskPathway:publicBaseUrl': 'https://msk.example.nhs.uk',

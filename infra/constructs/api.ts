@@ -3,7 +3,7 @@
  * credentials: each GP system gets a Cognito app client, and its access token must carry the
  * referrals scope. Throttled per stage; errors from the gateway itself answer in the API's JSON shape.
  */
-import { CfnOutput, Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -29,6 +29,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { output } from '../outputs.js';
 import type { FunctionName } from '../../shared/functions.js';
 import { REFERRER_SCOPE, routes } from '../../shared/routes.js';
 
@@ -124,7 +125,7 @@ export class Api extends Construct {
         oAuth: { flows: { clientCredentials: true }, scopes: [this.referrerScope] },
         accessTokenValidity: Duration.hours(1),
       });
-      new CfnOutput(this, `ReferrerClientId-${name}`, {
+      output(this, `ReferrerClientId-${name}`, {
         description: `Client id of referring system ${name}`,
         value: client.userPoolClientId,
       });
@@ -222,13 +223,13 @@ export class Api extends Construct {
       }
     }
 
-    new CfnOutput(this, 'ApiUrl', { value: restApi.url });
-    new CfnOutput(this, 'TokenUrl', { value: `${domain.baseUrl()}/oauth2/token` });
-    new CfnOutput(this, 'ReferrerScope', { value: this.referrerScope.scopeName });
-    new CfnOutput(this, 'StaffSignInUrl', { value: `${props.publicBaseUrl}/staff/sign-in` });
-    new CfnOutput(this, 'ReferrerUserPoolId', { description: "Referring systems' pool (client secrets)", value: this.userPool.userPoolId });
-    new CfnOutput(this, 'StaffUserPoolId', { description: 'Staff pool (create users here)', value: staffPool.userPoolId });
-    new CfnOutput(this, 'StaffClientId', {
+    output(this, 'ApiUrl', { value: restApi.url });
+    output(this, 'TokenUrl', { value: `${domain.baseUrl()}/oauth2/token` });
+    output(this, 'ReferrerScope', { value: this.referrerScope.scopeName });
+    output(this, 'StaffSignInUrl', { value: `${props.publicBaseUrl}/staff/sign-in` });
+    output(this, 'ReferrerUserPoolId', { description: "Referring systems' pool (client secrets)", value: this.userPool.userPoolId });
+    output(this, 'StaffUserPoolId', { description: 'Staff pool (create users here)', value: staffPool.userPoolId });
+    output(this, 'StaffClientId', {
       description: "Staff sign-in client (the operator's CLI token too)",
       value: dashboardClient.userPoolClientId,
     });

@@ -4,7 +4,7 @@
  * failed, timed out or were stopped, and failed messages, that email the service lead's topic. (The clinical figures are on the
  * service's own /dashboard, computed from events.)
  */
-import { ArnFormat, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
@@ -23,6 +23,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { output } from '../outputs.js';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../shared/metrics.js';
 
 export interface MonitoringProps {
@@ -175,6 +176,6 @@ export class Monitoring extends Construct {
       business('SmokeCheck', 'Smoke check'),
       'Smoke check after a deployment: if you are reading this, CloudWatch alarms reach you. No action is needed.',
     );
-    new CfnOutput(this, 'SmokeAlarmName', { description: 'The alarm `npm run smoke -- --alarm` fires and resets', value: smoke.alarmName });
+    output(this, 'SmokeAlarmName', { description: 'The alarm `npm run smoke -- --alarm` fires and resets', value: smoke.alarmName });
   }
 }

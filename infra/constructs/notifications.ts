@@ -3,13 +3,14 @@
  * audience (addresses subscribed from context); emails to one person (a referrer) through SES.
  * Publish rights are split so that the SMS role can reach phone numbers only.
  */
-import { Arn, CfnOutput, Stack } from 'aws-cdk-lib';
+import { Arn, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { output } from '../outputs.js';
 import type { StaffAudience } from '../../shared/ports/notifier.js';
 
 export interface NotificationsProps {
@@ -53,14 +54,14 @@ export class Notifications extends Construct {
       identity: isAddress ? Identity.email(senderEmail) : Identity.domain(senderEmail),
     });
     if (isAddress) {
-      new CfnOutput(this, 'SenderVerification', {
+      output(this, 'SenderVerification', {
         description: 'What to do before referrer emails can go',
         value: `SES has emailed ${senderEmail} a verification link: open it (then request SES production access, see the README).`,
       });
       return;
     }
     identity.dkimRecords.forEach((record, i) => {
-      new CfnOutput(this, `SenderDkimRecord${i + 1}`, {
+      output(this, `SenderDkimRecord${i + 1}`, {
         description: `DNS CNAME ${i + 1} of 3 that verifies ${senderEmail} for SES (Easy DKIM)`,
         value: `${record.name} CNAME ${record.value}`,
       });

@@ -5,12 +5,13 @@
  * validation record and the alias are made here; without one, the operator adds two CNAMEs (the
  * validation record, shown in the stack's events while the deployment waits, and the output).
  */
-import { CfnOutput } from 'aws-cdk-lib';
+
 import { BasePathMapping, DomainName, EndpointType, SecurityPolicy, type RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Certificate, CertificateValidation } from 'aws-cdk-lib/aws-certificatemanager';
 import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayDomain } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
+import { output } from '../outputs.js';
 
 export interface PublicDomainProps {
   readonly restApi: RestApi;
@@ -40,7 +41,7 @@ export class PublicDomain extends Construct {
     if (zone) {
       new ARecord(this, 'Alias', { zone, recordName: host, target: RecordTarget.fromAlias(new ApiGatewayDomain(this.domainName)) });
     } else {
-      new CfnOutput(this, 'DnsRecord', {
+      output(this, 'DnsRecord', {
         description: `Add this record to the DNS of ${host} (after the certificate's validation record, which the deployment waits for)`,
         value: `${host} CNAME ${this.domainName.domainNameAliasDomainName}`,
       });
