@@ -15,6 +15,8 @@ import type { Notifier, Workflow } from '../shared/ports/index.js';
 
 export type FaultTarget =
   | 'sms'
+  /** SNS refusing CheckIfPhoneNumberIsOptedOut (the booking step's opt-out check). */
+  | 'sms-opt-out-check'
   | 'staff-email'
   | 'email'
   /** Any DynamoDB call answered "throughput exceeded" (the SDK retries these itself). */
@@ -35,6 +37,7 @@ export interface FaultAttempt {
 /** How each target fails: the error AWS would raise. */
 const ERROR_NAMES: Record<string, string> = {
   sms: 'ThrottledException',
+  'sms-opt-out-check': 'ThrottledException',
   'staff-email': 'InternalErrorException',
   email: 'TooManyRequestsException',
   lambda: 'InjectedFault',
@@ -90,7 +93,7 @@ export class Faults {
 
   notifier(inner: Notifier): Notifier {
     return {
-      isOptedOut: (phone) => inner.isOptedOut(phone),
+      isOptedOut: async (phone) => (this.throwIfTripped('sms-opt-out-check'), inner.isOptedOut(phone)),
       sendSms: async (to, body) => (this.throwIfTripped('sms'), inner.sendSms(to, body)),
       sendStaffEmail: async (audience, email) => (this.throwIfTripped('staff-email'), inner.sendStaffEmail(audience, email)),
       sendEmail: async (to, email) => (this.throwIfTripped('email'), inner.sendEmail(to, email)),

@@ -231,6 +231,7 @@ export class LocalWorkflow implements Workflow {
   }
 
   async sendTaskSuccess(token: string, output: object): Promise<void> {
+    if (!token) throw new TaskNotWaitingError('NoTokenYet');
     const waiter = this.waiting.get(token);
     // As AWS answers a token whose wait has ended: TaskTimedOut.
     if (!waiter) throw new TaskNotWaitingError('TaskTimedOut');

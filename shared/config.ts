@@ -25,6 +25,13 @@ const configSchema = z.object({
   BOOKING_GIVE_UP_DAYS: z.coerce.number().positive().default(14),
   APPOINTMENT_REMINDER_HOURS: z.coerce.number().positive().default(48),
   /**
+   * A referral's workflow stops waiting for people (triage, review, booking by the team, an
+   * outcome) once the referral is this many days old: the service lead is told, and the referral is
+   * marked workflow_failed for a person to carry on. Step Functions ends any execution after 365
+   * days without telling anyone; 300 leaves room for the longest single wait after the last timer.
+   */
+  WORKFLOW_GIVE_UP_DAYS: z.coerce.number().positive().max(350).default(300),
+  /**
    * Days after a referral closes before its personal data (patient details, names, free text) is
    * removed, leaving codes and times for the audit trail and the figures. Default 8 years, the NHS
    * Records Management Code's minimum for adult health records; a service sets its own policy.

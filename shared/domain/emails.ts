@@ -71,7 +71,7 @@ export const staffEmails = {
   }),
   workflowStopped: (p: { reference: string; status: string; cause: string; timeline: string }): Email => ({
     subject: `Action needed: referral ${p.reference} has stopped (${p.status})`,
-    body: `The automatic workflow for referral ${p.reference} stopped after repeated attempts: ${p.cause}. It is marked ${p.status} and will not move on by itself.\n\nPlease check where it stands, contact the patient if they may be waiting, and carry it on by hand.\n\nIts timeline (staff sign-in): ${p.timeline}${footer}`,
+    body: `The automatic workflow for referral ${p.reference} stopped: ${p.cause}. It is marked ${p.status} and will not move on by itself.\n\nPlease check where it stands, contact the patient if they may be waiting, and carry it on by hand.\n\nIts timeline (staff sign-in): ${p.timeline}${footer}`,
   }),
   patientNotTold: (p: { reference: string; what: string; timeline: string }): Email => ({
     subject: `Patient not texted: referral ${p.reference}`,

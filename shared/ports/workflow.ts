@@ -17,7 +17,11 @@ export interface Workflow {
    * Starting it again is harmless: it resolves with `alreadyStarted: true`.
    */
   startReferralWorkflow(input: WorkflowInput): Promise<{ alreadyStarted: boolean }>;
-  /** Completes the step waiting on `token` with `output`; TaskNotWaitingError if none is. */
+  /**
+   * Completes the step waiting on `token` with `output`; TaskNotWaitingError if none is, including
+   * an empty token: a step whose record exists before the workflow starts waiting on it (booking)
+   * has no token yet, and the workflow finds the decision when it does start (AlreadyDecided).
+   */
   sendTaskSuccess(token: string, output: object): Promise<void>;
 }
 
@@ -50,6 +54,8 @@ export function stepFunctionsWorkflow(): Workflow {
       }
     },
     async sendTaskSuccess(token, output) {
+      // Step Functions refuses an empty token as a ValidationException (a 5xx to the person).
+      if (!token) throw new TaskNotWaitingError('NoTokenYet');
       const { sdk, client } = await sfnSdk();
       try {
         await client.send(new sdk.SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));

@@ -19,7 +19,9 @@ import { referrerEmails } from '../domain/emails.js';
 import { newLinkId } from '../domain/links.js';
 import type { Booking, Referral } from '../domain/referral.js';
 import type { SmsTemplateName } from '../domain/sms.js';
+import { logger } from '../logger.js';
 import { adapters } from '../ports/index.js';
+import { NotificationFailedError } from '../ports/notifier.js';
 import { changeReferral, type TransactItem } from '../store/referrals.js';
 import { freeSlots, getClinic, getSlot, releaseSlot, takeSlot } from '../store/clinics.js';
 import { putNewTask } from '../store/tasks.js';
@@ -56,15 +58,17 @@ export async function prepareBooking(
   const priority = chosen === 'routine' ? 'routine' : 'urgent';
   const windowEnd = bookingWindowEnd(at, priority, windows());
   const mobile = referral.patient.mobile;
-  const optedOut = mobile ? await adapters().notifier.isOptedOut(mobile) : false;
+  const optedOut = mobile ? await optOutStatus(mobile) : false;
   const [slot] = await freeSlots(service, at.toISOString(), windowEnd, 1);
   const reason = !mobile
     ? 'no mobile number'
-    : optedOut
-      ? 'patient opted out of texts'
-      : !slot
-        ? 'no free slot in the booking window'
-        : undefined;
+    : optedOut === 'unknown'
+      ? 'could not check the SMS opt-out list'
+      : optedOut
+        ? 'patient opted out of texts'
+        : !slot
+          ? 'no free slot in the booking window'
+          : undefined;
   const channel = reason ? 'staff' : 'patient';
   const taskId = newLinkId();
   await changeReferral(
@@ -103,6 +107,21 @@ export async function prepareBooking(
     channel,
     inviteTemplate: referral.missedAppointments ? 'rebookAfterMissed' : 'bookingInvite',
   };
+}
+
+/**
+ * Whether the number is on the SMS opt-out list; 'unknown' when SNS would not say (refused or
+ * throttled beyond the SDK's retries). A patient is never dropped because the SMS side is unhappy:
+ * the booking team phones them instead.
+ */
+async function optOutStatus(mobile: string): Promise<boolean | 'unknown'> {
+  try {
+    return await adapters().notifier.isOptedOut(mobile);
+  } catch (error) {
+    if (!(error instanceof NotificationFailedError)) throw error;
+    logger.warn('SMS opt-out check failed; the booking team will phone', { errorName: (error.cause as Error)?.name });
+    return 'unknown';
+  }
 }
 
 export type BookingChaseStep = 'text' | 'worklist' | 'escalate' | 'none';

@@ -9,6 +9,8 @@ import { changeReferral } from '../store/referrals.js';
 import { loadReferral } from './notifications.js';
 
 const NOTIFICATION_FAILED = 'NotificationFailed';
+/** StoppedWaitingError's name (services/tasks.ts): a referral too old to keep waiting for people. */
+const STOPPED_WAITING = 'StoppedWaiting';
 
 /** The referral's audit trail on the staff dashboard. */
 const timelineLink = (referralId: string) => `${config().PUBLIC_BASE_URL}/dashboard/referrals/${referralId}`;
@@ -30,7 +32,12 @@ export async function recordWorkflowFailure(referralId: string, errorName: strin
     metrics().addMetric(status === 'notification_failed' ? 'NotificationFailed' : 'WorkflowStopped', 'Count', 1);
     metrics().publishStoredMetrics();
   }
-  const cause = errorName === NOTIFICATION_FAILED ? 'a message could not be sent' : `a step failed (${errorName})`;
+  const cause =
+    errorName === NOTIFICATION_FAILED
+      ? 'a message could not be sent after repeated attempts'
+      : errorName === STOPPED_WAITING
+        ? `nobody acted on it for ${config().WORKFLOW_GIVE_UP_DAYS} days since it arrived, so the workflow stopped waiting`
+        : `a step failed after repeated attempts (${errorName})`;
   const { messageId } = await adapters().notifier.sendStaffEmail(
     'service-lead',
     staffEmails.workflowStopped({ reference: referral.id, status, cause, timeline: timelineLink(referral.id) }),

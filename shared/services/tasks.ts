@@ -28,6 +28,18 @@ export class AlreadyDecidedError extends Error {
   }
 }
 
+/**
+ * Thrown by a timer once the referral is WORKFLOW_GIVE_UP_DAYS old and still waiting for a person:
+ * the workflow records the failure (workflow_failed, service lead told) instead of looping on until
+ * Step Functions' one-year limit ends it unseen.
+ */
+export class StoppedWaitingError extends Error {
+  override name = 'StoppedWaiting';
+  constructor(kind: TaskKind, days: number) {
+    super(`no ${kind} decision after ${days} days`);
+  }
+}
+
 const DAY_MS = 86_400_000;
 /** How long the referrer has to send requested information (matches the state's timeout). */
 export const INFORMATION_WAIT_DAYS = 14;
@@ -106,6 +118,7 @@ async function tellWhoMustAct(referral: Referral, kind: TaskKind, taskId: string
  * A waiting step timed out. Triage: remind the team, then at the deadline record the breach and
  * tell the service lead, then keep telling them daily; the step stays open throughout. Senior
  * review: tell the service lead. Information: close the referral as returned to the referrer.
+ * Whatever the step, a referral WORKFLOW_GIVE_UP_DAYS old stops waiting (StoppedWaitingError).
  */
 export async function taskTimedOut(input: {
   referralId: string;
@@ -113,6 +126,8 @@ export async function taskTimedOut(input: {
 }): Promise<{ nextInSeconds: number; closed: boolean; chase?: string }> {
   let referral = await loadReferral(input.referralId);
   const reference = referral.id;
+  const giveUpDays = config().WORKFLOW_GIVE_UP_DAYS;
+  if (now().getTime() - Date.parse(referral.receivedAt) >= giveUpDays * DAY_MS) throw new StoppedWaitingError(input.kind, giveUpDays);
   if (input.kind === 'information') {
     await changeReferral(referral, {
       status: 'returned_to_referrer',

@@ -100,6 +100,19 @@ describe('SNS refusing messages', () => {
     expect((await ended(id)).status).toBe('FAILED');
   });
 
+  it('puts an accepted patient on the booking worklist, saying why, when SNS will not check the opt-out list', async () => {
+    const { id } = await refer();
+    const link = await svc.linkFor(id);
+    faults.inject('sms-opt-out-check');
+    expect((await svc.submit(link, accept)).status).toBe(200);
+    await statusIs(id, 'booking_worklist');
+    const worklist = (await getReferralWithTimeline(id))!.timeline.find((e) => e.type === 'booking_worklist')!;
+    expect(worklist.detail).toMatchObject({ reason: 'could not check the SMS opt-out list' });
+    await emailTo('booking-team', id);
+    expect(faults.attemptsAt('sms-opt-out-check').every((a) => a.failed)).toBe(true);
+    expect(await events(id)).not.toContain('workflow_failed');
+  });
+
   it('still marks the referral when staff cannot be alerted either; the failed execution is left for the alarm', async () => {
     faults.inject('sms').inject('staff-email');
     const { id } = await refer();

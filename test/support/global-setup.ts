@@ -9,7 +9,9 @@ export async function setup(project: TestProject) {
   clearFigures();
   // The browser comes first: on a machine without one this either installs it or stops the run
   // at once with the command to run, before DynamoDB Local starts.
-  const { testFiles } = await project.globTestFiles(project.vitest.config.filters);
+  // The run's file filters (`vitest run test/unit`): only runs that include a browser test need one.
+  const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
+  const { testFiles } = await project.globTestFiles(filters);
   project.provide('chromiumPath', testFiles.some((file) => file.endsWith('.browser.test.ts')) ? ensureChromium() : '');
   dynamodb = await startDynamoDbLocal();
   project.provide('dynamodbEndpoint', dynamodb.endpoint);

@@ -1,19 +1,26 @@
 /** The AWS adapters, against mocked SDK clients: they load their client on first use and call it right. */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetConfig } from '../../shared/config.js';
 import { secretsManagerLinkKeys } from '../../shared/ports/link-keys.js';
+import { installAdapters, resetAdapters } from '../../shared/ports/index.js';
 import { awsNotifier } from '../../shared/ports/notifier.js';
+import { stepFunctionsWorkflow, TaskNotWaitingError } from '../../shared/ports/workflow.js';
+import { resumeWorkflow } from '../../shared/services/decisions.js';
+import type { Task } from '../../shared/store/tasks.js';
 
 const secrets = mockClient(SecretsManagerClient);
 const sns = mockClient(SNSClient);
+const sfn = mockClient(SFNClient);
 const KEY = 'k'.repeat(40);
 
 beforeEach(() => {
   secrets.reset();
   sns.reset();
+  sfn.reset();
   process.env.LINK_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-2:000000000000:secret:links';
   process.env.TABLE_NAME ??= 'unit-test-table';
   resetConfig();
@@ -52,5 +59,32 @@ describe('SMS through SNS', () => {
       Message: 'Hello',
       MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
     });
+  });
+});
+
+describe('Step Functions workflow', () => {
+  const validation = Object.assign(new Error("1 validation error detected: Value '' at 'taskToken'"), { name: 'ValidationException' });
+
+  it('treats a step with no token yet as not waiting, without asking Step Functions (which would refuse it)', async () => {
+    sfn.on(SendTaskSuccessCommand, { taskToken: '' }).rejects(validation);
+    await expect(stepFunctionsWorkflow().sendTaskSuccess('', { route: 'booked' })).rejects.toBeInstanceOf(TaskNotWaitingError);
+    expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+  });
+
+  it('lets a patient who books before the booking step waits succeed: the decision stands for the workflow to find', async () => {
+    sfn.on(SendTaskSuccessCommand, { taskToken: '' }).rejects(validation);
+    installAdapters({ workflow: stepFunctionsWorkflow() });
+    const task: Task = { taskId: 't1', kind: 'booking', referralId: 'r1', token: '', createdAt: '', linkExpiresAt: '' };
+    try {
+      await expect(resumeWorkflow(task, { route: 'booked' })).resolves.toBeUndefined();
+    } finally {
+      resetAdapters();
+    }
+  });
+
+  it('passes a real token on with the routing as JSON', async () => {
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    await stepFunctionsWorkflow().sendTaskSuccess('token-1', { route: 'booked' });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0]!.args[0].input).toEqual({ taskToken: 'token-1', output: '{"route":"booked"}' });
   });
 });
