@@ -2,6 +2,8 @@
 import { join } from 'node:path';
 import { Faults, type FaultTarget } from './faults.js';
 import { DEFAULT_REFERRER_TOKEN, DEFAULT_STAFF_TOKEN, REPO_ROOT, startLocalRuntime } from './runtime.js';
+import { LOCAL_REFERRER_CLIENT_ID } from './server.js';
+import { DEFAULT_REFERRER_CLIENT_SECRET } from './sign-in.js';
 
 // The locked SDK runs on Node 20 here; its notice that future SDK releases need Node 22 (as
 // Lambda has) is for whoever upgrades the lock file, not for every local start.
@@ -11,6 +13,7 @@ const port = Number(process.env.PORT ?? 3000);
 const dataDir = process.env.LOCAL_DATA_DIR ?? join(REPO_ROOT, '.local', 'data');
 const referrerToken = process.env.REFERRER_TOKEN ?? DEFAULT_REFERRER_TOKEN;
 const staffToken = process.env.STAFF_TOKEN ?? DEFAULT_STAFF_TOKEN;
+const referrerClientSecret = process.env.REFERRER_CLIENT_SECRET ?? DEFAULT_REFERRER_CLIENT_SECRET;
 const list = (value: string | undefined) =>
   (value ?? '')
     .split(',')
@@ -23,7 +26,17 @@ const faults = faultTargets.length ? faultTargets.reduce((f, target) => f.inject
 const speedup = Number(process.env.CLOCK_SPEEDUP ?? 1);
 if (!(speedup >= 1)) throw new Error(`CLOCK_SPEEDUP must be a number >= 1, got ${process.env.CLOCK_SPEEDUP}`);
 
-const runtime = await startLocalRuntime({ port, dataDir, referrerToken, staffToken, speedup, seed: true, smsOptedOut, faults });
+const runtime = await startLocalRuntime({
+  port,
+  dataDir,
+  referrerToken,
+  referrerClientSecret,
+  staffToken,
+  speedup,
+  seed: true,
+  smsOptedOut,
+  faults,
+});
 console.log(`MSK Pathway is running at ${runtime.url}`);
 console.log(`  data kept in ${dataDir} (delete it for a fresh service)`);
 console.log(
@@ -31,6 +44,9 @@ console.log(
 );
 console.log(
   `  staff token: ${staffToken === DEFAULT_STAFF_TOKEN ? `${staffToken} (the local default; set STAFF_TOKEN to change it)` : '(from STAFF_TOKEN)'}`,
+);
+console.log(
+  `  token endpoint (client credentials): ${runtime.url}/local/oauth2/token, client ${LOCAL_REFERRER_CLIENT_ID}, secret ${referrerClientSecret === DEFAULT_REFERRER_CLIENT_SECRET ? `${referrerClientSecret} (set REFERRER_CLIENT_SECRET to change it)` : '(from REFERRER_CLIENT_SECRET)'}`,
 );
 console.log(`  outbox: ${runtime.url}/local/outbox`);
 if (faults) console.log(`  faults injected: ${faultTargets.join(', ')} (every attempt fails)`);

@@ -17,9 +17,10 @@ import type { Faults } from './faults.js';
 import { Outbox, outboxNotifier } from './outbox.js';
 import { resumeWaitingReferrals } from './resume.js';
 import { SEED_CLINICS, seedTimetable } from './seed.js';
-import { createLocalServer } from './server.js';
-import { LOCAL_STAFF_CLIENT_ID, localSignIn } from './sign-in.js';
+import { createLocalServer, LOCAL_REFERRER_CLIENT_ID } from './server.js';
+import { DEFAULT_REFERRER_CLIENT_SECRET, LOCAL_STAFF_CLIENT_ID, localOAuth } from './sign-in.js';
 import type { FunctionName } from '../shared/functions.js';
+import { REFERRER_SCOPE } from '../shared/routes.js';
 import { lambdaContext, loadHandler, LocalWorkflow } from './workflow-runner.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -29,6 +30,8 @@ export interface LocalRuntimeOptions {
   /** Keep data here between runs; leave out for an in-memory service (tests). */
   dataDir?: string;
   referrerToken?: string;
+  /** The local referring system's client secret for the client credentials grant (`local-referrer`). */
+  referrerClientSecret?: string;
   serviceName?: string;
   tableName?: string;
   log?: (line: string) => void;
@@ -125,7 +128,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       localRoutes: {
         'GET /health': () => ({ status: 200, body: { status: 'ok' } }),
         'GET /local/outbox': () => ({ status: 200, body: { messages: outbox.list() } }),
-        ...localSignIn(options.staffToken ?? DEFAULT_STAFF_TOKEN),
+        ...localOAuth({
+          staffToken: options.staffToken ?? DEFAULT_STAFF_TOKEN,
+          referrer: {
+            clientId: LOCAL_REFERRER_CLIENT_ID,
+            clientSecret: options.referrerClientSecret ?? DEFAULT_REFERRER_CLIENT_SECRET,
+            token: options.referrerToken ?? DEFAULT_REFERRER_TOKEN,
+            scope: `${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}`,
+          },
+        }),
       },
     });
     await new Promise<void>((resolveListen, reject) => {

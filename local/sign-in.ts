@@ -1,15 +1,35 @@
 /**
- * A stand-in for the staff pool's hosted sign-in (Cognito's /oauth2/authorize and /oauth2/token),
- * so that the same sign-in handler runs locally: the local user is signed in at once, PKCE is
- * checked as Cognito checks it, and the "ID token" is the local staff token.
+ * A stand-in for Cognito's OAuth endpoints (/oauth2/authorize and /oauth2/token), so that the same
+ * code runs locally. Staff sign-in: the local user is signed in at once, PKCE is checked as Cognito
+ * checks it, and the "ID token" is the local staff token. Referring systems: the client credentials
+ * grant, with the local client's id and secret in HTTP Basic, answers the local referrer token.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readBody, type LocalAnswer } from './server.js';
 import type { IncomingMessage } from 'node:http';
 
 export const LOCAL_STAFF_CLIENT_ID = 'local-dashboard';
+/** The local referring system's client secret (its id is LOCAL_REFERRER_CLIENT_ID). */
+export const DEFAULT_REFERRER_CLIENT_SECRET = 'local-referrer-secret';
 
-export function localSignIn(staffToken: string) {
+export interface LocalOAuthOptions {
+  staffToken: string;
+  /** The referring system's client, and the token the local API accepts from it. */
+  referrer: { clientId: string; clientSecret: string; token: string; scope: string };
+}
+
+const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** Cognito's client credentials grant: Basic client id and secret, the resource server's scope. */
+function clientCredentials(req: IncomingMessage, form: URLSearchParams, referrer: LocalOAuthOptions['referrer']): LocalAnswer {
+  const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const [id = '', secret = ''] = Buffer.from(basic, 'base64').toString('utf8').split(':');
+  if (!same(id, referrer.clientId) || !same(secret, referrer.clientSecret)) return { status: 401, body: { error: 'invalid_client' } };
+  if ((form.get('scope') ?? referrer.scope) !== referrer.scope) return { status: 400, body: { error: 'invalid_scope' } };
+  return { status: 200, body: { access_token: referrer.token, token_type: 'Bearer', expires_in: 3600 } };
+}
+
+export function localOAuth({ staffToken, referrer }: LocalOAuthOptions) {
   const codes = new Map<string, { challenge: string; redirectUri: string }>();
   return {
     'GET /local/oauth2/authorize': (_req: IncomingMessage, url: URL): LocalAnswer => {
@@ -32,6 +52,8 @@ export function localSignIn(staffToken: string) {
     'POST /local/oauth2/token': async (req: IncomingMessage): Promise<LocalAnswer> => {
       const body = await readBody(req);
       const form = new URLSearchParams(body === 'too_large' ? '' : body.toString());
+      if (form.get('grant_type') === 'client_credentials') return clientCredentials(req, form, referrer);
+      if (form.get('grant_type') !== 'authorization_code') return { status: 400, body: { error: 'unsupported_grant_type' } };
       const issued = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
       const verified =
