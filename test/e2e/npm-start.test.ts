@@ -83,7 +83,7 @@ function javaProcessesFor(dir: string): string {
 }
 
 describe('npm start', () => {
-  it('serves the API, keeps data on disk across a restart, and leaves no Java process after Ctrl-C', async () => {
+  it('serves the API, keeps data on disk across a restart, passes the smoke check, and leaves no Java process after Ctrl-C', async () => {
     const port = await freePort();
     const first = await npmStart(port);
     const response = await fetch(`http://localhost:${port}/referrals`, {
@@ -116,6 +116,25 @@ describe('npm start', () => {
     expect(status).toMatchObject({ id, status: 'awaiting_triage' });
     const { messages } = (await (await fetch(`http://localhost:${port}/local/outbox`)).json()) as any;
     expect(messages).toEqual(sent);
+
+    // The operator's smoke check, as the README runs it, against this npm start.
+    const smoke = execFileSync(
+      'npm',
+      [
+        'run',
+        '--silent',
+        'smoke',
+        '--',
+        '--url',
+        `http://localhost:${port}`,
+        '--token-url',
+        `http://localhost:${port}/local/oauth2/token`,
+        '--client-id',
+        'local-referrer',
+      ],
+      { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, SMOKE_CLIENT_SECRET: 'local-referrer-secret' }, input: '' },
+    );
+    expect(smoke).toContain('smoke: all checks passed');
     await interrupt(second.child, second.output);
     expect(javaProcessesFor(dataDir)).toBe('');
   }, 180_000);
