@@ -9,6 +9,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 import { MAX_BODY_BYTES } from '../config.js';
 import { logger } from '../logger.js';
+import { BusyError, ConcurrentChangeError } from '../store/errors.js';
 
 export interface FieldIssue {
   path: string;
@@ -146,10 +147,10 @@ const TRANSIENT_ERRORS = new Set([
 
 /** A failure of a service we depend on that a retry may cure (not a bug, not bad input). */
 export function isTransientAwsError(error: unknown): boolean {
-  const err = error as { name?: string; $metadata?: { httpStatusCode?: number }; CancellationReasons?: { Code?: string }[] };
+  // DynamoDB throttling, or writers still colliding after the service's own retries: retry later.
+  if (error instanceof BusyError || error instanceof ConcurrentChangeError) return true;
+  const err = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   if (TRANSIENT_ERRORS.has(err?.name ?? '')) return true;
-  if (err?.name === 'TransactionCanceledException')
-    return (err.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError');
   return (err?.$metadata?.httpStatusCode ?? 0) >= 500;
 }
 

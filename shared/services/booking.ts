@@ -24,6 +24,7 @@ import { adapters } from '../ports/index.js';
 import { NotificationFailedError } from '../ports/notifier.js';
 import { changeReferral, type TransactItem } from '../store/referrals.js';
 import { freeSlots, getClinic, getSlot, releaseSlot, takeSlot } from '../store/clinics.js';
+import { SlotTakenError } from '../store/errors.js';
 import { putNewTask } from '../store/tasks.js';
 import { loadReferral, textAndRecord } from './notifications.js';
 import { patientLink } from './links.js';
@@ -224,10 +225,7 @@ export async function bookSlot(
       [takeSlot(slotId, referral.id, at), ...(previous ? [releaseSlot(previous, referral.id)] : []), ...alsoWrite],
     );
   } catch (error) {
-    if ((error as Error).name === 'TransactionCanceledException') {
-      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      if (reasons[2]?.Code === 'ConditionalCheckFailed') throw new SlotUnavailableError(slotId);
-    }
+    if (error instanceof SlotTakenError) throw new SlotUnavailableError(slotId);
     throw error;
   }
 }

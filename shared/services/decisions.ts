@@ -93,8 +93,7 @@ export async function submitDecision(signed: string, form: Record<string, string
       return { state: 'decided', task, referral: decided };
     } catch (error) {
       // Someone else changed the referral or the step (another click, a timer): look again.
-      const raced = error instanceof ConcurrentChangeError || (error as Error).name === 'TransactionCanceledException';
-      if (!raced || attempt >= MAX_ATTEMPTS) throw error;
+      if (!(error instanceof ConcurrentChangeError) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 }
@@ -143,7 +142,7 @@ export async function bookForPatient(
     if (error instanceof SlotUnavailableError) {
       return slotTaken(task, referral);
     }
-    if (error instanceof ConcurrentChangeError || (error as Error).name === 'TransactionCanceledException') return 'raced';
+    if (error instanceof ConcurrentChangeError) return 'raced';
     throw error;
   }
 }

@@ -11,7 +11,7 @@ import { newReferralId } from '../ids.js';
 import type { Caller } from '../http/api.js';
 import { metrics } from '../metrics.js';
 import { adapters } from '../ports/index.js';
-import { createReferral, getReferral, IdempotencyConflictError, referralsInStatus } from '../store/referrals.js';
+import { ConcurrentChangeError, createReferral, getReferral, IdempotencyConflictError, referralsInStatus } from '../store/referrals.js';
 
 const HOUR_MS = 3_600_000;
 const MAX_ATTEMPTS = 6;
@@ -87,7 +87,7 @@ export async function acceptReferral(
       }
       // Concurrent requests with one key collide in DynamoDB (TransactionConflict) before either
       // claim is visible: back off with jitter and look again.
-      const retryable = (error as Error).name === 'TransactionCanceledException' || error instanceof IdempotencyConflictError;
+      const retryable = error instanceof ConcurrentChangeError || error instanceof IdempotencyConflictError;
       if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
       await pause(Math.random() * 25 * 2 ** attempt);
     }

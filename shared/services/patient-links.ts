@@ -72,7 +72,7 @@ export async function patientAction(signed: string, form: Record<string, string>
       if (error instanceof SlotUnavailableError) {
         return slotTaken(task, referral);
       }
-      if (!(error instanceof ConcurrentChangeError) && (error as Error).name !== 'TransactionCanceledException') throw error;
+      if (!(error instanceof ConcurrentChangeError)) throw error;
     }
   }
   throw new Error('the referral kept changing; try again');

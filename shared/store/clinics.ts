@@ -6,7 +6,8 @@
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { slotIdOf, type Clinic, type ClinicInput, type Slot, type SlotInput } from '../domain/booking.js';
 import { keys, referralTable } from '../tables.js';
-import { documentClient, tableName } from './dynamo.js';
+import { documentClient, onConditionFailed, tableName } from './dynamo.js';
+import { SlotTakenError } from './errors.js';
 import type { TransactItem } from './referrals.js';
 
 export async function putClinic(clinicId: string, clinic: ClinicInput): Promise<void> {
@@ -91,15 +92,18 @@ function toSlot(item: Record<string, unknown>): Slot {
 
 /** Takes a free slot for a referral; goes in the same transaction as the referral's change. */
 export function takeSlot(slotId: string, referralId: string, at: string): TransactItem {
-  return {
-    Update: {
-      TableName: tableName(),
-      Key: keys.slot(slotId),
-      UpdateExpression: 'SET bookedBy = :referral, bookedAt = :at REMOVE gsi3pk, gsi3sk',
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(bookedBy)',
-      ExpressionAttributeValues: { ':referral': referralId, ':at': at },
+  return onConditionFailed(
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.slot(slotId),
+        UpdateExpression: 'SET bookedBy = :referral, bookedAt = :at REMOVE gsi3pk, gsi3sk',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(bookedBy)',
+        ExpressionAttributeValues: { ':referral': referralId, ':at': at },
+      },
     },
-  };
+    () => new SlotTakenError(slotId),
+  );
 }
 
 /** Gives a referral's slot back to the free list. */

@@ -3,8 +3,9 @@
  * environment (AWS_ENDPOINT_URL_DYNAMODB points it at DynamoDB Local), so no code differs locally.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.js';
+import { BusyError, ConcurrentChangeError } from './errors.js';
 
 let client: DynamoDBDocumentClient | undefined;
 
@@ -35,7 +36,36 @@ export function resetDocumentClient(): void {
 }
 
 /** Was this transaction cancelled because the condition on item `index` failed? */
-export function conditionFailedAt(error: unknown, index: number): boolean {
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  return (error as Error).name === 'TransactionCanceledException' && reasons?.[index]?.Code === 'ConditionalCheckFailed';
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+type TransactItem = TransactItems[number];
+
+/** What a failed condition on an item means, said by the store function that made the item. */
+const meanings = new WeakMap<TransactItem, () => Error>();
+
+/** Marks `item` so that its condition failing in a transaction raises `error()`. */
+export function onConditionFailed<T extends TransactItem>(item: T, error: () => Error): T {
+  meanings.set(item, error);
+  return item;
+}
+
+/**
+ * A failed transaction as the store's own error, by the item that failed, never by its position:
+ * an item marked with onConditionFailed raises its error; any other failed condition, or a
+ * conflict with a concurrent transaction, is a ConcurrentChangeError; throttling is BusyError.
+ * Anything else is returned as it was.
+ */
+export function transactionFailure(error: unknown, items: TransactItems, what: string): unknown {
+  if ((error as Error)?.name !== 'TransactionCanceledException') return error;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  const failed = items.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+  // An unmarked item failing (the referral's version, its event) outranks a marked one: a retry
+  // after reading again sees the marked item's state too.
+  const unmarked = failed.find((item) => !meanings.has(item));
+  if (unmarked) return new ConcurrentChangeError(`${what} changed meanwhile`);
+  if (failed.length) return meanings.get(failed[0]!)!();
+  if (reasons.some((r) => r.Code === 'TransactionConflict'))
+    return new ConcurrentChangeError(`${what} was being changed by another writer`);
+  if (reasons.some((r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded'))
+    return new BusyError(`${what}: throttled`);
+  return error;
 }

@@ -6,21 +6,10 @@
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Referral, ReferralEvent, ReferralStatus } from '../domain/referral.js';
 import { keys } from '../tables.js';
-import { conditionFailedAt, documentClient, queryPages, tableName } from './dynamo.js';
+import { documentClient, queryPages, tableName, transactionFailure } from './dynamo.js';
+import { ConcurrentChangeError, IdempotencyConflictError } from './errors.js';
 
-export class ConcurrentChangeError extends Error {
-  override name = 'ConcurrentChangeError';
-}
-
-export class IdempotencyConflictError extends Error {
-  override name = 'IdempotencyConflictError';
-  constructor(
-    readonly existingReferralId: string | undefined,
-    readonly sameRequest: boolean,
-  ) {
-    super(sameRequest ? 'request already accepted' : 'Idempotency-Key was used with a different request');
-  }
-}
+export { ConcurrentChangeError, IdempotencyConflictError } from './errors.js';
 
 export interface IdempotencyClaim {
   key: string;
@@ -85,11 +74,13 @@ export async function createReferral(referral: Referral, event: ReferralEvent, i
   try {
     await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
-    if (idempotency && (conditionFailedAt(error, 2) || (error as Error).name === 'TransactionCanceledException')) {
+    const failure = transactionFailure(error, items, `referral ${referral.id}`);
+    // The key's claim failed, or collided with a concurrent claim of it: whose is it?
+    if (idempotency && failure instanceof ConcurrentChangeError) {
       const existing = await findIdempotencyClaim(referral.clientId, idempotency.key);
       if (existing) throw new IdempotencyConflictError(existing.referralId, existing.requestHash === idempotency.requestHash);
     }
-    throw error;
+    throw failure;
   }
 }
 
@@ -152,8 +143,9 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 
 /**
  * Applies a change to the referral as read at `expected.version`, with its event, in one
- * transaction (plus `alsoWrite`). Raises ConcurrentChangeError if someone else changed it first;
- * a failed condition in `alsoWrite` surfaces as the TransactionCanceledException.
+ * transaction (plus `alsoWrite`). Raises ConcurrentChangeError if someone else changed it (or an
+ * `alsoWrite` item) first, the error an `alsoWrite` item was marked with (onConditionFailed, e.g.
+ * SlotTakenError), or BusyError when DynamoDB throttles.
  */
 export async function changeReferral(expected: Referral, change: ReferralChange, alsoWrite: TransactItem[] = []): Promise<Referral> {
   const version = expected.version + 1;
@@ -170,35 +162,31 @@ export async function changeReferral(expected: Referral, change: ReferralChange,
     assignments.push(`#a${i} = :v${i}`);
   });
   const update = `SET ${assignments.join(', ')}${removals.length ? ` REMOVE ${removals.join(', ')}` : ''}`;
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName: tableName(),
+        Key: keys.referral(expected.id),
+        UpdateExpression: update,
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    {
+      Put: {
+        TableName: tableName(),
+        Item: eventItem(expected.id, version, change.event),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    ...noteItems(expected.id, version, change),
+    ...alsoWrite,
+  ];
   try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: keys.referral(expected.id),
-              UpdateExpression: update,
-              ConditionExpression: 'version = :expected',
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
-            },
-          },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: eventItem(expected.id, version, change.event),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          ...noteItems(expected.id, version, change),
-          ...alsoWrite,
-        ],
-      }),
-    );
+    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
-    if (conditionFailedAt(error, 0)) throw new ConcurrentChangeError(`referral ${expected.id} changed since version ${expected.version}`);
-    throw error;
+    throw transactionFailure(error, items, `referral ${expected.id} (version ${expected.version})`);
   }
   const changed = { ...expected, ...(attributes as Partial<Referral>), version };
   for (const [name, value] of Object.entries(attributes)) if (value === undefined) delete (changed as Record<string, unknown>)[name];

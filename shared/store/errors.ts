@@ -1,0 +1,33 @@
+/**
+ * The store's own errors: what a failed DynamoDB write means to the service that asked for it.
+ * Nothing above the store knows DynamoDB's error names; services catch only these.
+ */
+
+/** Someone else changed the referral (or a step record written with it) first: read again and retry. */
+export class ConcurrentChangeError extends Error {
+  override name = 'ConcurrentChangeError';
+}
+
+/** The appointment slot was taken by someone else first. */
+export class SlotTakenError extends Error {
+  override name = 'SlotTaken';
+  constructor(readonly slotId: string) {
+    super(`slot ${slotId} is taken`);
+  }
+}
+
+/** DynamoDB is throttling this table beyond the SDK's own retries: nothing was written; retry later. */
+export class BusyError extends Error {
+  override name = 'Busy';
+}
+
+/** An Idempotency-Key already claimed, by the same request (a retry) or a different one (a client bug). */
+export class IdempotencyConflictError extends Error {
+  override name = 'IdempotencyConflictError';
+  constructor(
+    readonly existingReferralId: string | undefined,
+    readonly sameRequest: boolean,
+  ) {
+    super(sameRequest ? 'request already accepted' : 'Idempotency-Key was used with a different request');
+  }
+}

@@ -1,0 +1,47 @@
+/** The store turns a cancelled DynamoDB transaction into its own errors by the item that failed. */
+import { describe, expect, it } from 'vitest';
+import { onConditionFailed, transactionFailure } from '../../shared/store/dynamo.js';
+import { BusyError, ConcurrentChangeError, SlotTakenError } from '../../shared/store/errors.js';
+
+const cancelled = (...codes: string[]) =>
+  Object.assign(new Error('Transaction cancelled'), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+const update = (pk: string) => ({ Update: { TableName: 't', Key: { pk, sk: 'X' }, UpdateExpression: 'SET a = :a' } });
+
+describe('transactionFailure', () => {
+  it('names the slot by its item wherever it stands in the transaction (a note before it moves it)', () => {
+    const slot = onConditionFailed(update('SLOT#a'), () => new SlotTakenError('a'));
+    const withoutNote = [update('REFERRAL#1'), update('EVENT'), slot];
+    const withNote = [update('REFERRAL#1'), update('EVENT'), update('NOTE'), slot];
+    expect(transactionFailure(cancelled('None', 'None', 'ConditionalCheckFailed'), withoutNote, 'r')).toBeInstanceOf(SlotTakenError);
+    expect(transactionFailure(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'), withNote, 'r')).toBeInstanceOf(SlotTakenError);
+    // The old rule (position 2) would have called the note's success a taken slot, and missed this one.
+    expect(transactionFailure(cancelled('None', 'None', 'None', 'ConditionalCheckFailed'), withNote, 'r')).not.toBeInstanceOf(
+      ConcurrentChangeError,
+    );
+  });
+
+  it('reports the referral changing first when both it and the slot failed (a re-read shows both)', () => {
+    const slot = onConditionFailed(update('SLOT#a'), () => new SlotTakenError('a'));
+    const failure = transactionFailure(
+      cancelled('ConditionalCheckFailed', 'None', 'ConditionalCheckFailed'),
+      [update('R'), update('E'), slot],
+      'r',
+    );
+    expect(failure).toBeInstanceOf(ConcurrentChangeError);
+  });
+
+  it('calls a conflict with a concurrent transaction a concurrent change, and throttling busy', () => {
+    expect(transactionFailure(cancelled('TransactionConflict', 'None'), [update('R'), update('E')], 'r')).toBeInstanceOf(
+      ConcurrentChangeError,
+    );
+    expect(transactionFailure(cancelled('ThrottlingError', 'None'), [update('R'), update('E')], 'r')).toBeInstanceOf(BusyError);
+  });
+
+  it('passes any other error through as it was', () => {
+    const other = Object.assign(new Error('no table'), { name: 'ResourceNotFoundException' });
+    expect(transactionFailure(other, [update('R')], 'r')).toBe(other);
+  });
+});
