@@ -1,0 +1,63 @@
+/**
+ * The workflow's failure policy, written once here and checked on every Task, so that a new state
+ * cannot forget it: errors that no retry can cure are not retried; anything else is retried with
+ * exponential back-off and full jitter (2 s, doubling, 4 retries, at most 60 s apart); and whatever
+ * outlasts the retries goes to RecordFailure, which marks the referral and tells the service lead.
+ */
+import { describe, expect, it } from 'vitest';
+import { isCallbackTask, loadDefinition, type AslState } from '../../local/definition.js';
+
+const definition = loadDefinition();
+const states = Object.entries(definition.States);
+const tasks = states.filter(([name, s]) => s.Type === 'Task' && name !== 'RecordFailure');
+
+/** Errors a retry cannot cure: bad input, a referral that is not there, a step decided already. */
+const NOT_RETRIED = ['InvalidTaskInput', 'ReferralNotFound', 'AlreadyDecided'];
+const BACK_OFF = { IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 4, MaxDelaySeconds: 60, JitterStrategy: 'FULL' };
+const TO_RECORD_FAILURE = { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' };
+/** A timer that finds the referral too old to keep waiting fails at once (WORKFLOW_GIVE_UP_DAYS). */
+const isTimer = (s: AslState) =>
+  String((s.Parameters as { FunctionName?: string } | undefined)?.FunctionName)
+    .toLowerCase()
+    .includes('tasktimer');
+
+describe('the failure policy of every Task', () => {
+  it.each(tasks)('%s: no retry for what cannot be cured, back-off for the rest, RecordFailure at the end', (_, state) => {
+    const callback = isCallbackTask(state);
+    const notRetried = [...NOT_RETRIED, ...(callback ? ['States.Timeout'] : []), ...(isTimer(state) ? ['StoppedWaiting'] : [])];
+    expect(state.Retry).toEqual([
+      { ErrorEquals: notRetried, MaxAttempts: 0 },
+      // A callback's timeout is its timer firing, not a failure: it is caught, never retried.
+      { ErrorEquals: callback ? ['States.TaskFailed'] : ['States.TaskFailed', 'States.Timeout'], ...BACK_OFF },
+    ]);
+    expect(state.Catch!.at(-1)).toEqual(TO_RECORD_FAILURE);
+  });
+
+  it.each(tasks.filter(([, s]) => isCallbackTask(s)))(
+    '%s (waits for a person): times out into its timer, and follows a decision recorded meanwhile',
+    (_, state) => {
+      expect(state.TimeoutSeconds ?? state.TimeoutSecondsPath).toBeDefined();
+      expect(state.Catch![0]).toMatchObject({ ErrorEquals: ['States.Timeout'], ResultPath: null });
+      expect(state.Catch![1]).toEqual({ ErrorEquals: ['AlreadyDecided'], ResultPath: '$.recorded', Next: 'ReadRecordedDecision' });
+    },
+  );
+
+  it.each(tasks.filter(([, s]) => !isCallbackTask(s)))('%s (a Lambda call): gives up on an attempt after 30 s', (_, state) => {
+    expect(state.TimeoutSeconds).toBe(30);
+  });
+
+  it('RecordFailure keeps trying longer (6 retries, up to 2 minutes apart) and ends the execution as failed', () => {
+    const record = definition.States.RecordFailure!;
+    expect(record.Retry).toEqual([
+      { ErrorEquals: ['States.TaskFailed', 'States.Timeout'], ...BACK_OFF, MaxAttempts: 6, MaxDelaySeconds: 120 },
+    ]);
+    expect(record.Catch).toBeUndefined();
+    expect(record.Next).toBe('WorkflowFailed');
+  });
+});
+
+describe('the workflow reads top to bottom', () => {
+  it.each(states.filter(([, s]) => s.Type === 'Choice'))('%s says what it asks in a Comment', (_, state) => {
+    expect(String(state.Comment ?? '').length).toBeGreaterThan(20);
+  });
+});
