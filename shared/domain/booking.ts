@@ -114,3 +114,15 @@ const londonSlot = new Intl.DateTimeFormat('en-GB', {
 export function slotTime(iso: string): string {
   return londonSlot.format(new Date(iso));
 }
+
+/**
+ * The latest an appointment may start for a referral received at `receivedAt`: its workflow (one
+ * Step Functions execution, ended by AWS after 365 days) must still be running to remind the
+ * patient and ask for the outcome. A week before the limit leaves the appointment, the outcome
+ * step's first timer and its failure path inside it.
+ */
+export const LATEST_APPOINTMENT_DAYS = 358;
+
+export function latestAppointmentStart(receivedAt: string): string {
+  return new Date(Date.parse(receivedAt) + LATEST_APPOINTMENT_DAYS * DAY).toISOString();
+}

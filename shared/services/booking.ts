@@ -12,6 +12,7 @@ import {
   bookingTimer,
   bookingWindowEnd,
   firstBookingWaitSeconds,
+  latestAppointmentStart,
   slotTime,
   type Slot,
 } from '../domain/booking.js';
@@ -172,7 +173,9 @@ export async function choosableSlots(referral: Referral, options: { anyTime?: bo
   const from = now().toISOString();
   const service = referral.booking?.service ?? referral.outcome?.service ?? referral.screening!.service;
   // Staff may book beyond the window (it is why the referral is on their worklist); patients may not.
-  const to = options.anyTime ? new Date(now().getTime() + 90 * 86_400_000).toISOString() : (referral.bookingWindowEnd ?? from);
+  const until = options.anyTime ? new Date(now().getTime() + 90 * 86_400_000).toISOString() : (referral.bookingWindowEnd ?? from);
+  const latest = latestAppointmentStart(referral.receivedAt);
+  const to = until < latest ? until : latest;
   const slots = await freeSlots(service, from, to > from ? to : from, 60);
   const clinics = await Promise.all([...new Set(slots.map((s) => s.clinicId))].map(getClinic));
   const names = new Map(clinics.filter(Boolean).map((c) => [c!.clinicId, c!.name]));
@@ -195,7 +198,9 @@ export async function bookSlot(
   const at = now().toISOString();
   const service = referral.booking?.service ?? referral.outcome?.service ?? referral.screening!.service;
   const inWindow = options.anyTime || (slot && slot.start <= (referral.bookingWindowEnd ?? ''));
-  if (!slot || slot.bookedBy || slot.service !== service || slot.start <= at || !inWindow) throw new SlotUnavailableError(slotId);
+  const beforeWorkflowEnds = slot && slot.start <= latestAppointmentStart(referral.receivedAt);
+  if (!slot || slot.bookedBy || slot.service !== service || slot.start <= at || !inWindow || !beforeWorkflowEnds)
+    throw new SlotUnavailableError(slotId);
   const clinic = await getClinic(slot.clinicId);
   const booking: Booking = {
     slotId,
