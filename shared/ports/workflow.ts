@@ -21,6 +21,8 @@ export interface Workflow {
    * Completes the step waiting on `token` with `output`; TaskNotWaitingError if none is, including
    * an empty token: a step whose record exists before the workflow starts waiting on it (booking)
    * has no token yet, and the workflow finds the decision when it does start (AlreadyDecided).
+   * The rule lives here, in the contract, rather than in a caller: every caller already handles
+   * TaskNotWaitingError, and no caller can then hand Step Functions a token it refuses.
    */
   sendTaskSuccess(token: string, output: object): Promise<void>;
 }

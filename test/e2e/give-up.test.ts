@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../shared/config.js';
+import { getReferralWithTimeline } from '../../shared/store/referrals.js';
 import { validReferral } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
 import { startLocalService, type LocalService } from '../support/local-service.js';
@@ -32,6 +33,8 @@ describe('giving up waiting', () => {
     expect(status.status).toBe('workflow_failed');
     const types = status.timeline.map((e: { type: string }) => e.type);
     expect(types).toEqual(expect.arrayContaining(['triage_sla_breached', 'workflow_failed', 'service_lead_alerted']));
+    const { timeline } = (await getReferralWithTimeline(id))!;
+    expect(timeline.find((e) => e.type === 'workflow_failed')!.detail).toEqual({ error: 'StoppedWaiting' });
     const alert = await svc.message(
       (m) => m.to === 'service-lead' && Boolean(m.subject?.startsWith('Action needed')) && m.body.includes(id),
       'the action-needed email',
