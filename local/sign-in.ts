@@ -52,6 +52,8 @@ export function localOAuth({ staffToken, referrer }: LocalOAuthOptions) {
     'POST /local/oauth2/token': async (req: IncomingMessage): Promise<LocalAnswer> => {
       const body = await readBody(req);
       const form = new URLSearchParams(body === 'too_large' ? '' : body.toString());
+      // As Cognito: a missing grant type is a malformed request, an unknown one unsupported.
+      if (!form.get('grant_type')) return { status: 400, body: { error: 'invalid_request' } };
       if (form.get('grant_type') === 'client_credentials') return clientCredentials(req, form, referrer);
       if (form.get('grant_type') !== 'authorization_code') return { status: 400, body: { error: 'unsupported_grant_type' } };
       const issued = codes.get(form.get('code') ?? '');
