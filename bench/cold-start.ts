@@ -5,15 +5,17 @@
  * a stand-in for the other AWS APIs, so the SDK clients initialise as they would in Lambda.
  */
 import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
 import { build } from 'esbuild';
+
 import { ensureTable, LOCAL_AWS_ENV, startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { REPO_ROOT } from '../local/runtime.js';
-import { lambdaFunctions, type FunctionName } from '../shared/functions.js';
+import { type FunctionName, lambdaFunctions } from '../shared/functions.js';
 import { routes } from '../shared/routes.js';
 import { apiEvent } from '../test/support/api-event.js';
 import { exampleContextArgs } from '../test/support/cdk-context.js';

@@ -5,12 +5,14 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import autocannon from 'autocannon';
+
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import autocannon from 'autocannon';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { ulid } from 'ulid';
+
 import { LOCAL_AWS_ENV } from '../local/dynamodb-local.js';
-import { startLocalRuntime, type LocalRuntime } from '../local/runtime.js';
+import { type LocalRuntime, startLocalRuntime } from '../local/runtime.js';
 import { installAdapters, type Workflow } from '../shared/ports/index.js';
 import { validReferral } from '../test/support/fixtures.js';
 

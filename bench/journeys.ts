@@ -5,13 +5,14 @@
  * journey on a sped-up clock, with wall time and peak memory.
  */
 import { readFileSync } from 'node:fs';
+
 import { Faults } from '../local/faults.js';
 import type { OutboxMessage } from '../local/outbox.js';
 import { now } from '../shared/clock.js';
 import { smsFragments } from '../shared/domain/sms.js';
 import { documentClient } from '../shared/store/dynamo.js';
 import { withPatient } from '../test/support/fixtures.js';
-import { startLocalService, type LocalService } from '../test/support/local-service.js';
+import { type LocalService, startLocalService } from '../test/support/local-service.js';
 
 /** 12 hours a second: a triage reminder is 1.7 s away, an appointment a few seconds. */
 const SPEEDUP = 43_200;
@@ -163,16 +164,6 @@ const snapshot = (d: Driver) => ({
 /** Slots at least three days ahead, so that the 48-hour reminder is sent. */
 const afterThreeDays = (slots: string[]) => slots.filter((s) => Date.parse(s.split('#')[1]!) > now().getTime() + 3 * DAY_MS);
 const threeDaysOn = (slots: string[]) => afterThreeDays(slots)[0];
-/**
- * One of the ten soonest such slots (or of any offered, if none is that far off), so that many
- * patients at once do not all reach for the same one.
- */
-const soonAfterThreeDays = (slots: string[]) => {
-  const later = afterThreeDays(slots);
-  const soonest = (later.length ? later : slots).slice(0, 10);
-  return soonest[Math.floor(Math.random() * soonest.length)];
-};
-
 export async function benchPaths(): Promise<PathRow[]> {
   const driver = await Driver.start();
   try {

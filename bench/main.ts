@@ -3,12 +3,14 @@
  * per referral by path, and a scale run. Sections can be picked: `npm run bench -- intake paths`.
  * Figures only; nothing here is a test. BENCHMARKS.md keeps the results with the machine.
  */
-import '../local/polyfills.js';
 import { cpus, totalmem } from 'node:os';
+
 import { benchColdStart } from './cold-start.js';
 import { benchIntake } from './intake.js';
 import { benchPaths, benchScale } from './journeys.js';
 import { costPerThousand, LAMBDA_ASSUMED, PRICES, PRICES_DATE, PRICES_REGION } from './prices.js';
+
+import '../local/polyfills.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /** cdk.json's app. `npx cdk synth` works offline: the stack is environment-agnostic. */
 import { App } from 'aws-cdk-lib';
+
 import { addNagChecks } from './nag.js';
-import { SettingsError, settingsFromContext, type MskPathwaySettings } from './settings.js';
+import { type MskPathwaySettings, SettingsError, settingsFromContext } from './settings.js';
 import { MskPathwayStack } from './stack.js';
 
 const app = new App();

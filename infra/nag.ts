@@ -2,7 +2,7 @@
  * cdk-nag (AwsSolutions and HIPAA Security packs) runs on every synth. Findings that are right
  * for this design are acknowledged here, each with its reason; anything else fails the synth.
  */
-import { Validations, type CfnElement, type Stack } from 'aws-cdk-lib';
+import { type CfnElement, type Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import type { Construct, IConstruct } from 'constructs';
 

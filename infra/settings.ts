@@ -6,6 +6,7 @@
  */
 import type { Node } from 'constructs';
 import * as z from 'zod';
+
 import type { StaffAudience } from '../shared/ports/notifier.js';
 
 export const CONTEXT_PREFIX = 'mskPathway:';

@@ -7,7 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { CloudWatchClient, DescribeAlarmHistoryCommand, SetAlarmStateCommand, type AlarmHistoryItem } from '@aws-sdk/client-cloudwatch';
+
+import { type AlarmHistoryItem, CloudWatchClient, DescribeAlarmHistoryCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+
 import { REFERRER_SCOPE } from '../shared/routes.js';
 
 export interface SmokeOptions {
@@ -86,6 +88,8 @@ const parseUrl = (location: string, base: string): URL | undefined => {
   }
 };
 
+// Answers of this API and of Cognito, read field by field and checked where they are used.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function json(response: Response): Promise<any> {
   try {
     return await response.json();

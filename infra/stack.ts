@@ -6,16 +6,17 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+
+import { lambdaFunctions } from '../shared/functions.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
 import { Firewall } from './constructs/firewall.js';
-import { acknowledgeStackFindings } from './nag.js';
 import { Functions } from './constructs/functions.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Notifications } from './constructs/notifications.js';
 import { PublicDomain } from './constructs/public-domain.js';
 import { Workflow } from './constructs/workflow.js';
-import { lambdaFunctions } from '../shared/functions.js';
+import { acknowledgeStackFindings } from './nag.js';
 import type { MskPathwaySettings } from './settings.js';
 
 export class MskPathwayStack extends Stack {

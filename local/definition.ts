@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { lambdaFunctions } from '../shared/functions.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { ASL_FILE, type AslDefinition, type AslState } from './definition.js';
 
 export const DIAGRAM_FILE = resolve(ASL_FILE, '..', 'referral.md');

@@ -2,13 +2,15 @@
  * DynamoDB Local, AWS's own emulator, started and stopped by the project itself. The jar ships in
  * the npm package amplify-dynamodb-simulator; the machine's Java (17+) runs it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+
 import { createTableInput } from '../shared/tables.js';
 
 export interface DynamoDbLocal {
@@ -56,7 +58,8 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: 
         await client.send(new ListTablesCommand({}));
         return;
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms: ${(error as Error).message}`);
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer within ${timeoutMs} ms: ${(error as Error).message}`, { cause: error });
         await new Promise((r) => setTimeout(r, 150));
       }
     }
@@ -100,7 +103,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string; port?: num
     await Promise.race([waitUntilReady(endpoint, child, 60_000), spawnError]);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${stderr}`);
+    throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
   }
 
   return {

@@ -7,9 +7,10 @@
  * DynamoDB faults are answered on the wire by a small proxy in front of DynamoDB Local, so the AWS
  * SDK's own error parsing and retries run exactly as they do against the real service.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+
 import type { FunctionName } from '../shared/functions.js';
 import type { Notifier, Workflow } from '../shared/ports/index.js';
 

@@ -1,5 +1,6 @@
 /** `npm start`: the whole service on this machine. Ctrl-C stops it and DynamoDB Local with it. */
 import { join } from 'node:path';
+
 import { Faults, type FaultTarget } from './faults.js';
 import { DEFAULT_REFERRER_TOKEN, DEFAULT_STAFF_TOKEN, REPO_ROOT, startLocalRuntime } from './runtime.js';
 import { LOCAL_REFERRER_CLIENT_ID } from './server.js';

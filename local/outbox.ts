@@ -4,7 +4,9 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+
 import { ulid } from 'ulid';
+
 import { nowIso } from '../shared/clock.js';
 import type { Notifier } from '../shared/ports/index.js';
 

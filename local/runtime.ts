@@ -7,20 +7,21 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
 import { spedUpClock, useClock } from '../shared/clock.js';
 import { resetConfig } from '../shared/config.js';
-import { staticLinkKeys } from '../shared/ports/link-keys.js';
+import type { FunctionName } from '../shared/functions.js';
 import { installAdapters, resetAdapters } from '../shared/ports/index.js';
+import { staticLinkKeys } from '../shared/ports/link-keys.js';
+import { REFERRER_SCOPE } from '../shared/routes.js';
 import { resetDocumentClient } from '../shared/store/dynamo.js';
-import { ensureTable, freePort, LOCAL_AWS_ENV, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocal, ensureTable, freePort, LOCAL_AWS_ENV, startDynamoDbLocal } from './dynamodb-local.js';
 import type { Faults } from './faults.js';
 import { Outbox, outboxNotifier } from './outbox.js';
 import { resumeWaitingReferrals } from './resume.js';
 import { SEED_CLINICS, seedTimetable } from './seed.js';
 import { createLocalServer, LOCAL_REFERRER_CLIENT_ID } from './server.js';
 import { DEFAULT_REFERRER_CLIENT_SECRET, LOCAL_STAFF_CLIENT_ID, localOAuth } from './sign-in.js';
-import type { FunctionName } from '../shared/functions.js';
-import { REFERRER_SCOPE } from '../shared/routes.js';
 import { lambdaContext, loadHandler, LocalWorkflow } from './workflow-runner.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));

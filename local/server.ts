@@ -4,9 +4,11 @@
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+
 import { staffToken } from '../shared/http/staff-session.js';
-import { routes, REFERRER_SCOPE, type Route } from '../shared/routes.js';
+import { REFERRER_SCOPE, type Route, routes } from '../shared/routes.js';
 import { lambdaContext, loadHandler } from './workflow-runner.js';
 
 /** API Gateway refuses payloads over 10 MB before any Lambda runs; so does this server. */

@@ -5,8 +5,9 @@
  * grant, with the local client's id and secret in HTTP Basic, answers the local referrer token.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readBody, type LocalAnswer } from './server.js';
 import type { IncomingMessage } from 'node:http';
+
+import { type LocalAnswer, readBody } from './server.js';
 
 export const LOCAL_STAFF_CLIENT_ID = 'local-dashboard';
 /** The local referring system's client secret (its id is LOCAL_REFERRER_CLIENT_ID). */

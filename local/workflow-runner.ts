@@ -4,25 +4,28 @@
  * lambda:invoke calls the same handler module Lambda runs; lambda:invoke.waitForTaskToken also
  * issues a task token and waits for SendTaskSuccess, in virtual time. Executions live in memory.
  */
-import './polyfills.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { StateMachine } from 'aws-local-stepfunctions';
+
 import type { Context } from 'aws-lambda';
+import { StateMachine } from 'aws-local-stepfunctions';
+
 import { now } from '../shared/clock.js';
-import { lambdaFunctions, type FunctionName } from '../shared/functions.js';
+import { type FunctionName, lambdaFunctions } from '../shared/functions.js';
 import { TaskNotWaitingError, type Workflow, type WorkflowInput } from '../shared/ports/workflow.js';
 import {
   adaptForLocalRun,
+  type AslDefinition,
+  type AslState,
   isCallbackTask,
   loadDefinition,
   LOCAL_FUNCTION_ARN_PREFIX,
   LOCAL_TIMEOUT_PARAMETER,
   LOCAL_WAIT_UNTIL,
-  type AslDefinition,
-  type AslState,
 } from './definition.js';
+
+import './polyfills.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** What `$$.Task.Token` resolves to locally; the callback adapter swaps it for a fresh token. */

@@ -6,8 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+
 import { MANAGED_BODY_SIZE_RULE } from '../infra/constructs/firewall.js';
 import { addNagChecks } from '../infra/nag.js';
 import { CONTEXT_PREFIX, parseSettings, SettingsError } from '../infra/settings.js';

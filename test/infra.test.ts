@@ -1,14 +1,16 @@
 /** CDK assertions on the synthesized template: the promises the stack makes to operations teams. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+
 import { addNagChecks, STACK_ACKNOWLEDGEMENTS } from '../infra/nag.js';
-import { recordFigures } from './support/figures.js';
-import { exampleApp, exampleStack } from './support/cdk-context.js';
 import { ASL_FILE } from '../infra/paths.js';
 import { lambdaFunctions } from '../shared/functions.js';
 import { routes } from '../shared/routes.js';
+import { exampleApp, exampleStack } from './support/cdk-context.js';
+import { recordFigures } from './support/figures.js';
 
 let template: Template;
 let assemblyDir: string;

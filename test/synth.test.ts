@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { REPO_ROOT } from '../local/runtime.js';
 import { lambdaFunctions } from '../shared/functions.js';
 import { exampleContextArgs } from './support/cdk-context.js';

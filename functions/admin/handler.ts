@@ -2,8 +2,8 @@
  * Staff: PUT /admin/clinics/{clinicId} loads a clinic; POST /admin/slots loads appointment slots
  * (a slot already loaded at that clinic and time is reported, not duplicated).
  */
-import { apiHandler, HttpError, json, parseJsonBody, staffOf } from '../../shared/http/api.js';
 import { clinicIdSchema, clinicSchema, slotsRequestSchema } from '../../shared/domain/booking.js';
+import { apiHandler, HttpError, json, parseJsonBody, staffOf } from '../../shared/http/api.js';
 import { addSlot, getClinics, putClinic } from '../../shared/store/clinics.js';
 
 export const handler = apiHandler(async (event) => {

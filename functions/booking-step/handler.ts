@@ -1,5 +1,6 @@
 /** Workflow task: booking steps: prepare the invitation, confirm a booking, check on an appointment. */
 import * as z from 'zod';
+
 import { taskHandler } from '../../shared/http/task.js';
 import { appointmentCheck, confirmBooking, prepareBooking } from '../../shared/services/booking.js';
 

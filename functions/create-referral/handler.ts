@@ -1,6 +1,6 @@
 /** POST /referrals: validate, store, start the workflow, acknowledge at once. */
-import { apiHandler, header, HttpError, json, parseJsonBody, referrerOf } from '../../shared/http/api.js';
 import { referralRequestSchema } from '../../shared/domain/referral.js';
+import { apiHandler, header, HttpError, json, parseJsonBody, referrerOf } from '../../shared/http/api.js';
 import { referralReceipt } from '../../shared/http/views.js';
 import { acceptReferral, IdempotencyKeyReusedError } from '../../shared/services/intake.js';
 

@@ -1,7 +1,8 @@
 /** Workflow task: email a staff topic about a referral (no patient details; a link at most). */
 import * as z from 'zod';
+
 import { taskHandler } from '../../shared/http/task.js';
-import { STAFF_MESSAGES, emailStaffAbout, type StaffMessage } from '../../shared/services/staff-messages.js';
+import { emailStaffAbout, STAFF_MESSAGES, type StaffMessage } from '../../shared/services/staff-messages.js';
 
 const input = z.object({ referralId: z.string(), message: z.enum(Object.keys(STAFF_MESSAGES) as [StaffMessage, ...StaffMessage[]]) });
 

@@ -1,5 +1,6 @@
 /** Workflow task: tell the referrer (or a self-referring patient) how the referral was closed. */
 import * as z from 'zod';
+
 import { taskHandler } from '../../shared/http/task.js';
 import { notifyOutcome } from '../../shared/services/notifications.js';
 

@@ -1,6 +1,7 @@
 /** Workflow task: text the patient from a named template (no clinical detail). */
 import * as z from 'zod';
-import { smsTemplates, type SmsTemplateName } from '../../shared/domain/sms.js';
+
+import { type SmsTemplateName, smsTemplates } from '../../shared/domain/sms.js';
 import { taskHandler } from '../../shared/http/task.js';
 import { textPatient } from '../../shared/services/notifications.js';
 

@@ -1,5 +1,6 @@
 /** Workflow callback task: store the task token behind a link and tell the people who must act. */
 import * as z from 'zod';
+
 import { taskHandler } from '../../shared/http/task.js';
 import { openTask } from '../../shared/services/tasks.js';
 

@@ -2,7 +2,7 @@
 import { manageAppointmentPage, patientBookingPage } from '../../shared/http/booking-pages.js';
 import { messagePage } from '../../shared/http/html.js';
 import { pageHandler } from '../../shared/http/pages.js';
-import { choosableSlots, resolvePatientLink, type PatientLinkState } from '../../shared/services/patient-links.js';
+import { choosableSlots, type PatientLinkState, resolvePatientLink } from '../../shared/services/patient-links.js';
 
 /** Friendly pages for links that cannot act; none shows anything about the referral. */
 export function closedPatientLinkPage(link: Exclude<PatientLinkState, { state: 'open' }>) {

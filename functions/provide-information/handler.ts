@@ -1,5 +1,6 @@
 /** POST /referrals/{id}/information: the referrer answers the triage team's question. */
 import * as z from 'zod';
+
 import { apiHandler, HttpError, json, parseJsonBody, referrerOf } from '../../shared/http/api.js';
 import { referralStatusView } from '../../shared/http/views.js';
 import { isReferralId } from '../../shared/ids.js';

@@ -1,7 +1,7 @@
 /** GET /self-care and GET /assets/{file}: pages and files anyone may open; no patient data. */
 import { html, messagePage, page } from '../../shared/http/html.js';
 import { pageHandler } from '../../shared/http/pages.js';
-import { readAsset, STATIC_ASSETS, type AssetName } from '../../shared/http/static-assets.js';
+import { type AssetName, readAsset, STATIC_ASSETS } from '../../shared/http/static-assets.js';
 
 const NHS = 'https://www.nhs.uk';
 

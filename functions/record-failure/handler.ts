@@ -3,6 +3,7 @@
  * and the service lead alerted) or, for a text it can do without, it is recorded and goes on.
  */
 import * as z from 'zod';
+
 import { taskHandler } from '../../shared/http/task.js';
 import { recordTextNotSent, recordWorkflowFailure } from '../../shared/services/failures.js';
 

@@ -1,6 +1,7 @@
 /** Scheduled daily (EventBridge): the retention rule removes closed referrals' personal data when due. */
-import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+
 import { logger } from '../../shared/logger.js';
 import { removeExpiredPersonalData } from '../../shared/services/retention.js';
 

@@ -1,5 +1,6 @@
 /** Workflow task: screen a referral (red flags, suggested service) and record the result. */
 import * as z from 'zod';
+
 import { taskHandler } from '../../shared/http/task.js';
 import { screenAndRecord } from '../../shared/services/screening.js';
 

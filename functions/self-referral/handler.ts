@@ -4,10 +4,10 @@
  */
 import { referralRequestSchema } from '../../shared/domain/referral.js';
 import { fieldIssues } from '../../shared/http/api.js';
+import { messagePage } from '../../shared/http/html.js';
 import { formBody, pageHandler } from '../../shared/http/pages.js';
 import { selfReferralForm, selfReferralSent } from '../../shared/http/self-referral-page.js';
 import { acceptReferral, IdempotencyKeyReusedError } from '../../shared/services/intake.js';
-import { messagePage } from '../../shared/http/html.js';
 
 /** Self-referrals have no API client; they are attributed to the form. */
 const FORM_CALLER = { clientId: 'self-referral-form' };

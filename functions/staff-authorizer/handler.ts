@@ -3,8 +3,9 @@
  * Authorization header or the session cookie, verified (signature, expiry, issuer, client) with
  * aws-jwt-verify. Anything else is 401.
  */
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+
 import { config } from '../../shared/config.js';
 import { staffToken } from '../../shared/http/staff-session.js';
 import { logger } from '../../shared/logger.js';
@@ -34,7 +35,9 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
     claims = await staffVerifier().verify(token);
   } catch (error) {
     logger.info('staff sign-in refused', { reason: (error as Error).name });
-    // API Gateway answers 401 for exactly this message.
+    // API Gateway answers 401 for exactly this message. No cause: aws-jwt-verify's errors carry the
+    // token itself, which must not reach the function's error log.
+    // eslint-disable-next-line preserve-caught-error
     throw new Error('Unauthorized');
   }
   const username = String(claims['cognito:username'] ?? claims.email ?? claims.sub);

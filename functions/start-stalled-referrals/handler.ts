@@ -1,6 +1,7 @@
 /** Scheduled every 15 minutes (EventBridge): starts the workflow of any referral stored but never started. */
-import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+
 import { logger } from '../../shared/logger.js';
 import { startStalledWorkflows } from '../../shared/services/intake.js';
 

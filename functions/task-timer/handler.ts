@@ -1,5 +1,6 @@
 /** Workflow task: a human step's wait timed out (reminders, SLA breach, escalation, closure). */
 import * as z from 'zod';
+
 import { taskHandler } from '../../shared/http/task.js';
 import { taskTimedOut } from '../../shared/services/tasks.js';
 

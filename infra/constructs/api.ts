@@ -8,13 +8,13 @@ import {
   AccessLogFormat,
   AuthorizationType,
   CognitoUserPoolsAuthorizer,
+  type IResource,
   LambdaIntegration,
-  RequestAuthorizer,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  RequestAuthorizer,
   ResponseType,
   RestApi,
-  type IResource,
 } from 'aws-cdk-lib/aws-apigateway';
 import {
   FeaturePlan,
@@ -29,9 +29,10 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { Function, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { output } from '../outputs.js';
+
 import type { FunctionName } from '../../shared/functions.js';
 import { REFERRER_SCOPE, routes } from '../../shared/routes.js';
+import { output } from '../outputs.js';
 
 export interface ApiProps {
   restApi: RestApi;

@@ -7,6 +7,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+
 import { MAX_BODY_BYTES } from '../../shared/config.js';
 
 const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({

@@ -1,12 +1,14 @@
 /** One NodejsFunction per entry in shared/functions.ts: Node 22 on Graviton, bundled by esbuild (no Docker). */
+import { join } from 'node:path';
+
 import { Duration } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
-import { lambdaFunctions, type FunctionName } from '../../shared/functions.js';
+
+import { type FunctionName, lambdaFunctions } from '../../shared/functions.js';
 import { STATIC_ASSETS } from '../../shared/http/static-assets.js';
 import { REPO_ROOT } from '../paths.js';
 

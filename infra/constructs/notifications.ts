@@ -4,14 +4,15 @@
  * Publish rights are split so that the SMS role can reach phone numbers only.
  */
 import { Arn, Stack } from 'aws-cdk-lib';
-import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { output } from '../outputs.js';
+
 import type { StaffAudience } from '../../shared/ports/notifier.js';
+import { output } from '../outputs.js';
 
 export interface NotificationsProps {
   key: IKey;

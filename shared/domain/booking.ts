@@ -3,6 +3,7 @@
  * in, when to chase an unbooked patient, and when to remind before an appointment.
  */
 import * as z from 'zod';
+
 import type { Priority } from './referral.js';
 import { SERVICES } from './screening.js';
 

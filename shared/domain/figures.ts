@@ -22,6 +22,7 @@
  */
 import { DateTime } from 'luxon';
 import * as z from 'zod';
+
 import type { Priority, Referral, ReferralEvent } from './referral.js';
 import { REDIRECT_DESTINATIONS, type RedirectDestination } from './triage.js';
 

@@ -3,6 +3,7 @@
  * Every rule lives in the schema so that a bad request is refused field by field, before any write.
  */
 import * as z from 'zod';
+
 import { now } from '../clock.js';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.js';
 import type { ServiceId } from './screening.js';
@@ -47,6 +48,7 @@ const text = (max: number) =>
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` })
     // Control characters have no place in a name or summary and break downstream systems.
+    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), { error: 'must not contain control characters' });
 
 const nhsNumber = z.string({ error: requiredOr('must be a string of 10 digits') }).transform((value, ctx) => {

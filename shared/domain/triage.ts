@@ -3,8 +3,9 @@
  * timer maths. Pure functions; the services apply them.
  */
 import * as z from 'zod';
+
 import type { Priority, Referral, ReferralStatus } from './referral.js';
-import { SERVICES, type ServiceId } from './screening.js';
+import { type ServiceId, SERVICES } from './screening.js';
 
 export const DECISIONS = {
   accept: 'Accept',

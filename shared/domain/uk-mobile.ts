@@ -1,4 +1,5 @@
-import { parsePhoneNumberFromString, type MetadataJson } from 'libphonenumber-js/core';
+import { type MetadataJson, parsePhoneNumberFromString } from 'libphonenumber-js/core';
+
 // The mobile metadata for +44 only (npm run metadata:phone): 3 KB in each bundle, not 100 KB.
 import ukMetadata from './uk-phone-metadata.json' with { type: 'json' };
 

@@ -3,10 +3,11 @@
  * (401, 415, 413, 400), field-by-field validation errors, and one error boundary that turns
  * anything unexpected into a logged 500 without leaking details.
  */
-import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+
 import { MAX_BODY_BYTES } from '../config.js';
 import { logger } from '../logger.js';
 import { BusyError, ConcurrentChangeError } from '../store/errors.js';

@@ -3,10 +3,11 @@
  * booking team's. Both list free slots as radio buttons grouped by day; no JavaScript needed.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
+
 import { config } from '../config.js';
-import { slotTime, type Slot } from '../domain/booking.js';
+import { type Slot, slotTime } from '../domain/booking.js';
 import type { Referral } from '../domain/referral.js';
-import { SERVICES, type ServiceId } from '../domain/screening.js';
+import { type ServiceId, SERVICES } from '../domain/screening.js';
 import type { FieldIssue } from './api.js';
 import { html, messagePage, page, type SafeHtml } from './html.js';
 

@@ -5,6 +5,7 @@
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
+
 import { ukTime } from '../domain/emails.js';
 import type { Figures, Report, Share } from '../domain/figures.js';
 import type { Referral, ReferralEvent } from '../domain/referral.js';

@@ -2,8 +2,9 @@
  * Server-rendered pages. Every interpolated value is escaped (html-escaper) unless it is already
  * SafeHtml built by this same tag, so patient-supplied text can never become markup.
  */
-import { escape } from 'html-escaper';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { escape } from 'html-escaper';
+
 import { config } from '../config.js';
 
 export class SafeHtml {

@@ -1,7 +1,9 @@
 /** What page handlers share: the error boundary as an HTML page, and form bodies. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+
 import { logger } from '../logger.js';
 import {
+  type ApiHandler,
   bodyBytes,
   header,
   HttpError,
@@ -9,7 +11,6 @@ import {
   isTransientAwsError,
   RETRY_AFTER_SECONDS,
   safeErrorDetails,
-  type ApiHandler,
 } from './api.js';
 import { messagePage } from './html.js';
 

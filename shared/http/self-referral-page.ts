@@ -3,7 +3,9 @@
  * systems (same schema, same rules), with each field's error shown next to it.
  */
 import { randomUUID } from 'node:crypto';
+
 import type { APIGatewayProxyResult } from 'aws-lambda';
+
 import { BODY_SITES, RED_FLAGS, type RedFlag } from '../domain/referral.js';
 import type { FieldIssue } from './api.js';
 import { errorSummary } from './booking-pages.js';

@@ -1,5 +1,6 @@
 /** The pages behind staff links: what a clinician needs to decide, and the form to decide with. */
 import type { APIGatewayProxyResult } from 'aws-lambda';
+
 import { now } from '../clock.js';
 import { ukTime } from '../domain/emails.js';
 import type { Referral } from '../domain/referral.js';
@@ -8,7 +9,7 @@ import { APPOINTMENT_OUTCOMES, DECISIONS, PRIORITIES, REDIRECT_DESTINATIONS } fr
 import type { LinkState, SubmitResult } from '../services/decisions.js';
 import type { Task } from '../store/tasks.js';
 import type { FieldIssue } from './api.js';
-import { errorSummary, slotChoices, type ChoosableSlot } from './booking-pages.js';
+import { type ChoosableSlot, errorSummary, slotChoices } from './booking-pages.js';
 import { html, messagePage, page, type SafeHtml } from './html.js';
 
 type Values = Record<string, string>;

@@ -1,8 +1,9 @@
 /** What every Step Functions task handler shares: typed input checked with zod, and logging. */
-import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+
 import { logger } from '../logger.js';
 import { safeErrorDetails } from './api.js';
 

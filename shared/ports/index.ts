@@ -2,8 +2,8 @@
  * The one place handlers get their adapters from. In AWS these are the real clients; the local
  * runtime and tests install their own with `installAdapters` before any handler runs.
  */
-import { secretsManagerLinkKeys, type LinkKeys } from './link-keys.js';
-import { awsNotifier, reportingFailures, type Notifier } from './notifier.js';
+import { type LinkKeys, secretsManagerLinkKeys } from './link-keys.js';
+import { awsNotifier, type Notifier, reportingFailures } from './notifier.js';
 import { stepFunctionsWorkflow, type Workflow } from './workflow.js';
 
 export interface Adapters {

@@ -3,9 +3,9 @@
  * audience (the addresses are subscriptions, managed by operations); emails to one person (a
  * referrer) through SES. Locally, all of them land in the outbox.
  */
-import { onFirstUse } from './on-first-use.js';
 import { config } from '../config.js';
 import type { Email } from '../domain/emails.js';
+import { onFirstUse } from './on-first-use.js';
 
 export type StaffAudience = 'triage-team' | 'service-lead' | 'senior-clinicians' | 'booking-team' | 'clinic-team';
 

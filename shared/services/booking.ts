@@ -13,8 +13,8 @@ import {
   bookingWindowEnd,
   firstBookingWaitSeconds,
   latestAppointmentStart,
-  slotTime,
   type Slot,
+  slotTime,
 } from '../domain/booking.js';
 import { referrerEmails } from '../domain/emails.js';
 import { newLinkId } from '../domain/links.js';
@@ -23,12 +23,12 @@ import type { SmsTemplateName } from '../domain/sms.js';
 import { logger } from '../logger.js';
 import { adapters } from '../ports/index.js';
 import { NotificationFailedError } from '../ports/notifier.js';
-import { changeReferral, type TransactItem } from '../store/referrals.js';
 import { freeSlots, getClinic, getSlot, releaseSlot, takeSlot } from '../store/clinics.js';
 import { SlotTakenError } from '../store/errors.js';
+import { changeReferral, type TransactItem } from '../store/referrals.js';
 import { putNewTask } from '../store/tasks.js';
-import { loadReferral, textAndRecord } from './notifications.js';
 import { patientLink } from './links.js';
+import { loadReferral, textAndRecord } from './notifications.js';
 
 export class SlotUnavailableError extends Error {
   override name = 'SlotUnavailable';

@@ -4,25 +4,26 @@
  * only the form's POST acts, and only the first POST wins.
  */
 import type { z } from 'zod';
+
 import { now, nowIso } from '../clock.js';
 import { verifyLink } from '../domain/links.js';
 import type { Outcome, Referral, ReferralStatus } from '../domain/referral.js';
 import {
   appointmentOutcome,
   outcomeFormSchema,
+  type Routing,
   seniorReviewFormSchema,
   seniorReviewOutcome,
   triageFormSchema,
   triageOutcome,
-  type Routing,
 } from '../domain/triage.js';
-import { bookSlot, slotTaken, SlotUnavailableError } from './booking.js';
-import { fieldIssues, type FieldIssue } from '../http/api.js';
+import { type FieldIssue, fieldIssues } from '../http/api.js';
 import { logger } from '../logger.js';
 import { adapters } from '../ports/index.js';
 import { TaskNotWaitingError } from '../ports/workflow.js';
 import { changeReferral, ConcurrentChangeError, getReferral } from '../store/referrals.js';
 import { claimTask, getTask, type Task } from '../store/tasks.js';
+import { bookSlot, slotTaken, SlotUnavailableError } from './booking.js';
 
 export type LinkState =
   | { state: 'invalid' } // not signed by us: tampered or made up

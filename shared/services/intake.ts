@@ -4,11 +4,12 @@
  * sure its workflow was started, so a crash between the two steps heals on the client's retry.
  */
 import { createHash } from 'node:crypto';
+
 import { now } from '../clock.js';
 import { config } from '../config.js';
 import type { Referral, ReferralRequest } from '../domain/referral.js';
-import { newReferralId } from '../ids.js';
 import type { Caller } from '../http/api.js';
+import { newReferralId } from '../ids.js';
 import { metrics } from '../metrics.js';
 import { adapters } from '../ports/index.js';
 import { ConcurrentChangeError, createReferral, getReferral, IdempotencyConflictError, referralsInStatus } from '../store/referrals.js';

@@ -1,9 +1,9 @@
 /** Messages about a referral, rendered from templates and recorded on its timeline (never their text). */
 import { nowIso } from '../clock.js';
 import { config } from '../config.js';
-import { referrerEmails, type Email } from '../domain/emails.js';
+import { type Email, referrerEmails } from '../domain/emails.js';
 import type { Referral } from '../domain/referral.js';
-import { renderSms, smsTemplates, type SmsTemplateName } from '../domain/sms.js';
+import { renderSms, type SmsTemplateName, smsTemplates } from '../domain/sms.js';
 import { adapters } from '../ports/index.js';
 import type { StaffAudience } from '../ports/notifier.js';
 import { changeReferral, getReferral } from '../store/referrals.js';

@@ -11,9 +11,9 @@ import { adapters } from '../ports/index.js';
 import { ConcurrentChangeError, getReferral } from '../store/referrals.js';
 import { getTask, setLinkExpiry, type Task } from '../store/tasks.js';
 import { bookSlot, cancelAppointment, choosableSlots, slotTaken, SlotUnavailableError } from './booking.js';
-import { textAndRecord } from './notifications.js';
 import { bookForPatient } from './decisions.js';
 import { patientLink } from './links.js';
+import { textAndRecord } from './notifications.js';
 
 export type PatientLinkState =
   | { state: 'invalid' }

@@ -1,7 +1,7 @@
 /** The dashboard's figures and the audit trail, read from the referrals' stored timelines. */
 import { now } from '../clock.js';
 import { config } from '../config.js';
-import { buildReport, periodBounds, type Period, type ReferralRecord, type Report } from '../domain/figures.js';
+import { buildReport, type Period, periodBounds, type ReferralRecord, type Report } from '../domain/figures.js';
 import { REFERRAL_STATUSES } from '../domain/status.js';
 import { getReferralWithTimeline, referralsInStatus } from '../store/referrals.js';
 

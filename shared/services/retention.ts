@@ -10,8 +10,8 @@ import { config } from '../config.js';
 import type { Referral } from '../domain/referral.js';
 import { CLOSED_STATUSES } from '../domain/status.js';
 import { logger } from '../logger.js';
-import { changeReferral, getReferralWithTimeline, referralsInStatus } from '../store/referrals.js';
 import { tableName } from '../store/dynamo.js';
+import { changeReferral, getReferralWithTimeline, referralsInStatus } from '../store/referrals.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,9 +1,9 @@
 /** The workflow's screening step: apply the rules and record the result on the referral. */
 import { now } from '../clock.js';
 import { config } from '../config.js';
-import { nextTriageWaitSeconds } from '../domain/triage.js';
 import type { Screening } from '../domain/referral.js';
 import { screenReferral } from '../domain/screening.js';
+import { nextTriageWaitSeconds } from '../domain/triage.js';
 import { changeReferral, getReferral } from '../store/referrals.js';
 
 export class ReferralNotFoundError extends Error {

@@ -2,7 +2,7 @@
  * Staff emails sent as their own workflow steps, so that the functions that text patients never
  * also need to publish to staff topics (an SMS role is fenced off every SNS ARN).
  */
-import { staffEmails, type Email } from '../domain/emails.js';
+import { type Email, staffEmails } from '../domain/emails.js';
 import type { Referral } from '../domain/referral.js';
 import type { StaffAudience } from '../ports/notifier.js';
 import { taskLink } from './links.js';

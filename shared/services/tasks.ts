@@ -5,16 +5,16 @@
  */
 import { now, nowIso } from '../clock.js';
 import { config } from '../config.js';
-import { staffEmails, referrerEmails } from '../domain/emails.js';
+import { referrerEmails, staffEmails } from '../domain/emails.js';
 import { newLinkId } from '../domain/links.js';
-import { taskLink } from './links.js';
-import { bookingTimedOut } from './booking.js';
 import type { Referral, TaskKind } from '../domain/referral.js';
-import { DAY_SECONDS, nextTriageWaitSeconds, triageActionDue, type Routing } from '../domain/triage.js';
+import { DAY_SECONDS, nextTriageWaitSeconds, type Routing, triageActionDue } from '../domain/triage.js';
 import { metrics } from '../metrics.js';
 import { adapters } from '../ports/index.js';
 import { changeReferral } from '../store/referrals.js';
 import { getTask, putNewTask, replaceTaskToken } from '../store/tasks.js';
+import { bookingTimedOut } from './booking.js';
+import { taskLink } from './links.js';
 import { emailStaff, loadReferral } from './notifications.js';
 
 /**

@@ -4,7 +4,8 @@
  * at most once, whatever the concurrency. Releasing it puts it back.
  */
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { slotIdOf, type Clinic, type ClinicInput, type Slot, type SlotInput } from '../domain/booking.js';
+
+import { type Clinic, type ClinicInput, type Slot, slotIdOf, type SlotInput } from '../domain/booking.js';
 import { keys, referralTable } from '../tables.js';
 import { documentClient, onConditionFailed, tableName } from './dynamo.js';
 import { SlotTakenError } from './errors.js';

@@ -4,6 +4,7 @@
  * with it. So the timeline can never disagree with the state, and two writers cannot both win.
  */
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+
 import type { Referral, ReferralEvent, ReferralStatus } from '../domain/referral.js';
 import { keys } from '../tables.js';
 import { documentClient, queryPages, tableName, transactionFailure } from './dynamo.js';

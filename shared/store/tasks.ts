@@ -4,6 +4,7 @@
  * token in place, so links already sent keep working.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import type { TaskKind } from '../domain/referral.js';
 import type { Routing } from '../domain/triage.js';
 import { keys } from '../tables.js';

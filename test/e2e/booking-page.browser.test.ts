@@ -6,9 +6,10 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withPatient } from '../support/fixtures.js';
+
 import { ARTIFACTS, launchChromium } from '../support/browser.js';
-import { startLocalService, type LocalService } from '../support/local-service.js';
+import { withPatient } from '../support/fixtures.js';
+import { type LocalService, startLocalService } from '../support/local-service.js';
 
 const DAY = 86_400_000;
 

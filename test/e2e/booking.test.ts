@@ -4,12 +4,13 @@
  * cancel; the clinic records outcomes; nothing is left in limbo.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { now } from '../../shared/clock.js';
 import { isSingleGsm7Fragment } from '../../shared/domain/sms.js';
 import { expireLink } from '../support/dynamodb.js';
 import { withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
-import { startLocalService, TOKEN, type LocalService } from '../support/local-service.js';
+import { type LocalService, startLocalService, TOKEN } from '../support/local-service.js';
 
 const DAY = 86_400_000;
 let svc: LocalService;

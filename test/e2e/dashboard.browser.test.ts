@@ -5,12 +5,13 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ukDate } from '../../shared/domain/figures.js';
+
 import { now } from '../../shared/clock.js';
+import { ukDate } from '../../shared/domain/figures.js';
 import { ARTIFACTS, launchChromium } from '../support/browser.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
-import { STAFF_TOKEN, startLocalService, TOKEN, type LocalService } from '../support/local-service.js';
+import { type LocalService, STAFF_TOKEN, startLocalService, TOKEN } from '../support/local-service.js';
 
 let svc: LocalService;
 let browser: Browser;

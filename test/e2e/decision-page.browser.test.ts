@@ -6,10 +6,11 @@
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { ARTIFACTS, launchChromium } from '../support/browser.js';
 import { validReferral } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
-import { ARTIFACTS, launchChromium } from '../support/browser.js';
-import { startLocalService, type LocalService } from '../support/local-service.js';
+import { type LocalService, startLocalService } from '../support/local-service.js';
 
 let svc: LocalService;
 let browser: Browser;

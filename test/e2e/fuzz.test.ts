@@ -7,10 +7,11 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { scanAll } from '../support/dynamodb.js';
 import { recordFigures } from '../support/figures.js';
 import { validReferral } from '../support/fixtures.js';
-import { STAFF_TOKEN, startLocalService, TOKEN, type LocalService } from '../support/local-service.js';
+import { type LocalService, STAFF_TOKEN, startLocalService, TOKEN } from '../support/local-service.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 let svc: LocalService;

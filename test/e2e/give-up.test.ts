@@ -4,11 +4,12 @@
  * escalation stops, the referral is marked workflow_failed and the service lead is asked to act.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { resetConfig } from '../../shared/config.js';
 import { getReferralWithTimeline } from '../../shared/store/referrals.js';
 import { validReferral } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
-import { startLocalService, type LocalService } from '../support/local-service.js';
+import { type LocalService, startLocalService } from '../support/local-service.js';
 
 let svc: LocalService;
 beforeAll(async () => {

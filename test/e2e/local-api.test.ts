@@ -3,7 +3,8 @@
  * that nothing a client sends wrongly reaches the table.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.js';
+
+import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
 import { scanAll } from '../support/dynamodb.js';
 import { recordFigures } from '../support/figures.js';
 import { validReferral, withPatient } from '../support/fixtures.js';

@@ -5,10 +5,11 @@
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { documentClient } from '../../shared/store/dynamo.js';
 import { withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
-import { startLocalService, type LocalService } from '../support/local-service.js';
+import { type LocalService, startLocalService } from '../support/local-service.js';
 
 const PATIENT = {
   nhsNumber: '9434765870',

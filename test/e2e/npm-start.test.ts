@@ -2,11 +2,13 @@
  * `npm start`, as a person runs it: a fresh data folder, the README's curl example, the outbox,
  * Ctrl-C (SIGINT to the process group), and a second start that still has the data.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { freePort } from '../../local/dynamodb-local.js';
 import { REPO_ROOT } from '../../local/runtime.js';
 import { validReferral } from '../support/fixtures.js';

@@ -8,13 +8,14 @@
  * doubling; jitter is off so that each pause is exactly the back-off and can be checked.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Faults, type FaultAttempt } from '../../local/faults.js';
+
+import { type FaultAttempt, Faults } from '../../local/faults.js';
 import { lambdaContext, loadHandler } from '../../local/workflow-runner.js';
 import { getReferralWithTimeline, referralsInStatus } from '../../shared/store/referrals.js';
 import { recordFigures } from '../support/figures.js';
 import { withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
-import { startLocalService, type LocalService } from '../support/local-service.js';
+import { type LocalService, startLocalService } from '../support/local-service.js';
 
 const SPEEDUP = 100;
 /** The definition's first retry interval (2 s) and back-off rate (2), at this speed, in ms. */

@@ -6,8 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime.js';
+
+import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
 import { validReferral } from '../support/fixtures.js';
 import { TEST_LINK_KEY, until } from '../support/harness.js';
 import { TOKEN } from '../support/local-service.js';

@@ -4,6 +4,7 @@
  * stay exactly as written; open and recently closed referrals are untouched.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { lambdaContext, loadHandler } from '../../local/workflow-runner.js';
 import { fixedClock, now, useClock } from '../../shared/clock.js';
 import { resetConfig } from '../../shared/config.js';
@@ -11,7 +12,7 @@ import { getReferralWithTimeline } from '../../shared/store/referrals.js';
 import { scanAll } from '../support/dynamodb.js';
 import { validReferral } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
-import { startLocalService, type LocalService } from '../support/local-service.js';
+import { type LocalService, startLocalService } from '../support/local-service.js';
 
 const RETENTION_DAYS = 30;
 const DAY = 86_400_000;

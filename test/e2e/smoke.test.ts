@@ -5,14 +5,16 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { runSmoke, smokeCli, type SmokeOptions } from '../../infra/smoke-checks.js';
 import { Faults } from '../../local/faults.js';
 import { REPO_ROOT } from '../../local/runtime.js';
 import { LOCAL_REFERRER_CLIENT_ID } from '../../local/server.js';
 import { DEFAULT_REFERRER_CLIENT_SECRET } from '../../local/sign-in.js';
 import { getReferral } from '../../shared/store/referrals.js';
-import { startLocalService, TOKEN, type LocalService } from '../support/local-service.js';
+import { type LocalService, startLocalService, TOKEN } from '../support/local-service.js';
 
 let svc: LocalService;
 let options: SmokeOptions;

@@ -4,10 +4,11 @@
  * waiting, and the link in the first email still works.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { metrics } from '../../shared/metrics.js';
 import { validReferral } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
-import { startLocalService, type LocalService } from '../support/local-service.js';
+import { type LocalService, startLocalService } from '../support/local-service.js';
 
 const HOUR = 3_600_000;
 let svc: LocalService;

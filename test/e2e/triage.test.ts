@@ -4,11 +4,12 @@
  * information from the referrer. Timers are in triage-timers.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signLink, newLinkId } from '../../shared/domain/links.js';
+
+import { newLinkId, signLink } from '../../shared/domain/links.js';
 import { expireLink } from '../support/dynamodb.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
 import { TEST_LINK_KEY, until } from '../support/harness.js';
-import { startLocalService, TOKEN, type LocalService } from '../support/local-service.js';
+import { type LocalService, startLocalService, TOKEN } from '../support/local-service.js';
 
 let svc: LocalService;
 beforeAll(async () => {

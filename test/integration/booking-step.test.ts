@@ -11,6 +11,7 @@
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import { Faults } from '../../local/faults.js';
 import { outboxNotifier } from '../../local/outbox.js';
 import { LocalWorkflow } from '../../local/workflow-runner.js';

@@ -5,6 +5,7 @@
  * the give-up age it throws StoppedWaiting (the timer's Catch then records the failure, below).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { fixedClock, useClock } from '../../shared/clock.js';
 import { config } from '../../shared/config.js';
 import type { TaskKind } from '../../shared/domain/referral.js';

@@ -3,6 +3,7 @@
  * 365 days) would end before it can remind the patient and ask for the outcome.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import { fixedClock, useClock } from '../../shared/clock.js';
 import { LATEST_APPOINTMENT_DAYS, slotIdOf } from '../../shared/domain/booking.js';
 import { bookSlot, choosableSlots, SlotUnavailableError } from '../../shared/services/booking.js';

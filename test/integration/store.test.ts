@@ -1,5 +1,6 @@
 /** The referral store against DynamoDB Local: atomic writes, idempotency claims, optimistic locking. */
 import { beforeEach, describe, expect, it } from 'vitest';
+
 import type { Referral } from '../../shared/domain/referral.js';
 import { newReferralId } from '../../shared/ids.js';
 import {

@@ -1,8 +1,9 @@
 /** The real ASL file: valid, and executed over DynamoDB Local with the real handlers. */
 import aslValidator from 'asl-validator';
 import { beforeEach, describe, expect, it } from 'vitest';
+
 import { adaptForLocalRun, loadDefinition, transitions } from '../../local/definition.js';
-import { validReferral, withPatient } from '../support/fixtures.js';
+import { validReferral } from '../support/fixtures.js';
 import { until, workflowHarness } from '../support/harness.js';
 
 let h: Awaited<ReturnType<typeof workflowHarness>>;

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+
 import { lambdaContext } from '../../local/workflow-runner.js';
 
 /** A minimal API Gateway REST proxy event, as the Cognito-authorised route would deliver it. */

@@ -1,7 +1,9 @@
 /** A Chromium found (or installed) by the test run's global setup, driven by playwright-core (no downloaded browser). */
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+
+import { type Browser, chromium } from 'playwright-core';
 import { inject } from 'vitest';
+
 import { REPO_ROOT } from '../../local/runtime.js';
 import { ensureChromium } from './chromium.js';
 

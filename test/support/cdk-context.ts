@@ -1,5 +1,6 @@
 /** A complete deployment configuration with example.nhs.uk addresses, for synthesizing offline (tests, bench). */
 import { App } from 'aws-cdk-lib';
+
 import { settingsFromContext } from '../../infra/settings.js';
 import { MskPathwayStack } from '../../infra/stack.js';
 

@@ -1,10 +1,12 @@
 /** Points the store at a fresh table in the shared DynamoDB Local (started by global-setup.ts). */
 import { randomUUID } from 'node:crypto';
+
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
+
 import { ensureTable, LOCAL_AWS_ENV } from '../../local/dynamodb-local.js';
 import { resetConfig } from '../../shared/config.js';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, resetDocumentClient } from '../../shared/store/dynamo.js';
 import { keys } from '../../shared/tables.js';
 

@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local.js';
+
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { ensureChromium } from './chromium.js';
 import { clearFigures, summaryLine } from './figures.js';
 

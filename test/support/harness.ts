@@ -1,9 +1,9 @@
 /** The workflow with its real handlers over DynamoDB Local, without the HTTP server. */
-import { Outbox, outboxNotifier, type OutboxMessage } from '../../local/outbox.js';
+import { Outbox, type OutboxMessage, outboxNotifier } from '../../local/outbox.js';
 import { LocalWorkflow } from '../../local/workflow-runner.js';
 import { referralRequestSchema } from '../../shared/domain/referral.js';
-import { staticLinkKeys } from '../../shared/ports/link-keys.js';
 import { installAdapters } from '../../shared/ports/index.js';
+import { staticLinkKeys } from '../../shared/ports/link-keys.js';
 import { acceptReferral } from '../../shared/services/intake.js';
 import { getReferralWithTimeline } from '../../shared/store/referrals.js';
 import { useFreshTable } from './dynamodb.js';

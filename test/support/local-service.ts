@@ -1,6 +1,6 @@
 /** The local runtime in-process, with helpers to drive it over HTTP as a GP system and a clinician would. */
-import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime.js';
 import type { OutboxMessage } from '../../local/outbox.js';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../local/runtime.js';
 import { now } from '../../shared/clock.js';
 import { TEST_LINK_KEY, until } from './harness.js';
 

@@ -1,6 +1,8 @@
 /** The diagram beside the ASL is generated from it, and current. */
 import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
+
 import { transitions } from '../../local/definition.js';
 import { DIAGRAM_FILE, mermaidDiagram, readDefinitionFile } from '../../local/diagram.js';
 

@@ -5,7 +5,8 @@
  * outlasts the retries goes to RecordFailure, which marks the referral and tells the service lead.
  */
 import { describe, expect, it } from 'vitest';
-import { isCallbackTask, loadDefinition, type AslState } from '../../local/definition.js';
+
+import { type AslState, isCallbackTask, loadDefinition } from '../../local/definition.js';
 
 const definition = loadDefinition();
 const states = Object.entries(definition.States);

@@ -5,7 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { REPO_ROOT } from '../../local/runtime.js';
 import { sources } from '../support/sources.js';
 

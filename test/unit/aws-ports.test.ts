@@ -4,9 +4,10 @@ import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import { resetConfig } from '../../shared/config.js';
-import { secretsManagerLinkKeys } from '../../shared/ports/link-keys.js';
 import { installAdapters, resetAdapters } from '../../shared/ports/index.js';
+import { secretsManagerLinkKeys } from '../../shared/ports/link-keys.js';
 import { awsNotifier } from '../../shared/ports/notifier.js';
 import { stepFunctionsWorkflow, TaskNotWaitingError } from '../../shared/ports/workflow.js';
 import { resumeWorkflow } from '../../shared/services/decisions.js';

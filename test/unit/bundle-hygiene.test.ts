@@ -5,10 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
+import { UK_METADATA_FILE, ukPhoneMetadata } from '../../local/phone-metadata.js';
 import { REPO_ROOT } from '../../local/runtime.js';
 import { sources } from '../support/sources.js';
-import { UK_METADATA_FILE, ukPhoneMetadata } from '../../local/phone-metadata.js';
 
 describe('bundle hygiene', () => {
   it('imports zod as a namespace everywhere Lambda code is bundled from', () => {

@@ -2,7 +2,9 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
 import { findChromium, installAdvice, NoChromiumError } from '../support/chromium.js';
 
 function fakeBrowser(dir: string, name: string): string {

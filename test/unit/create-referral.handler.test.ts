@@ -3,6 +3,7 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+
 import { handler } from '../../functions/create-referral/handler.js';
 import { resetConfig } from '../../shared/config.js';
 import { resetAdapters } from '../../shared/ports/index.js';

@@ -3,6 +3,7 @@
  * including decisions at exactly 24 hours, the clock changes in March and October, and empty periods.
  */
 import { describe, expect, it } from 'vitest';
+
 import { buildReport, median, percentile, periodBounds, type ReferralRecord } from '../../shared/domain/figures.js';
 
 const RULES = { triageSlaHours: 24, urgentWindowDays: 5, routineWindowDays: 28 };

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+
 import { isValidNhsNumber, nhsNumberCheckDigit, normaliseNhsNumber } from '../../shared/domain/nhs-number.js';
 
 const nineDigits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 9, maxLength: 9 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+
 import { fixedClock, useClock } from '../../shared/clock.js';
 import { referralRequestSchema } from '../../shared/domain/referral.js';
 import { fieldIssues } from '../../shared/http/api.js';

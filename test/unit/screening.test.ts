@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RED_FLAGS, type BodySite, type RedFlag } from '../../shared/domain/referral.js';
+
+import { type BodySite, RED_FLAGS, type RedFlag } from '../../shared/domain/referral.js';
 import { RED_FLAG_RULES, screenReferral, SERVICES } from '../../shared/domain/screening.js';
 
 const referral = (bodySite: BodySite, redFlags: RedFlag[] = [], durationWeeks = 4, painScore = 5) => ({

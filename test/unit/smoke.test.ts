@@ -2,6 +2,7 @@
 import { CloudWatchClient, DescribeAlarmHistoryCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+
 import { alarmReachesTopic, formatResult } from '../../infra/smoke-checks.js';
 
 const cloudwatch = mockClient(CloudWatchClient);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { isSingleGsm7Fragment, renderSms, smsTemplates } from '../../shared/domain/sms.js';
 
 // The longest realistic values: a 40-character service name (the most CDK allows), a service's

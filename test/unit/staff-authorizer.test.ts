@@ -3,9 +3,11 @@
  * from the Authorization header or the session cookie; expired, foreign or missing tokens are 401.
  */
 import { createSign, generateKeyPairSync } from 'node:crypto';
-import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { handler, useVerifier } from '../../functions/staff-authorizer/handler.js';
 
 const POOL = 'eu-west-2_StaffPool';

@@ -1,5 +1,6 @@
 /** The store turns a cancelled DynamoDB transaction into its own errors by the item that failed. */
 import { describe, expect, it } from 'vitest';
+
 import { onConditionFailed, transactionFailure } from '../../shared/store/dynamo.js';
 import { BusyError, ConcurrentChangeError, SlotTakenError } from '../../shared/store/errors.js';
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { normaliseUkMobile } from '../../shared/domain/uk-mobile.js';
 
 describe('UK mobile numbers', () => {

@@ -1,0 +1,25 @@
+// Lint: ESLint's and typescript-eslint's recommended rules, unused code, and one import order.
+// Formatting is Prettier's. Runs in `npm test` (`npm run lint`).
+import js from '@eslint/js';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'cdk.out/', '.bench/', '.local/', 'test-artifacts/', 'coverage/', 'dist/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'simple-import-sort': simpleImportSort },
+    rules: {
+      'simple-import-sort/imports': ['error', { groups: [['^node:'], ['^@?\\w'], ['^\\.']] }],
+      'simple-import-sort/exports': 'error',
+      // Leaving fields out with a rest pattern (`const { pk, sk, ...referral } = item`) is the point, not waste.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
+    },
+  },
+  // Tests and benchmarks read loosely typed answers (JSON from the service) on purpose.
+  { files: ['test/**', 'bench/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
+);
