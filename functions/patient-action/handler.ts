@@ -1,9 +1,8 @@
 /** POST /a/{link}: the patient books, changes or cancels. */
-import { manageAppointmentPage, patientBookingPage } from '../../shared/http/booking-pages.js';
+import { closedPatientLinkPage, manageAppointmentPage, patientBookingPage } from '../../shared/http/booking-pages.js';
 import { messagePage } from '../../shared/http/html.js';
 import { formBody, pageHandler } from '../../shared/http/pages.js';
 import { choosableSlots, patientAction } from '../../shared/services/patient-links.js';
-import { closedPatientLinkPage } from '../patient-page/handler.js';
 
 export const handler = pageHandler(async (event) => {
   const result = await patientAction(event.pathParameters?.link ?? '', formBody(event));

@@ -9,13 +9,13 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { z } from 'zod';
 
 import { MAX_BODY_BYTES } from '../config.js';
+import type { Caller } from '../domain/caller.js';
+import { type FieldIssue, fieldIssues } from '../domain/field-issues.js';
 import { logger } from '../logger.js';
 import { BusyError, ConcurrentChangeError } from '../store/errors.js';
 
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
+export type { Caller, FieldIssue };
+export { fieldIssues };
 
 export class HttpError extends Error {
   override name = 'HttpError';
@@ -47,11 +47,6 @@ export function header(event: APIGatewayProxyEvent, name: string): string | unde
   return undefined;
 }
 
-export interface Caller {
-  /** The OAuth client id of the referring system (Cognito client credentials). */
-  clientId: string;
-}
-
 /**
  * The authenticated referrer. API Gateway's Cognito authorizer has already checked the token and
  * scope; this reads who it was (and refuses, should a route ever be wired without an authorizer).
@@ -74,23 +69,6 @@ export function staffOf(event: APIGatewayProxyEvent): { username: string } {
   // A referrer's machine token (client_id) never counts as staff.
   if (typeof username !== 'string' || !username || claims.client_id) throw new HttpError(401, 'unauthorized', 'staff sign-in is required');
   return { username };
-}
-
-/**
- * zod issues as `{ path: "patient.nhsNumber", message }`, one per bad field. Parse with
- * `reportInput: true` so that a missing field reads "is required".
- */
-export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.flatMap((issue) => {
-    const base = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [...base, key].join('.'), message: 'is not a recognised field' }));
-    }
-    let message = issue.message;
-    // zod's own wording for a missing field, not a message a schema chose.
-    if (issue.code === 'invalid_type' && issue.input === undefined && message.startsWith('Invalid input')) message = 'is required';
-    return [{ path: base.length ? base.join('.') : '(body)', message }];
-  });
 }
 
 function isJsonContentType(value: string | undefined): boolean {

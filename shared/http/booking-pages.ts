@@ -8,6 +8,7 @@ import { config } from '../config.js';
 import { type Slot, slotTime } from '../domain/booking.js';
 import type { Referral } from '../domain/referral.js';
 import { type ServiceId, SERVICES } from '../domain/screening.js';
+import type { PatientLinkState } from '../services/patient-links.js';
 import type { FieldIssue } from './api.js';
 import { html, messagePage, page, type SafeHtml } from './html.js';
 
@@ -110,4 +111,25 @@ ${slots.length ? html`<button class="nhsuk-button nhsuk-button--secondary" type=
 <button class="nhsuk-button nhsuk-button--warning" type="submit">Cancel appointment</button>
 </form>`,
   });
+}
+
+/** Friendly pages for links that cannot act; none shows anything about the referral. */
+export function closedPatientLinkPage(link: Exclude<PatientLinkState, { state: 'open' }>) {
+  switch (link.state) {
+    case 'invalid':
+    case 'unknown':
+      return messagePage(
+        404,
+        'This link does not work',
+        'Please check you copied the whole link from your text message. If it still does not work, contact the service.',
+      );
+    case 'expired':
+      return messagePage(
+        410,
+        'This link has expired',
+        'Links in our texts only work for a while, to keep your details safe. Please contact the service.',
+      );
+    case 'used':
+      return messagePage(409, 'You have already booked', 'Your confirmation text has a link to see, change or cancel your appointment.');
+  }
 }

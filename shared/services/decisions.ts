@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 
 import { now, nowIso } from '../clock.js';
+import { type FieldIssue, fieldIssues } from '../domain/field-issues.js';
 import { verifyLink } from '../domain/links.js';
 import type { Outcome, Referral, ReferralStatus } from '../domain/referral.js';
 import {
@@ -17,7 +18,6 @@ import {
   triageFormSchema,
   triageOutcome,
 } from '../domain/triage.js';
-import { type FieldIssue, fieldIssues } from '../http/api.js';
 import { logger } from '../logger.js';
 import { adapters } from '../ports/index.js';
 import { TaskNotWaitingError } from '../ports/workflow.js';

@@ -1,8 +1,8 @@
 /** A referrer answers a request for more information; triage starts again with a fresh 24 hours. */
 import { now } from '../clock.js';
 import { config } from '../config.js';
+import type { Caller } from '../domain/caller.js';
 import { nextTriageWaitSeconds, type Routing } from '../domain/triage.js';
-import type { Caller } from '../http/api.js';
 import { changeReferral, getReferral } from '../store/referrals.js';
 import { claimTask, getTask } from '../store/tasks.js';
 import { resumeWorkflow } from './decisions.js';

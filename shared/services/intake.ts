@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 
 import { now } from '../clock.js';
 import { config } from '../config.js';
+import type { Caller } from '../domain/caller.js';
 import type { Referral, ReferralRequest } from '../domain/referral.js';
-import type { Caller } from '../http/api.js';
 import { newReferralId } from '../ids.js';
 import { metrics } from '../metrics.js';
 import { adapters } from '../ports/index.js';

@@ -4,9 +4,9 @@
  */
 import { now } from '../clock.js';
 import { appointmentEnd, slotTime } from '../domain/booking.js';
+import type { FieldIssue } from '../domain/field-issues.js';
 import { verifyLink } from '../domain/links.js';
 import type { Referral } from '../domain/referral.js';
-import type { FieldIssue } from '../http/api.js';
 import { adapters } from '../ports/index.js';
 import { ConcurrentChangeError, getReferral } from '../store/referrals.js';
 import { getTask, setLinkExpiry, type Task } from '../store/tasks.js';
