@@ -21,7 +21,8 @@ import {
 import { logger } from '../logger.js';
 import { adapters } from '../ports/index.js';
 import { TaskNotWaitingError } from '../ports/workflow.js';
-import { changeReferral, ConcurrentChangeError, getReferral } from '../store/referrals.js';
+import { ConcurrentChangeError } from '../store/errors.js';
+import { changeReferral, getReferral } from '../store/referrals.js';
 import { claimTask, getTask, type Task } from '../store/tasks.js';
 import { bookSlot, slotTaken, SlotUnavailableError } from './booking.js';
 

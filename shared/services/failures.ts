@@ -7,10 +7,9 @@ import { metrics } from '../metrics.js';
 import { adapters } from '../ports/index.js';
 import { changeReferral } from '../store/referrals.js';
 import { loadReferral } from './notifications.js';
+import { STOPPED_WAITING } from './tasks.js';
 
 const NOTIFICATION_FAILED = 'NotificationFailed';
-/** StoppedWaitingError's name (services/tasks.ts): a referral too old to keep waiting for people. */
-const STOPPED_WAITING = 'StoppedWaiting';
 
 /** The referral's audit trail on the staff dashboard. */
 const timelineLink = (referralId: string) => `${config().PUBLIC_BASE_URL}/dashboard/referrals/${referralId}`;

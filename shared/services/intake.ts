@@ -12,7 +12,8 @@ import type { Referral, ReferralRequest } from '../domain/referral.js';
 import { newReferralId } from '../ids.js';
 import { metrics } from '../metrics.js';
 import { adapters } from '../ports/index.js';
-import { ConcurrentChangeError, createReferral, getReferral, IdempotencyConflictError, referralsInStatus } from '../store/referrals.js';
+import { ConcurrentChangeError, IdempotencyConflictError } from '../store/errors.js';
+import { createReferral, getReferral, referralsInStatus } from '../store/referrals.js';
 
 const HOUR_MS = 3_600_000;
 const MAX_ATTEMPTS = 6;

@@ -33,8 +33,9 @@ export class AlreadyDecidedError extends Error {
  * the workflow records the failure (workflow_failed, service lead told) instead of looping on until
  * Step Functions' one-year limit ends it unseen.
  */
+export const STOPPED_WAITING = 'StoppedWaiting';
 export class StoppedWaitingError extends Error {
-  override name = 'StoppedWaiting';
+  override name = STOPPED_WAITING;
   constructor(kind: TaskKind, days: number) {
     super(`no ${kind} decision after ${days} days`);
   }

@@ -10,8 +10,6 @@ import { keys } from '../tables.js';
 import { documentClient, queryPages, tableName, transactionFailure } from './dynamo.js';
 import { ConcurrentChangeError, IdempotencyConflictError } from './errors.js';
 
-export { ConcurrentChangeError, IdempotencyConflictError } from './errors.js';
-
 export interface IdempotencyClaim {
   key: string;
   requestHash: string;

@@ -3,13 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { Referral } from '../../shared/domain/referral.js';
 import { newReferralId } from '../../shared/ids.js';
-import {
-  changeReferral,
-  ConcurrentChangeError,
-  createReferral,
-  getReferralWithTimeline,
-  IdempotencyConflictError,
-} from '../../shared/store/referrals.js';
+import { ConcurrentChangeError, IdempotencyConflictError } from '../../shared/store/errors.js';
+import { changeReferral, createReferral, getReferralWithTimeline } from '../../shared/store/referrals.js';
 import { scanAll, useFreshTable } from '../support/dynamodb.js';
 import { validReferral } from '../support/fixtures.js';
 
