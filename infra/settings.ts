@@ -7,6 +7,7 @@
 import type { Node } from 'constructs';
 import * as z from 'zod';
 
+import { CONFIG_DEFAULTS as D } from '../shared/config.js';
 import type { StaffAudience } from '../shared/ports/notifier.js';
 
 export const CONTEXT_PREFIX = 'mskPathway:';
@@ -53,7 +54,7 @@ const domainPrefix = z
 
 const contextSchema = z
   .object({
-    serviceName: z.string().min(1).max(40, 'at most 40 characters (it goes in every SMS)').default('MSK Service'),
+    serviceName: z.string().min(1).max(40, 'at most 40 characters (it goes in every SMS)').default(D.SERVICE_NAME),
     ...(Object.fromEntries(Object.values(AUDIENCE_CONTEXT).map((key) => [key, emailList])) as Record<string, typeof emailList>),
     senderEmail: z.preprocess(
       (v) => (typeof v === 'string' ? v.trim() : v) || undefined,
@@ -79,15 +80,15 @@ const contextSchema = z
     hostedZoneName: z.string().optional(),
     authDomainPrefix: z.preprocess((v) => v || undefined, domainPrefix.optional()),
     referrerClients: nameList,
-    triageSlaHours: number(24),
-    triageReminderHours: number(20),
-    urgentWindowDays: number(5),
-    routineWindowDays: number(28),
-    appointmentReminderHours: number(48),
+    triageSlaHours: number(D.TRIAGE_SLA_HOURS),
+    triageReminderHours: number(D.TRIAGE_REMINDER_HOURS),
+    urgentWindowDays: number(D.URGENT_WINDOW_DAYS),
+    routineWindowDays: number(D.ROUTINE_WINDOW_DAYS),
+    appointmentReminderHours: number(D.APPOINTMENT_REMINDER_HOURS),
     throttleRate: number(50),
     throttleBurst: number(100),
     wafRateLimit: z.coerce.number().int().min(10, 'AWS WAF needs at least 10').max(2_000_000_000).default(1000),
-    personalDataRetentionDays: number(2922),
+    personalDataRetentionDays: number(D.PERSONAL_DATA_RETENTION_DAYS),
   })
   .refine((c) => c.triageReminderHours < c.triageSlaHours, {
     path: ['triageReminderHours'],

@@ -5,32 +5,31 @@
  * link already sent (no second email). In AWS none of this is needed: Step Functions Standard
  * keeps executions for up to a year.
  */
-import { now } from '../shared/clock.js';
-import { config } from '../shared/config.js';
-import { bookingTimer } from '../shared/domain/booking.js';
-import type { Referral, ReferralStatus } from '../shared/domain/referral.js';
-import { nextTriageWaitSeconds } from '../shared/domain/triage.js';
+import type { Referral } from '../shared/domain/referral.js';
+import type { ReferralStatus } from '../shared/domain/vocabulary.js';
 import { getReferral, referralsInStatus } from '../shared/store/referrals.js';
 import type { LocalWorkflow } from './workflow-runner.js';
 
-/** For each status a workflow waits in: the state to re-enter, and the input it needs there. */
-const RESUME_AT: Partial<Record<ReferralStatus, (r: Referral) => { state: string; input: Record<string, unknown> }>> = {
-  received: () => ({ state: 'ScreenReferral', input: {} }),
-  awaiting_triage: (r) => ({
-    state: 'AwaitTriage',
-    input: { triage: { timers: { nextInSeconds: nextTriageWaitSeconds(r, now(), config().TRIAGE_REMINDER_HOURS) } } },
-  }),
-  awaiting_senior_review: () => ({ state: 'AwaitSeniorReview', input: {} }),
-  information_requested: () => ({ state: 'AwaitInformation', input: {} }),
-  awaiting_booking: (r) => ({ state: 'AwaitBooking', input: { booking: { nextInSeconds: bookingWait(r) } } }),
-  booking_worklist: (r) => ({ state: 'AwaitBooking', input: { booking: { nextInSeconds: bookingWait(r) } } }),
-  // The appointment check re-reads the booking and decides: wait, remind, or ask for the outcome.
-  booked: () => ({ state: 'CheckAppointment', input: {} }),
-};
+type ResumeAt = (r: Referral) => { state: string; input: Record<string, unknown> };
 
-function bookingWait(r: Referral): number {
-  const { chaserDays, giveUpDays } = { chaserDays: config().BOOKING_CHASER_DAYS, giveUpDays: config().BOOKING_GIVE_UP_DAYS };
-  return bookingTimer(r.bookingInvitedAt ?? now().toISOString(), r.bookingChasersSent ?? 0, now(), chaserDays, giveUpDays).nextInSeconds;
+/**
+ * For each status a workflow waits in: the state to re-enter, and the input it needs there. Read
+ * from the steps themselves (each names where it waits, and in which statuses), so a new step is
+ * resumed without an edit here; `received` is the one wait before any step. The steps are loaded
+ * on first use, as Lambda loads a handler: the runtime imports no service code itself, so that the
+ * logger is created (and binds its output) only once a handler runs.
+ */
+export async function resumePoints(): Promise<Partial<Record<ReferralStatus, ResumeAt>>> {
+  const { STEPS } = await import('../shared/services/steps/index.js');
+  return Object.fromEntries([
+    ['received', () => ({ state: 'ScreenReferral', input: {} })],
+    ...Object.values(STEPS).flatMap(({ waits }) =>
+      waits.statuses.map((status): [ReferralStatus, ResumeAt] => [
+        status,
+        (r) => ({ state: waits.state, input: waits.resumeInput?.(r) ?? {} }),
+      ]),
+    ),
+  ]);
 }
 
 /** The referrals waiting in a status, read in full (the index holds only their ids). */
@@ -48,7 +47,7 @@ async function referralsIn(status: ReferralStatus): Promise<Referral[]> {
 /** Re-enters every waiting referral's workflow; returns how many per status. */
 export async function resumeWaitingReferrals(workflow: LocalWorkflow): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const [status, resumeAt] of Object.entries(RESUME_AT) as [ReferralStatus, NonNullable<(typeof RESUME_AT)[ReferralStatus]>][]) {
+  for (const [status, resumeAt] of Object.entries(await resumePoints()) as [ReferralStatus, ResumeAt][]) {
     for (const referral of await referralsIn(status)) {
       const { state, input } = resumeAt(referral);
       await workflow.resumeReferralWorkflow(referral.id, state, input);

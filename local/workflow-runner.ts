@@ -12,6 +12,7 @@ import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 
 import { now } from '../shared/clock.js';
+import { workflowWaits } from '../shared/config.js';
 import { type FunctionName, lambdaFunctions } from '../shared/functions.js';
 import { TaskNotWaitingError, type Workflow, type WorkflowInput } from '../shared/ports/workflow.js';
 import {
@@ -257,7 +258,9 @@ export class LocalWorkflow implements Workflow {
       machine = new StateMachine({ ...this.adapted, StartAt: state } as never, { validationOptions: { noValidate: true } });
       this.resumeMachines.set(state, machine);
     }
-    return this.run(machine, referralId, { referralId, ...input });
+    // ScreenReferral, skipped here, is where a workflow reads its steps' waits.
+    const triage = { waits: workflowWaits(), ...(input.triage as object | undefined) };
+    return this.run(machine, referralId, { referralId, ...input, triage });
   }
 
   private async run(

@@ -4,41 +4,73 @@
  */
 import * as z from 'zod';
 
+import { DAY_SECONDS } from './domain/time.js';
+
+/**
+ * Defaults for what a service may tune. One list, read by the runtime below and by the CDK
+ * settings (infra/settings.ts), so that a deployment without a context value behaves exactly as
+ * the local runtime does.
+ */
+export const CONFIG_DEFAULTS = {
+  SERVICE_NAME: 'MSK Service',
+  TRIAGE_SLA_HOURS: 24,
+  TRIAGE_REMINDER_HOURS: 20,
+  TASK_LINK_DAYS: 14,
+  URGENT_WINDOW_DAYS: 5,
+  ROUTINE_WINDOW_DAYS: 28,
+  BOOKING_CHASER_DAYS: '3,7',
+  BOOKING_GIVE_UP_DAYS: 14,
+  APPOINTMENT_REMINDER_HOURS: 48,
+  INFORMATION_WAIT_DAYS: 14,
+  SENIOR_REVIEW_CHASE_DAYS: 3,
+  OUTCOME_CHASE_DAYS: 2,
+  WORKFLOW_GIVE_UP_DAYS: 300,
+  PERSONAL_DATA_RETENTION_DAYS: 2922,
+  IDEMPOTENCY_TTL_HOURS: 24,
+} as const;
+const D = CONFIG_DEFAULTS;
+
 const configSchema = z.object({
   TABLE_NAME: z.string().min(1),
   STATE_MACHINE_ARN: z.string().min(1).optional(),
   /** The name patients see in texts, e.g. "Central Lancashire MSK Service"; short enough for SMS. */
-  SERVICE_NAME: z.string().min(1).max(40).default('MSK Service'),
-  TRIAGE_SLA_HOURS: z.coerce.number().positive().default(24),
+  SERVICE_NAME: z.string().min(1).max(40).default(D.SERVICE_NAME),
+  TRIAGE_SLA_HOURS: z.coerce.number().positive().default(D.TRIAGE_SLA_HOURS),
   /** When the triage team is reminded, counted from the referral's arrival (before the SLA runs out). */
-  TRIAGE_REMINDER_HOURS: z.coerce.number().positive().default(20),
+  TRIAGE_REMINDER_HOURS: z.coerce.number().positive().default(D.TRIAGE_REMINDER_HOURS),
   /** How long a staff link stays usable; re-sent links are extended. */
-  TASK_LINK_DAYS: z.coerce.number().positive().default(14),
+  TASK_LINK_DAYS: z.coerce.number().positive().default(D.TASK_LINK_DAYS),
   /** Booking windows from acceptance: urgent patients seen within 5 days, routine within 4 weeks. */
-  URGENT_WINDOW_DAYS: z.coerce.number().positive().default(5),
-  ROUTINE_WINDOW_DAYS: z.coerce.number().positive().default(28),
+  URGENT_WINDOW_DAYS: z.coerce.number().positive().default(D.URGENT_WINDOW_DAYS),
+  ROUTINE_WINDOW_DAYS: z.coerce.number().positive().default(D.ROUTINE_WINDOW_DAYS),
   /** Days after the booking invitation: reminder texts, then unable to contact. */
   BOOKING_CHASER_DAYS: z
     .string()
-    .default('3,7')
+    .default(D.BOOKING_CHASER_DAYS)
     .transform((s) => s.split(',').map(Number)),
-  BOOKING_GIVE_UP_DAYS: z.coerce.number().positive().default(14),
-  APPOINTMENT_REMINDER_HOURS: z.coerce.number().positive().default(48),
+  BOOKING_GIVE_UP_DAYS: z.coerce.number().positive().default(D.BOOKING_GIVE_UP_DAYS),
+  APPOINTMENT_REMINDER_HOURS: z.coerce.number().positive().default(D.APPOINTMENT_REMINDER_HOURS),
+  /** How long a referrer has to answer a request for information before the referral is returned. */
+  INFORMATION_WAIT_DAYS: z.coerce.number().positive().default(D.INFORMATION_WAIT_DAYS),
+  /** How often the service lead is told of a senior review still waiting. */
+  SENIOR_REVIEW_CHASE_DAYS: z.coerce.number().positive().default(D.SENIOR_REVIEW_CHASE_DAYS),
+  /** How often the clinic is told of an appointment outcome still not recorded. */
+  OUTCOME_CHASE_DAYS: z.coerce.number().positive().default(D.OUTCOME_CHASE_DAYS),
   /**
    * A referral's workflow stops waiting for people (triage, review, booking by the team, an
    * outcome) once the referral is this many days old: the service lead is told, and the referral is
    * marked workflow_failed for a person to carry on. Step Functions ends any execution after 365
    * days without telling anyone; 300 leaves room for the longest single wait after the last timer.
    */
-  WORKFLOW_GIVE_UP_DAYS: z.coerce.number().positive().max(350).default(300),
+  WORKFLOW_GIVE_UP_DAYS: z.coerce.number().positive().max(350).default(D.WORKFLOW_GIVE_UP_DAYS),
   /**
    * Days after a referral closes before its personal data (patient details, names, free text) is
    * removed, leaving codes and times for the audit trail and the figures. Default 8 years, the NHS
    * Records Management Code's minimum for adult health records; a service sets its own policy.
    */
-  PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().positive().default(2922),
+  PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().positive().default(D.PERSONAL_DATA_RETENTION_DAYS),
   /** How long an Idempotency-Key is remembered. */
-  IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(24),
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(D.IDEMPOTENCY_TTL_HOURS),
   /** Where links in emails and texts point: the API's public URL (no trailing slash). */
   PUBLIC_BASE_URL: z
     .string()
@@ -80,6 +112,19 @@ export function config(): Config {
 /** Forget the cached configuration (tests and the local runtime change the environment). */
 export function resetConfig(): void {
   cached = undefined;
+}
+
+/**
+ * The waits the state machine reads by path (TimeoutSecondsPath) rather than as bare numbers:
+ * ScreenReferral, the workflow's first state, returns them from this configuration.
+ */
+export function workflowWaits(): { seniorReviewSeconds: number; informationSeconds: number; outcomeSeconds: number } {
+  const c = config();
+  return {
+    seniorReviewSeconds: Math.round(c.SENIOR_REVIEW_CHASE_DAYS * DAY_SECONDS),
+    informationSeconds: Math.round(c.INFORMATION_WAIT_DAYS * DAY_SECONDS),
+    outcomeSeconds: Math.round(c.OUTCOME_CHASE_DAYS * DAY_SECONDS),
+  };
 }
 
 /** Largest request body accepted by the API, in bytes. */

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 
 import { type SmsTemplateName, smsTemplates } from '../../shared/domain/sms.js';
-import { taskHandler } from '../../shared/http/task.js';
+import { stateMachineTask } from '../../shared/http/state-machine-task.js';
 import { textPatient } from '../../shared/services/notifications.js';
 
 const input = z.object({
@@ -10,4 +10,4 @@ const input = z.object({
   template: z.enum(Object.keys(smsTemplates) as [SmsTemplateName, ...SmsTemplateName[]]),
 });
 
-export const handler = taskHandler(input, ({ referralId, template }) => textPatient(referralId, template));
+export const handler = stateMachineTask(input, ({ referralId, template }) => textPatient(referralId, template));

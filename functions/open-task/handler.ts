@@ -1,13 +1,10 @@
-/** Workflow callback task: store the task token behind a link and tell the people who must act. */
+/** Workflow callback task: a human step starts waiting; store its task token behind a link and tell who must act. */
 import * as z from 'zod';
 
-import { taskHandler } from '../../shared/http/task.js';
-import { openTask } from '../../shared/services/tasks.js';
+import { STEP_KINDS } from '../../shared/domain/vocabulary.js';
+import { stateMachineTask } from '../../shared/http/state-machine-task.js';
+import { openStep } from '../../shared/services/steps/index.js';
 
-const input = z.object({
-  referralId: z.string(),
-  kind: z.enum(['triage', 'senior-review', 'information', 'booking', 'outcome']),
-  taskToken: z.string().min(1),
-});
+const input = z.object({ referralId: z.string(), kind: z.enum(STEP_KINDS), taskToken: z.string().min(1) });
 
-export const handler = taskHandler(input, (task) => openTask(task));
+export const handler = stateMachineTask(input, (step) => openStep(step));

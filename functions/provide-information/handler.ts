@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { apiHandler, HttpError, json, parseJsonBody, referrerOf } from '../../shared/http/api.js';
 import { referralStatusView } from '../../shared/http/views.js';
 import { isReferralId } from '../../shared/ids.js';
-import { NotWaitingForInformationError, provideInformation } from '../../shared/services/information.js';
+import { NotWaitingForInformationError, provideInformation } from '../../shared/services/steps/information.js';
 import { getReferralWithTimeline } from '../../shared/store/referrals.js';
 
 const body = z.strictObject(

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 
-import { taskHandler } from '../../shared/http/task.js';
+import { stateMachineTask } from '../../shared/http/state-machine-task.js';
 import { recordTextNotSent, recordWorkflowFailure } from '../../shared/services/failures.js';
 
 const input = z.object({
@@ -13,6 +13,6 @@ const input = z.object({
   textNotSent: z.literal('acknowledgement').optional(),
 });
 
-export const handler = taskHandler(input, ({ referralId, error, textNotSent }) =>
+export const handler = stateMachineTask(input, ({ referralId, error, textNotSent }) =>
   textNotSent ? recordTextNotSent(referralId, textNotSent) : recordWorkflowFailure(referralId, error.Error),
 );

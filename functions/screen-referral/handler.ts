@@ -1,7 +1,7 @@
 /** Workflow task: screen a referral (red flags, suggested service) and record the result. */
 import * as z from 'zod';
 
-import { taskHandler } from '../../shared/http/task.js';
+import { stateMachineTask } from '../../shared/http/state-machine-task.js';
 import { screenAndRecord } from '../../shared/services/screening.js';
 
-export const handler = taskHandler(z.object({ referralId: z.string() }), ({ referralId }) => screenAndRecord(referralId));
+export const handler = stateMachineTask(z.object({ referralId: z.string() }), ({ referralId }) => screenAndRecord(referralId));

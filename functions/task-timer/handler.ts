@@ -1,9 +1,10 @@
 /** Workflow task: a human step's wait timed out (reminders, SLA breach, escalation, closure). */
 import * as z from 'zod';
 
-import { taskHandler } from '../../shared/http/task.js';
-import { taskTimedOut } from '../../shared/services/tasks.js';
+import { STEP_KINDS } from '../../shared/domain/vocabulary.js';
+import { stateMachineTask } from '../../shared/http/state-machine-task.js';
+import { stepTimedOut } from '../../shared/services/steps/index.js';
 
-const input = z.object({ referralId: z.string(), kind: z.enum(['triage', 'senior-review', 'information', 'booking', 'outcome']) });
+const input = z.object({ referralId: z.string(), kind: z.enum(STEP_KINDS) });
 
-export const handler = taskHandler(input, (timer) => taskTimedOut(timer));
+export const handler = stateMachineTask(input, (timer) => stepTimedOut(timer));

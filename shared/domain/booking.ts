@@ -6,10 +6,9 @@ import * as z from 'zod';
 
 import type { Priority } from './referral.js';
 import { SERVICES } from './screening.js';
+import { DAY_MS as DAY, HOUR_MS as HOUR, MINUTE_MS } from './time.js';
 
 const serviceIds = Object.keys(SERVICES) as [keyof typeof SERVICES, ...(keyof typeof SERVICES)[]];
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 export const clinicSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
@@ -100,20 +99,7 @@ export function appointmentReminderAt(start: string, reminderHours: number): str
 }
 
 export function appointmentEnd(start: string, lengthMinutes: number): string {
-  return new Date(Date.parse(start) + lengthMinutes * 60_000).toISOString();
-}
-
-const londonSlot = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-/** "Tue 1 Dec, 09:30": short enough for an SMS, in UK time. */
-export function slotTime(iso: string): string {
-  return londonSlot.format(new Date(iso));
+  return new Date(Date.parse(start) + lengthMinutes * MINUTE_MS).toISOString();
 }
 
 /**

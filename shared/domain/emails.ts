@@ -3,18 +3,13 @@
  * channel, so none carries patient-identifiable data: a referral reference, priority, deadline and
  * a link, with the details behind the link.
  */
+import { REDIRECT_DESTINATIONS, type RedirectDestination } from './choices.js';
 import type { Priority } from './referral.js';
-import { REDIRECT_DESTINATIONS, type RedirectDestination } from './triage.js';
+import { ukTime } from './time.js';
 
 export interface Email {
   subject: string;
   body: string;
-}
-
-const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', dateStyle: 'medium', timeStyle: 'short' });
-/** A time as people in the service read it (UK time, whatever the server's zone). */
-export function ukTime(iso: string): string {
-  return londonTime.format(new Date(iso));
 }
 
 const footer = '\n\nThis email was sent by MSK Pathway. It contains no patient details; they are behind the link.';

@@ -23,12 +23,9 @@
 import { DateTime } from 'luxon';
 import * as z from 'zod';
 
+import { REDIRECT_DESTINATIONS, type RedirectDestination } from './choices.js';
 import type { Priority, Referral, ReferralEvent } from './referral.js';
-import { REDIRECT_DESTINATIONS, type RedirectDestination } from './triage.js';
-
-export const SERVICE_TIME_ZONE = 'Europe/London';
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
+import { DAY_MS, HOUR_MS, SERVICE_TIME_ZONE } from './time.js';
 
 export interface ReferralRecord {
   referral: Pick<Referral, 'id' | 'receivedAt' | 'source' | 'referrer' | 'screening'>;

@@ -158,12 +158,7 @@ export const referralRequestSchema = z
 
 export type ReferralRequest = z.output<typeof referralRequestSchema>;
 
-export { CLOSED_STATUSES, REFERRAL_STATUSES, type ReferralStatus } from './status.js';
-import type { ReferralStatus } from './status.js';
-
-/** Human steps, each done through its own link (or, for information, the referrer's API call). */
-/** `appointment` is the patient's link to change or cancel; the workflow does not wait on it. */
-export type TaskKind = 'triage' | 'senior-review' | 'information' | 'booking' | 'outcome' | 'appointment';
+import type { EventType, ReferralStatus, Route, TaskKind } from './vocabulary.js';
 
 export type Priority = 'emergency' | 'urgent' | 'routine';
 
@@ -232,8 +227,20 @@ export interface Outcome {
   message?: string;
 }
 
+/**
+ * What the state machine needs to route a decision: no names, no free text, so that execution
+ * history never holds more than it must. The rest is recorded on the referral's timeline.
+ */
+export interface Routing {
+  route: Route;
+  /** With information-received: when the restarted triage clock next needs to act. */
+  nextInSeconds?: number;
+  service?: ServiceId;
+  priority?: Exclude<Priority, 'emergency'>;
+}
+
 export interface ReferralEvent {
-  type: string;
+  type: EventType;
   at: string;
   actor: string;
   /** Codes, ids and times only: never free text or patient details (see `note`). */

@@ -5,17 +5,18 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 
 import { config } from '../config.js';
-import { type Slot, slotTime } from '../domain/booking.js';
+import type { Slot } from '../domain/booking.js';
 import type { Referral } from '../domain/referral.js';
 import { type ServiceId, SERVICES } from '../domain/screening.js';
+import { slotTime, ukClockTime, ukDay } from '../domain/time.js';
 import type { PatientLinkState } from '../services/patient-links.js';
 import type { FieldIssue } from './api.js';
 import { html, messagePage, page, type SafeHtml } from './html.js';
 
 export type ChoosableSlot = Slot & { clinicName: string };
 
-const londonDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long' });
-const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' });
+/** What a patient (or the booking team) is told when someone else got the slot first. */
+export const SLOT_TAKEN: FieldIssue = { path: 'slot', message: 'That appointment has just been taken. Please choose another.' };
 
 export function errorSummary(issues: FieldIssue[]): SafeHtml | '' {
   if (!issues.length) return '';
@@ -30,7 +31,7 @@ export function slotChoices(slots: ChoosableSlot[], issues: FieldIssue[], legend
   if (!slots.length) return html`<p id="slot">There are no free appointments to choose from online. Please call the service.</p>`;
   const byDay = new Map<string, ChoosableSlot[]>();
   for (const slot of slots) {
-    const day = londonDay.format(new Date(slot.start));
+    const day = ukDay(slot.start);
     byDay.set(day, [...(byDay.get(day) ?? []), slot]);
   }
   return html`<div class="nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}">
@@ -43,7 +44,7 @@ ${[...byDay.entries()].map(
         s,
         i,
       ) => html`<div class="nhsuk-radios__item"><input class="nhsuk-radios__input" id="slot-${s.slotId.replace(/[^A-Za-z0-9]/g, '')}-${i}" name="slot" type="radio" value="${s.slotId}">
-<label class="nhsuk-label nhsuk-radios__label" for="slot-${s.slotId.replace(/[^A-Za-z0-9]/g, '')}-${i}">${londonTime.format(new Date(s.start))} at ${s.clinicName} (${s.lengthMinutes} minutes)</label></div>`,
+<label class="nhsuk-label nhsuk-radios__label" for="slot-${s.slotId.replace(/[^A-Za-z0-9]/g, '')}-${i}">${ukClockTime(s.start)} at ${s.clinicName} (${s.lengthMinutes} minutes)</label></div>`,
     )}</div>`,
 )}
 </fieldset></div>`;

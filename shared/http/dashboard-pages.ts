@@ -6,10 +6,10 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
 
-import { ukTime } from '../domain/emails.js';
 import type { Figures, Report, Share } from '../domain/figures.js';
 import type { Referral, ReferralEvent } from '../domain/referral.js';
 import { SERVICES } from '../domain/screening.js';
+import { ukTime } from '../domain/time.js';
 import { html, page, type SafeHtml } from './html.js';
 
 /** Green from `target`, amber from `amberFrom`, red below (percentages). A service may tune these. */

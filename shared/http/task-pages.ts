@@ -2,10 +2,12 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 
 import { now } from '../clock.js';
-import { ukTime } from '../domain/emails.js';
+import { APPOINTMENT_OUTCOMES, DECISIONS, PRIORITIES, REDIRECT_DESTINATIONS } from '../domain/choices.js';
 import type { Referral } from '../domain/referral.js';
 import { RED_FLAG_RULES, SERVICES } from '../domain/screening.js';
-import { APPOINTMENT_OUTCOMES, DECISIONS, PRIORITIES, REDIRECT_DESTINATIONS } from '../domain/triage.js';
+import { ukTime } from '../domain/time.js';
+import type { StepKind } from '../domain/vocabulary.js';
+import { choosableSlots } from '../services/booking.js';
 import type { LinkState, SubmitResult } from '../services/decisions.js';
 import type { Task } from '../store/tasks.js';
 import type { FieldIssue } from './api.js';
@@ -214,36 +216,42 @@ ${slotChoices(slots, issues, 'Free appointments')}
   });
 }
 
+type DecisionPage = (referral: Referral, issues: FieldIssue[], values: Values, statusCode: number) => Promise<APIGatewayProxyResult>;
+
+/** The decision page of each step staff decide through a link (see the step's `links.staff`). */
+const DECISION_PAGES: Partial<Record<StepKind, DecisionPage>> = {
+  triage: async (...args) => triagePage(...args),
+  'senior-review': async (...args) => seniorReviewPage(...args),
+  outcome: async (...args) => outcomePage(...args),
+  // Staff may book beyond the window: it is why the referral is on their worklist.
+  booking: async (referral, ...rest) => staffBookingPage(referral, await choosableSlots(referral, { anyTime: true }), ...rest),
+};
+
+/** The page for an open step; with `issues`, the form again beside what to correct. */
 export function openTaskPage(
   task: Task,
   referral: Referral,
   issues: FieldIssue[] = [],
   values: Values = {},
   statusCode = 200,
-  slots: ChoosableSlot[] = [],
-): APIGatewayProxyResult {
-  switch (task.kind) {
-    case 'triage':
-      return triagePage(referral, issues, values, statusCode);
-    case 'outcome':
-      return outcomePage(referral, issues, values, statusCode);
-    case 'booking':
-      return staffBookingPage(referral, slots, issues, values, statusCode);
-    default:
-      return seniorReviewPage(referral, issues, values, statusCode);
-  }
+): Promise<APIGatewayProxyResult> {
+  return DECISION_PAGES[task.kind as StepKind]!(referral, issues, values, statusCode);
 }
 
-export function decidedPage(referral: Referral, task?: Task): APIGatewayProxyResult {
-  if (task?.kind === 'booking' && referral.booking) {
-    return messagePage(
+/** What a step's page says once its decision is recorded (a clinical decision, unless listed). */
+const DECIDED_PAGES: Partial<Record<StepKind, (referral: Referral) => APIGatewayProxyResult>> = {
+  booking: (referral) =>
+    messagePage(
       200,
       'Appointment booked',
-      `${ukTime(referral.booking.start)} at ${referral.booking.clinicName}. The patient has been sent a confirmation if they have a mobile.`,
-    );
-  }
-  if (task?.kind === 'outcome')
-    return messagePage(200, 'Outcome recorded', `Referral ${referral.id} is now ${referral.status.replaceAll('_', ' ')}.`);
+      `${ukTime(referral.booking!.start)} at ${referral.booking!.clinicName}. The patient has been sent a confirmation if they have a mobile.`,
+    ),
+  outcome: (referral) => messagePage(200, 'Outcome recorded', `Referral ${referral.id} is now ${referral.status.replaceAll('_', ' ')}.`),
+};
+
+export function decidedPage(referral: Referral, task: Task): APIGatewayProxyResult {
+  const special = DECIDED_PAGES[task.kind as StepKind];
+  if (special) return special(referral);
   const outcome = referral.outcome!;
   return page({
     title: 'Decision recorded',
@@ -261,7 +269,7 @@ ${summaryList([
 
 /** Pages for links that cannot act: each says what happened, and changes nothing. */
 export function closedLinkPage(
-  link: Exclude<LinkState | SubmitResult, { state: 'open' | 'decided' | 'invalid-form' }>,
+  link: Exclude<LinkState | SubmitResult, { state: 'open' | 'decided' | 'invalid-form' | 'slot-taken' }>,
 ): APIGatewayProxyResult {
   switch (link.state) {
     case 'invalid':

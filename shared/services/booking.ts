@@ -9,39 +9,28 @@ import { config } from '../config.js';
 import {
   appointmentEnd,
   appointmentReminderAt,
-  bookingTimer,
   bookingWindowEnd,
   firstBookingWaitSeconds,
   latestAppointmentStart,
   type Slot,
-  slotTime,
 } from '../domain/booking.js';
 import { referrerEmails } from '../domain/emails.js';
 import { newLinkId } from '../domain/links.js';
 import type { Booking, Referral } from '../domain/referral.js';
 import type { SmsTemplateName } from '../domain/sms.js';
+import { DAY_MS, slotTime } from '../domain/time.js';
 import { logger } from '../logger.js';
 import { adapters } from '../ports/index.js';
 import { NotificationFailedError } from '../ports/notifier.js';
 import { freeSlots, getClinic, getSlot, releaseSlot, takeSlot } from '../store/clinics.js';
 import { SlotTakenError } from '../store/errors.js';
-import { changeReferral, type TransactItem } from '../store/referrals.js';
+import { changeReferral, loadReferral, type TransactItem } from '../store/referrals.js';
 import { putNewTask } from '../store/tasks.js';
 import { patientLink } from './links.js';
-import { loadReferral, textAndRecord } from './notifications.js';
+import { textAndRecord } from './notifications.js';
 
 export class SlotUnavailableError extends Error {
   override name = 'SlotUnavailable';
-}
-
-/** What a patient (or the booking team) is told when someone else got the slot first. */
-export function slotTaken<T, R>(task: T, referral: R) {
-  return {
-    state: 'invalid-form' as const,
-    task,
-    referral,
-    issues: [{ path: 'slot', message: 'That appointment has just been taken. Please choose another.' }],
-  };
 }
 
 const windows = () => ({ urgent: config().URGENT_WINDOW_DAYS, routine: config().ROUTINE_WINDOW_DAYS });
@@ -100,7 +89,7 @@ export async function prepareBooking(
         referralId,
         token: '',
         createdAt: at.toISOString(),
-        linkExpiresAt: new Date(at.getTime() + (config().BOOKING_GIVE_UP_DAYS + 1) * 86_400_000).toISOString(),
+        linkExpiresAt: new Date(at.getTime() + (config().BOOKING_GIVE_UP_DAYS + 1) * DAY_MS).toISOString(),
       }),
     ],
   );
@@ -126,54 +115,12 @@ async function optOutStatus(mobile: string): Promise<boolean | 'unknown'> {
   }
 }
 
-export type BookingChaseStep = 'text' | 'worklist' | 'escalate' | 'none';
-
-/**
- * The booking wait timed out. Decides (and records) what happens; the workflow then sends it:
- * a chaser text, a worklist reminder, escalation, or (patients) unable_to_contact at 14 days.
- */
-export async function bookingTimedOut(referralId: string): Promise<{ nextInSeconds: number; closed: boolean; chase: BookingChaseStep }> {
-  const referral = await loadReferral(referralId);
-  const at = now();
-  const { action, nextInSeconds } = bookingTimer(
-    referral.bookingInvitedAt!,
-    referral.bookingChasersSent ?? 0,
-    at,
-    config().BOOKING_CHASER_DAYS,
-    config().BOOKING_GIVE_UP_DAYS,
-  );
-  if (referral.bookingChannel === 'staff') {
-    if (action === 'give-up') return { nextInSeconds: 86_400, closed: false, chase: 'escalate' };
-    return { nextInSeconds, closed: false, chase: action === 'chaser' ? 'worklist' : 'none' };
-  }
-  if (action === 'give-up') {
-    await changeReferral(referral, {
-      status: 'unable_to_contact',
-      event: {
-        type: 'unable_to_contact',
-        at: at.toISOString(),
-        actor: 'system:booking',
-        detail: { chasersSent: referral.bookingChasersSent ?? 0 },
-      },
-    });
-    return { nextInSeconds: 0, closed: true, chase: 'none' };
-  }
-  if (action === 'chaser') {
-    await changeReferral(referral, {
-      set: { bookingChasersSent: (referral.bookingChasersSent ?? 0) + 1 },
-      event: { type: 'booking_chased', at: at.toISOString(), actor: 'system:booking' },
-    });
-    return { nextInSeconds, closed: false, chase: 'text' };
-  }
-  return { nextInSeconds, closed: false, chase: 'none' };
-}
-
 /** Free slots the referral may choose from: its service, from now to the end of its window. */
 export async function choosableSlots(referral: Referral, options: { anyTime?: boolean } = {}): Promise<(Slot & { clinicName: string })[]> {
   const from = now().toISOString();
   const service = referral.booking?.service ?? referral.outcome?.service ?? referral.screening!.service;
   // Staff may book beyond the window (it is why the referral is on their worklist); patients may not.
-  const until = options.anyTime ? new Date(now().getTime() + 90 * 86_400_000).toISOString() : (referral.bookingWindowEnd ?? from);
+  const until = options.anyTime ? new Date(now().getTime() + 90 * DAY_MS).toISOString() : (referral.bookingWindowEnd ?? from);
   const latest = latestAppointmentStart(referral.receivedAt);
   const to = until < latest ? until : latest;
   const slots = await freeSlots(service, from, to > from ? to : from, 60);

@@ -5,8 +5,8 @@
  * privileges: the SMS role can reach phone numbers and nothing else.
  */
 import { nowIso } from '../clock.js';
-import { changeReferral } from '../store/referrals.js';
-import { loadReferral, textPatient } from './notifications.js';
+import { changeReferral, loadReferral } from '../store/referrals.js';
+import { textPatient } from './notifications.js';
 
 export async function redirectEmergency(referralId: string): Promise<void> {
   if ((await loadReferral(referralId)).status === 'redirected_emergency') return;

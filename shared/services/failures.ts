@@ -2,12 +2,11 @@
 import { nowIso } from '../clock.js';
 import { config } from '../config.js';
 import { staffEmails } from '../domain/emails.js';
-import type { ReferralStatus } from '../domain/referral.js';
+import type { ReferralStatus } from '../domain/vocabulary.js';
 import { metrics } from '../metrics.js';
 import { adapters } from '../ports/index.js';
-import { changeReferral } from '../store/referrals.js';
-import { loadReferral } from './notifications.js';
-import { STOPPED_WAITING } from './tasks.js';
+import { changeReferral, loadReferral } from '../store/referrals.js';
+import { STOPPED_WAITING } from './steps/index.js';
 
 const NOTIFICATION_FAILED = 'NotificationFailed';
 

@@ -9,13 +9,13 @@ import { now } from '../clock.js';
 import { config } from '../config.js';
 import type { Caller } from '../domain/caller.js';
 import type { Referral, ReferralRequest } from '../domain/referral.js';
+import { hoursAfter } from '../domain/time.js';
 import { newReferralId } from '../ids.js';
 import { metrics } from '../metrics.js';
 import { adapters } from '../ports/index.js';
 import { ConcurrentChangeError, IdempotencyConflictError } from '../store/errors.js';
 import { createReferral, getReferral, referralsInStatus } from '../store/referrals.js';
 
-const HOUR_MS = 3_600_000;
 const MAX_ATTEMPTS = 6;
 
 export class IdempotencyKeyReusedError extends Error {
@@ -45,7 +45,7 @@ function newReferral(request: ReferralRequest, caller: Caller): Referral {
     status: 'received',
     clientId: caller.clientId,
     receivedAt,
-    triageDueAt: new Date(received.getTime() + config().TRIAGE_SLA_HOURS * HOUR_MS).toISOString(),
+    triageDueAt: hoursAfter(received, config().TRIAGE_SLA_HOURS),
     updatedAt: receivedAt,
     version: 1,
   };

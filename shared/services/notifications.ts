@@ -4,17 +4,11 @@ import { config } from '../config.js';
 import { type Email, referrerEmails } from '../domain/emails.js';
 import type { Referral } from '../domain/referral.js';
 import { renderSms, type SmsTemplateName, smsTemplates } from '../domain/sms.js';
+import type { EventType, Notice } from '../domain/vocabulary.js';
 import { adapters } from '../ports/index.js';
 import type { StaffAudience } from '../ports/notifier.js';
-import { changeReferral, getReferral } from '../store/referrals.js';
+import { changeReferral, loadReferral } from '../store/referrals.js';
 import { patientLink } from './links.js';
-import { ReferralNotFoundError } from './screening.js';
-
-export async function loadReferral(referralId: string): Promise<Referral> {
-  const referral = await getReferral(referralId);
-  if (!referral) throw new ReferralNotFoundError(referralId);
-  return referral;
-}
 
 /** Renders a patient text (not sent); undefined if the patient has no mobile. */
 export async function patientSms(
@@ -40,25 +34,14 @@ export async function textPatient(referralId: string, template: SmsTemplateName)
 /** Appointment details and links a text may carry. */
 export type SmsExtras = { link?: string; time?: string; clinic?: string };
 
-export async function emailStaff(referral: Referral, audience: StaffAudience, email: Email, eventType: string): Promise<Referral> {
+export async function emailStaff(referral: Referral, audience: StaffAudience, email: Email, eventType: EventType): Promise<Referral> {
   const { messageId } = await adapters().notifier.sendStaffEmail(audience, email);
   return changeReferral(referral, {
     event: { type: eventType, at: nowIso(), actor: 'system:notifications', detail: { audience, messageId } },
   });
 }
 
-export type OutcomeNotice =
-  | 'returned'
-  | 'redirected'
-  | 'self-management'
-  | 'referred-to-secondary-care'
-  | 'no-information'
-  | 'unable-to-contact'
-  | 'attended-discharged'
-  | 'onward-referral'
-  | 'closed-did-not-attend';
-
-type ReferrerNotice = Exclude<OutcomeNotice, 'self-management'>;
+type ReferrerNotice = Exclude<Notice, 'self-management'>;
 
 const referrerEmailFor: Record<ReferrerNotice, (referral: Referral) => Email> = {
   returned: (r) => referrerEmails.returned({ reference: r.id, advice: r.outcome?.message ?? '' }),
@@ -82,7 +65,7 @@ const selfReferralText: Partial<Record<ReferrerNotice, SmsTemplateName>> = {
  * Tells whoever should hear of a closing decision or outcome. A GP referrer is emailed; a patient
  * who referred themselves is texted where the news is theirs to act on.
  */
-export async function notifyOutcome(referralId: string, notice: OutcomeNotice): Promise<{ notified: 'referrer' | 'patient' | 'nobody' }> {
+export async function notifyOutcome(referralId: string, notice: Notice): Promise<{ notified: 'referrer' | 'patient' | 'nobody' }> {
   const referral = await loadReferral(referralId);
   if (notice === 'self-management') {
     const { sent } = await textAndRecord(referral, 'selfCare');

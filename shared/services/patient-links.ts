@@ -3,18 +3,21 @@
  * one they have. Opening a link only shows; every change is a POST.
  */
 import { now } from '../clock.js';
-import { appointmentEnd, slotTime } from '../domain/booking.js';
+import { appointmentEnd } from '../domain/booking.js';
 import type { FieldIssue } from '../domain/field-issues.js';
+import { parseForm } from '../domain/forms.js';
 import { verifyLink } from '../domain/links.js';
 import type { Referral } from '../domain/referral.js';
+import { slotTime } from '../domain/time.js';
 import { adapters } from '../ports/index.js';
 import { ConcurrentChangeError } from '../store/errors.js';
 import { getReferral } from '../store/referrals.js';
 import { getTask, setLinkExpiry, type Task } from '../store/tasks.js';
-import { bookSlot, cancelAppointment, choosableSlots, slotTaken, SlotUnavailableError } from './booking.js';
-import { bookForPatient } from './decisions.js';
+import { bookSlot, cancelAppointment, choosableSlots, SlotUnavailableError } from './booking.js';
 import { patientLink } from './links.js';
 import { textAndRecord } from './notifications.js';
+import { changeAppointmentFormSchema } from './steps/booking.js';
+import { stepFor } from './steps/index.js';
 
 export type PatientLinkState =
   | { state: 'invalid' }
@@ -27,10 +30,12 @@ export async function resolvePatientLink(signed: string): Promise<PatientLinkSta
   const taskId = verifyLink(signed, await adapters().linkKeys.signingKey());
   if (!taskId) return { state: 'invalid' };
   const task = await getTask(taskId);
-  if (!task || (task.kind !== 'booking' && task.kind !== 'appointment')) return { state: 'unknown' };
+  // The patient's own links: a step they act on (booking), or their appointment.
+  const step = task && stepFor(task.kind);
+  if (!task || (step ? !step.links.patient : task.kind !== 'appointment')) return { state: 'unknown' };
   const referral = await getReferral(task.referralId);
   if (!referral) return { state: 'unknown' };
-  if (task.kind === 'booking' && task.decidedAt) return { state: 'used', referral };
+  if (step && task.decidedAt) return { state: 'used', referral };
   if (task.linkExpiresAt <= now().toISOString()) return { state: 'expired' };
   return { state: 'open', task, referral };
 }
@@ -38,6 +43,7 @@ export async function resolvePatientLink(signed: string): Promise<PatientLinkSta
 export type PatientActionResult =
   | Exclude<PatientLinkState, { state: 'open' }>
   | { state: 'invalid-form'; task: Task; referral: Referral; issues: FieldIssue[] }
+  | { state: 'slot-taken'; task: Task; referral: Referral }
   | { state: 'booked' | 'rearranged' | 'cancelled'; task: Task; referral: Referral };
 
 export async function patientAction(signed: string, form: Record<string, string>): Promise<PatientActionResult> {
@@ -45,18 +51,18 @@ export async function patientAction(signed: string, form: Record<string, string>
     const link = await resolvePatientLink(signed);
     if (link.state !== 'open') return link;
     const { task, referral } = link;
-    if (task.kind === 'booking') {
-      const result = await bookForPatient(task, referral, form, 'patient');
+    const step = stepFor(task.kind);
+    if (step) {
+      const result = await step.decide!(task, referral, form, { by: 'patient', actor: 'patient' });
       if (result === 'raced') continue;
-      if (result.state === 'decided') return { state: 'booked', task, referral: result.referral };
-      if (result.state === 'invalid-form') return { state: 'invalid-form', task, referral, issues: result.issues };
-      return result.state === 'used' ? { state: 'used', referral } : { state: 'unknown' };
+      return result.state === 'decided' ? { state: 'booked', task, referral: result.referral } : result;
     }
     if (referral.status !== 'booked') return { state: 'used', referral };
     try {
       if (form.action === 'cancel') return { state: 'cancelled', task, referral: await cancelAppointment(referral) };
-      if (!form.slot) return { state: 'invalid-form', task, referral, issues: [{ path: 'slot', message: 'Choose a new time' }] };
-      let moved = await bookSlot(referral, form.slot, 'patient');
+      const parsed = parseForm(changeAppointmentFormSchema, form);
+      if ('issues' in parsed) return { state: 'invalid-form', task, referral, issues: parsed.issues };
+      let moved = await bookSlot(referral, parsed.slot, 'patient');
       const booking = moved.booking!;
       await setLinkExpiry(task.taskId, appointmentEnd(booking.start, booking.lengthMinutes));
       if (moved.patient.mobile) {
@@ -70,9 +76,7 @@ export async function patientAction(signed: string, form: Record<string, string>
       }
       return { state: 'rearranged', task, referral: moved };
     } catch (error) {
-      if (error instanceof SlotUnavailableError) {
-        return slotTaken(task, referral);
-      }
+      if (error instanceof SlotUnavailableError) return { state: 'slot-taken', task, referral };
       if (!(error instanceof ConcurrentChangeError)) throw error;
     }
   }

@@ -2,7 +2,7 @@
 import { now } from '../clock.js';
 import { config } from '../config.js';
 import { buildReport, type Period, periodBounds, type ReferralRecord, type Report } from '../domain/figures.js';
-import { REFERRAL_STATUSES } from '../domain/status.js';
+import { REFERRAL_STATUSES } from '../domain/vocabulary.js';
 import { getReferralWithTimeline, referralsInStatus } from '../store/referrals.js';
 
 /** Timelines read at once: enough to be quick, few enough not to throttle the table. */

@@ -8,15 +8,14 @@
 import { now, nowIso } from '../clock.js';
 import { config } from '../config.js';
 import type { Referral } from '../domain/referral.js';
-import { CLOSED_STATUSES } from '../domain/status.js';
+import { daysAfter } from '../domain/time.js';
+import { CLOSED_STATUSES } from '../domain/vocabulary.js';
 import { logger } from '../logger.js';
 import { tableName } from '../store/dynamo.js';
 import { changeReferral, getReferralWithTimeline, referralsInStatus } from '../store/referrals.js';
 
-const DAY_MS = 86_400_000;
-
 export async function removeExpiredPersonalData(): Promise<{ removed: number }> {
-  const cutoff = new Date(now().getTime() - config().PERSONAL_DATA_RETENTION_DAYS * DAY_MS).toISOString();
+  const cutoff = daysAfter(now(), -config().PERSONAL_DATA_RETENTION_DAYS);
   let removed = 0;
   for (const status of CLOSED_STATUSES) {
     for await (const page of referralsInStatus(status, { before: cutoff })) {

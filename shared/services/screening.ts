@@ -1,29 +1,27 @@
 /** The workflow's screening step: apply the rules and record the result on the referral. */
 import { now } from '../clock.js';
-import { config } from '../config.js';
+import { config, workflowWaits } from '../config.js';
 import type { Screening } from '../domain/referral.js';
 import { screenReferral } from '../domain/screening.js';
-import { nextTriageWaitSeconds } from '../domain/triage.js';
-import { changeReferral, getReferral } from '../store/referrals.js';
-
-export class ReferralNotFoundError extends Error {
-  override name = 'ReferralNotFound';
-}
+import { changeReferral, loadReferral } from '../store/referrals.js';
+import { nextTriageWaitSeconds } from './steps/triage.js';
 
 export interface ScreeningOutcome extends Screening {
   hasMobile: boolean;
   /** How long the workflow waits for triage before its timer next acts (reminder, deadline). */
   nextTriageWaitSeconds: number;
+  /** The later steps' waits, which the state machine reads by path. */
+  waits: ReturnType<typeof workflowWaits>;
 }
 
 /** Idempotent: a retried step returns the recorded result instead of screening twice. */
 export async function screenAndRecord(referralId: string): Promise<ScreeningOutcome> {
-  const referral = await getReferral(referralId);
-  if (!referral) throw new ReferralNotFoundError(referralId);
+  const referral = await loadReferral(referralId);
   const outcome = (screening: Screening) => ({
     ...screening,
     hasMobile: Boolean(referral.patient.mobile),
     nextTriageWaitSeconds: nextTriageWaitSeconds(referral, now(), config().TRIAGE_REMINDER_HOURS),
+    waits: workflowWaits(),
   });
   if (referral.screening) return outcome(referral.screening);
   const screening = screenReferral(referral);

@@ -4,11 +4,13 @@
  */
 import { type Email, staffEmails } from '../domain/emails.js';
 import type { Referral } from '../domain/referral.js';
+import type { EventType } from '../domain/vocabulary.js';
 import type { StaffAudience } from '../ports/notifier.js';
+import { loadReferral } from '../store/referrals.js';
 import { taskLink } from './links.js';
-import { emailStaff, loadReferral } from './notifications.js';
+import { emailStaff } from './notifications.js';
 
-type Message = { audience: StaffAudience; event: string; email: (referral: Referral, link: string) => Email };
+type Message = { audience: StaffAudience; event: EventType; email: (referral: Referral, link: string) => Email };
 
 export const STAFF_MESSAGES = {
   // Told whether the patient can be texted: with no mobile, someone must phone them now.

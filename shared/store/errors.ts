@@ -31,3 +31,8 @@ export class IdempotencyConflictError extends Error {
     super(sameRequest ? 'request already accepted' : 'Idempotency-Key was used with a different request');
   }
 }
+
+/** The workflow asked about a referral the table does not hold (a bug, or removed by hand): not retried. */
+export class ReferralNotFoundError extends Error {
+  override name = 'ReferralNotFound';
+}

@@ -5,10 +5,11 @@
  */
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
-import type { Referral, ReferralEvent, ReferralStatus } from '../domain/referral.js';
+import type { Referral, ReferralEvent } from '../domain/referral.js';
+import type { ReferralStatus } from '../domain/vocabulary.js';
 import { keys } from '../tables.js';
 import { documentClient, queryPages, tableName, transactionFailure } from './dynamo.js';
-import { ConcurrentChangeError, IdempotencyConflictError } from './errors.js';
+import { ConcurrentChangeError, IdempotencyConflictError, ReferralNotFoundError } from './errors.js';
 
 export interface IdempotencyClaim {
   key: string;
@@ -96,6 +97,13 @@ export async function findIdempotencyClaim(
 export async function getReferral(id: string): Promise<Referral | undefined> {
   const result = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.referral(id), ConsistentRead: true }));
   return result.Item ? toReferral(result.Item) : undefined;
+}
+
+/** The referral a workflow step is about; ReferralNotFoundError if there is none. */
+export async function loadReferral(id: string): Promise<Referral> {
+  const referral = await getReferral(id);
+  if (!referral) throw new ReferralNotFoundError(id);
+  return referral;
 }
 
 /** The referral and its timeline, oldest event first. */

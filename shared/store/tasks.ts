@@ -5,8 +5,9 @@
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
-import type { TaskKind } from '../domain/referral.js';
-import type { Routing } from '../domain/triage.js';
+import type { Routing } from '../domain/referral.js';
+import { DAY_SECONDS } from '../domain/time.js';
+import type { TaskKind } from '../domain/vocabulary.js';
 import { keys } from '../tables.js';
 import { documentClient, tableName } from './dynamo.js';
 import type { TransactItem } from './referrals.js';
@@ -23,7 +24,7 @@ export interface Task {
 }
 
 /** Kept a month past the link's expiry for the audit of who used it, then removed by TTL. */
-const RETAIN_AFTER_EXPIRY_SECONDS = 30 * 86_400;
+const RETAIN_AFTER_EXPIRY_SECONDS = 30 * DAY_SECONDS;
 
 export function putNewTask(task: Task): TransactItem {
   return {

@@ -21,8 +21,9 @@ import { logger } from '../../shared/logger.js';
 import { installAdapters } from '../../shared/ports/index.js';
 import { stepFunctionsWorkflow } from '../../shared/ports/workflow.js';
 import { prepareBooking } from '../../shared/services/booking.js';
-import { bookForPatient, submitDecision } from '../../shared/services/decisions.js';
-import { AlreadyDecidedError, openTask } from '../../shared/services/tasks.js';
+import { submitDecision } from '../../shared/services/decisions.js';
+import { bookForPatient } from '../../shared/services/steps/booking.js';
+import { AlreadyDecidedError, openStep } from '../../shared/services/steps/index.js';
 import { addSlot, putClinic } from '../../shared/store/clinics.js';
 import { getReferral } from '../../shared/store/referrals.js';
 import { getTask } from '../../shared/store/tasks.js';
@@ -72,14 +73,14 @@ describe('booking before the workflow waits', () => {
     installAdapters({ workflow: stepFunctionsWorkflow() });
 
     // Act: the patient books before AwaitBooking has attached a token.
-    const booked = await bookForPatient(task, referral, { slot }, 'patient:link');
+    const booked = await bookForPatient(task, referral, { slot }, { by: 'patient', actor: 'patient:link' });
 
     // Assess: the booking stands (no error for the patient), Step Functions was not asked, and the
     // step, opening late, hands the workflow the booking.
     expect(booked).toMatchObject({ state: 'decided' });
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
     expect((await getReferral(id))!.status).toBe('booked');
-    const late = openTask({ referralId: id, kind: 'booking', taskToken: 'token-attached-late' });
+    const late = openStep({ referralId: id, kind: 'booking', taskToken: 'token-attached-late' });
     await expect(late).rejects.toBeInstanceOf(AlreadyDecidedError);
     await expect(late).rejects.toThrow('{"route":"booked"}');
   });
@@ -103,7 +104,7 @@ describe('booking before the workflow waits', () => {
       const task = (await getTask(referral.openTask!.taskId))!;
       expect(task).toMatchObject({ kind: 'booking', token: '' });
 
-      expect(await bookForPatient(task, referral, { slot }, 'patient:link')).toMatchObject({ state: 'decided' });
+      expect(await bookForPatient(task, referral, { slot }, { by: 'patient', actor: 'patient:link' })).toMatchObject({ state: 'decided' });
       faults.clear('lambda:openTask');
 
       await until(() => h.messages({ channel: 'sms' }).find((m) => m.body.includes('booked:')), 'the booking confirmation text');

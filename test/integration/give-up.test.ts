@@ -8,10 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { fixedClock, useClock } from '../../shared/clock.js';
 import { config } from '../../shared/config.js';
-import type { TaskKind } from '../../shared/domain/referral.js';
+import type { StepKind } from '../../shared/domain/vocabulary.js';
 import { prepareBooking } from '../../shared/services/booking.js';
 import { recordWorkflowFailure } from '../../shared/services/failures.js';
-import { StoppedWaitingError, taskTimedOut } from '../../shared/services/tasks.js';
+import { stepTimedOut, StoppedWaitingError } from '../../shared/services/steps/index.js';
 import { changeReferral, getReferral } from '../../shared/store/referrals.js';
 import { validReferral } from '../support/fixtures.js';
 import { until, workflowHarness } from '../support/harness.js';
@@ -73,7 +73,7 @@ async function waitingOn(id: string, kind: 'senior-review' | 'outcome', received
 }
 
 interface Loop {
-  kind: TaskKind;
+  kind: StepKind;
   /** Brings a fresh referral to the loop; returns it. */
   prepare(): Promise<{ id: string; receivedAt: number }>;
   /** What one more round looks like, one second before the give-up age. */
@@ -90,7 +90,7 @@ const LOOPS: [string, Loop][] = [
       async prepare() {
         const referral = await waitingReferral();
         at(referral.receivedAt, DAY_MS); // the 24-hour breach, recorded once
-        await taskTimedOut({ referralId: referral.id, kind: 'triage' });
+        await stepTimedOut({ referralId: referral.id, kind: 'triage' });
         return referral;
       },
       goesRound: { nextInSeconds: DAY_SECONDS, closed: false },
@@ -150,7 +150,7 @@ describe('the give-up age', () => {
       const { id, receivedAt } = await loop.prepare();
       at(receivedAt, GIVE_UP_MS - 1000);
       const events = (await h.load(id)).timeline.length;
-      await expect(taskTimedOut({ referralId: id, kind: loop.kind })).resolves.toEqual(loop.goesRound);
+      await expect(stepTimedOut({ referralId: id, kind: loop.kind })).resolves.toEqual(loop.goesRound);
       const added = (await h.load(id)).timeline.slice(events).map((e) => e.type);
       expect(added).toEqual(loop.roundEvent ? [loop.roundEvent] : []);
     });
@@ -159,7 +159,7 @@ describe('the give-up age', () => {
       const { id, receivedAt } = await loop.prepare();
       at(receivedAt, GIVE_UP_MS);
       const before = { messages: h.outbox.list().length, events: (await h.load(id)).timeline.length };
-      const timer = taskTimedOut({ referralId: id, kind: loop.kind });
+      const timer = stepTimedOut({ referralId: id, kind: loop.kind });
       await expect(timer).rejects.toBeInstanceOf(StoppedWaitingError);
       // The state machine matches the error by name: the no-retry entry, then Catch → RecordFailure.
       await expect(timer).rejects.toMatchObject({ name: 'StoppedWaiting' });
@@ -168,10 +168,10 @@ describe('the give-up age', () => {
     });
   });
 
-  it.each<TaskKind>(['booking', 'information'])('stops the %s timer too once the referral is 300 days old', async (kind) => {
+  it.each<StepKind>(['booking', 'information'])('stops the %s timer too once the referral is 300 days old', async (kind) => {
     const { id, receivedAt } = await waitingReferral();
     at(receivedAt, GIVE_UP_MS);
-    await expect(taskTimedOut({ referralId: id, kind })).rejects.toBeInstanceOf(StoppedWaitingError);
+    await expect(stepTimedOut({ referralId: id, kind })).rejects.toBeInstanceOf(StoppedWaitingError);
   });
 });
 
@@ -179,7 +179,7 @@ describe('a referral that stopped waiting', () => {
   it('is marked workflow_failed and the service lead is asked to act, told that nobody acted for 300 days', async () => {
     const { id, receivedAt } = await waitingReferral();
     at(receivedAt, GIVE_UP_MS);
-    const stopped = await taskTimedOut({ referralId: id, kind: 'triage' }).catch((error: Error) => error);
+    const stopped = await stepTimedOut({ referralId: id, kind: 'triage' }).catch((error: Error) => error);
 
     // What RecordFailure does with the caught error's name.
     await recordWorkflowFailure(id, (stopped as Error).name);

@@ -2,6 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { Referral } from '../../shared/domain/referral.js';
+import type { EventType } from '../../shared/domain/vocabulary.js';
 import { newReferralId } from '../../shared/ids.js';
 import { ConcurrentChangeError, IdempotencyConflictError } from '../../shared/store/errors.js';
 import { changeReferral, createReferral, getReferralWithTimeline } from '../../shared/store/referrals.js';
@@ -26,7 +27,7 @@ function referral(): Referral {
     version: 1,
   };
 }
-const received = (r: Referral) => ({ type: 'received', at: r.receivedAt, actor: 'client:gp-1' });
+const received = (r: Referral) => ({ type: 'received' as const, at: r.receivedAt, actor: 'client:gp-1' });
 const claim = (key: string, requestHash: string) => ({ key, requestHash, expiresAt: Math.floor(Date.now() / 1000) + 3600 });
 
 describe('referral store (DynamoDB Local)', () => {
@@ -56,7 +57,7 @@ describe('referral store (DynamoDB Local)', () => {
     const r = referral();
     await createReferral(r, received(r));
     const change = (type: string) =>
-      changeReferral(r, { status: 'awaiting_triage', event: { type, at: new Date().toISOString(), actor: 'test' } });
+      changeReferral(r, { status: 'awaiting_triage', event: { type: type as EventType, at: new Date().toISOString(), actor: 'test' } });
     const results = await Promise.allSettled([change('a'), change('b')]);
     expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((x) => x.status === 'rejected') as PromiseRejectedResult;

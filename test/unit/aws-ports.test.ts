@@ -10,7 +10,7 @@ import { installAdapters, resetAdapters } from '../../shared/ports/index.js';
 import { secretsManagerLinkKeys } from '../../shared/ports/link-keys.js';
 import { awsNotifier } from '../../shared/ports/notifier.js';
 import { stepFunctionsWorkflow, TaskNotWaitingError } from '../../shared/ports/workflow.js';
-import { resumeWorkflow } from '../../shared/services/decisions.js';
+import { resumeWorkflow } from '../../shared/services/steps/decision.js';
 import type { Task } from '../../shared/store/tasks.js';
 
 const secrets = mockClient(SecretsManagerClient);

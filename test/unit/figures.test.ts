@@ -5,12 +5,13 @@
 import { describe, expect, it } from 'vitest';
 
 import { buildReport, median, percentile, periodBounds, type ReferralRecord } from '../../shared/domain/figures.js';
+import type { EventType } from '../../shared/domain/vocabulary.js';
 
 const RULES = { triageSlaHours: 24, urgentWindowDays: 5, routineWindowDays: 28 };
 const AS_OF = new Date('2026-11-01T12:00:00Z');
 const OCTOBER = { from: '2026-10-01', to: '2026-10-31' };
 
-type Ev = [type: string, at: string, detail?: Record<string, unknown>];
+type Ev = [type: EventType, at: string, detail?: Record<string, unknown>];
 function referral(id: string, receivedAt: string, from: string | null, screenedAs: string, events: Ev[]): ReferralRecord {
   return {
     referral: {

@@ -1,4 +1,7 @@
-/** What every Step Functions task handler shares: typed input checked with zod, and logging. */
+/**
+ * What every function behind a state machine Task state shares (not HTTP: Step Functions invokes
+ * these directly): typed input checked with zod, and logging.
+ */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -11,7 +14,7 @@ export class InvalidTaskInputError extends Error {
   override name = 'InvalidTaskInput';
 }
 
-export function taskHandler<S extends z.ZodType, R>(schema: S, fn: (input: z.output<S>, context: Context) => Promise<R>) {
+export function stateMachineTask<S extends z.ZodType, R>(schema: S, fn: (input: z.output<S>, context: Context) => Promise<R>) {
   return middy<unknown, R>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {

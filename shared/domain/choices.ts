@@ -1,0 +1,37 @@
+/**
+ * The choices staff pick from on decision pages, with the words people read: triage decisions,
+ * where a referral can be redirected, priorities, and appointment outcomes. The rules each choice
+ * leads to live with its step (shared/services/steps/); pages, emails and the figures read the
+ * labels from here.
+ */
+export const DECISIONS = {
+  accept: 'Accept',
+  redirect: 'Redirect',
+  return: 'Return to referrer',
+  'self-management': 'Self-management',
+  'request-information': 'Request information',
+} as const;
+export type DecisionKind = keyof typeof DECISIONS;
+
+/** Where a referral can be redirected. Secondary care needs a senior clinician to confirm first. */
+export const REDIRECT_DESTINATIONS = {
+  'orthopaedic-surgery': { label: 'Secondary care: orthopaedic surgery', secondaryCare: true },
+  'spinal-surgery': { label: 'Secondary care: spinal surgery', secondaryCare: true },
+  'rheumatology-consultant': { label: 'Secondary care: consultant rheumatology', secondaryCare: true },
+  'pain-clinic': { label: 'Secondary care: hospital pain clinic', secondaryCare: true },
+  'falls-service': { label: 'Community falls service', secondaryCare: false },
+  'mental-health-talking-therapies': { label: 'NHS Talking Therapies', secondaryCare: false },
+} as const;
+export type RedirectDestination = keyof typeof REDIRECT_DESTINATIONS;
+
+export const PRIORITIES = { urgent: 'Urgent (seen within 5 days)', routine: 'Routine (seen within 4 weeks)' } as const;
+
+export const APPOINTMENT_OUTCOMES = {
+  'attended-discharged': 'Attended — discharged',
+  'attended-follow-up': 'Attended — follow-up',
+  'did-not-attend': 'Did not attend',
+  'onward-referral': 'Onward referral',
+} as const;
+
+/** An object's keys as a zod enum wants them. */
+export const keysOf = <T extends object>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];

@@ -1,0 +1,48 @@
+/**
+ * What a human step is. The workflow waits on each with a task token (a `.waitForTaskToken` Task
+ * in the ASL); its module says everything the step does: how it opens (who is told), what its
+ * timer does each time the wait runs out, and what a decision looks like, records and routes to.
+ * The generic handlers (open-task, task-timer, task-decision) only look the step up by kind in
+ * `./index.ts`.
+ */
+import type { Caller } from '../../domain/caller.js';
+import type { FieldIssue } from '../../domain/field-issues.js';
+import type { Referral } from '../../domain/referral.js';
+import type { ReferralStatus, StepKind } from '../../domain/vocabulary.js';
+import type { Task } from '../../store/tasks.js';
+
+/** What a timer tells the state machine: wait again (how long), or the step closed the referral. */
+export interface TimerResult {
+  nextInSeconds: number;
+  closed: boolean;
+  /** Booking only: which chase the workflow sends next. */
+  chase?: 'text' | 'worklist' | 'escalate' | 'none';
+}
+
+/** Who is deciding: a person through a staff link (name typed on the form), or the patient. */
+export type DecidedThrough = { by: 'staff-link' } | { by: 'patient'; actor: string } | { by: 'referrer'; caller: Caller };
+
+/** What a decision attempt came to. `raced`: someone changed the referral meanwhile; read again and retry. */
+export type DecisionResult =
+  | { state: 'decided'; task: Task; referral: Referral }
+  | { state: 'invalid-form'; task: Task; referral: Referral; issues: FieldIssue[] }
+  | { state: 'slot-taken'; task: Task; referral: Referral }
+  | 'raced';
+
+export interface HumanStep {
+  kind: StepKind;
+  /** Who can act on the step's link: staff (decision page), the patient (texted link), or nobody (the referrer answers through the API). */
+  links: { staff: boolean; patient: boolean };
+  /**
+   * Where the workflow waits for this step, and the statuses a referral has meanwhile. The local
+   * runtime (which keeps executions in memory) re-enters a referral in one of these statuses here
+   * after a restart, with the input `resumeInput` gives.
+   */
+  waits: { state: string; statuses: readonly ReferralStatus[]; resumeInput?: (referral: Referral) => Record<string, unknown> };
+  /** The step's link is stored and the referral marks it open: tell whoever must act. */
+  open(referral: Referral, taskId: string): Promise<void>;
+  /** The wait ran out (reminders, escalation, closing). */
+  timedOut(referral: Referral): Promise<TimerResult>;
+  /** A decision arrives (form fields as posted). Absent: the step is answered some other way. */
+  decide?(task: Task, referral: Referral, form: Record<string, string>, through: DecidedThrough): Promise<DecisionResult>;
+}

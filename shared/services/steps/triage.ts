@@ -1,0 +1,176 @@
+/**
+ * Triage: a clinician decides within the 24-hour target (accept, redirect, return with advice,
+ * self-management, or ask the referrer for information). The team is emailed when it opens; its
+ * timer reminds them, then records the breach and tells the service lead, then tells them daily.
+ */
+import * as z from 'zod';
+
+import { now } from '../../clock.js';
+import { config } from '../../config.js';
+import { DECISIONS, keysOf, PRIORITIES, REDIRECT_DESTINATIONS } from '../../domain/choices.js';
+import { staffEmails } from '../../domain/emails.js';
+import type { FieldIssue } from '../../domain/field-issues.js';
+import { freeText, parseForm, staffName } from '../../domain/forms.js';
+import type { Referral, Routing } from '../../domain/referral.js';
+import { SERVICES } from '../../domain/screening.js';
+import { DAY_SECONDS, HOUR_MS } from '../../domain/time.js';
+import { metrics } from '../../metrics.js';
+import { adapters } from '../../ports/index.js';
+import { changeReferral } from '../../store/referrals.js';
+import { taskLink } from '../links.js';
+import { emailStaff } from '../notifications.js';
+import { type ClinicalDecision, recordClinicalDecision } from './decision.js';
+import type { HumanStep, TimerResult } from './step.js';
+
+/** The triage form, as posted by the decision page. */
+export const triageFormSchema = z
+  .object({
+    decision: z.enum(keysOf(DECISIONS), { error: 'Choose a decision' }),
+    clinician: staffName,
+    reason: freeText.default(''),
+    service: z.enum(keysOf(SERVICES), { error: 'Choose a service' }).optional(),
+    priority: z.enum(keysOf(PRIORITIES), { error: 'Choose a priority' }).optional(),
+    destination: z.enum(keysOf(REDIRECT_DESTINATIONS), { error: 'Choose where to redirect to' }).optional(),
+  })
+  .superRefine((form, ctx) => {
+    const need = (field: 'service' | 'priority' | 'destination' | 'reason', message: string) => {
+      if (!form[field]) ctx.addIssue({ code: 'custom', path: [field], message });
+    };
+    if (form.decision === 'accept') {
+      need('service', 'Choose a service');
+      need('priority', 'Choose a priority');
+    }
+    if (form.decision === 'redirect') need('destination', 'Choose where to redirect to');
+    if (form.decision === 'return') need('reason', 'Give the advice for the referrer');
+    if (form.decision === 'request-information') need('reason', 'Say what information you need');
+  });
+export type TriageForm = z.output<typeof triageFormSchema>;
+
+/** Where each triage decision goes next. */
+export function triageRouting(form: TriageForm): Routing {
+  switch (form.decision) {
+    case 'accept':
+      return { route: 'accepted', service: form.service!, priority: form.priority! };
+    case 'redirect':
+      return { route: REDIRECT_DESTINATIONS[form.destination!].secondaryCare ? 'secondary-care-review' : 'redirected' };
+    case 'return':
+      return { route: 'returned' };
+    case 'self-management':
+      return { route: 'self-management' };
+    case 'request-information':
+      return { route: 'information-requested' };
+  }
+}
+
+/** Reads the posted form into a decision, or the fields to correct. */
+export function triageDecision(referral: Referral, form: Record<string, string>): ClinicalDecision | { issues: FieldIssue[] } {
+  const parsed = parseForm(triageFormSchema, form);
+  if ('issues' in parsed) return parsed;
+  if (parsed.decision === 'request-information' && referral.source === 'self') {
+    const message = 'This is a self-referral, so there is no referrer to ask. Phone the patient, or choose another decision.';
+    return { issues: [{ path: 'decision', message }] };
+  }
+  const keepsMessage = parsed.decision === 'return' || parsed.decision === 'request-information';
+  return {
+    routing: triageRouting(parsed),
+    set: {},
+    decidedBy: parsed.clinician,
+    outcome: {
+      decision: parsed.decision,
+      decidedBy: parsed.clinician,
+      ...(parsed.decision === 'accept' ? { service: parsed.service, priority: parsed.priority } : {}),
+      ...(parsed.decision === 'redirect' ? { destination: parsed.destination } : {}),
+      ...(keepsMessage ? { message: parsed.reason } : {}),
+    },
+    detail: { decision: parsed.decision, service: parsed.service, priority: parsed.priority, destination: parsed.destination },
+    note: { reason: parsed.reason },
+  };
+}
+
+/** The triage clock: when it started, its deadline, and what has been sent. */
+export type TriageClock = Pick<Referral, 'receivedAt' | 'triageDueAt' | 'triageReminderSentAt' | 'triageBreachedAt'>;
+export type TriageAction = 'reminder' | 'breach' | 'still-overdue' | 'none';
+
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+
+/**
+ * How long (seconds, at least 1) the workflow should wait for a triage decision before its timer
+ * must act next: until the reminder, then until the deadline, then a day at a time.
+ */
+export function nextTriageWaitSeconds(referral: TriageClock, at: Date, reminderHours: number): number {
+  const t = at.getTime();
+  const remindAt = Date.parse(referral.receivedAt) + reminderHours * HOUR_MS;
+  const dueAt = Date.parse(referral.triageDueAt);
+  if (!referral.triageReminderSentAt && !referral.triageBreachedAt && t < remindAt && remindAt < dueAt) return seconds(remindAt - t);
+  if (!referral.triageBreachedAt && t < dueAt) return seconds(dueAt - t);
+  return DAY_SECONDS;
+}
+
+/** What the triage timer must do when it fires at `at`. */
+export function triageActionDue(referral: TriageClock, at: Date): TriageAction {
+  const dueAt = Date.parse(referral.triageDueAt);
+  if (referral.triageBreachedAt) return 'still-overdue';
+  if (at.getTime() >= dueAt) return 'breach';
+  if (!referral.triageReminderSentAt) return 'reminder';
+  return 'none';
+}
+
+export const triage: HumanStep = {
+  kind: 'triage',
+  links: { staff: true, patient: false },
+  waits: {
+    state: 'AwaitTriage',
+    statuses: ['awaiting_triage'],
+    resumeInput: (r) => ({ triage: { timers: { nextInSeconds: nextTriageWaitSeconds(r, now(), config().TRIAGE_REMINDER_HOURS) } } }),
+  },
+
+  async open(referral, taskId) {
+    const link = await taskLink(taskId);
+    const email = staffEmails.triageNeeded({
+      reference: referral.id,
+      priority: referral.screening!.priority,
+      dueAt: referral.triageDueAt,
+      link,
+    });
+    await emailStaff(referral, 'triage-team', email, 'triage_team_emailed');
+  },
+
+  async timedOut(referral): Promise<TimerResult> {
+    const at = now();
+    const link = await taskLink(referral.openTask!.taskId);
+    const params = { reference: referral.id, priority: referral.screening!.priority, dueAt: referral.triageDueAt, link };
+    const action = triageActionDue(referral, at);
+    if (action === 'reminder') {
+      const { messageId } = await adapters().notifier.sendStaffEmail('triage-team', staffEmails.triageReminder(params));
+      referral = await changeReferral(referral, {
+        set: { triageReminderSentAt: at.toISOString() },
+        event: { type: 'triage_reminder_sent', at: at.toISOString(), actor: 'system:sla', detail: { messageId } },
+      });
+    } else if (action === 'breach') {
+      const { messageId } = await adapters().notifier.sendStaffEmail('service-lead', staffEmails.triageBreached(params));
+      referral = await changeReferral(referral, {
+        set: { triageBreachedAt: at.toISOString() },
+        event: {
+          type: 'triage_sla_breached',
+          at: at.toISOString(),
+          actor: 'system:sla',
+          detail: { dueAt: referral.triageDueAt, messageId },
+        },
+      });
+      metrics().addMetric('TriageSlaBreached', 'Count', 1);
+      metrics().publishStoredMetrics();
+    } else if (action === 'still-overdue') {
+      referral = await emailStaff(referral, 'service-lead', staffEmails.triageStillOverdue(params), 'triage_still_overdue');
+    }
+    return { nextInSeconds: nextTriageWaitSeconds(referral, at, config().TRIAGE_REMINDER_HOURS), closed: false };
+  },
+
+  decide: (task, referral, form) => recordClinicalDecision(task, referral, 'triage_decided', triageDecision(referral, form)),
+};
+
+/** A fresh triage clock from `at` (new information restarts the 24 hours). */
+export function restartedTriageClock(at: Date): Pick<Referral, 'triageDueAt'> & { nextInSeconds: number } {
+  const triageDueAt = new Date(at.getTime() + config().TRIAGE_SLA_HOURS * HOUR_MS).toISOString();
+  const clock = { receivedAt: at.toISOString(), triageDueAt };
+  return { triageDueAt, nextInSeconds: nextTriageWaitSeconds(clock, at, config().TRIAGE_REMINDER_HOURS) };
+}
