@@ -1,0 +1,289 @@
+/**
+ * The workflow's routes in milliseconds: the real ASL file run by aws-local-stepfunctions with every
+ * Task stubbed (no DynamoDB, no handlers), one test per path a referral can take. What each Task
+ * does is tested with its step (steps.test.ts) and end to end (test/e2e); this is the wiring:
+ * which state follows which answer, what reaches each Task's input, and how a path ends.
+ */
+import { StateMachine } from 'aws-local-stepfunctions';
+import { describe, expect, it } from 'vitest';
+
+import { adaptForLocalRun, isCallbackTask, loadDefinition, LOCAL_TIMEOUT_PARAMETER } from '../../local/definition.js';
+import type { Routing } from '../../shared/domain/referral.js';
+import { ROUTES } from '../../shared/domain/vocabulary.js';
+
+// As the local runner adapts it (once, at normal speed): the one change is that a callback Task's
+// timeout is passed to it as a parameter, since this runner reads TimeoutSecondsPath from the
+// effective input where AWS reads it from the state input. So each wait's length is visible here.
+const definition = adaptForLocalRun(loadDefinition(), 1, { retryJitter: false });
+const machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
+const taskStates = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task');
+const noPauses = Object.fromEntries(Object.keys(definition.States).map((name) => [name, 0]));
+
+/** An error as a Lambda (or Step Functions itself) reports it: the name is what Retry and Catch match. */
+function failure(name: string, message = '{}'): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+type Answer = unknown | Error;
+/** What each stubbed Task answers, in turn (the last answer repeats). Lambda answers are their Payload. */
+type Script = Record<string, Answer[]>;
+
+const WAITS = { seniorReviewSeconds: 259_200, informationSeconds: 1_209_600, outcomeSeconds: 172_800 };
+const screened = (priority = 'routine', hasMobile = true) => ({ priority, hasMobile, nextTriageWaitSeconds: 72_000, waits: WAITS });
+
+/** What a Task answers when a test does not say: what the path needs to carry on. */
+const USUALLY: Script = { ConfirmBooking: [{ waitUntil: '2026-12-01T09:00:00.000Z' }] };
+
+async function run(script: Script) {
+  const inputs: Record<string, unknown[]> = {};
+  const handlers = Object.fromEntries(
+    taskStates.map(([name, state]) => [
+      name,
+      async (input: unknown) => {
+        (inputs[name] ??= []).push(input);
+        const answers = script[name] ?? USUALLY[name] ?? [{}];
+        const answer = answers.length > 1 ? answers.shift() : answers[0];
+        if (answer instanceof Error) throw answer;
+        return isCallbackTask(state) ? answer : { Payload: answer };
+      },
+    ]),
+  );
+  const execution = machine.run({ referralId: 'MSK-TEST' } as never, {
+    overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: noPauses },
+    noThrowOnAbort: true,
+    context: { Task: { Token: 'task-token' } } as never,
+  });
+  const visited: string[] = [];
+  const recording = (async () => {
+    for await (const event of execution.eventLogs as AsyncGenerator<{ type: string; state?: { name: string } }>)
+      if (event.type === 'StateEntered' && event.state) visited.push(event.state.name);
+  })();
+  const outcome = await execution.result.then(
+    (output: unknown) => ({ ended: 'succeeded' as const, output }),
+    (error: Error) => ({ ended: 'failed' as const, error: error.name }),
+  );
+  await recording;
+  return { ...outcome, visited, inputs, ends: visited.at(-1) };
+}
+
+const decided = (routing: Routing) => [routing];
+const timeout = () => failure('States.Timeout');
+
+/** Routes each test below takes, to check that none is left without one. */
+const covered = new Set<string>();
+const routed = (...routes: Routing['route'][]) => routes.forEach((r) => covered.add(r));
+
+describe('the workflow, route by route (Tasks stubbed)', () => {
+  it('emergency: the service lead is alerted and the referral redirected, with no triage', async () => {
+    const r = await run({ ScreenReferral: [screened('emergency')] });
+    expect(r.visited).toEqual(['ScreenReferral', 'IsEmergency', 'AlertServiceLead', 'RedirectEmergency', 'RedirectedEmergency']);
+  });
+
+  it('no mobile: no acknowledgement text, straight to triage', async () => {
+    const r = await run({ ScreenReferral: [screened('routine', false)], AwaitTriage: decided({ route: 'self-management' }) });
+    expect(r.visited.slice(0, 3)).toEqual(['ScreenReferral', 'IsEmergency', 'CanTextPatient']);
+    expect(r.visited).not.toContain('AcknowledgePatient');
+    expect(r.visited[3]).toBe('AwaitTriage');
+  });
+
+  it('triage waits as long as screening said, then for as long as each timer says', async () => {
+    const r = await run({
+      ScreenReferral: [screened()],
+      AwaitTriage: [timeout(), timeout(), { route: 'returned' }],
+      TriageTimer: [{ nextInSeconds: 14_400 }, { nextInSeconds: 86_400 }],
+    });
+    routed('returned');
+    expect(r.visited.filter((s) => s === 'TriageTimer')).toHaveLength(2);
+    expect(r.inputs.AwaitTriage!.map((i) => (i as Record<string, unknown>)[LOCAL_TIMEOUT_PARAMETER])).toEqual([72_000, 14_400, 86_400]);
+    expect(r.inputs.TriageTimer).toEqual([
+      expect.objectContaining({ Payload: { referralId: 'MSK-TEST', kind: 'triage' } }),
+      expect.anything(),
+    ]);
+    expect(r.ends).toBe('Closed');
+  });
+
+  it.each([
+    ['returned', 'returned'],
+    ['redirected', 'redirected'],
+    ['self-management', 'self-management'],
+  ] as const)('triage %s: the referrer (or patient) is told, and the referral closes', async (route, notice) => {
+    routed(route);
+    const r = await run({ ScreenReferral: [screened()], AwaitTriage: decided({ route }) });
+    expect(r.visited.slice(-3)).toEqual(['RouteDecision', 'NotifyOutcome', 'Closed']);
+    expect(r.inputs.NotifyOutcome![0]).toMatchObject({ Payload: { referralId: 'MSK-TEST', notice } });
+  });
+
+  it('accepted, booked by the patient, attended and discharged: the whole way round', async () => {
+    routed('accepted', 'booked', 'attended-discharged');
+    const r = await run({
+      ScreenReferral: [screened()],
+      AwaitTriage: decided({ route: 'accepted', service: 'physiotherapy', priority: 'routine' }),
+      PrepareBooking: [{ nextInSeconds: 259_200, channel: 'patient', inviteTemplate: 'bookingInvite' }],
+      AwaitBooking: decided({ route: 'booked' }),
+      CheckAppointment: [
+        { action: 'wait', waitUntil: '2026-12-03T09:45:00.000Z' },
+        { action: 'outcome', waitUntil: '2026-12-03T09:45:00.000Z' },
+      ],
+      AwaitOutcome: decided({ route: 'attended-discharged' }),
+    });
+    expect(r.visited).toEqual([
+      'ScreenReferral',
+      'IsEmergency',
+      'CanTextPatient',
+      'AcknowledgePatient',
+      'AwaitTriage',
+      'RouteDecision',
+      'PrepareBooking',
+      'InviteHow',
+      'InviteByText',
+      'AwaitBooking',
+      'RouteDecision',
+      'ConfirmBooking',
+      'WaitForAppointment',
+      'CheckAppointment',
+      'AfterAppointmentCheck',
+      'WaitForAppointment',
+      'CheckAppointment',
+      'AfterAppointmentCheck',
+      'AwaitOutcome',
+      'RouteDecision',
+      'NotifyOutcome',
+      'Closed',
+    ]);
+    expect(r.inputs.NotifyOutcome![0]).toMatchObject({ Payload: { notice: 'attended-discharged' } });
+  });
+
+  it('no way to text the patient: the booking worklist, reminded, then escalated', async () => {
+    const r = await run({
+      ScreenReferral: [screened()],
+      AwaitTriage: decided({ route: 'accepted', service: 'physiotherapy', priority: 'urgent' }),
+      PrepareBooking: [{ nextInSeconds: 259_200, channel: 'staff', inviteTemplate: 'bookingInvite' }],
+      AwaitBooking: [timeout(), timeout(), { route: 'booked' }],
+      BookingTimer: [
+        { nextInSeconds: 345_600, closed: false, chase: 'worklist' },
+        { nextInSeconds: 86_400, closed: false, chase: 'escalate' },
+      ],
+      CheckAppointment: [{ action: 'closed', waitUntil: '2026-12-03T09:45:00.000Z' }],
+    });
+    expect(r.visited).toContain('AddToBookingWorklist');
+    expect(r.visited).not.toContain('InviteByText');
+    expect(r.visited.filter((s) => ['ChaseWorklist', 'EscalateWorklist'].includes(s))).toEqual(['ChaseWorklist', 'EscalateWorklist']);
+    // A cancelled appointment: the check finds nothing to wait for, and the workflow ends.
+    expect(r.ends).toBe('Closed');
+  });
+
+  it('a patient who never books: chased by text, then unable to contact', async () => {
+    const r = await run({
+      ScreenReferral: [screened()],
+      AwaitTriage: decided({ route: 'accepted', service: 'physiotherapy', priority: 'routine' }),
+      PrepareBooking: [{ nextInSeconds: 259_200, channel: 'patient', inviteTemplate: 'bookingInvite' }],
+      AwaitBooking: [timeout()],
+      BookingTimer: [
+        { nextInSeconds: 345_600, closed: false, chase: 'text' },
+        { nextInSeconds: 0, closed: true, chase: 'none' },
+      ],
+    });
+    expect(r.visited.slice(-4)).toEqual(['BookingTimer', 'BookingGivenUp', 'NotifyUnableToContact', 'Closed']);
+    expect(r.visited).toContain('ChaseByText');
+    expect(r.inputs.NotifyUnableToContact![0]).toMatchObject({ Payload: { notice: 'unable-to-contact' } });
+  });
+
+  it('secondary care: a senior review, chased at the configured wait, then confirmed', async () => {
+    routed('secondary-care-review', 'referred-to-secondary-care');
+    const r = await run({
+      ScreenReferral: [screened()],
+      AwaitTriage: decided({ route: 'secondary-care-review' }),
+      AwaitSeniorReview: [timeout(), { route: 'referred-to-secondary-care' }],
+    });
+    expect(r.visited).toContain('SeniorReviewOverdue');
+    expect(r.inputs.AwaitSeniorReview).toEqual([
+      expect.objectContaining({ [LOCAL_TIMEOUT_PARAMETER]: WAITS.seniorReviewSeconds }),
+      expect.objectContaining({ [LOCAL_TIMEOUT_PARAMETER]: WAITS.seniorReviewSeconds }),
+    ]);
+    expect(r.inputs.NotifyOutcome![0]).toMatchObject({ Payload: { notice: 'referred-to-secondary-care' } });
+  });
+
+  it('information asked for and received: triage starts again on the restarted clock', async () => {
+    routed('information-requested', 'information-received');
+    const r = await run({
+      ScreenReferral: [screened()],
+      AwaitTriage: [{ route: 'information-requested' }, { route: 'self-management' }],
+      AwaitInformation: decided({ route: 'information-received', nextInSeconds: 60 }),
+    });
+    expect(r.visited.filter((s) => s === 'AwaitTriage')).toHaveLength(2);
+    expect(r.visited).toContain('RestartTriageClock');
+  });
+
+  it('information never received: the referral is returned and the referrer told', async () => {
+    const r = await run({
+      ScreenReferral: [screened()],
+      AwaitTriage: decided({ route: 'information-requested' }),
+      AwaitInformation: [timeout()],
+    });
+    expect(r.visited.slice(-3)).toEqual(['InformationNotReceived', 'NotifyNoInformation', 'Closed']);
+    expect(r.inputs.NotifyNoInformation![0]).toMatchObject({ Payload: { notice: 'no-information' } });
+    expect(r.inputs.AwaitInformation![0]).toMatchObject({ [LOCAL_TIMEOUT_PARAMETER]: WAITS.informationSeconds });
+  });
+
+  it.each([
+    ['attended-follow-up', 'Closed', false],
+    ['onward-referral', 'Closed', true],
+    ['closed-did-not-attend', 'Closed', true],
+  ] as const)('outcome %s', async (route, end, notified) => {
+    routed(route);
+    const r = await run({
+      ScreenReferral: [screened()],
+      AwaitTriage: decided({ route: 'accepted', service: 'physiotherapy', priority: 'routine' }),
+      PrepareBooking: [{ nextInSeconds: 1, channel: 'patient', inviteTemplate: 'bookingInvite' }],
+      AwaitBooking: decided({ route: 'booked' }),
+      CheckAppointment: [{ action: 'outcome', waitUntil: '2026-12-03T09:45:00.000Z' }],
+      AwaitOutcome: [timeout(), { route }],
+    });
+    expect(r.visited).toContain('OutcomeOverdue');
+    expect(r.inputs.AwaitOutcome![1]).toMatchObject({ [LOCAL_TIMEOUT_PARAMETER]: WAITS.outcomeSeconds });
+    expect(r.ends).toBe(end);
+    expect(r.visited.includes('NotifyOutcome')).toBe(notified);
+  });
+
+  it('did not attend the first time: booking starts again', async () => {
+    routed('rebook');
+    const r = await run({
+      ScreenReferral: [screened()],
+      AwaitTriage: decided({ route: 'accepted', service: 'physiotherapy', priority: 'routine' }),
+      PrepareBooking: [{ nextInSeconds: 1, channel: 'patient', inviteTemplate: 'rebookAfterMissed' }],
+      AwaitBooking: decided({ route: 'booked' }),
+      CheckAppointment: [{ action: 'outcome', waitUntil: '2026-12-03T09:45:00.000Z' }],
+      AwaitOutcome: [{ route: 'rebook' }, { route: 'attended-discharged' }],
+    });
+    expect(r.visited.filter((s) => s === 'PrepareBooking')).toHaveLength(2);
+  });
+
+  it('a step decided just as its wait re-opened: the recorded decision is followed', async () => {
+    const recorded = failure(
+      'AlreadyDecided',
+      JSON.stringify({ errorType: 'AlreadyDecided', errorMessage: JSON.stringify({ route: 'returned' }) }),
+    );
+    const r = await run({ ScreenReferral: [screened()], AwaitTriage: [timeout(), recorded], TriageTimer: [{ nextInSeconds: 60 }] });
+    expect(r.visited.slice(-5)).toEqual(['ReadRecordedDecision', 'UseRecordedDecision', 'RouteDecision', 'NotifyOutcome', 'Closed']);
+    expect(r.inputs.NotifyOutcome![0]).toMatchObject({ Payload: { notice: 'returned' } });
+  });
+
+  it('a step that keeps failing is retried, then recorded as failed', async () => {
+    const r = await run({ ScreenReferral: [failure('Error', 'DynamoDB unreachable')] });
+    expect(r.inputs.ScreenReferral).toHaveLength(5);
+    expect(r.visited.slice(-2)).toEqual(['RecordFailure', 'WorkflowFailed']);
+    expect(r.ended).toBe('failed');
+  });
+
+  it('a referral too old to keep waiting stops at once, not retried', async () => {
+    const r = await run({ ScreenReferral: [screened()], AwaitTriage: [timeout()], TriageTimer: [failure('StoppedWaiting')] });
+    expect(r.inputs.TriageTimer).toHaveLength(1);
+    expect(r.visited.slice(-2)).toEqual(['RecordFailure', 'WorkflowFailed']);
+  });
+
+  it('every route a decision can take has a test above', () => {
+    expect([...covered].sort()).toEqual([...ROUTES].sort());
+  });
+});
