@@ -117,7 +117,8 @@ const PROBE = `
 const started = performance.now();
 const module = await import(process.env.BUNDLE_URL);
 const imported = performance.now();
-try { await module.handler(JSON.parse(process.env.FIRST_EVENT), { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 20000 }); } catch {}
+const context = { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 20000 };
+try { await module.handler(JSON.parse(process.env.FIRST_EVENT), context); } catch {}
 const served = performance.now();
 process.stdout.write(JSON.stringify({ importMs: imported - started, firstRequestMs: served - imported, totalMs: served }));
 `;

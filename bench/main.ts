@@ -100,7 +100,8 @@ if (wanted.has('paths')) {
     }),
   );
   console.log(
-    `\nprices: ${PRICES_REGION} list prices recorded ${PRICES_DATE} (bench/prices.ts); Lambda billed as ${LAMBDA_ASSUMED.memoryGb * 1024} MB × ${LAMBDA_ASSUMED.seconds * 1000} ms per invocation; API includes WAF.`,
+    `\nprices: ${PRICES_REGION} list prices recorded ${PRICES_DATE} (bench/prices.ts); Lambda billed as ` +
+      `${LAMBDA_ASSUMED.memoryGb * 1024} MB × ${LAMBDA_ASSUMED.seconds * 1000} ms per invocation; API includes WAF.`,
   );
   for (const price of Object.values(PRICES)) console.log(`  ${price.per}: $${price.usd.toPrecision(3)} (${price.source})`);
   console.log('');

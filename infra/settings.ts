@@ -140,7 +140,8 @@ export function parseSettings(context: Record<string, unknown>): MskPathwaySetti
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${CONTEXT_PREFIX}${String(i.path[0] ?? '')}: ${i.message}`);
     throw new SettingsError(
-      `MSK Pathway cannot be deployed with this configuration. Set these context values in cdk.json or with -c (see the README's deploy section):\n${[...new Set(problems)].join('\n')}`,
+      'MSK Pathway cannot be deployed with this configuration. Set these context values in cdk.json or with -c ' +
+        `(see the README's deploy section):\n${[...new Set(problems)].join('\n')}`,
     );
   }
   const c = parsed.data as z.infer<typeof contextSchema> & Record<string, string[]>;

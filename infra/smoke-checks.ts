@@ -140,7 +140,8 @@ export async function alarmReachesTopic(
       if (succeeded) return succeeded.HistorySummary ?? 'action executed';
       if (Date.now() > deadline)
         fail(
-          `no action recorded for ${alarmName} within ${Math.round(timeoutMs / 1000)} s (was it already in ALARM? does it have an SNS action? is this machine's clock right?)`,
+          `no action recorded for ${alarmName} within ${Math.round(timeoutMs / 1000)} s (was it already in ALARM? does ` +
+            `it have an SNS action? is this machine's clock right?)`,
         );
     }
   } finally {

@@ -40,14 +40,14 @@ const runtime = await startLocalRuntime({
 });
 console.log(`MSK Pathway is running at ${runtime.url}`);
 console.log(`  data kept in ${dataDir} (delete it for a fresh service)`);
+/** A secret as the console shows it: the local default and how to change it, or where it came from. */
+const shown = (value: string, fallback: string, variable: string, isDefault = 'the local default; ') =>
+  value === fallback ? `${value} (${isDefault}set ${variable} to change it)` : `(from ${variable})`;
+console.log(`  referrer token: ${shown(referrerToken, DEFAULT_REFERRER_TOKEN, 'REFERRER_TOKEN')}`);
+console.log(`  staff token: ${shown(staffToken, DEFAULT_STAFF_TOKEN, 'STAFF_TOKEN')}`);
 console.log(
-  `  referrer token: ${referrerToken === DEFAULT_REFERRER_TOKEN ? `${referrerToken} (the local default; set REFERRER_TOKEN to change it)` : '(from REFERRER_TOKEN)'}`,
-);
-console.log(
-  `  staff token: ${staffToken === DEFAULT_STAFF_TOKEN ? `${staffToken} (the local default; set STAFF_TOKEN to change it)` : '(from STAFF_TOKEN)'}`,
-);
-console.log(
-  `  token endpoint (client credentials): ${runtime.url}/local/oauth2/token, client ${LOCAL_REFERRER_CLIENT_ID}, secret ${referrerClientSecret === DEFAULT_REFERRER_CLIENT_SECRET ? `${referrerClientSecret} (set REFERRER_CLIENT_SECRET to change it)` : '(from REFERRER_CLIENT_SECRET)'}`,
+  `  token endpoint (client credentials): ${runtime.url}/local/oauth2/token, client ${LOCAL_REFERRER_CLIENT_ID}, ` +
+    `secret ${shown(referrerClientSecret, DEFAULT_REFERRER_CLIENT_SECRET, 'REFERRER_CLIENT_SECRET', '')}`,
 );
 console.log(`  outbox: ${runtime.url}/local/outbox`);
 if (faults) console.log(`  faults injected: ${faultTargets.join(', ')} (every attempt fails)`);

@@ -20,10 +20,15 @@ function selfCarePage() {
   return page({
     title: 'Looking after muscle and joint problems',
     content: html`<h1>Looking after muscle and joint problems</h1>
-<p>Most muscle and joint problems get better with time, keeping active and simple self-care. These NHS pages explain what helps, with exercises you can start now.</p>
+<p>Most muscle and joint problems get better with time, keeping active and simple self-care.
+These NHS pages explain what helps, with exercises you can start now.</p>
 <ul class="nhsuk-list nhsuk-list--bullet">${SELF_CARE.map(([label, href]) => html`<li><a href="${href}">${label}</a></li>`)}</ul>
-<div class="nhsuk-warning-callout"><h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>Get help urgently</span></h2>
-<p>Call 999 or go to A&amp;E if you have back pain with numbness around your bottom or genitals, problems peeing or pooing, or weakness in your legs that is getting worse.</p>
+<div class="nhsuk-warning-callout">
+<h2 class="nhsuk-warning-callout__label">
+<span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>Get help urgently</span>
+</h2>
+<p>Call 999 or go to A&amp;E if you have back pain with numbness around your bottom or genitals,
+problems peeing or pooing, or weakness in your legs that is getting worse.</p>
 <p>Call 111 or your GP if the pain is getting worse, you have a high temperature, or you are worried.</p></div>`,
   });
 }

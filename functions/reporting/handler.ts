@@ -6,10 +6,10 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 
 import { now } from '../../shared/clock.js';
-import { periodQuerySchema } from '../../shared/domain/figures.js';
 import { apiHandler, fieldIssues, HttpError, json, staffOf } from '../../shared/http/api.js';
 import { dashboardPage, reportCsv, timelinePage } from '../../shared/http/dashboard-pages.js';
 import { pageHandler } from '../../shared/http/pages.js';
+import { periodQuerySchema } from '../../shared/http/period-query.js';
 import { isReferralId } from '../../shared/ids.js';
 import { serviceReport } from '../../shared/services/reporting.js';
 import { getReferralWithTimeline } from '../../shared/store/referrals.js';

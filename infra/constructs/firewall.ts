@@ -75,9 +75,10 @@ export class Firewall extends Construct {
       ],
     });
     const stage = props.restApi.deploymentStage;
+    const { partition, region } = Stack.of(this);
     new CfnWebACLAssociation(this, 'ApiAssociation', {
       webAclArn: this.webAcl.attrArn,
-      resourceArn: `arn:${Stack.of(this).partition}:apigateway:${Stack.of(this).region}::/restapis/${props.restApi.restApiId}/stages/${stage.stageName}`,
+      resourceArn: `arn:${partition}:apigateway:${region}::/restapis/${props.restApi.restApiId}/stages/${stage.stageName}`,
     });
   }
 }

@@ -21,15 +21,21 @@ export const staffEmails = {
   }),
   triageReminder: (p: { reference: string; priority: Priority; dueAt: string; link: string }): Email => ({
     subject: `Reminder: triage due ${ukTime(p.dueAt)} for referral ${p.reference}`,
-    body: `This ${p.priority} referral has not been triaged yet; the 24-hour target runs out at ${ukTime(p.dueAt)}.\n\nReference: ${p.reference}\nOpen it: ${p.link}${footer}`,
+    body:
+      `This ${p.priority} referral has not been triaged yet; the 24-hour target runs out at ` +
+      `${ukTime(p.dueAt)}.\n\nReference: ${p.reference}\nOpen it: ${p.link}${footer}`,
   }),
   triageBreached: (p: { reference: string; priority: Priority; dueAt: string; link: string }): Email => ({
     subject: `Triage target missed: referral ${p.reference}`,
-    body: `The ${p.priority} referral ${p.reference} was due for triage by ${ukTime(p.dueAt)} and is still waiting. The breach has been recorded.\n\nOpen it: ${p.link}${footer}`,
+    body:
+      `The ${p.priority} referral ${p.reference} was due for triage by ${ukTime(p.dueAt)} and is still waiting. The ` +
+      `breach has been recorded.\n\nOpen it: ${p.link}${footer}`,
   }),
   triageStillOverdue: (p: { reference: string; priority: Priority; dueAt: string; link: string }): Email => ({
     subject: `Still untriaged: referral ${p.reference}`,
-    body: `The ${p.priority} referral ${p.reference} was due for triage by ${ukTime(p.dueAt)} and is still waiting.\n\nOpen it: ${p.link}${footer}`,
+    body:
+      `The ${p.priority} referral ${p.reference} was due for triage by ${ukTime(p.dueAt)} and is still ` +
+      `waiting.\n\nOpen it: ${p.link}${footer}`,
   }),
   emergency: (p: { reference: string; patientTexted: boolean }): Email => ({
     subject: `Emergency: referral ${p.reference} directed to A&E`,
@@ -42,15 +48,22 @@ export const staffEmails = {
   }),
   seniorReviewNeeded: (p: { reference: string; link: string }): Email => ({
     subject: `Senior review needed before secondary care: referral ${p.reference}`,
-    body: `Triage proposes sending referral ${p.reference} on to secondary care. Please confirm that the patient wants and is fit for it, or return them to community care.\n\nOpen it: ${p.link}${footer}`,
+    body:
+      `Triage proposes sending referral ${p.reference} on to secondary care. Please confirm that the patient wants ` +
+      `and is fit for it, or return them to community care.\n\nOpen it: ${p.link}${footer}`,
   }),
   bookingWorklist: (p: { reference: string; windowEnd: string; link: string }): Email => ({
     subject: `To book by phone: referral ${p.reference}`,
-    body: `Referral ${p.reference} was accepted but the patient cannot book by text (no mobile, opted out, or no free slot in their window). Please contact them and book an appointment, ideally by ${ukTime(p.windowEnd)}.\n\nOpen it: ${p.link}${footer}`,
+    body:
+      `Referral ${p.reference} was accepted but the patient cannot book by text (no mobile, opted out, or no free ` +
+      `slot in their window). Please contact them and book an appointment, ideally by ${ukTime(p.windowEnd)}.\n\nOpen ` +
+      `it: ${p.link}${footer}`,
   }),
   bookingWorklistOverdue: (p: { reference: string; windowEnd: string; link: string }): Email => ({
     subject: `Still to book: referral ${p.reference}`,
-    body: `Referral ${p.reference} is still waiting for an appointment to be booked (window ends ${ukTime(p.windowEnd)}).\n\nOpen it: ${p.link}${footer}`,
+    body:
+      `Referral ${p.reference} is still waiting for an appointment to be booked (window ends ` +
+      `${ukTime(p.windowEnd)}).\n\nOpen it: ${p.link}${footer}`,
   }),
   outcomeNeeded: (p: { reference: string; start: string; link: string }): Email => ({
     subject: `Record the outcome: referral ${p.reference}`,
@@ -58,7 +71,9 @@ export const staffEmails = {
   }),
   outcomeOverdue: (p: { reference: string; start: string; link: string }): Email => ({
     subject: `Outcome still missing: referral ${p.reference}`,
-    body: `The outcome of the appointment on ${ukTime(p.start)} for referral ${p.reference} has not been recorded yet.\n\nOpen it: ${p.link}${footer}`,
+    body:
+      `The outcome of the appointment on ${ukTime(p.start)} for referral ${p.reference} has not been recorded ` +
+      `yet.\n\nOpen it: ${p.link}${footer}`,
   }),
   seniorReviewOverdue: (p: { reference: string; link: string }): Email => ({
     subject: `Senior review still waiting: referral ${p.reference}`,
@@ -66,11 +81,17 @@ export const staffEmails = {
   }),
   workflowStopped: (p: { reference: string; status: string; cause: string; timeline: string }): Email => ({
     subject: `Action needed: referral ${p.reference} has stopped (${p.status})`,
-    body: `The automatic workflow for referral ${p.reference} stopped: ${p.cause}. It is marked ${p.status} and will not move on by itself.\n\nPlease check where it stands, contact the patient if they may be waiting, and carry it on by hand.\n\nIts timeline (staff sign-in): ${p.timeline}${footer}`,
+    body:
+      `The automatic workflow for referral ${p.reference} stopped: ${p.cause}. It is marked ${p.status} and will not ` +
+      `move on by itself.\n\nPlease check where it stands, contact the patient if they may be waiting, and carry it on ` +
+      `by hand.\n\nIts timeline (staff sign-in): ${p.timeline}${footer}`,
   }),
   patientNotTold: (p: { reference: string; what: string; timeline: string }): Email => ({
     subject: `Patient not texted: referral ${p.reference}`,
-    body: `The text telling the patient ${p.what} for referral ${p.reference} could not be sent after repeated attempts. The referral carries on; please contact the patient another way.\n\nIts timeline (staff sign-in): ${p.timeline}${footer}`,
+    body:
+      `The text telling the patient ${p.what} for referral ${p.reference} could not be sent after repeated attempts. ` +
+      `The referral carries on; please contact the patient another way.\n\nIts timeline (staff sign-in): ` +
+      `${p.timeline}${footer}`,
   }),
 };
 
@@ -80,23 +101,34 @@ const destinationLabel = (d?: string) =>
 export const referrerEmails = {
   returned: (p: { reference: string; advice: string }): Email => ({
     subject: `Referral ${p.reference} returned with advice`,
-    body: `The MSK service has reviewed referral ${p.reference} and returned it with this advice:\n\n${p.advice}\n\nYour system can also read this from GET /referrals/${p.reference}.`,
+    body:
+      `The MSK service has reviewed referral ${p.reference} and returned it with this advice:\n\n${p.advice}\n\nYour ` +
+      `system can also read this from GET /referrals/${p.reference}.`,
   }),
   informationRequested: (p: { reference: string; question: string; replyBy: string }): Email => ({
     subject: `More information needed for referral ${p.reference}`,
-    body: `The MSK service needs more information to triage referral ${p.reference}:\n\n${p.question}\n\nPlease send it by ${ukTime(p.replyBy)} through POST /referrals/${p.reference}/information. If nothing arrives, the referral will be returned to you.`,
+    body:
+      `The MSK service needs more information to triage referral ${p.reference}:\n\n${p.question}\n\nPlease send it ` +
+      `by ${ukTime(p.replyBy)} through POST /referrals/${p.reference}/information. If nothing arrives, the referral ` +
+      `will be returned to you.`,
   }),
   noInformationReceived: (p: { reference: string }): Email => ({
     subject: `Referral ${p.reference} returned: no information received`,
-    body: `The information the MSK service asked for about referral ${p.reference} did not arrive in time, so the referral has been returned to you. Please refer again when you have it.`,
+    body:
+      `The information the MSK service asked for about referral ${p.reference} did not arrive in time, so the ` +
+      `referral has been returned to you. Please refer again when you have it.`,
   }),
   unableToContact: (p: { reference: string }): Email => ({
     subject: `Referral ${p.reference} returned: unable to contact the patient`,
-    body: `The MSK service texted the patient about referral ${p.reference} to book an appointment, and reminded them, but they did not book. The referral is closed as unable to contact; please refer again if still needed.`,
+    body:
+      `The MSK service texted the patient about referral ${p.reference} to book an appointment, and reminded them, ` +
+      `but they did not book. The referral is closed as unable to contact; please refer again if still needed.`,
   }),
   cancelledByPatient: (p: { reference: string }): Email => ({
     subject: `Referral ${p.reference}: appointment cancelled by the patient`,
-    body: `The patient cancelled their appointment for referral ${p.reference}, and the referral is closed. Please refer again if still needed.`,
+    body:
+      `The patient cancelled their appointment for referral ${p.reference}, and the referral is closed. Please refer ` +
+      `again if still needed.`,
   }),
   appointmentOutcome: (p: { reference: string; outcome: string }): Email => ({
     subject: `Referral ${p.reference}: ${p.outcome}`,

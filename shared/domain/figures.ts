@@ -21,7 +21,6 @@
  *   (rearranged appointments are not new bookings).
  */
 import { DateTime } from 'luxon';
-import * as z from 'zod';
 
 import { REDIRECT_DESTINATIONS, type RedirectDestination } from './choices.js';
 import type { Priority, Referral, ReferralEvent } from './referral.js';
@@ -225,26 +224,6 @@ export interface Period {
 export const MAX_PERIOD_DAYS = 400;
 /** The period when none is asked for: the last four weeks, today included. */
 export const DEFAULT_PERIOD_DAYS = 28;
-
-const ukDateString = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine((d) => DateTime.fromISO(d).isValid, 'is not a real date');
-
-/** `?from=YYYY-MM-DD&to=YYYY-MM-DD` (UK dates, `to` included); both default to the last four weeks. */
-export const periodQuerySchema = (today: Date) =>
-  z
-    .object({
-      from: ukDateString.default(ukDate(today, DEFAULT_PERIOD_DAYS - 1)),
-      to: ukDateString.default(ukDate(today)),
-    })
-    .check((ctx) => {
-      const { from, to } = ctx.value;
-      const days = DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days;
-      if (days < 0) ctx.issues.push({ code: 'custom', path: ['to'], message: 'must not be before from', input: to });
-      else if (days >= MAX_PERIOD_DAYS)
-        ctx.issues.push({ code: 'custom', path: ['to'], message: `the period may be at most ${MAX_PERIOD_DAYS} days`, input: to });
-    });
 
 /** The instants a period covers: from the first day's midnight to the midnight after the last, UK time. */
 export function periodBounds(period: Period): { start: string; end: string } {

@@ -60,11 +60,13 @@ export const smsTemplates = {
   seeYourGp:
     ({ serviceName }: SmsContext): Template =>
     (greeting) =>
-      `${greeting} ${serviceName} has reviewed your referral and advises you to speak to your GP practice. Please do not reply to this text.`,
+      `${greeting} ${serviceName} has reviewed your referral and advises you to speak to your GP practice. Please do not ` +
+      `reply to this text.`,
   passedOn:
     ({ serviceName }: SmsContext): Template =>
     (greeting) =>
-      `${greeting} ${serviceName} has reviewed your referral and passed it to another NHS service, who will contact you. Please do not reply.`,
+      `${greeting} ${serviceName} has reviewed your referral and passed it to another NHS service, who will contact you. ` +
+      `Please do not reply.`,
   bookingInvite:
     ({ serviceName, link }: SmsContext): Template =>
     (greeting) =>

@@ -54,6 +54,18 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 export const STEP_KINDS = ['triage', 'senior-review', 'information', 'booking', 'outcome'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
+/**
+ * Who acts on each step through a link: staff (a decision page), the patient (a texted link), or
+ * nobody (the referrer answers a request for information through the API).
+ */
+export const STEP_LINKS = {
+  triage: { staff: true, patient: false },
+  'senior-review': { staff: true, patient: false },
+  information: { staff: false, patient: false },
+  booking: { staff: true, patient: true },
+  outcome: { staff: true, patient: false },
+} as const satisfies Record<StepKind, { staff: boolean; patient: boolean }>;
+
 /** What a link (a stored task) leads to: a human step, or a patient's own appointment. */
 export type TaskKind = StepKind | 'appointment';
 

@@ -22,7 +22,9 @@ export function errorSummary(issues: FieldIssue[]): SafeHtml | '' {
   if (!issues.length) return '';
   return html`<div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1">
 <h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
-<div class="nhsuk-error-summary__body"><ul class="nhsuk-list nhsuk-error-summary__list">${issues.map((i) => html`<li><a href="#${i.path}">${i.message}</a></li>`)}</ul></div></div>`;
+<div class="nhsuk-error-summary__body"><ul class="nhsuk-list nhsuk-error-summary__list">
+${issues.map((i) => html`<li><a href="#${i.path}">${i.message}</a></li>`)}
+</ul></div></div>`;
 }
 
 /** Radio buttons, one per slot, under a heading per day. */
@@ -43,8 +45,11 @@ ${[...byDay.entries()].map(
       (
         s,
         i,
-      ) => html`<div class="nhsuk-radios__item"><input class="nhsuk-radios__input" id="slot-${s.slotId.replace(/[^A-Za-z0-9]/g, '')}-${i}" name="slot" type="radio" value="${s.slotId}">
-<label class="nhsuk-label nhsuk-radios__label" for="slot-${s.slotId.replace(/[^A-Za-z0-9]/g, '')}-${i}">${ukClockTime(s.start)} at ${s.clinicName} (${s.lengthMinutes} minutes)</label></div>`,
+      ) => html`<div class="nhsuk-radios__item"><input class="nhsuk-radios__input" id="slot-${s.slotId.replace(/[^A-Za-z0-9]/g, '')}-${i}"
+ name="slot" type="radio" value="${s.slotId}">
+<label class="nhsuk-label nhsuk-radios__label"
+ for="slot-${s.slotId.replace(/[^A-Za-z0-9]/g, '')}-${i}">${ukClockTime(s.start)} at ${s.clinicName} (${s.lengthMinutes} minutes)</label>
+</div>`,
     )}</div>`,
 )}
 </fieldset></div>`;
@@ -64,7 +69,8 @@ export function patientBookingPage(
     title: 'Choose your appointment',
     content: html`${errorSummary(issues)}
 <h1>Choose your appointment</h1>
-<p>Hello ${referral.patient.givenName}. ${config().SERVICE_NAME} has a ${serviceName(referral.outcome?.service).toLowerCase()} appointment for you. Choose a time and place that suits you.</p>
+<p>Hello ${referral.patient.givenName}. ${config().SERVICE_NAME} has a ${serviceName(referral.outcome?.service).toLowerCase()}
+appointment for you. Choose a time and place that suits you.</p>
 <form method="post" novalidate>
 <input type="hidden" name="action" value="book">
 ${slotChoices(slots, issues, 'Appointments')}
@@ -95,9 +101,12 @@ export function manageAppointmentPage(
     content: html`${errorSummary(issues)}
 ${notice ? html`<div class="nhsuk-panel"><h1 class="nhsuk-panel__title">${notice}</h1></div>` : html`<h1>Your appointment</h1>`}
 <dl class="nhsuk-summary-list">
-<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">When</dt><dd class="nhsuk-summary-list__value">${slotTime(booking.start)} (${booking.lengthMinutes} minutes)</dd></div>
-<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Where</dt><dd class="nhsuk-summary-list__value">${booking.clinicName}<br>${booking.address}<br>${booking.postcode}</dd></div>
-<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Service</dt><dd class="nhsuk-summary-list__value">${serviceName(booking.service)}</dd></div>
+<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">When</dt>
+<dd class="nhsuk-summary-list__value">${slotTime(booking.start)} (${booking.lengthMinutes} minutes)</dd></div>
+<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Where</dt>
+<dd class="nhsuk-summary-list__value">${booking.clinicName}<br>${booking.address}<br>${booking.postcode}</dd></div>
+<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">Service</dt>
+<dd class="nhsuk-summary-list__value">${serviceName(booking.service)}</dd></div>
 </dl>
 <h2>Change your appointment</h2>
 <form method="post" novalidate>

@@ -114,13 +114,18 @@ function trendChart(report: Report): SafeHtml {
     const barWidth = Math.min(step * 0.7, 64);
     const x = left + i * step + (step - barWidth) / 2;
     const barTop = y(percent ?? 0);
-    return html`<g><title>Week of ${w.weekStarting}: ${pct(w.triagedWithin24Hours)} of ${w.triagedWithin24Hours.of} triaged within 24 hours</title>
-<rect x="${x.toFixed(1)}" y="${barTop.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(top + plotHeight - barTop).toFixed(1)}" fill="${fill[ragOf(percent, target)]}"/>
-<text x="${(x + barWidth / 2).toFixed(1)}" y="${(barTop - 4).toFixed(1)}" text-anchor="middle" font-size="12">${pct(w.triagedWithin24Hours)}</text>
+    return html`<g><title>Week of ${w.weekStarting}: ${pct(w.triagedWithin24Hours)} of ${w.triagedWithin24Hours.of}
+triaged within 24 hours</title>
+<rect x="${x.toFixed(1)}" y="${barTop.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(top + plotHeight - barTop).toFixed(1)}"
+ fill="${fill[ragOf(percent, target)]}"/>
+<text x="${(x + barWidth / 2).toFixed(1)}" y="${(barTop - 4).toFixed(1)}" text-anchor="middle" font-size="12">
+${pct(w.triagedWithin24Hours)}</text>
 <text x="${(x + barWidth / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle" font-size="11">${w.weekStarting.slice(5)}</text>
-<text x="${(x + barWidth / 2).toFixed(1)}" y="${height - bottom + 30}" text-anchor="middle" font-size="10" fill="#4c6272">${w.referralsReceived.total} ref.</text></g>`;
+<text x="${(x + barWidth / 2).toFixed(1)}" y="${height - bottom + 30}" text-anchor="middle" font-size="10" fill="#4c6272">
+${w.referralsReceived.total} ref.</text></g>`;
   });
-  return html`<svg role="img" aria-labelledby="trend-title" viewBox="0 0 ${width} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg">
+  return html`<svg role="img" aria-labelledby="trend-title" viewBox="0 0 ${width} ${height}" width="100%"
+ xmlns="http://www.w3.org/2000/svg">
 <title id="trend-title">Share of referrals triaged within 24 hours, by week</title>
 <line x1="${left}" x2="${width}" y1="${y(0)}" y2="${y(0)}" stroke="#4c6272"/>
 <text x="${left - 6}" y="${y(100) + 4}" text-anchor="end" font-size="11">100%</text>
@@ -134,7 +139,9 @@ ${bars}
 function table(head: string[], rows: (SafeHtml | string | number)[][], caption: string): SafeHtml {
   return html`<table class="nhsuk-table"><caption class="nhsuk-table__caption">${caption}</caption>
 <thead class="nhsuk-table__head"><tr>${head.map((h) => html`<th scope="col" class="nhsuk-table__header">${h}</th>`)}</tr></thead>
-<tbody class="nhsuk-table__body">${rows.map((r) => html`<tr class="nhsuk-table__row">${r.map((c) => html`<td class="nhsuk-table__cell">${c}</td>`)}</tr>`)}</tbody>
+<tbody class="nhsuk-table__body">
+${rows.map((r) => html`<tr class="nhsuk-table__row">${r.map((c) => html`<td class="nhsuk-table__cell">${c}</td>`)}</tr>`)}
+</tbody>
 </table>`;
 }
 
@@ -151,11 +158,14 @@ export function dashboardPage(
   const newest = [...referrals].reverse().slice(0, LISTED_REFERRALS);
   const content = html`<h1>Service dashboard</h1>
 <form method="get" action="dashboard" class="nhsuk-u-margin-bottom-4">
-<div class="nhsuk-form-group"><label class="nhsuk-label" for="from">From (UK date)</label><input class="nhsuk-input nhsuk-input--width-10" id="from" name="from" type="date" value="${report.period.from}"></div>
-<div class="nhsuk-form-group"><label class="nhsuk-label" for="to">To (included)</label><input class="nhsuk-input nhsuk-input--width-10" id="to" name="to" type="date" value="${report.period.to}"></div>
+<div class="nhsuk-form-group"><label class="nhsuk-label" for="from">From (UK date)</label>
+<input class="nhsuk-input nhsuk-input--width-10" id="from" name="from" type="date" value="${report.period.from}"></div>
+<div class="nhsuk-form-group"><label class="nhsuk-label" for="to">To (included)</label>
+<input class="nhsuk-input nhsuk-input--width-10" id="to" name="to" type="date" value="${report.period.to}"></div>
 <button class="nhsuk-button nhsuk-button--secondary" type="submit">Show</button>
 </form>
-<p class="nhsuk-body-s">Referrals received ${report.period.from} to ${report.period.to} (UK time), as they stand at ${ukTime(report.asOf)}. Download: <a href="metrics.csv?${query}">CSV</a> · <a href="metrics?${query}">JSON</a></p>
+<p class="nhsuk-body-s">Referrals received ${report.period.from} to ${report.period.to} (UK time), as they stand at ${ukTime(report.asOf)}.
+Download: <a href="metrics.csv?${query}">CSV</a> · <a href="metrics?${query}">JSON</a></p>
 <div class="nhsuk-grid-row">
 ${headline('triagedWithin24Hours', o.triagedWithin24Hours)}
 ${headline('urgentSeenWithin5Days', o.urgentSeenWithin5Days)}
@@ -225,7 +235,8 @@ ${table(
 export function timelinePage(referral: Referral, timeline: ReferralEvent[]): APIGatewayProxyResult {
   const content = html`<a class="nhsuk-back-link" href="../../dashboard">Back to the dashboard</a>
 <h1>Referral ${referral.id}</h1>
-<p>Status: <strong>${referral.status.replaceAll('_', ' ')}</strong>. Received ${ukTime(referral.receivedAt)} from ${referral.referrer?.odsCode ?? 'the patient (self-referral)'}.</p>
+<p>Status: <strong>${referral.status.replaceAll('_', ' ')}</strong>.
+Received ${ukTime(referral.receivedAt)} from ${referral.referrer?.odsCode ?? 'the patient (self-referral)'}.</p>
 ${table(
   ['When (UK time)', 'Event', 'By', 'Details'],
   timeline.map((e) => [

@@ -11,6 +11,10 @@ import type { FieldIssue } from './api.js';
 import { errorSummary } from './booking-pages.js';
 import { html, page, type SafeHtml } from './html.js';
 
+const NHS_NUMBER_HINT = 'A 10 digit number, like 943 476 5919. You can find it on a letter from the NHS or in the NHS App.';
+const NO_MOBILE_NEXT = 'As you did not give a mobile number, we will contact you another way.';
+const MOBILE_HINT = 'We text you to book your appointment. Leave it empty if you do not have a mobile.';
+
 /** The red-flag questions in words a patient understands. */
 const RED_FLAG_QUESTIONS: Record<RedFlag, string> = {
   'bladder-or-bowel-dysfunction': 'New problems controlling your bladder or bowels',
@@ -57,7 +61,12 @@ function field(name: keyof typeof SELF_REFERRAL_FIELDS, label: string, issues: F
   return html`<div class="nhsuk-form-group${issue ? ' nhsuk-form-group--error' : ''}">
 <label class="nhsuk-label" for="${name}">${label}</label>
 ${hint ? html`<div class="nhsuk-hint" id="${name}-hint">${hint}</div>` : ''}
-${issue ? html`<span class="nhsuk-error-message" id="${name}-error"><span class="nhsuk-u-visually-hidden">Error:</span> ${label} ${issue.message}</span>` : ''}
+${
+  issue
+    ? html`<span class="nhsuk-error-message" id="${name}-error"><span
+ class="nhsuk-u-visually-hidden">Error:</span> ${label} ${issue.message}</span>`
+    : ''
+}
 ${input}</div>`;
 }
 
@@ -79,27 +88,69 @@ export function selfReferralForm(issues: FieldIssue[] = [], values: Values = {},
     title: 'Refer yourself for a muscle or joint problem',
     content: html`${errorSummary(summaryIssues)}
 <h1>Refer yourself for a muscle or joint problem</h1>
-<div class="nhsuk-warning-callout"><h2 class="nhsuk-warning-callout__label"><span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>Get help now</span></h2>
-<p>Call 999 or go to A&amp;E now if you have back pain with numbness around your bottom or genitals, or new problems controlling your bladder or bowels. Do not use this form.</p></div>
+<div class="nhsuk-warning-callout">
+<h2 class="nhsuk-warning-callout__label">
+<span role="text"><span class="nhsuk-u-visually-hidden">Important: </span>Get help now</span>
+</h2>
+<p>Call 999 or go to A&amp;E now if you have back pain with numbness around your bottom or genitals,
+or new problems controlling your bladder or bowels. Do not use this form.</p></div>
 <form method="post" novalidate>
 <input type="hidden" name="submission" value="${String(values.submission ?? randomUUID())}">
 <h2>About you</h2>
 ${field('givenName', 'First name', issues, text('givenName', values))}
 ${field('familyName', 'Last name', issues, text('familyName', values))}
-${field('nhsNumber', 'NHS number', issues, text('nhsNumber', values), 'A 10 digit number, like 943 476 5919. You can find it on a letter from the NHS or in the NHS App.')}
-${field('dateOfBirth', 'Date of birth', issues, html`<input class="nhsuk-input nhsuk-input--width-10" id="dateOfBirth" name="dateOfBirth" type="date" value="${String(values.dateOfBirth ?? '')}">`)}
-${field('mobile', 'Mobile phone number (optional)', issues, text('mobile', values), 'We text you to book your appointment. Leave it empty if you do not have a mobile.')}
+${field('nhsNumber', 'NHS number', issues, text('nhsNumber', values), NHS_NUMBER_HINT)}
+${field(
+  'dateOfBirth',
+  'Date of birth',
+  issues,
+  html`<input class="nhsuk-input nhsuk-input--width-10" id="dateOfBirth" name="dateOfBirth"
+ type="date" value="${String(values.dateOfBirth ?? '')}">`,
+)}
+${field('mobile', 'Mobile phone number (optional)', issues, text('mobile', values), MOBILE_HINT)}
 ${field('postcode', 'Postcode', issues, text('postcode', values))}
 <h2>Your problem</h2>
-${field('bodySite', 'Where is the problem?', issues, html`<select class="nhsuk-select" id="bodySite" name="bodySite"><option value="">Choose</option>${BODY_SITES.map((s) => html`<option value="${s}"${values.bodySite === s ? html` selected` : ''}>${SITE_LABELS[s]}</option>`)}</select>`)}
-${field('summary', 'Tell us about it', issues, html`<textarea class="nhsuk-textarea" id="summary" name="summary" rows="4">${String(values.summary ?? '')}</textarea>`, 'What happened, and what you cannot do because of it')}
-${field('durationWeeks', 'How many weeks have you had it?', issues, html`<input class="nhsuk-input nhsuk-input--width-4" id="durationWeeks" name="durationWeeks" type="text" inputmode="numeric" value="${String(values.durationWeeks ?? '')}">`)}
-${field('painScore', 'How bad is the pain, from 0 (none) to 10 (worst)?', issues, html`<select class="nhsuk-select" id="painScore" name="painScore"><option value="">Choose</option>${Array.from({ length: 11 }, (_, n) => html`<option value="${n}"${values.painScore === String(n) ? html` selected` : ''}>${n}</option>`)}</select>`)}
-<div class="nhsuk-form-group"><fieldset class="nhsuk-fieldset"><legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Do you have any of these? Tick all that apply.</legend>
+${field(
+  'bodySite',
+  'Where is the problem?',
+  issues,
+  html`<select class="nhsuk-select" id="bodySite" name="bodySite"><option
+ value="">Choose</option>${BODY_SITES.map(
+   (s) => html`<option
+ value="${s}"${values.bodySite === s ? html` selected` : ''}>${SITE_LABELS[s]}</option>`,
+ )}</select>`,
+)}
+${field(
+  'summary',
+  'Tell us about it',
+  issues,
+  html`<textarea class="nhsuk-textarea" id="summary" name="summary"
+ rows="4">${String(values.summary ?? '')}</textarea>`,
+  'What happened, and what you cannot do because of it',
+)}
+${field(
+  'durationWeeks',
+  'How many weeks have you had it?',
+  issues,
+  html`<input class="nhsuk-input nhsuk-input--width-4"
+ id="durationWeeks" name="durationWeeks" type="text" inputmode="numeric" value="${String(values.durationWeeks ?? '')}">`,
+)}
+${field(
+  'painScore',
+  'How bad is the pain, from 0 (none) to 10 (worst)?',
+  issues,
+  html`<select class="nhsuk-select" id="painScore"
+ name="painScore"><option value="">Choose</option>${Array.from(
+   { length: 11 },
+   (_, n) => html`<option
+ value="${n}"${values.painScore === String(n) ? html` selected` : ''}>${n}</option>`,
+ )}</select>`,
+)}
+<div class="nhsuk-form-group"><fieldset class="nhsuk-fieldset">
+<legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Do you have any of these? Tick all that apply.</legend>
 <div class="nhsuk-checkboxes">${RED_FLAGS.map(
-      (
-        flag,
-      ) => html`<div class="nhsuk-checkboxes__item"><input class="nhsuk-checkboxes__input" id="flag-${flag}" name="redFlags" type="checkbox" value="${flag}"${checked.has(flag) ? html` checked` : ''}>
+      (flag) => html`<div class="nhsuk-checkboxes__item"><input class="nhsuk-checkboxes__input" id="flag-${flag}" name="redFlags"
+ type="checkbox" value="${flag}"${checked.has(flag) ? html` checked` : ''}>
 <label class="nhsuk-label nhsuk-checkboxes__label" for="flag-${flag}">${RED_FLAG_QUESTIONS[flag]}</label></div>`,
     )}</div></fieldset></div>
 <button class="nhsuk-button" type="submit">Send my referral</button>
@@ -110,9 +161,11 @@ ${field('painScore', 'How bad is the pain, from 0 (none) to 10 (worst)?', issues
 export function selfReferralSent(reference: string, hasMobile: boolean): APIGatewayProxyResult {
   return page({
     title: 'Referral sent',
-    content: html`<div class="nhsuk-panel"><h1 class="nhsuk-panel__title">Referral sent</h1><div class="nhsuk-panel__body">Your reference: <strong>${reference}</strong></div></div>
+    content: html`<div class="nhsuk-panel"><h1 class="nhsuk-panel__title">Referral sent</h1>
+<div class="nhsuk-panel__body">Your reference: <strong>${reference}</strong></div></div>
 <h2>What happens next</h2>
-<p>A clinician will look at your referral within 24 hours. ${hasMobile ? 'We will text you to book an appointment, or with advice.' : 'As you did not give a mobile number, we will contact you another way.'}</p>
+<p>A clinician will look at your referral within 24 hours.
+${hasMobile ? 'We will text you to book an appointment, or with advice.' : NO_MOBILE_NEXT}</p>
 <p>If your symptoms get worse, contact your GP or call 111. In an emergency, call 999.</p>`,
   });
 }

@@ -19,7 +19,8 @@ type Values = Record<string, string>;
 function summaryList(rows: [string, unknown][]): SafeHtml {
   return html`<dl class="nhsuk-summary-list">${rows.map(
     ([key, value]) =>
-      html`<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">${key}</dt><dd class="nhsuk-summary-list__value">${value}</dd></div>`,
+      html`<div class="nhsuk-summary-list__row"><dt class="nhsuk-summary-list__key">${key}</dt>
+<dd class="nhsuk-summary-list__value">${value}</dd></div>`,
   )}</dl>`;
 }
 
@@ -36,7 +37,9 @@ function referralSummary(referral: Referral): SafeHtml {
   const { patient, complaint, screening } = referral;
   const overdue = now().toISOString() > referral.triageDueAt;
   const flags = referral.redFlags.length
-    ? html`<ul class="nhsuk-list nhsuk-list--bullet">${referral.redFlags.map((f) => html`<li>${f} (${RED_FLAG_RULES[f].suspicion})</li>`)}</ul>`
+    ? html`<ul class="nhsuk-list nhsuk-list--bullet">
+${referral.redFlags.map((f) => html`<li>${f} (${RED_FLAG_RULES[f].suspicion})</li>`)}
+</ul>`
     : 'None reported';
   return html`
 <h2>Patient</h2>
@@ -92,7 +95,10 @@ ${hint ? html`<div class="nhsuk-hint" id="${name}-hint">${hint}</div>` : ''}
 ${fieldError(issues, name)}
 <select class="nhsuk-select" id="${name}" name="${name}">
 <option value="">Choose</option>
-${Object.entries(options).map(([value, text]) => html`<option value="${value}"${value === selected ? html` selected` : ''}>${text}</option>`)}
+${Object.entries(options).map(
+  ([value, text]) => html`<option
+ value="${value}"${value === selected ? html` selected` : ''}>${text}</option>`,
+)}
 </select></div>`;
 }
 
@@ -101,7 +107,8 @@ function nameAndReason(issues: FieldIssue[], values: Values, reasonLabel: string
 <label class="nhsuk-label" for="clinician">Your name</label>
 <div class="nhsuk-hint" id="clinician-hint">Recorded with your decision</div>
 ${fieldError(issues, 'clinician')}
-<input class="nhsuk-input nhsuk-u-width-two-thirds" id="clinician" name="clinician" type="text" autocomplete="name" aria-describedby="clinician-hint" value="${values.clinician ?? ''}">
+<input class="nhsuk-input nhsuk-u-width-two-thirds" id="clinician" name="clinician" type="text" autocomplete="name"
+ aria-describedby="clinician-hint" value="${values.clinician ?? ''}">
 </div>
 <div class="${groupClass(issues, 'reason')}">
 <label class="nhsuk-label" for="reason">${reasonLabel}</label>
@@ -115,10 +122,16 @@ ${fieldError(issues, 'reason')}
  * Pressing Enter in a text field submits a form with its first button. This hidden first button
  * makes that submission carry no decision, so it asks for one instead of accepting by accident.
  */
-const NO_DEFAULT_DECISION = html`<button type="submit" name="decision" value="" class="nhsuk-u-visually-hidden" tabindex="-1" aria-hidden="true">Choose a decision</button>`;
+const NO_DEFAULT_DECISION = html`<button type="submit" name="decision" value="" class="nhsuk-u-visually-hidden" tabindex="-1"
+ aria-hidden="true">Choose a decision</button>`;
+
+const TRIAGE_REASON_HINT = 'Your reason; for Return to referrer, the advice; for Request information, what you need to know';
+const DESTINATION_LABELS = Object.fromEntries(Object.entries(REDIRECT_DESTINATIONS).map(([k, v]) => [k, v.label]));
+const DESTINATION_HINT = 'Secondary care is confirmed by a senior clinician first';
 
 function button(value: string, label: string, secondary = false): SafeHtml {
-  return html`<button class="nhsuk-button${secondary ? ' nhsuk-button--secondary' : ''}" type="submit" name="decision" value="${value}">${label}</button> `;
+  return html`<button class="nhsuk-button${secondary ? ' nhsuk-button--secondary' : ''}" type="submit" name="decision"
+ value="${value}">${label}</button> `;
 }
 
 export function triagePage(referral: Referral, issues: FieldIssue[] = [], values: Values = {}, statusCode = 200): APIGatewayProxyResult {
@@ -133,12 +146,12 @@ ${referralSummary(referral)}
 <form method="post" novalidate>
 <h2>Your decision</h2>
 ${fieldError(issues, 'decision')}
-${nameAndReason(issues, values, 'Reason, advice or question', 'Your reason; for Return to referrer, the advice; for Request information, what you need to know')}
+${nameAndReason(issues, values, 'Reason, advice or question', TRIAGE_REASON_HINT)}
 ${select('service', 'Service (for Accept)', SERVICES, values.service ?? suggested?.service, issues)}
 ${select('priority', 'Priority (for Accept)', PRIORITIES, priorityDefault, issues)}
-${select('destination', 'Redirect to (for Redirect)', Object.fromEntries(Object.entries(REDIRECT_DESTINATIONS).map(([k, v]) => [k, v.label])), values.destination, issues, 'Secondary care is confirmed by a senior clinician first')}
+${select('destination', 'Redirect to (for Redirect)', DESTINATION_LABELS, values.destination, issues, DESTINATION_HINT)}
 <div class="nhsuk-button-group">${NO_DEFAULT_DECISION}
-${button('accept', DECISIONS.accept)}${button('redirect', DECISIONS.redirect, true)}${button('return', DECISIONS.return, true)}${button('self-management', DECISIONS['self-management'], true)}${button('request-information', DECISIONS['request-information'], true)}
+${Object.entries(DECISIONS).map(([value, label], i) => button(value, label, i > 0))}
 </div>
 </form>`,
   });
@@ -157,7 +170,9 @@ export function seniorReviewPage(
     title: 'Senior review before secondary care',
     content: html`${errorSummary(issues)}
 <h1>Senior review before secondary care</h1>
-<div class="nhsuk-inset-text"><p>Triage by ${proposed?.decidedBy ?? 'a clinician'} proposes: <strong>${destination ? REDIRECT_DESTINATIONS[destination].label : 'secondary care'}</strong>.
+<div class="nhsuk-inset-text">
+<p>Triage by ${proposed?.decidedBy ?? 'a clinician'} proposes:
+<strong>${destination ? REDIRECT_DESTINATIONS[destination].label : 'secondary care'}</strong>.
 Confirm only if the patient wants this and is fit for it; otherwise return them to community care.</p></div>
 ${referralSummary(referral)}
 <form method="post" novalidate>
@@ -166,25 +181,36 @@ ${fieldError(issues, 'decision')}
 ${nameAndReason(issues, values, 'Reason', 'Why you confirm, or why community care is better')}
 ${select('service', 'Community service (if you decline)', SERVICES, values.service, issues)}
 ${select('priority', 'Priority (if you decline)', PRIORITIES, values.priority, issues)}
-<div class="nhsuk-button-group">${NO_DEFAULT_DECISION}${button('confirm', 'Confirm: refer to secondary care')}${button('decline', 'Decline: manage in community care', true)}</div>
+<div class="nhsuk-button-group">${NO_DEFAULT_DECISION}
+${button('confirm', 'Confirm: refer to secondary care')}${button('decline', 'Decline: manage in community care', true)}
+</div>
 </form>`,
   });
 }
 
 export function outcomePage(referral: Referral, issues: FieldIssue[] = [], values: Values = {}, statusCode = 200): APIGatewayProxyResult {
   const booking = referral.booking;
+  const missed = referral.missedAppointments;
+  const missedBefore = missed ? html` (the patient has missed ${missed} before)` : '';
   return page({
     statusCode,
     title: 'Record the appointment outcome',
     content: html`${errorSummary(issues)}
 <h1>Record the appointment outcome</h1>
-${booking ? html`<div class="nhsuk-inset-text"><p>Appointment: ${ukTime(booking.start)} at ${booking.clinicName}${referral.missedAppointments ? html` (the patient has missed ${referral.missedAppointments} before)` : ''}</p></div>` : ''}
+${
+  booking
+    ? html`<div class="nhsuk-inset-text">
+<p>Appointment: ${ukTime(booking.start)} at ${booking.clinicName}${missedBefore}</p></div>`
+    : ''
+}
 ${referralSummary(referral)}
 <form method="post" novalidate>
 <h2>Outcome</h2>
 ${fieldError(issues, 'decision')}
 ${nameAndReason(issues, values, 'Notes', 'Anything the referrer or the next clinician should know')}
-<div class="nhsuk-button-group">${NO_DEFAULT_DECISION}${Object.entries(APPOINTMENT_OUTCOMES).map(([value, label], i) => button(value, label, i > 0))}</div>
+<div class="nhsuk-button-group">${NO_DEFAULT_DECISION}
+${Object.entries(APPOINTMENT_OUTCOMES).map(([value, label], i) => button(value, label, i > 0))}
+</div>
 </form>`,
   });
 }
@@ -197,12 +223,15 @@ export function staffBookingPage(
   values: Values = {},
   statusCode = 200,
 ): APIGatewayProxyResult {
+  const byWhen = referral.bookingWindowEnd ? ukTime(referral.bookingWindowEnd) : 'the end of the window';
   return page({
     statusCode,
     title: 'Book an appointment',
     content: html`${errorSummary(issues)}
 <h1>Book an appointment</h1>
-<div class="nhsuk-inset-text"><p>Book ${referral.outcome?.priority ?? ''} ${referral.outcome?.service ?? ''}, ideally by ${referral.bookingWindowEnd ? ukTime(referral.bookingWindowEnd) : 'the end of the window'}. Telephone: ${referral.patient.mobile ?? 'no mobile on the referral: contact the GP practice'}</p></div>
+<div class="nhsuk-inset-text">
+<p>Book ${referral.outcome?.priority ?? ''} ${referral.outcome?.service ?? ''}, ideally by ${byWhen}.
+Telephone: ${referral.patient.mobile ?? 'no mobile on the referral: contact the GP practice'}</p></div>
 ${referralSummary(referral)}
 <form method="post" novalidate>
 <div class="${groupClass(issues, 'clinician')}">
@@ -218,8 +247,8 @@ ${slotChoices(slots, issues, 'Free appointments')}
 
 type DecisionPage = (referral: Referral, issues: FieldIssue[], values: Values, statusCode: number) => Promise<APIGatewayProxyResult>;
 
-/** The decision page of each step staff decide through a link (see the step's `links.staff`). */
-const DECISION_PAGES: Partial<Record<StepKind, DecisionPage>> = {
+/** The decision page of each step staff decide through a link (STEP_LINKS). */
+export const DECISION_PAGES: Partial<Record<StepKind, DecisionPage>> = {
   triage: async (...args) => triagePage(...args),
   'senior-review': async (...args) => seniorReviewPage(...args),
   outcome: async (...args) => outcomePage(...args),
@@ -244,7 +273,8 @@ const DECIDED_PAGES: Partial<Record<StepKind, (referral: Referral) => APIGateway
     messagePage(
       200,
       'Appointment booked',
-      `${ukTime(referral.booking!.start)} at ${referral.booking!.clinicName}. The patient has been sent a confirmation if they have a mobile.`,
+      `${ukTime(referral.booking!.start)} at ${referral.booking!.clinicName}. The patient has been sent a confirmation ` +
+        `if they have a mobile.`,
     ),
   outcome: (referral) => messagePage(200, 'Outcome recorded', `Referral ${referral.id} is now ${referral.status.replaceAll('_', ' ')}.`),
 };

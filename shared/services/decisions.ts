@@ -6,6 +6,7 @@
 import { nowIso } from '../clock.js';
 import { verifyLink } from '../domain/links.js';
 import type { Referral } from '../domain/referral.js';
+import { STEP_LINKS } from '../domain/vocabulary.js';
 import { adapters } from '../ports/index.js';
 import { ConcurrentChangeError } from '../store/errors.js';
 import { getReferral } from '../store/referrals.js';
@@ -26,7 +27,7 @@ export async function resolveLink(signed: string): Promise<LinkState> {
   if (!taskId) return { state: 'invalid' };
   const task = await getTask(taskId);
   // Staff links lead only to steps that staff decide through a link.
-  if (!task || !stepFor(task.kind)?.links.staff) return { state: 'unknown' };
+  if (!task || task.kind === 'appointment' || !STEP_LINKS[task.kind].staff) return { state: 'unknown' };
   const referral = await getReferral(task.referralId);
   if (!referral) return { state: 'unknown' };
   if (task.decidedAt) return { state: 'used', task, referral };

@@ -4,7 +4,7 @@ import { config } from '../config.js';
 import { type Email, referrerEmails } from '../domain/emails.js';
 import type { Referral } from '../domain/referral.js';
 import { renderSms, type SmsTemplateName, smsTemplates } from '../domain/sms.js';
-import type { EventType, Notice } from '../domain/vocabulary.js';
+import { type EventType, type Notice, STEP_LINKS } from '../domain/vocabulary.js';
 import { adapters } from '../ports/index.js';
 import type { StaffAudience } from '../ports/notifier.js';
 import { changeReferral, loadReferral } from '../store/referrals.js';
@@ -18,7 +18,8 @@ export async function patientSms(
 ): Promise<{ to: string; body: string } | undefined> {
   if (!referral.patient.mobile) return undefined;
   // Texts about booking carry the patient's own link to the open booking step.
-  const link = referral.openTask?.kind === 'booking' ? await patientLink(referral.openTask.taskId) : undefined;
+  const open = referral.openTask;
+  const link = open && open.kind !== 'appointment' && STEP_LINKS[open.kind].patient ? await patientLink(open.taskId) : undefined;
   const context = { serviceName: config().SERVICE_NAME, baseUrl: config().PUBLIC_BASE_URL, link, ...extra };
   return { to: referral.patient.mobile, body: renderSms(smsTemplates[template](context), referral.patient.givenName) };
 }

@@ -9,6 +9,7 @@ import { parseForm } from '../domain/forms.js';
 import { verifyLink } from '../domain/links.js';
 import type { Referral } from '../domain/referral.js';
 import { slotTime } from '../domain/time.js';
+import { STEP_LINKS } from '../domain/vocabulary.js';
 import { adapters } from '../ports/index.js';
 import { ConcurrentChangeError } from '../store/errors.js';
 import { getReferral } from '../store/referrals.js';
@@ -32,7 +33,7 @@ export async function resolvePatientLink(signed: string): Promise<PatientLinkSta
   const task = await getTask(taskId);
   // The patient's own links: a step they act on (booking), or their appointment.
   const step = task && stepFor(task.kind);
-  if (!task || (step ? !step.links.patient : task.kind !== 'appointment')) return { state: 'unknown' };
+  if (!task || (step ? !STEP_LINKS[step.kind].patient : task.kind !== 'appointment')) return { state: 'unknown' };
   const referral = await getReferral(task.referralId);
   if (!referral) return { state: 'unknown' };
   if (step && task.decidedAt) return { state: 'used', referral };

@@ -181,7 +181,8 @@ describe('bad input, generated', () => {
     );
     const fiveXx = [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
     console.log(
-      `fuzz: ${RUNS} requests, status counts ${JSON.stringify(Object.fromEntries(statuses))}, 5xx seen ${fiveXx}, accepted ${accepted}, referrals stored ${referrals.length}`,
+      `fuzz: ${RUNS} requests, status counts ${JSON.stringify(Object.fromEntries(statuses))}, 5xx seen ${fiveXx}, ` +
+        `accepted ${accepted}, referrals stored ${referrals.length}`,
     );
     recordFigures('fuzz', { requestsFuzzed: RUNS, serverErrors: fiveXx, duplicatesCreated: Math.max(0, referrals.length - accepted) });
     expect(fiveXx).toBe(0);

@@ -38,12 +38,14 @@ const USUALLY: Script = { ConfirmBooking: [{ waitUntil: '2026-12-01T09:00:00.000
 
 async function run(script: Script) {
   const inputs: Record<string, unknown[]> = {};
+  // Answers are used up in turn; copy them, so that one script can serve several tests.
+  const queues = Object.fromEntries(Object.entries(script).map(([state, answers]) => [state, [...answers]]));
   const handlers = Object.fromEntries(
     taskStates.map(([name, state]) => [
       name,
       async (input: unknown) => {
         (inputs[name] ??= []).push(input);
-        const answers = script[name] ?? USUALLY[name] ?? [{}];
+        const answers = queues[name] ?? USUALLY[name] ?? [{}];
         const answer = answers.length > 1 ? answers.shift() : answers[0];
         if (answer instanceof Error) throw answer;
         return isCallbackTask(state) ? answer : { Payload: answer };
@@ -227,20 +229,22 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
     expect(r.inputs.AwaitInformation![0]).toMatchObject({ [LOCAL_TIMEOUT_PARAMETER]: WAITS.informationSeconds });
   });
 
+  /** Accepted, booked, and the appointment over: the outcome step is next. */
+  const TO_THE_OUTCOME: Script = {
+    ScreenReferral: [screened()],
+    AwaitTriage: decided({ route: 'accepted', service: 'physiotherapy', priority: 'routine' }),
+    PrepareBooking: [{ nextInSeconds: 1, channel: 'patient', inviteTemplate: 'bookingInvite' }],
+    AwaitBooking: decided({ route: 'booked' }),
+    CheckAppointment: [{ action: 'outcome', waitUntil: '2026-12-03T09:45:00.000Z' }],
+  };
+
   it.each([
     ['attended-follow-up', 'Closed', false],
     ['onward-referral', 'Closed', true],
     ['closed-did-not-attend', 'Closed', true],
   ] as const)('outcome %s', async (route, end, notified) => {
     routed(route);
-    const r = await run({
-      ScreenReferral: [screened()],
-      AwaitTriage: decided({ route: 'accepted', service: 'physiotherapy', priority: 'routine' }),
-      PrepareBooking: [{ nextInSeconds: 1, channel: 'patient', inviteTemplate: 'bookingInvite' }],
-      AwaitBooking: decided({ route: 'booked' }),
-      CheckAppointment: [{ action: 'outcome', waitUntil: '2026-12-03T09:45:00.000Z' }],
-      AwaitOutcome: [timeout(), { route }],
-    });
+    const r = await run({ ...TO_THE_OUTCOME, AwaitOutcome: [timeout(), { route }] });
     expect(r.visited).toContain('OutcomeOverdue');
     expect(r.inputs.AwaitOutcome![1]).toMatchObject({ [LOCAL_TIMEOUT_PARAMETER]: WAITS.outcomeSeconds });
     expect(r.ends).toBe(end);
@@ -249,14 +253,7 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
 
   it('did not attend the first time: booking starts again', async () => {
     routed('rebook');
-    const r = await run({
-      ScreenReferral: [screened()],
-      AwaitTriage: decided({ route: 'accepted', service: 'physiotherapy', priority: 'routine' }),
-      PrepareBooking: [{ nextInSeconds: 1, channel: 'patient', inviteTemplate: 'rebookAfterMissed' }],
-      AwaitBooking: decided({ route: 'booked' }),
-      CheckAppointment: [{ action: 'outcome', waitUntil: '2026-12-03T09:45:00.000Z' }],
-      AwaitOutcome: [{ route: 'rebook' }, { route: 'attended-discharged' }],
-    });
+    const r = await run({ ...TO_THE_OUTCOME, AwaitOutcome: [{ route: 'rebook' }, { route: 'attended-discharged' }] });
     expect(r.visited.filter((s) => s === 'PrepareBooking')).toHaveLength(2);
   });
 

@@ -15,7 +15,9 @@ import {
   ROUTE_STATUS,
   ROUTES,
   STEP_KINDS,
+  STEP_LINKS,
 } from '../../shared/domain/vocabulary.js';
+import { DECISION_PAGES } from '../../shared/http/task-pages.js';
 import { STEPS } from '../../shared/services/steps/index.js';
 
 const states = loadDefinition().States;
@@ -67,7 +69,10 @@ describe('the vocabulary and the state machine', () => {
       expect(step.kind).toBe(kind);
       expect(states[step.waits.state], step.waits.state).toBeDefined();
       // A step anyone acts on through a link must know how to take the decision.
-      if (step.links.staff || step.links.patient) expect(step.decide, kind).toBeTypeOf('function');
+      const links = STEP_LINKS[step.kind];
+      if (links.staff || links.patient) expect(step.decide, kind).toBeTypeOf('function');
+      // ... and a step staff decide through a link needs its decision page.
+      expect(Boolean(DECISION_PAGES[step.kind]), `${kind} decision page`).toBe(links.staff);
     }
   });
 

@@ -69,7 +69,6 @@ const firstIssue = (issues: FieldIssue[]) => issues.slice(0, 1);
 
 export const booking: HumanStep = {
   kind: 'booking',
-  links: { staff: true, patient: true },
   waits: {
     state: 'AwaitBooking',
     statuses: ['awaiting_booking', 'booking_worklist'],

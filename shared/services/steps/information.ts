@@ -22,8 +22,6 @@ export class NotWaitingForInformationError extends Error {
 
 export const information: HumanStep = {
   kind: 'information',
-  // Answered through the API by the referrer, never through a link.
-  links: { staff: false, patient: false },
   // The wait (INFORMATION_WAIT_DAYS) is read by the ASL from the execution's input.
   waits: { state: 'AwaitInformation', statuses: ['information_requested'] },
 

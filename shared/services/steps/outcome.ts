@@ -56,7 +56,6 @@ export function outcomeDecision(referral: Referral, form: Record<string, string>
 
 export const outcome: HumanStep = {
   kind: 'outcome',
-  links: { staff: true, patient: false },
   // A booked referral waits for its appointment, then for this step: the appointment check re-reads
   // the booking and decides (wait, remind, or open this step), so it is where the workflow resumes.
   waits: { state: 'CheckAppointment', statuses: ['booked'] },

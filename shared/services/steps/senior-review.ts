@@ -60,7 +60,6 @@ export function seniorReviewDecision(referral: Referral, form: Record<string, st
 
 export const seniorReview: HumanStep = {
   kind: 'senior-review',
-  links: { staff: true, patient: false },
   // The wait (SENIOR_REVIEW_CHASE_DAYS) is read by the ASL from the execution's input.
   waits: { state: 'AwaitSeniorReview', statuses: ['awaiting_senior_review'] },
 

@@ -31,8 +31,6 @@ export type DecisionResult =
 
 export interface HumanStep {
   kind: StepKind;
-  /** Who can act on the step's link: staff (decision page), the patient (texted link), or nobody (the referrer answers through the API). */
-  links: { staff: boolean; patient: boolean };
   /**
    * Where the workflow waits for this step, and the statuses a referral has meanwhile. The local
    * runtime (which keeps executions in memory) re-enters a referral in one of these statuses here
@@ -43,6 +41,9 @@ export interface HumanStep {
   open(referral: Referral, taskId: string): Promise<void>;
   /** The wait ran out (reminders, escalation, closing). */
   timedOut(referral: Referral): Promise<TimerResult>;
-  /** A decision arrives (form fields as posted). Absent: the step is answered some other way. */
+  /**
+   * A decision arrives (form fields as posted). Every step someone acts on through a link has one
+   * (see STEP_LINKS); the information step is answered through the API instead.
+   */
   decide?(task: Task, referral: Referral, form: Record<string, string>, through: DecidedThrough): Promise<DecisionResult>;
 }

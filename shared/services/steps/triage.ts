@@ -117,7 +117,6 @@ export function triageActionDue(referral: TriageClock, at: Date): TriageAction {
 
 export const triage: HumanStep = {
   kind: 'triage',
-  links: { staff: true, patient: false },
   waits: {
     state: 'AwaitTriage',
     statuses: ['awaiting_triage'],
