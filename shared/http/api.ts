@@ -113,16 +113,8 @@ export function safeErrorDetails(error: unknown): { errorName: string; frames: s
   return { errorName: err?.name ?? typeof error, frames };
 }
 
-/** AWS errors that mean "busy, try again" once the SDK's own retries are spent. */
-const TRANSIENT_ERRORS = new Set([
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'ThrottlingException',
-  'ThrottledException',
-  'TransactionConflictException',
-  'InternalServerError',
-  'ServiceUnavailable',
-]);
+/** AWS errors that mean "busy, try again" once the SDK's own retries are spent (the store's are BusyError). */
+const TRANSIENT_ERRORS = new Set(['ThrottlingException', 'ThrottledException', 'InternalServerError', 'ServiceUnavailable']);
 
 /** A failure of a service we depend on that a retry may cure (not a bug, not bad input). */
 export function isTransientAwsError(error: unknown): boolean {

@@ -7,18 +7,16 @@ import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/
 
 import { type Clinic, type ClinicInput, type Slot, slotIdOf, type SlotInput } from '../domain/booking.js';
 import { keys, referralTable } from '../tables.js';
-import { documentClient, onConditionFailed, tableName } from './dynamo.js';
+import { onConditionFailed, send, tableName } from './dynamo.js';
 import { SlotTakenError } from './errors.js';
 import type { TransactItem } from './referrals.js';
 
 export async function putClinic(clinicId: string, clinic: ClinicInput): Promise<void> {
-  await documentClient().send(
-    new PutCommand({ TableName: tableName(), Item: { ...keys.clinic(clinicId), entity: 'clinic', clinicId, ...clinic } }),
-  );
+  await send(new PutCommand({ TableName: tableName(), Item: { ...keys.clinic(clinicId), entity: 'clinic', clinicId, ...clinic } }));
 }
 
 export async function getClinic(clinicId: string): Promise<Clinic | undefined> {
-  const result = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.clinic(clinicId) }));
+  const result = await send(new GetCommand({ TableName: tableName(), Key: keys.clinic(clinicId) }));
   if (!result.Item) return undefined;
   const { pk, sk, entity, ...clinic } = result.Item;
   return clinic as Clinic;
@@ -28,7 +26,7 @@ export async function getClinics(clinicIds: string[]): Promise<Map<string, Clini
   const unique = [...new Set(clinicIds)];
   const found = new Map<string, Clinic>();
   for (let i = 0; i < unique.length; i += 100) {
-    const result = await documentClient().send(
+    const result = await send(
       new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: unique.slice(i, i + 100).map((id) => keys.clinic(id)) } } }),
     );
     for (const item of result.Responses?.[tableName()] ?? []) {
@@ -44,7 +42,7 @@ export async function addSlot(slot: SlotInput): Promise<boolean> {
   const start = new Date(slot.start).toISOString();
   const slotId = slotIdOf(slot.clinicId, start);
   try {
-    await documentClient().send(
+    await send(
       new PutCommand({
         TableName: tableName(),
         Item: { ...keys.slot(slotId), entity: 'slot', ...slot, start, slotId, ...keys.freeSlot(slot.service, start, slotId) },
@@ -65,7 +63,7 @@ export async function freeSlots(service: string, from: string, to: string, limit
   const slots: Slot[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await documentClient().send(
+    const page = await send(
       new QueryCommand({
         TableName: tableName(),
         IndexName: freeSlotsIndex,
@@ -82,7 +80,7 @@ export async function freeSlots(service: string, from: string, to: string, limit
 }
 
 export async function getSlot(slotId: string): Promise<Slot | undefined> {
-  const result = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.slot(slotId), ConsistentRead: true }));
+  const result = await send(new GetCommand({ TableName: tableName(), Key: keys.slot(slotId), ConsistentRead: true }));
   return result.Item ? toSlot(result.Item) : undefined;
 }
 

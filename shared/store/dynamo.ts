@@ -17,6 +17,27 @@ export function documentClient(): DynamoDBDocumentClient {
   return client;
 }
 
+/** DynamoDB's words for "busy" (throttled, or colliding with a transaction) once the SDK's retries are spent. */
+const BUSY = new Set([
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ThrottlingException',
+  'TransactionConflictException',
+]);
+
+/**
+ * Sends a command, answering DynamoDB's "busy" errors as BusyError, so that nothing above the store
+ * knows DynamoDB's error names. Every store function sends through here.
+ */
+export const send = ((command: Parameters<DynamoDBDocumentClient['send']>[0]) =>
+  documentClient()
+    .send(command)
+    .catch((error: unknown) => {
+      const name = (error as Error)?.name;
+      if (BUSY.has(name)) throw new BusyError(`DynamoDB is busy (${name})`, { cause: error });
+      throw error;
+    })) as DynamoDBDocumentClient['send'];
+
 export function tableName(): string {
   return config().TABLE_NAME;
 }
@@ -25,7 +46,7 @@ export function tableName(): string {
 export async function* queryPages(input: QueryCommandInput): AsyncGenerator<Record<string, unknown>[]> {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await documentClient().send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    const page = await send(new QueryCommand({ ...input, ExclusiveStartKey }));
     yield page.Items ?? [];
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);

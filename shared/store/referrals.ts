@@ -8,7 +8,7 @@ import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from
 import type { Referral, ReferralEvent } from '../domain/referral.js';
 import type { ReferralStatus } from '../domain/vocabulary.js';
 import { keys } from '../tables.js';
-import { documentClient, queryPages, tableName, transactionFailure } from './dynamo.js';
+import { queryPages, send, tableName, transactionFailure } from './dynamo.js';
 import { ConcurrentChangeError, IdempotencyConflictError, ReferralNotFoundError } from './errors.js';
 
 export interface IdempotencyClaim {
@@ -72,7 +72,7 @@ export async function createReferral(referral: Referral, event: ReferralEvent, i
     });
   }
   try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    await send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
     const failure = transactionFailure(error, items, `referral ${referral.id}`);
     // The key's claim failed, or collided with a concurrent claim of it: whose is it?
@@ -88,14 +88,12 @@ export async function findIdempotencyClaim(
   clientId: string,
   key: string,
 ): Promise<{ referralId: string; requestHash: string } | undefined> {
-  const result = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: keys.idempotency(clientId, key), ConsistentRead: true }),
-  );
+  const result = await send(new GetCommand({ TableName: tableName(), Key: keys.idempotency(clientId, key), ConsistentRead: true }));
   return result.Item as { referralId: string; requestHash: string } | undefined;
 }
 
 export async function getReferral(id: string): Promise<Referral | undefined> {
-  const result = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.referral(id), ConsistentRead: true }));
+  const result = await send(new GetCommand({ TableName: tableName(), Key: keys.referral(id), ConsistentRead: true }));
   return result.Item ? toReferral(result.Item) : undefined;
 }
 
@@ -191,7 +189,7 @@ export async function changeReferral(expected: Referral, change: ReferralChange,
     ...alsoWrite,
   ];
   try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    await send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
     throw transactionFailure(error, items, `referral ${expected.id} (version ${expected.version})`);
   }

@@ -9,7 +9,7 @@ import type { Routing } from '../domain/referral.js';
 import { DAY_SECONDS } from '../domain/time.js';
 import type { TaskKind } from '../domain/vocabulary.js';
 import { keys } from '../tables.js';
-import { documentClient, tableName } from './dynamo.js';
+import { send, tableName } from './dynamo.js';
 import type { TransactItem } from './referrals.js';
 
 export interface Task {
@@ -42,7 +42,7 @@ export function putNewTask(task: Task): TransactItem {
 }
 
 export async function getTask(taskId: string): Promise<Task | undefined> {
-  const result = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.task(taskId), ConsistentRead: true }));
+  const result = await send(new GetCommand({ TableName: tableName(), Key: keys.task(taskId), ConsistentRead: true }));
   if (!result.Item) return undefined;
   const { pk, sk, entity, expiresAt, ...task } = result.Item;
   return task as Task;
@@ -51,7 +51,7 @@ export async function getTask(taskId: string): Promise<Task | undefined> {
 /** Puts a fresh token on an undecided task; false if it was decided meanwhile. */
 export async function replaceTaskToken(taskId: string, token: string, linkExpiresAt: string): Promise<boolean> {
   try {
-    await documentClient().send(
+    await send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.task(taskId),
@@ -91,7 +91,7 @@ export function claimTask(task: Task, decidedAt: string, routing: Routing): Tran
 
 /** Moves a link's expiry (an appointment link lasts until its appointment, wherever that moves). */
 export async function setLinkExpiry(taskId: string, linkExpiresAt: string): Promise<void> {
-  await documentClient().send(
+  await send(
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.task(taskId),

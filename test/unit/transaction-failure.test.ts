@@ -1,8 +1,11 @@
-/** The store turns a cancelled DynamoDB transaction into its own errors by the item that failed. */
+/** The store turns DynamoDB's failures into its own errors: a cancelled transaction by the item that failed, throttling as BusyError. */
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 
 import { onConditionFailed, transactionFailure } from '../../shared/store/dynamo.js';
 import { BusyError, ConcurrentChangeError, SlotTakenError } from '../../shared/store/errors.js';
+import { getReferral } from '../../shared/store/referrals.js';
 
 const cancelled = (...codes: string[]) =>
   Object.assign(new Error('Transaction cancelled'), {
@@ -44,5 +47,34 @@ describe('transactionFailure', () => {
   it('passes any other error through as it was', () => {
     const other = Object.assign(new Error('no table'), { name: 'ResourceNotFoundException' });
     expect(transactionFailure(other, [update('R')], 'r')).toBe(other);
+  });
+});
+
+describe('every store read and write', () => {
+  process.env.TABLE_NAME ??= 'unit';
+
+  it.each(['ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'ThrottlingException', 'TransactionConflictException'])(
+    'answers DynamoDB %s (after the SDK retries) as BusyError, keeping the original as its cause',
+    async (name) => {
+      const dynamo = mockClient(DynamoDBDocumentClient);
+      try {
+        dynamo.on(GetCommand).rejects(Object.assign(new Error('busy'), { name }));
+        const error = await getReferral('MSK-BUSY').catch((e: Error) => e);
+        expect(error).toBeInstanceOf(BusyError);
+        expect(((error as Error).cause as Error).name).toBe(name);
+      } finally {
+        dynamo.restore();
+      }
+    },
+  );
+
+  it('lets other errors through as they are', async () => {
+    const dynamo = mockClient(DynamoDBDocumentClient);
+    try {
+      dynamo.on(GetCommand).rejects(Object.assign(new Error('bad'), { name: 'ValidationException' }));
+      await expect(getReferral('MSK-BAD')).rejects.toMatchObject({ name: 'ValidationException' });
+    } finally {
+      dynamo.restore();
+    }
   });
 });
