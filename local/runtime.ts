@@ -22,6 +22,7 @@ import { resumeWaitingReferrals } from './resume.js';
 import { SEED_CLINICS, seedTimetable } from './seed.js';
 import { createLocalServer, LOCAL_REFERRER_CLIENT_ID } from './server.js';
 import { DEFAULT_REFERRER_CLIENT_SECRET, LOCAL_STAFF_CLIENT_ID, localOAuth } from './sign-in.js';
+import { type LocalStaffIdentity, localStaffIdentity } from './staff-identity.js';
 import { lambdaContext, loadHandler, LocalWorkflow } from './workflow-runner.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -57,6 +58,8 @@ export interface LocalRuntime {
   url: string;
   outbox: Outbox;
   workflow: LocalWorkflow;
+  /** The stand-in staff pool: tests sign people in with `mint`. */
+  staffIdentity: LocalStaffIdentity;
   dynamodbEndpoint: string;
   /** DynamoDB Local's Java process id. */
   dynamodbPid: number | undefined;
@@ -106,11 +109,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       beforeInvoke: options.faults?.beforeInvoke,
     });
     const notifier = outboxNotifier(outbox, new Set(options.smsOptedOut ?? []));
+    const staffIdentity = localStaffIdentity(options.staffToken ?? DEFAULT_STAFF_TOKEN);
     resetAdapters();
     installAdapters({
       workflow: options.faults ? options.faults.workflow(workflow) : workflow,
       notifier: options.faults ? options.faults.notifier(notifier) : notifier,
       linkKeys: staticLinkKeys(options.linkSigningKey ?? localLinkKey(dataDir)),
+      staffIdentity,
     });
     if (options.seed) {
       const added = await seedTimetable();
@@ -125,12 +130,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const server = createLocalServer({
       referrerToken: options.referrerToken ?? DEFAULT_REFERRER_TOKEN,
-      staffToken: options.staffToken ?? DEFAULT_STAFF_TOKEN,
+      staffIdentity,
       localRoutes: {
         'GET /health': () => ({ status: 200, body: { status: 'ok' } }),
         'GET /local/outbox': () => ({ status: 200, body: { messages: outbox.list() } }),
         ...localOAuth({
-          staffToken: options.staffToken ?? DEFAULT_STAFF_TOKEN,
+          identity: staffIdentity,
           referrer: {
             clientId: LOCAL_REFERRER_CLIENT_ID,
             clientSecret: options.referrerClientSecret ?? DEFAULT_REFERRER_CLIENT_SECRET,
@@ -149,6 +154,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       url,
       outbox,
       workflow,
+      staffIdentity,
       dynamodbEndpoint: dynamodb.endpoint,
       dynamodbPid: dynamodb.pid,
       async stop() {

@@ -7,7 +7,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
+import type { StaffUser } from '../shared/domain/staff.js';
 import { staffToken } from '../shared/http/staff-session.js';
+import type { StaffIdentity } from '../shared/ports/staff-identity.js';
 import { REFERRER_SCOPE, type Route, routes } from '../shared/routes.js';
 import { lambdaContext, loadHandler } from './workflow-runner.js';
 
@@ -16,7 +18,8 @@ const API_GATEWAY_MAX_PAYLOAD = 10 * 1024 * 1024;
 
 export interface LocalServerOptions {
   referrerToken: string;
-  staffToken: string;
+  /** Who a staff token or session cookie belongs to (the staff authorizer's part). */
+  staffIdentity: StaffIdentity;
   /** Extra local-only routes (health, outbox), answered before the API routes. */
   localRoutes?: Record<string, (req: IncomingMessage, url: URL) => Promise<LocalAnswer> | LocalAnswer>;
 }
@@ -24,16 +27,18 @@ export interface LocalServerOptions {
 export type LocalAnswer = { status: number; body: unknown; headers?: Record<string, string> };
 
 export const LOCAL_REFERRER_CLIENT_ID = 'local-referrer';
-export const LOCAL_STAFF_USERNAME = 'local-staff';
-
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
+  // A page (the local sign-in stand-in) goes as it is; anything else as JSON.
+  res.end(typeof body === 'string' && headers['Content-Type']?.startsWith('text/html') ? body : JSON.stringify(body));
 }
+
+/** As API Gateway: a literal path segment wins over a {parameter} (`/staff/sign-in` before `/staff/{queue}`). */
+const byLiteralFirst = [...routes].sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0));
 
 function matchRoute(method: string, path: string): { route?: Route; params?: Record<string, string>; pathKnown: boolean } {
   let pathKnown = false;
-  for (const route of routes) {
+  for (const route of byLiteralFirst) {
     const names: string[] = [];
     const pattern = new RegExp(`^${route.path.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
     const match = pattern.exec(path);
@@ -67,7 +72,14 @@ export async function readBody(req: IncomingMessage): Promise<Buffer | 'too_larg
   return Buffer.concat(chunks);
 }
 
-function toProxyEvent(req: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: Buffer): APIGatewayProxyEvent {
+function toProxyEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: Route,
+  params: Record<string, string>,
+  body: Buffer,
+  staff: StaffUser | undefined,
+): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -105,8 +117,8 @@ function toProxyEvent(req: IncomingMessage, url: URL, route: Route, params: Reco
       authorizer:
         route.auth === 'referrer'
           ? { claims: { client_id: LOCAL_REFERRER_CLIENT_ID, scope: `${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}` } }
-          : route.auth === 'staff'
-            ? { claims: { 'cognito:username': LOCAL_STAFF_USERNAME } }
+          : route.auth === 'staff' && staff
+            ? { userId: staff.id, name: staff.name, roles: staff.roles.join(',') }
             : undefined,
     },
   };
@@ -128,17 +140,17 @@ export function createLocalServer(options: LocalServerOptions): Server {
           ? send(res, 405, { error: 'method_not_allowed', message: `${method} is not allowed here` })
           : send(res, 404, { error: 'not_found', message: 'no such resource' });
       }
-      const token = route.auth === 'referrer' ? options.referrerToken : route.auth === 'staff' ? options.staffToken : undefined;
-      // Staff may also come with the session cookie that sign-in sets (the staff authorizer's rule).
-      const presented = route.auth === 'staff' ? staffToken({ headers: req.headers as Record<string, string> }) : bearerOf(req);
-      if (token !== undefined && !sameSecret(presented, token)) {
+      // Referrers: the bearer token. Staff: the bearer token or the session cookie, as the staff authorizer.
+      const staff = route.auth === 'staff' ? await options.staffIdentity.verify(staffToken({ headers: req.headers as never })) : undefined;
+      const refused = route.auth === 'referrer' ? !sameSecret(bearerOf(req), options.referrerToken) : route.auth === 'staff' && !staff;
+      if (refused) {
         return send(res, 401, { error: 'unauthorized', message: 'a valid bearer token is required' }, { 'WWW-Authenticate': 'Bearer' });
       }
       const body = await readBody(req);
       if (body === 'too_large') return send(res, 413, { error: 'payload_too_large', message: 'request body too large' });
       const handler = await loadHandler(route.function);
       const result = (await handler(
-        toProxyEvent(req, url, route, params ?? {}, body),
+        toProxyEvent(req, url, route, params ?? {}, body, staff),
         lambdaContext(route.function),
       )) as APIGatewayProxyResult;
       res.writeHead(result.statusCode, { ...result.headers, ...result.multiValueHeaders } as Record<string, string | string[]>);

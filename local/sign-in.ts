@@ -1,20 +1,24 @@
 /**
  * A stand-in for Cognito's OAuth endpoints (/oauth2/authorize and /oauth2/token), so that the same
- * code runs locally. Staff sign-in: the local user is signed in at once, PKCE is checked as Cognito
- * checks it, and the "ID token" is the local staff token. Referring systems: the client credentials
+ * code runs locally. Staff sign-in: a page to choose who to sign in as (a person per role), PKCE
+ * checked as Cognito checks it, and a session token the local runtime verifies. Referring systems: the client credentials
  * grant, with the local client's id and secret in HTTP Basic, answers the local referrer token.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
+import { STAFF_ROLES, type StaffUser } from '../shared/domain/staff.js';
+import { html, page } from '../shared/http/html.js';
 import { type LocalAnswer, readBody } from './server.js';
+import { LOCAL_STAFF, type LocalStaffIdentity } from './staff-identity.js';
 
 export const LOCAL_STAFF_CLIENT_ID = 'local-dashboard';
 /** The local referring system's client secret (its id is LOCAL_REFERRER_CLIENT_ID). */
 export const DEFAULT_REFERRER_CLIENT_SECRET = 'local-referrer-secret';
 
 export interface LocalOAuthOptions {
-  staffToken: string;
+  /** Issues the session token of the person chosen. */
+  identity: LocalStaffIdentity;
   /** The referring system's client, and the token the local API accepts from it. */
   referrer: { clientId: string; clientSecret: string; token: string; scope: string };
 }
@@ -30,22 +34,43 @@ function clientCredentials(req: IncomingMessage, form: URLSearchParams, referrer
   return { status: 200, body: { access_token: referrer.token, token_type: 'Bearer', expires_in: 3600 } };
 }
 
-export function localOAuth({ staffToken, referrer }: LocalOAuthOptions) {
-  const codes = new Map<string, { challenge: string; redirectUri: string }>();
+/** The stand-in's sign-in page: one button per local person (a role each). */
+function chooser(q: URLSearchParams): LocalAnswer {
+  const hidden = ['client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method'].map(
+    (name) => html`<input type="hidden" name="${name}" value="${q.get(name) ?? ''}">`,
+  );
+  const buttons = LOCAL_STAFF.map(
+    (user) =>
+      html`<button class="nhsuk-button nhsuk-button--secondary" type="submit" name="user" value="${user.id}">
+${user.name} (${user.roles.map((r) => STAFF_ROLES[r]).join(', ')})</button> `,
+  );
+  const answer = page({
+    title: 'Sign in (local)',
+    content: html`<h1>Sign in</h1>
+<p>This is the local stand-in for the staff pool's sign-in page. Choose who to sign in as; each has one role.</p>
+<form method="post">${hidden}<div class="nhsuk-button-group">${buttons}</div></form>`,
+  });
+  return { status: 200, body: answer.body, headers: answer.headers as Record<string, string> };
+}
+
+export function localOAuth({ identity, referrer }: LocalOAuthOptions) {
+  const codes = new Map<string, { challenge: string; redirectUri: string; user: StaffUser }>();
+  const validRequest = (q: URLSearchParams) =>
+    q.get('client_id') === LOCAL_STAFF_CLIENT_ID &&
+    q.get('code_challenge_method') === 'S256' &&
+    q.get('code_challenge') &&
+    q.get('redirect_uri');
   return {
-    'GET /local/oauth2/authorize': (_req: IncomingMessage, url: URL): LocalAnswer => {
-      const q = url.searchParams;
-      const redirectUri = q.get('redirect_uri') ?? '';
-      if (
-        q.get('client_id') !== LOCAL_STAFF_CLIENT_ID ||
-        q.get('code_challenge_method') !== 'S256' ||
-        !q.get('code_challenge') ||
-        !redirectUri
-      )
-        return { status: 400, body: { error: 'invalid_request' } };
+    'GET /local/oauth2/authorize': (_req: IncomingMessage, url: URL): LocalAnswer =>
+      validRequest(url.searchParams) ? chooser(url.searchParams) : { status: 400, body: { error: 'invalid_request' } },
+    'POST /local/oauth2/authorize': async (req: IncomingMessage): Promise<LocalAnswer> => {
+      const body = await readBody(req);
+      const q = new URLSearchParams(body === 'too_large' ? '' : body.toString());
+      const user = LOCAL_STAFF.find((u) => u.id === q.get('user'));
+      if (!validRequest(q) || !user) return { status: 400, body: { error: 'invalid_request' } };
       const code = randomBytes(16).toString('base64url');
-      codes.set(code, { challenge: q.get('code_challenge')!, redirectUri });
-      const back = new URL(redirectUri);
+      codes.set(code, { challenge: q.get('code_challenge')!, redirectUri: q.get('redirect_uri')!, user });
+      const back = new URL(q.get('redirect_uri')!);
       back.searchParams.set('code', code);
       back.searchParams.set('state', q.get('state') ?? '');
       return { status: 302, body: '', headers: { Location: back.toString() } };
@@ -65,7 +90,7 @@ export function localOAuth({ staffToken, referrer }: LocalOAuthOptions) {
           .update(form.get('code_verifier') ?? '')
           .digest('base64url') === issued.challenge;
       if (!verified || form.get('redirect_uri') !== issued.redirectUri) return { status: 400, body: { error: 'invalid_grant' } };
-      return { status: 200, body: { id_token: staffToken, token_type: 'Bearer', expires_in: 3600 } };
+      return { status: 200, body: { id_token: identity.mint(issued.user), token_type: 'Bearer', expires_in: 3600 } };
     },
   };
 }

@@ -27,6 +27,7 @@ export const CONFIG_DEFAULTS = {
   WORKFLOW_GIVE_UP_DAYS: 300,
   PERSONAL_DATA_RETENTION_DAYS: 2922,
   IDEMPOTENCY_TTL_HOURS: 24,
+  CLAIM_MINUTES: 30,
 } as const;
 const D = CONFIG_DEFAULTS;
 
@@ -69,6 +70,8 @@ const configSchema = z.object({
    * Records Management Code's minimum for adult health records; a service sets its own policy.
    */
   PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().positive().default(D.PERSONAL_DATA_RETENTION_DAYS),
+  /** How long a claim on a referral ("I am working on this one") lasts before others may take it. */
+  CLAIM_MINUTES: z.coerce.number().positive().default(D.CLAIM_MINUTES),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(D.IDEMPOTENCY_TTL_HOURS),
   /** Where links in emails and texts point: the API's public URL (no trailing slash). */

@@ -25,6 +25,10 @@ export const lambdaFunctions = {
     entry: 'functions/reporting/handler.ts',
     description: 'Staff: figures (JSON, CSV), the dashboard and audit trails (reads only)',
   },
+  staffWorkspace: {
+    entry: 'functions/staff-workspace/handler.ts',
+    description: 'Staff: the workspace, its queues, claims, search and the access log',
+  },
   staffSignIn: { entry: 'functions/staff-sign-in/handler.ts', description: 'Staff: browser sign-in through the staff pool (PKCE)' },
   staffAuthorizer: {
     entry: 'functions/staff-authorizer/handler.ts',

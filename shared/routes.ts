@@ -5,11 +5,13 @@
 import type { FunctionName } from './functions.js';
 
 /**
- * `referrer`: a referrer's OAuth token with the referrals scope. `staff`: a staff user (Cognito
- * staff pool in AWS, STAFF_TOKEN locally). `link`: no login; the signed,
- * expiring link in the URL is the capability, checked by the handler. `public`: anyone.
+ * `referrer`: a referrer's OAuth token with the referrals scope. `staff`: a staff user's token,
+ * checked by the staff authorizer (APIs: 401 without it). `session`: staff pages whose handler
+ * checks the session itself, so that a browser without one is sent to sign in and back (the
+ * decision pages behind emailed links, the workspace). `link`: no login; the signed, expiring link
+ * in the URL is the capability (patients' pages), checked by the handler. `public`: anyone.
  */
-export type RouteAuth = 'referrer' | 'staff' | 'link' | 'public';
+export type RouteAuth = 'referrer' | 'staff' | 'session' | 'link' | 'public';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT';
@@ -23,8 +25,11 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/referrals', function: 'createReferral', auth: 'referrer' },
   { method: 'GET', path: '/referrals/{id}', function: 'getReferral', auth: 'referrer' },
   { method: 'POST', path: '/referrals/{id}/information', function: 'provideInformation', auth: 'referrer' },
-  { method: 'GET', path: '/tasks/{link}', function: 'taskPage', auth: 'link' },
-  { method: 'POST', path: '/tasks/{link}', function: 'taskDecision', auth: 'link' },
+  { method: 'GET', path: '/tasks/{link}', function: 'taskPage', auth: 'session' },
+  { method: 'POST', path: '/tasks/{link}', function: 'taskDecision', auth: 'session' },
+  { method: 'GET', path: '/staff', function: 'staffWorkspace', auth: 'session' },
+  { method: 'GET', path: '/staff/{queue}', function: 'staffWorkspace', auth: 'session' },
+  { method: 'POST', path: '/staff/claims/{id}', function: 'staffWorkspace', auth: 'session' },
   { method: 'GET', path: '/a/{link}', function: 'patientPage', auth: 'link' },
   { method: 'POST', path: '/a/{link}', function: 'patientAction', auth: 'link' },
   { method: 'PUT', path: '/admin/clinics/{clinicId}', function: 'admin', auth: 'staff' },

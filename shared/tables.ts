@@ -10,6 +10,10 @@
  *   IDEMPOTENCY#<client>#<key> / IDEMPOTENCY  a remembered Idempotency-Key (expires by TTL)
  *   CLINIC#<id> / CLINIC                      a clinic: name, address, services
  *   SLOT#<clinic>#<start> / SLOT              an appointment slot, booked by a conditional write
+ *   REFERRAL#<id> / CLAIM                     who is working on a referral's step, until when
+ *   ACCESS#REFERRAL#<id> / <at>#<user>        a view of a referral's patient details (who, when, what, why),
+ *   ACCESS#USER#<user> / <at>#<referral id>   written twice so that both "who saw this referral" and
+ *                                             "what did this person see" are one query
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -35,6 +39,9 @@ export const referralTable = {
     { indexName: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: ['id', 'personalDataRemovedAt'] },
     // Referrals by referring practice (or SELF) over time: keys only.
     { indexName: 'byPractice', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: [] },
+    // Finding a referral by the patient's NHS number (staff search, with a reason): keys only. The
+    // retention rule removes the key with the patient's details, so the index forgets them too.
+    { indexName: 'byNhsNumber', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: [] },
     // Free appointment slots by service and start time; a booked slot leaves the index (sparse).
     { indexName: 'freeSlots', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', projection: 'ALL' },
   ] satisfies IndexDefinition[],
@@ -49,8 +56,12 @@ export const keys = {
   clinic: (clinicId: string) => ({ pk: `CLINIC#${clinicId}`, sk: 'CLINIC' }),
   slot: (slotId: string) => ({ pk: `SLOT#${slotId}`, sk: 'SLOT' }),
   freeSlot: (service: string, start: string, slotId: string) => ({ gsi3pk: `FREESLOT#${service}`, gsi3sk: `${start}#${slotId}` }),
+  claim: (id: string) => ({ pk: `REFERRAL#${id}`, sk: 'CLAIM' }),
+  accessByReferral: (id: string, at: string, userId: string) => ({ pk: `ACCESS#REFERRAL#${id}`, sk: `${at}#${userId}` }),
+  accessByUser: (userId: string, at: string, id: string) => ({ pk: `ACCESS#USER#${userId}`, sk: `${at}#${id}` }),
   idempotency: (clientId: string, key: string) => ({ pk: `IDEMPOTENCY#${clientId}#${key}`, sk: 'IDEMPOTENCY' }),
   byStatus: (status: string, receivedAt: string, id: string) => ({ gsi1pk: `STATUS#${status}`, gsi1sk: `${receivedAt}#${id}` }),
+  byNhsNumber: (nhsNumber: string, id: string) => ({ gsi4pk: `NHS#${nhsNumber}`, gsi4sk: id }),
   byPractice: (odsCode: string | undefined, receivedAt: string, id: string) => ({
     gsi2pk: odsCode ? `PRACTICE#${odsCode}` : 'SELF',
     gsi2sk: `${receivedAt}#${id}`,

@@ -11,6 +11,7 @@ import { dashboardPage, reportCsv, timelinePage } from '../../shared/http/dashbo
 import { pageHandler } from '../../shared/http/pages.js';
 import { periodQuerySchema } from '../../shared/http/period-query.js';
 import { isReferralId } from '../../shared/ids.js';
+import { recordViews } from '../../shared/services/access-log.js';
 import { serviceReport } from '../../shared/services/reporting.js';
 import { getReferralWithTimeline } from '../../shared/store/referrals.js';
 
@@ -28,9 +29,10 @@ async function timelineOf(event: APIGatewayProxyEvent) {
 }
 
 const api = apiHandler(async (event) => {
-  staffOf(event);
+  const user = staffOf(event);
   if (event.resource === '/audit/referrals/{id}') {
     const { referral, timeline } = await timelineOf(event);
+    await recordViews(user, [referral.id], 'audit trail');
     return json(200, { id: referral.id, status: referral.status, receivedAt: referral.receivedAt, timeline });
   }
   const { report } = await serviceReport(periodOf(event));
@@ -49,9 +51,10 @@ const api = apiHandler(async (event) => {
 });
 
 const pages = pageHandler(async (event) => {
-  staffOf(event);
+  const user = staffOf(event);
   if (event.resource === '/dashboard/referrals/{id}') {
     const { referral, timeline } = await timelineOf(event);
+    await recordViews(user, [referral.id], 'timeline');
     return timelinePage(referral, timeline);
   }
   const { report, records } = await serviceReport(periodOf(event));

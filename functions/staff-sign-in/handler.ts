@@ -1,11 +1,13 @@
 /**
- * GET /staff/sign-in: off to the staff pool's sign-in page (authorization code with PKCE).
- * GET /staff/signed-in: back from it; the code is exchanged for the ID token, kept in an HttpOnly
- * cookie, and the browser goes on to the dashboard.
+ * GET /staff/sign-in?return=/path: off to the staff pool's sign-in page (authorization code with
+ * PKCE). GET /staff/signed-in: back from it; the code is exchanged for the ID token, kept in an
+ * HttpOnly cookie, and the browser goes back to the page that sent it (a path on this service
+ * only), or to the workspace.
  */
 import { config } from '../../shared/config.js';
 import { HttpError } from '../../shared/http/api.js';
 import { pageHandler } from '../../shared/http/pages.js';
+import { safeReturnPath } from '../../shared/http/staff-pages.js';
 import { cookie, newSignIn, SESSION_COOKIE, setCookie, SIGN_IN_COOKIE } from '../../shared/http/staff-session.js';
 
 const redirect = (location: string, cookies: string[]) => ({
@@ -22,6 +24,7 @@ export const handler = pageHandler(async (event) => {
 
   if (event.resource === '/staff/sign-in') {
     const { state, verifier, challenge } = newSignIn();
+    const back = Buffer.from(safeReturnPath(event.queryStringParameters?.return)).toString('base64url');
     const query = new URLSearchParams({
       response_type: 'code',
       client_id: clientId,
@@ -31,10 +34,10 @@ export const handler = pageHandler(async (event) => {
       code_challenge: challenge,
       code_challenge_method: 'S256',
     });
-    return redirect(`${authUrl}/oauth2/authorize?${query}`, [setCookie(SIGN_IN_COOKIE, `${state}.${verifier}`, 600)]);
+    return redirect(`${authUrl}/oauth2/authorize?${query}`, [setCookie(SIGN_IN_COOKIE, `${state}.${verifier}.${back}`, 600)]);
   }
 
-  const [state, verifier] = (cookie(event, SIGN_IN_COOKIE) ?? '').split('.');
+  const [state, verifier, back = ''] = (cookie(event, SIGN_IN_COOKIE) ?? '').split('.');
   const params = event.queryStringParameters ?? {};
   if (!state || !verifier || !params.code || params.state !== state)
     throw new HttpError(400, 'sign_in_failed', 'That sign-in did not finish. Please start again from the sign-in link.');
@@ -51,7 +54,8 @@ export const handler = pageHandler(async (event) => {
   });
   const tokens = (await response.json().catch(() => ({}))) as { id_token?: string; expires_in?: number };
   if (!response.ok || !tokens.id_token) throw new HttpError(401, 'sign_in_failed', 'Sign-in was not accepted. Please start again.');
-  return redirect(`${base}/dashboard`, [
+  // Checked again on the way out: the cookie came back from the browser.
+  return redirect(`${base}${safeReturnPath(Buffer.from(back, 'base64url').toString('utf8'))}`, [
     setCookie(SESSION_COOKIE, tokens.id_token, tokens.expires_in ?? 3600),
     setCookie(SIGN_IN_COOKIE, '', 0),
   ]);

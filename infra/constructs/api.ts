@@ -17,6 +17,7 @@ import {
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CfnUserPoolGroup,
   FeaturePlan,
   Mfa,
   OAuthScope,
@@ -30,6 +31,7 @@ import type { Function, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+import { STAFF_ROLES } from '../../shared/domain/staff.js';
 import type { FunctionName } from '../../shared/functions.js';
 import { REFERRER_SCOPE, routes } from '../../shared/routes.js';
 import { output } from '../outputs.js';
@@ -159,6 +161,10 @@ export class Api extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
     });
+    // Roles are the pool's groups (the ID token's cognito:groups): add each person to theirs.
+    for (const [role, label] of Object.entries(STAFF_ROLES)) {
+      new CfnUserPoolGroup(this, `StaffGroup-${role}`, { userPoolId: staffPool.userPoolId, groupName: role, description: label });
+    }
     // Browsers sign in through the staff pool's hosted page (authorization code with PKCE, no
     // secret in the browser); the ID token is kept in an HttpOnly cookie by /staff/signed-in.
     const staffDomain = staffPool.addDomain('StaffSignInDomain', { cognitoDomain: { domainPrefix: `${domainPrefix}-staff` } });
@@ -182,7 +188,10 @@ export class Api extends Construct {
       STAFF_AUTH_URL: staffDomain.baseUrl(),
     };
     for (const [key, value] of Object.entries(staffSettings)) {
-      for (const fn of [props.functions.staffAuthorizer, props.functions.staffSignIn]) (fn as Function).addEnvironment(key, value);
+      // The authorizer, sign-in, and every function that checks a session itself.
+      const sessionFunctions = routes.filter((r) => r.auth === 'session').map((r) => props.functions[r.function]);
+      for (const fn of new Set([props.functions.staffAuthorizer, props.functions.staffSignIn, ...sessionFunctions]))
+        (fn as Function).addEnvironment(key, value);
     }
     // Staff routes: a staff-pool ID token from the Authorization header (scripts) or the session
     // cookie (browsers), checked by a Lambda; not cached, so a signed-out cookie stops at once.
@@ -206,7 +215,8 @@ export class Api extends Construct {
                 // The literal scope string: a token here would make each method wait on the resource server.
                 authorizationScopes: [`${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}`],
               }
-            : // Link routes carry their own capability (a signed, expiring link); public routes hold no data.
+            : // Session routes check the staff session in the handler (to send browsers to sign in); link
+              // routes carry their own capability (a signed, expiring link); public routes hold no data.
               { authorizationType: AuthorizationType.NONE };
       const method = resource.addMethod(route.method, new LambdaIntegration(props.functions[route.function]), auth);
       if (route.auth === 'staff')
@@ -215,11 +225,13 @@ export class Api extends Construct {
           reason:
             'Staff routes use a Lambda authorizer that verifies a Cognito staff-pool ID token (signature, expiry, issuer, client) from the Authorization header or the HttpOnly session cookie, which a Cognito authorizer cannot read.',
         });
-      if (route.auth === 'link' || route.auth === 'public') {
-        const reason =
-          route.auth === 'link'
-            ? 'Opened from an emailed or texted link by people with no account; the signed, expiring link in the path is the capability, checked by the handler before anything is read.'
-            : 'Public pages (self-referral form, self-care advice, stylesheet) hold no patient data; WAF rate-limits them.';
+      if (route.auth === 'link' || route.auth === 'public' || route.auth === 'session') {
+        const reason = {
+          link: 'Opened from a texted link by patients with no account; the signed, expiring link in the path is the capability, checked by the handler before anything is read.',
+          session:
+            'Staff pages check the staff-pool ID token from the HttpOnly session cookie in the handler (aws-jwt-verify: signature, expiry, issuer, client; roles from groups), so that a browser without a session is sent to sign in and back; forms carry a session-bound token.',
+          public: 'Public pages (self-referral form, self-care advice, stylesheet) hold no patient data; WAF rate-limits them.',
+        }[route.auth];
         for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) Validations.of(method).acknowledge({ id, reason });
       }
     }

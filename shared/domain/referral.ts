@@ -218,7 +218,9 @@ export interface Booking {
 
 export interface Outcome {
   decision: string;
+  /** The signed-in person's name, and their id in the staff pool. */
   decidedBy: string;
+  decidedById?: string;
   decidedAt: string;
   service?: string;
   priority?: Priority;

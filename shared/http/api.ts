@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { MAX_BODY_BYTES } from '../config.js';
 import type { Caller } from '../domain/caller.js';
 import { type FieldIssue, fieldIssues } from '../domain/field-issues.js';
+import { hasRole, rolesFrom, type StaffRole, type StaffUser } from '../domain/staff.js';
 import { logger } from '../logger.js';
 import { BusyError, ConcurrentChangeError } from '../store/errors.js';
 
@@ -60,15 +61,18 @@ export function referrerOf(event: APIGatewayProxyEvent): Caller {
   return { clientId };
 }
 
-/** The signed-in staff member (Cognito staff pool in AWS; STAFF_TOKEN locally). */
-export function staffOf(event: APIGatewayProxyEvent): { username: string } {
-  const authorizer = (event.requestContext?.authorizer ?? {}) as { claims?: Record<string, unknown>; username?: unknown };
-  const claims = authorizer.claims ?? {};
-  // The staff authorizer (a Lambda) passes `username`; a Cognito authorizer passes the claims.
-  const username = authorizer.username ?? claims['cognito:username'] ?? claims.email;
-  // A referrer's machine token (client_id) never counts as staff.
-  if (typeof username !== 'string' || !username || claims.client_id) throw new HttpError(401, 'unauthorized', 'staff sign-in is required');
-  return { username };
+/**
+ * The signed-in staff member on a staff API route, as the staff authorizer passed them on (the
+ * local runtime passes the same). `role`: refuse (403) anyone without it.
+ */
+export function staffOf(event: APIGatewayProxyEvent, ...roles: StaffRole[]): StaffUser {
+  const authorizer = (event.requestContext?.authorizer ?? {}) as { userId?: unknown; name?: unknown; roles?: unknown; claims?: unknown };
+  // A referrer's machine token (claims with a client_id) never counts as staff.
+  if (typeof authorizer.userId !== 'string' || !authorizer.userId || authorizer.claims)
+    throw new HttpError(401, 'unauthorized', 'staff sign-in is required');
+  const user = { id: authorizer.userId, name: String(authorizer.name ?? authorizer.userId), roles: rolesFrom(authorizer.roles) };
+  if (roles.length && !hasRole(user, ...roles)) throw new HttpError(403, 'forbidden', `this needs the role: ${roles.join(' or ')}`);
+  return user;
 }
 
 function isJsonContentType(value: string | undefined): boolean {

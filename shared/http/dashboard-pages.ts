@@ -10,7 +10,7 @@ import type { Figures, Report, Share } from '../domain/figures.js';
 import type { Referral, ReferralEvent } from '../domain/referral.js';
 import { SERVICES } from '../domain/screening.js';
 import { ukTime } from '../domain/time.js';
-import { html, page, type SafeHtml } from './html.js';
+import { html, page, type SafeHtml, table } from './html.js';
 
 /** Green from `target`, amber from `amberFrom`, red below (percentages). A service may tune these. */
 export const TARGETS = {
@@ -134,15 +134,6 @@ ${bars}
 <line x1="${left}" x2="${width}" y1="${y(target.target)}" y2="${y(target.target)}" stroke="#212b32" stroke-dasharray="6 4"/>
 <text x="${width - 4}" y="${y(target.target) - 4}" text-anchor="end" font-size="11">target ${target.target}%</text>
 </svg>`;
-}
-
-function table(head: string[], rows: (SafeHtml | string | number)[][], caption: string): SafeHtml {
-  return html`<table class="nhsuk-table"><caption class="nhsuk-table__caption">${caption}</caption>
-<thead class="nhsuk-table__head"><tr>${head.map((h) => html`<th scope="col" class="nhsuk-table__header">${h}</th>`)}</tr></thead>
-<tbody class="nhsuk-table__body">
-${rows.map((r) => html`<tr class="nhsuk-table__row">${r.map((c) => html`<td class="nhsuk-table__cell">${c}</td>`)}</tr>`)}
-</tbody>
-</table>`;
 }
 
 /** Referrals listed with links to their timelines (newest first, up to this many). */

@@ -85,3 +85,13 @@ ${content}
 export function messagePage(statusCode: number, title: string, message: SafeHtml | string): APIGatewayProxyResult {
   return page({ statusCode, title, content: html`<h1>${title}</h1><p>${message}</p>` });
 }
+
+/** An NHS.UK table: a caption, a header row, and a row per item. */
+export function table(head: string[], rows: (SafeHtml | string | number)[][], caption: string): SafeHtml {
+  return html`<table class="nhsuk-table"><caption class="nhsuk-table__caption">${caption}</caption>
+<thead class="nhsuk-table__head"><tr>${head.map((h) => html`<th scope="col" class="nhsuk-table__header">${h}</th>`)}</tr></thead>
+<tbody class="nhsuk-table__body">
+${rows.map((r) => html`<tr class="nhsuk-table__row">${r.map((c) => html`<td class="nhsuk-table__cell">${c}</td>`)}</tr>`)}
+</tbody>
+</table>`;
+}

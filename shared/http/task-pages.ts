@@ -13,6 +13,7 @@ import type { Task } from '../store/tasks.js';
 import type { FieldIssue } from './api.js';
 import { type ChoosableSlot, errorSummary, slotChoices } from './booking-pages.js';
 import { html, messagePage, page, type SafeHtml } from './html.js';
+import { csrfField, type StaffSession } from './staff-pages.js';
 
 type Values = Record<string, string>;
 
@@ -102,20 +103,21 @@ ${Object.entries(options).map(
 </select></div>`;
 }
 
-function nameAndReason(issues: FieldIssue[], values: Values, reasonLabel: string, reasonHint: string): SafeHtml {
-  return html`<div class="${groupClass(issues, 'clinician')}">
-<label class="nhsuk-label" for="clinician">Your name</label>
-<div class="nhsuk-hint" id="clinician-hint">Recorded with your decision</div>
-${fieldError(issues, 'clinician')}
-<input class="nhsuk-input nhsuk-u-width-two-thirds" id="clinician" name="clinician" type="text" autocomplete="name"
- aria-describedby="clinician-hint" value="${values.clinician ?? ''}">
-</div>
-<div class="${groupClass(issues, 'reason')}">
+function reasonField(issues: FieldIssue[], values: Values, reasonLabel: string, reasonHint: string): SafeHtml {
+  return html`<div class="${groupClass(issues, 'reason')}">
 <label class="nhsuk-label" for="reason">${reasonLabel}</label>
 <div class="nhsuk-hint" id="reason-hint">${reasonHint}</div>
 ${fieldError(issues, 'reason')}
 <textarea class="nhsuk-textarea" id="reason" name="reason" rows="4" aria-describedby="reason-hint">${values.reason ?? ''}</textarea>
 </div>`;
+}
+
+/** A decision form: who is deciding (the signed-in person, recorded with it), and the session's form token. */
+function decisionForm(session: StaffSession, content: SafeHtml): SafeHtml {
+  return html`<form method="post" novalidate>${csrfField(session)}
+<p class="nhsuk-body-s">Signed in as <strong>${session.user.name}</strong>. Your decision is recorded in your name.</p>
+${content}
+</form>`;
 }
 
 /**
@@ -134,7 +136,13 @@ function button(value: string, label: string, secondary = false): SafeHtml {
  value="${value}">${label}</button> `;
 }
 
-export function triagePage(referral: Referral, issues: FieldIssue[] = [], values: Values = {}, statusCode = 200): APIGatewayProxyResult {
+export function triagePage(
+  referral: Referral,
+  session: StaffSession,
+  issues: FieldIssue[] = [],
+  values: Values = {},
+  statusCode = 200,
+): APIGatewayProxyResult {
   const suggested = referral.screening;
   const priorityDefault = values.priority ?? (suggested?.priority === 'urgent' ? 'urgent' : suggested ? 'routine' : undefined);
   return page({
@@ -143,22 +151,24 @@ export function triagePage(referral: Referral, issues: FieldIssue[] = [], values
     content: html`${errorSummary(issues)}
 <h1>Triage referral</h1>
 ${referralSummary(referral)}
-<form method="post" novalidate>
-<h2>Your decision</h2>
+${decisionForm(
+  session,
+  html`<h2>Your decision</h2>
 ${fieldError(issues, 'decision')}
-${nameAndReason(issues, values, 'Reason, advice or question', TRIAGE_REASON_HINT)}
+${reasonField(issues, values, 'Reason, advice or question', TRIAGE_REASON_HINT)}
 ${select('service', 'Service (for Accept)', SERVICES, values.service ?? suggested?.service, issues)}
 ${select('priority', 'Priority (for Accept)', PRIORITIES, priorityDefault, issues)}
 ${select('destination', 'Redirect to (for Redirect)', DESTINATION_LABELS, values.destination, issues, DESTINATION_HINT)}
 <div class="nhsuk-button-group">${NO_DEFAULT_DECISION}
 ${Object.entries(DECISIONS).map(([value, label], i) => button(value, label, i > 0))}
-</div>
-</form>`,
+</div>`,
+)}`,
   });
 }
 
 export function seniorReviewPage(
   referral: Referral,
+  session: StaffSession,
   issues: FieldIssue[] = [],
   values: Values = {},
   statusCode = 200,
@@ -175,20 +185,27 @@ export function seniorReviewPage(
 <strong>${destination ? REDIRECT_DESTINATIONS[destination].label : 'secondary care'}</strong>.
 Confirm only if the patient wants this and is fit for it; otherwise return them to community care.</p></div>
 ${referralSummary(referral)}
-<form method="post" novalidate>
-<h2>Your decision</h2>
+${decisionForm(
+  session,
+  html`<h2>Your decision</h2>
 ${fieldError(issues, 'decision')}
-${nameAndReason(issues, values, 'Reason', 'Why you confirm, or why community care is better')}
+${reasonField(issues, values, 'Reason', 'Why you confirm, or why community care is better')}
 ${select('service', 'Community service (if you decline)', SERVICES, values.service, issues)}
 ${select('priority', 'Priority (if you decline)', PRIORITIES, values.priority, issues)}
 <div class="nhsuk-button-group">${NO_DEFAULT_DECISION}
 ${button('confirm', 'Confirm: refer to secondary care')}${button('decline', 'Decline: manage in community care', true)}
-</div>
-</form>`,
+</div>`,
+)}`,
   });
 }
 
-export function outcomePage(referral: Referral, issues: FieldIssue[] = [], values: Values = {}, statusCode = 200): APIGatewayProxyResult {
+export function outcomePage(
+  referral: Referral,
+  session: StaffSession,
+  issues: FieldIssue[] = [],
+  values: Values = {},
+  statusCode = 200,
+): APIGatewayProxyResult {
   const booking = referral.booking;
   const missed = referral.missedAppointments;
   const missedBefore = missed ? html` (the patient has missed ${missed} before)` : '';
@@ -204,23 +221,25 @@ ${
     : ''
 }
 ${referralSummary(referral)}
-<form method="post" novalidate>
-<h2>Outcome</h2>
+${decisionForm(
+  session,
+  html`<h2>Outcome</h2>
 ${fieldError(issues, 'decision')}
-${nameAndReason(issues, values, 'Notes', 'Anything the referrer or the next clinician should know')}
+${reasonField(issues, values, 'Notes', 'Anything the referrer or the next clinician should know')}
 <div class="nhsuk-button-group">${NO_DEFAULT_DECISION}
 ${Object.entries(APPOINTMENT_OUTCOMES).map(([value, label], i) => button(value, label, i > 0))}
-</div>
-</form>`,
+</div>`,
+)}`,
   });
 }
 
 /** The booking team's page: the patient's details to phone them, and every free slot. */
 export function staffBookingPage(
   referral: Referral,
+  session: StaffSession,
   slots: ChoosableSlot[],
   issues: FieldIssue[] = [],
-  values: Values = {},
+  _values: Values = {},
   statusCode = 200,
 ): APIGatewayProxyResult {
   const byWhen = referral.bookingWindowEnd ? ukTime(referral.bookingWindowEnd) : 'the end of the window';
@@ -233,19 +252,21 @@ export function staffBookingPage(
 <p>Book ${referral.outcome?.priority ?? ''} ${referral.outcome?.service ?? ''}, ideally by ${byWhen}.
 Telephone: ${referral.patient.mobile ?? 'no mobile on the referral: contact the GP practice'}</p></div>
 ${referralSummary(referral)}
-<form method="post" novalidate>
-<div class="${groupClass(issues, 'clinician')}">
-<label class="nhsuk-label" for="clinician">Your name</label>
-${fieldError(issues, 'clinician')}
-<input class="nhsuk-input nhsuk-u-width-two-thirds" id="clinician" name="clinician" type="text" value="${values.clinician ?? ''}">
-</div>
-${slotChoices(slots, issues, 'Free appointments')}
-<button class="nhsuk-button" type="submit">Book this appointment</button>
-</form>`,
+${decisionForm(
+  session,
+  html`${slotChoices(slots, issues, 'Free appointments')}
+<button class="nhsuk-button" type="submit">Book this appointment</button>`,
+)}`,
   });
 }
 
-type DecisionPage = (referral: Referral, issues: FieldIssue[], values: Values, statusCode: number) => Promise<APIGatewayProxyResult>;
+type DecisionPage = (
+  referral: Referral,
+  session: StaffSession,
+  issues: FieldIssue[],
+  values: Values,
+  statusCode: number,
+) => Promise<APIGatewayProxyResult>;
 
 /** The decision page of each step staff decide through a link (STEP_LINKS). */
 export const DECISION_PAGES: Partial<Record<StepKind, DecisionPage>> = {
@@ -253,18 +274,20 @@ export const DECISION_PAGES: Partial<Record<StepKind, DecisionPage>> = {
   'senior-review': async (...args) => seniorReviewPage(...args),
   outcome: async (...args) => outcomePage(...args),
   // Staff may book beyond the window: it is why the referral is on their worklist.
-  booking: async (referral, ...rest) => staffBookingPage(referral, await choosableSlots(referral, { anyTime: true }), ...rest),
+  booking: async (referral, session, ...rest) =>
+    staffBookingPage(referral, session, await choosableSlots(referral, { anyTime: true }), ...rest),
 };
 
 /** The page for an open step; with `issues`, the form again beside what to correct. */
 export function openTaskPage(
   task: Task,
   referral: Referral,
+  session: StaffSession,
   issues: FieldIssue[] = [],
   values: Values = {},
   statusCode = 200,
 ): Promise<APIGatewayProxyResult> {
-  return DECISION_PAGES[task.kind as StepKind]!(referral, issues, values, statusCode);
+  return DECISION_PAGES[task.kind as StepKind]!(referral, session, issues, values, statusCode);
 }
 
 /** What a step's page says once its decision is recorded (a clinical decision, unless listed). */

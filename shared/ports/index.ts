@@ -4,12 +4,14 @@
  */
 import { type LinkKeys, secretsManagerLinkKeys } from './link-keys.js';
 import { awsNotifier, type Notifier, reportingFailures } from './notifier.js';
+import { cognitoStaffIdentity, type StaffIdentity } from './staff-identity.js';
 import { stepFunctionsWorkflow, type Workflow } from './workflow.js';
 
 export interface Adapters {
   workflow: Workflow;
   notifier: Notifier;
   linkKeys: LinkKeys;
+  staffIdentity: StaffIdentity;
 }
 
 let installed: Partial<Adapters> = {};
@@ -23,6 +25,7 @@ export function adapters(): Adapters {
     // Whichever notifier runs, a failure reaches the workflow under one name (NotificationFailed).
     notifier: reportingFailures(notifier),
     linkKeys: installed.linkKeys ?? secretsManagerLinkKeys(),
+    staffIdentity: installed.staffIdentity ?? cognitoStaffIdentity(),
   };
   return inUse;
 }
@@ -37,4 +40,4 @@ export function resetAdapters(): void {
   inUse = undefined;
 }
 
-export type { LinkKeys, Notifier, Workflow };
+export type { LinkKeys, Notifier, StaffIdentity, Workflow };

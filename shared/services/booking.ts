@@ -204,7 +204,11 @@ export async function confirmBooking(referralId: string): Promise<{ waitUntil: s
       ],
     );
   }
-  if (referral.patient.mobile && referral.bookingChannel === 'patient') {
+  // Booked by the team on the patient's behalf: a confirmation too, unless they opted out of texts
+  // (or the list could not be checked: then no text, the team has spoken to them).
+  const mobile = referral.patient.mobile;
+  const mayText = mobile && (referral.bookingChannel === 'patient' || (await optOutStatus(mobile)) === false);
+  if (mayText) {
     referral = (
       await textAndRecord(referral, 'bookingConfirmed', {
         link: await patientLink(linkId),

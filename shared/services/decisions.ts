@@ -6,6 +6,7 @@
 import { nowIso } from '../clock.js';
 import { verifyLink } from '../domain/links.js';
 import type { Referral } from '../domain/referral.js';
+import type { StaffUser } from '../domain/staff.js';
 import { STEP_LINKS } from '../domain/vocabulary.js';
 import { adapters } from '../ports/index.js';
 import { ConcurrentChangeError } from '../store/errors.js';
@@ -40,12 +41,12 @@ export type SubmitResult = Exclude<LinkState, { state: 'open' }> | Exclude<Decis
 const MAX_ATTEMPTS = 4;
 
 /** Validates and records the decision posted through a link, then resumes the workflow. */
-export async function submitDecision(signed: string, form: Record<string, string>): Promise<SubmitResult> {
+export async function submitDecision(signed: string, form: Record<string, string>, user: StaffUser): Promise<SubmitResult> {
   for (let attempt = 1; ; attempt++) {
     const link = await resolveLink(signed);
     if (link.state !== 'open') return link;
     const { task, referral } = link;
-    const result = await stepFor(task.kind)!.decide!(task, referral, form, { by: 'staff-link' });
+    const result = await stepFor(task.kind)!.decide!(task, referral, form, { by: 'staff', user });
     if (result !== 'raced') return result;
     // Someone else changed the referral or the step (another click, a timer): look again.
     if (attempt >= MAX_ATTEMPTS) throw new ConcurrentChangeError('the referral kept changing; try again');

@@ -52,6 +52,24 @@ export async function* queryPages(input: QueryCommandInput): AsyncGenerator<Reco
   } while (ExclusiveStartKey);
 }
 
+/**
+ * A single conditional write: if its condition fails, `failed` says what that means (given the
+ * item as it was, when the write asked for it with ReturnValuesOnConditionCheckFailure).
+ */
+export async function whenConditionFails<T>(
+  write: () => Promise<unknown>,
+  failed: (old?: Record<string, unknown>) => T,
+): Promise<T | void> {
+  try {
+    await write();
+  } catch (error) {
+    if ((error as Error)?.name !== 'ConditionalCheckFailedException') throw error;
+    const outcome = failed((error as { Item?: Record<string, unknown> }).Item);
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+}
+
 /** Forget the client (tests that change the endpoint). */
 export function resetDocumentClient(): void {
   client = undefined;

@@ -36,3 +36,14 @@ export class IdempotencyConflictError extends Error {
 export class ReferralNotFoundError extends Error {
   override name = 'ReferralNotFound';
 }
+
+/** Someone else is working on this referral (a live claim). */
+export class ClaimedError extends Error {
+  override name = 'Claimed';
+  constructor(
+    readonly byName: string,
+    readonly until: string,
+  ) {
+    super(`claimed by someone else until ${until}`);
+  }
+}

@@ -3,13 +3,13 @@
  * on condition of the version the writer read, and the event describing the change is appended
  * with it. So the timeline can never disagree with the state, and two writers cannot both win.
  */
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
 import type { Referral, ReferralEvent } from '../domain/referral.js';
 import type { ReferralStatus } from '../domain/vocabulary.js';
 import { keys } from '../tables.js';
 import { queryPages, send, tableName, transactionFailure } from './dynamo.js';
-import { ConcurrentChangeError, IdempotencyConflictError, ReferralNotFoundError } from './errors.js';
+import { BusyError, ConcurrentChangeError, IdempotencyConflictError, ReferralNotFoundError } from './errors.js';
 
 export interface IdempotencyClaim {
   key: string;
@@ -34,12 +34,13 @@ function metaItem(referral: Referral) {
     entity: 'referral',
     ...keys.byStatus(referral.status, referral.receivedAt, referral.id),
     ...keys.byPractice(referral.referrer?.odsCode, referral.receivedAt, referral.id),
+    ...(referral.patient ? keys.byNhsNumber(referral.patient.nhsNumber, referral.id) : {}),
     ...referral,
   };
 }
 
 function toReferral(item: Record<string, unknown>): Referral {
-  const { pk, sk, entity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, ...referral } = item;
+  const { pk, sk, entity, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi4pk, gsi4sk, ...referral } = item;
   return referral as unknown as Referral;
 }
 
@@ -156,6 +157,9 @@ export async function changeReferral(expected: Referral, change: ReferralChange,
   const version = expected.version + 1;
   const attributes: Record<string, unknown> = { ...change.set, version, updatedAt: change.event.at };
   if (change.status) Object.assign(attributes, { status: change.status }, keys.byStatus(change.status, expected.receivedAt, expected.id));
+  // The patient's details removed (retention): their NHS number leaves the search index with them.
+  if (change.set && 'patient' in change.set && change.set.patient === undefined)
+    Object.assign(attributes, { gsi4pk: undefined, gsi4sk: undefined });
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = { ':expected': expected.version };
   const assignments: string[] = [];
@@ -218,4 +222,59 @@ export async function* referralsInStatus(
   });
   for await (const items of pages)
     yield items.map((item) => ({ id: String(item.id), personalDataRemovedAt: item.personalDataRemovedAt as string | undefined }));
+}
+
+/**
+ * One page of the referrals in `status`, oldest first: up to `limit`, after the cursor `after`
+ * (the last page's `next`). Worklists page through thousands this way, never scanning the table.
+ */
+export async function referralPage(
+  status: ReferralStatus,
+  { limit, after }: { limit: number; after?: string },
+): Promise<{ ids: string[]; next?: string; oldest?: string }> {
+  const result = await send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'byStatus',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.byStatus(status, '', '').gsi1pk },
+      Limit: limit,
+      ...(after ? { ExclusiveStartKey: JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) } : {}),
+    }),
+  );
+  const next = result.LastEvaluatedKey ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url') : undefined;
+  const items = result.Items ?? [];
+  // The index's sort key starts with the arrival time.
+  const oldest = items[0] ? String(items[0].gsi1sk).split('#')[0] : undefined;
+  return { ids: items.map((item) => String(item.id)), next, oldest };
+}
+
+/** Referrals by id, in that order (missing ones left out): 100 to a request, consistent reads. */
+export async function getReferrals(ids: string[]): Promise<Referral[]> {
+  const found = new Map<string, Referral>();
+  for (let i = 0; i < ids.length; i += 100) {
+    let wanted: Record<string, unknown>[] = ids.slice(i, i + 100).map((id) => keys.referral(id));
+    for (let attempt = 0; wanted.length; attempt++) {
+      if (attempt === 5) throw new BusyError(`${wanted.length} referrals not read`);
+      const result = await send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: wanted, ConsistentRead: true } } }));
+      for (const item of result.Responses?.[tableName()] ?? []) found.set(String(item.id), toReferral(item));
+      wanted = result.UnprocessedKeys?.[tableName()]?.Keys ?? [];
+      if (wanted.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    }
+  }
+  return ids.flatMap((id) => found.get(id) ?? []);
+}
+
+/** The ids of referrals for a patient's NHS number (the byNhsNumber index), newest first. */
+export async function referralIdsForNhsNumber(nhsNumber: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const page of queryPages({
+    TableName: tableName(),
+    IndexName: 'byNhsNumber',
+    KeyConditionExpression: 'gsi4pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.byNhsNumber(nhsNumber, '').gsi4pk },
+    ScanIndexForward: false,
+  }))
+    ids.push(...page.map((item) => String(item.gsi4sk)));
+  return ids;
 }

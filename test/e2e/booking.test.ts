@@ -98,7 +98,7 @@ describe('booking by text link', () => {
     expect(isSingleGsm7Fragment(invite.body)).toBe(true);
     expect(invite.body).not.toMatch(/back|pain|Jones|9434765919/i);
 
-    const page = await (await fetch(link)).text();
+    const page = await (await svc.open(link)).text();
     expect(page).toContain('Choose your appointment');
     const slot = offered(page)[0]!;
     slotIds.push(slot);
@@ -107,12 +107,12 @@ describe('booking by text link', () => {
     expect(await booked.text()).toContain('Appointment booked');
     const confirmation = await smsTo(mobile, /booked:/, 'the confirmation');
     expect(confirmation.body).toContain('Test Clinic');
-    expect((await fetch(link)).status).toBe(409); // the booking link has done its job
+    expect((await svc.open(link)).status).toBe(409); // the booking link has done its job
 
     await smsTo(mobile, /reminder:/, 'the 48-hour reminder');
     const outcomeEmail = await svc.message((m) => m.to === 'clinic-team' && m.body.includes(id), 'the outcome request');
     const outcomeLink = /(http:\/\/\S+\/tasks\/\S+)/.exec(outcomeEmail.body)![1]!;
-    expect(await (await fetch(outcomeLink)).text()).toContain('Attended — discharged');
+    expect(await (await svc.open(outcomeLink)).text()).toContain('Attended — discharged');
     await svc.submit(outcomeLink, { decision: 'attended-discharged', clinician: 'Pat Clinic' });
     await statusIs(id, 'attended_discharged');
     await svc.message(
@@ -129,11 +129,11 @@ describe('booking by text link', () => {
   it('moves an appointment: the old slot is released in the same step, and the reminder is for the new time', async () => {
     const mobile = '+447700900202';
     const { id, link } = await acceptedPatient('07700 900202');
-    const page = await (await fetch(link)).text();
+    const page = await (await svc.open(link)).text();
     const [first, second] = offered(page).slice(0, 2);
     await svc.submit(link, { action: 'book', slot: first! });
     const manage = linkIn((await smsTo(mobile, /booked:/, 'the confirmation')).body);
-    const managePage = await (await fetch(manage)).text();
+    const managePage = await (await svc.open(manage)).text();
     expect(managePage).toContain('Change your appointment');
 
     const moved = await svc.submit(manage, { action: 'rearrange', slot: second! });
@@ -141,7 +141,7 @@ describe('booking by text link', () => {
     const after = await status(id);
     expect(after.timeline.map((e: { type: string }) => e.type)).toContain('appointment_rearranged');
     // The first slot is free again: it is offered on the manage page.
-    expect(await (await fetch(manage)).text()).toContain(`value="${first}"`);
+    expect(await (await svc.open(manage)).text()).toContain(`value="${first}"`);
     const reminder = await smsTo(mobile, /reminder:/, 'the reminder');
     const times = svc.runtime.outbox
       .list()
@@ -154,7 +154,7 @@ describe('booking by text link', () => {
   it('cancels: the slot is freed, the referral closes as cancelled_by_patient, and the referrer is told', async () => {
     const mobile = '+447700900203';
     const { id, link } = await acceptedPatient('07700 900203');
-    const slot = offered(await (await fetch(link)).text())[0]!;
+    const slot = offered(await (await svc.open(link)).text())[0]!;
     await svc.submit(link, { action: 'book', slot });
     const manage = linkIn((await smsTo(mobile, /booked:/, 'the confirmation')).body);
     const cancelled = await svc.submit(manage, { action: 'cancel' });
@@ -169,7 +169,7 @@ describe('booking by text link', () => {
 
   it('lets exactly one of many simultaneous bookings of one slot win; the others are shown other slots', async () => {
     const patients = await Promise.all(Array.from({ length: 8 }, (_, i) => acceptedPatient(`07700 9003${String(i).padStart(2, '0')}`)));
-    const slot = offered(await (await fetch(patients[0]!.link)).text())[0]!;
+    const slot = offered(await (await svc.open(patients[0]!.link)).text())[0]!;
     const responses = await Promise.all(patients.map((p) => svc.submit(p.link, { action: 'book', slot })));
     const codes = responses.map((r) => r.status);
     expect(codes.filter((c) => c === 200)).toHaveLength(1);
@@ -187,10 +187,10 @@ describe('patient links', () => {
     // The invitation is sent a moment before its event is written: start once the step waits.
     await until(() => svc.runtime.workflow.execution(id)?.states.includes('AwaitBooking'), 'the booking step to wait');
     const before = await status(id);
-    for (let i = 0; i < 2; i++) expect((await fetch(link)).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await svc.open(link)).status).toBe(200);
     expect(await status(id)).toEqual(before); // opening the link changed nothing
     const tampered = link.slice(0, -2) + (link.endsWith('AA') ? 'BB' : 'AA');
-    const page = await fetch(tampered);
+    const page = await svc.open(tampered);
     expect(page.status).toBe(404);
     const text = await page.text();
     expect(text).toContain('This link does not work');
@@ -201,7 +201,7 @@ describe('patient links', () => {
     // Past its expiry (as after the booking window), the link says so kindly and acts no more.
     const taskId = new URL(link).pathname.split('/').pop()!.split('.')[0]!;
     await expireLink(taskId);
-    const expired = await fetch(link);
+    const expired = await svc.open(link);
     expect(expired.status).toBe(410);
     expect(await expired.text()).toContain('This link has expired');
     expect((await svc.submit(link, { action: 'book', slot: 'test-clinic#2030-01-01T00:00:00.000Z' })).status).toBe(410);
@@ -225,7 +225,7 @@ describe('nothing left in limbo', () => {
     const worklisted = await statusIs(id, 'booking_worklist');
     expect(worklisted.timeline.map((e: { type: string }) => e.type)).toContain('booking_worklist');
     const link = await svc.linkFor(id, 'booking-team');
-    const page = await (await fetch(link)).text();
+    const page = await (await svc.open(link)).text();
     expect(page).toContain('Book an appointment');
     expect(page).toContain('There are no free appointments'); // no podiatry slots at all
   });
@@ -242,7 +242,7 @@ describe('nothing left in limbo', () => {
     const mobile = '+447700900205';
     const { id, link } = await acceptedPatient('07700 900205');
     const book = async (bookingLink: string) => {
-      const slot = offered(await (await fetch(bookingLink)).text(), 1)[0]!;
+      const slot = offered(await (await svc.open(bookingLink)).text(), 1)[0]!;
       await svc.submit(bookingLink, { action: 'book', slot });
     };
     const recordMissed = async (nth: number) => {

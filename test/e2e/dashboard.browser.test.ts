@@ -99,7 +99,11 @@ describe('figures API', () => {
       expect.arrayContaining(['received', 'screened', 'patient_texted', 'task_opened', 'triage_decided', 'referrer_emailed']),
     );
     const decided = trail.timeline.find((e: { type: string }) => e.type === 'triage_decided');
-    expect(decided).toMatchObject({ actor: 'clinician:Jo Physio', detail: { decision: 'return' }, note: { reason: 'Try NSAIDs first' } });
+    expect(decided).toMatchObject({
+      actor: 'staff:test-jo-physio',
+      detail: { decision: 'return', decidedBy: 'Jo Physio' },
+      note: { reason: 'Try NSAIDs first' },
+    });
     expect((await asStaff('/audit/referrals/01ARZ3NDEKTSV4RRFFQ69G5FAV')).status).toBe(404);
   });
 });
@@ -130,9 +134,9 @@ describe('dashboard page', () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     expect((await page.goto(`${svc.url}/dashboard`))?.status()).toBe(401);
-    // Sign-in goes to the staff pool's page (locally a stand-in that signs the local user in) and back.
-    const landed = await page.goto(`${svc.url}/staff/sign-in`);
-    expect(landed?.status()).toBe(200);
+    // Sign-in goes to the staff pool's page (locally a stand-in: choose who to be) and back to the page asked for.
+    await page.goto(`${svc.url}/staff/sign-in?return=/dashboard`);
+    await page.getByRole('button', { name: /Lee Lead/ }).click();
     expect(new URL(page.url()).pathname).toBe('/dashboard');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Service dashboard');
     const session = (await context.cookies()).find((c) => c.name === 'msk_staff')!;

@@ -55,10 +55,14 @@ describe('restart in the middle of a journey', () => {
     await until(() => runtime!.workflow.waitingCount() === 1, 'the triage step to wait again');
     // The link from before the restart, on the new server's port.
     const samePath = new URL(link).pathname;
+    // Signed in on the new runtime (its staff pool stand-in), with the page's form token.
+    const cookie = `msk_staff=${runtime.staffIdentity.mint({ id: 'dr-after', name: 'Dr After Restart', roles: ['triage-clinician'] })}`;
+    const page = await (await fetch(`${runtime.url}${samePath}`, { headers: { Cookie: cookie } })).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
     const decided = await fetch(`${runtime.url}${samePath}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ decision: 'return', clinician: 'Dr After Restart', reason: 'Advice after restart' }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
+      body: new URLSearchParams({ decision: 'return', reason: 'Advice after restart', csrf }).toString(),
     });
     expect(decided.status).toBe(200);
     const advice = await until(

@@ -9,7 +9,7 @@ import { newLinkId, signLink } from '../../shared/domain/links.js';
 import { expireLink } from '../support/dynamodb.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
 import { TEST_LINK_KEY, until } from '../support/harness.js';
-import { type LocalService, startLocalService, TOKEN } from '../support/local-service.js';
+import { type LocalService, startLocalService, testClinician, TOKEN } from '../support/local-service.js';
 
 let svc: LocalService;
 beforeAll(async () => {
@@ -88,7 +88,7 @@ describe('the decision link', () => {
       return status.timeline.some((e: { type: string }) => e.type === 'triage_team_emailed') && status;
     }, 'the triage step to settle');
     for (let i = 0; i < 3; i++) {
-      const page = await fetch(link);
+      const page = await svc.open(link);
       expect(page.status).toBe(200);
       expect(page.headers.get('cache-control')).toBe('no-store');
       expect(page.headers.get('referrer-policy')).toBe('no-referrer');
@@ -106,7 +106,7 @@ describe('the decision link', () => {
       ...validReferral(),
       complaint: { ...validReferral().complaint, summary: '<script>alert(1)</script> & "pain"' },
     });
-    const body = await (await fetch(await svc.linkFor(id))).text();
+    const body = await (await svc.open(await svc.linkFor(id))).text();
     expect(body).not.toContain('<script>alert(1)</script>');
     expect(body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;pain&quot;');
   });
@@ -115,9 +115,9 @@ describe('the decision link', () => {
     const id = await svc.referAndGetId(validReferral());
     const link = await svc.linkFor(id);
 
-    const missingName = await svc.submit(link, { ...accept, clinician: '' });
-    expect(missingName.status).toBe(400);
-    expect(await missingName.text()).toContain('Enter your name');
+    const missingService = await svc.submit(link, { ...accept, service: '' });
+    expect(missingService.status).toBe(400);
+    expect(await missingService.text()).toContain('Choose a service');
     expect((await svc.status(id)).status).toBe('awaiting_triage');
 
     const decided = await svc.submit(link, { ...accept, priority: 'urgent' });
@@ -128,13 +128,53 @@ describe('the decision link', () => {
       status: 'booking_worklist',
       outcome: { decision: 'accept', decidedBy: 'Jo Physio', service: 'physiotherapy', priority: 'urgent' },
     });
-    expect(status.timeline).toContainEqual(expect.objectContaining({ type: 'triage_decided', actor: 'clinician:Jo Physio' }));
+    expect(status.timeline).toContainEqual(expect.objectContaining({ type: 'triage_decided', actor: 'staff:test-jo-physio' }));
 
     const replay = await svc.submit(link, accept);
     expect(replay.status).toBe(409);
     expect(await replay.text()).toContain('already been made');
-    expect((await fetch(link)).status).toBe(409);
+    expect((await svc.open(link)).status).toBe(409);
     expect((await svc.status(id)).timeline.filter((e: { type: string }) => e.type === 'triage_decided')).toHaveLength(1);
+  });
+
+  it('is decided only by a signed-in person whose role decides it, with a form from this service', async () => {
+    const id = await svc.referAndGetId(validReferral());
+    const link = await svc.linkFor(id);
+    const path = new URL(link).pathname;
+    const post = (headers: Record<string, string>, form: Record<string, string>) =>
+      fetch(link, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({ ...accept, ...form }).toString(),
+      });
+
+    // No session: opening the link goes to sign-in and back here; posting changes nothing.
+    const open = await fetch(link, { redirect: 'manual' });
+    expect(open.status).toBe(302);
+    expect(new URL(open.headers.get('location')!).pathname).toBe('/staff/sign-in');
+    expect(new URL(open.headers.get('location')!).searchParams.get('return')).toBe(path);
+    expect((await post({}, {})).status).toBe(401);
+
+    // Signed in, but a form without this session's token, or sent from another site: refused.
+    const jo = testClinician('Jo Physio');
+    const cookie = svc.sessionCookie(jo);
+    expect((await post({ Cookie: cookie }, {})).status).toBe(403);
+    expect((await post({ Cookie: cookie }, { csrf: 'made-up' })).status).toBe(403);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await fetch(link, { headers: { Cookie: cookie } })).text())![1]!;
+    expect((await post({ Cookie: cookie, Origin: 'https://evil.example' }, { csrf })).status).toBe(403);
+    expect((await post({ Cookie: cookie, 'Sec-Fetch-Site': 'cross-site' }, { csrf })).status).toBe(403);
+
+    // Signed in with another role: the page and the form are refused, with a clear page.
+    const booker = { id: 'bo', name: 'Bo Booker', roles: ['booking-team' as const] };
+    const refused = await fetch(link, { headers: { Cookie: svc.sessionCookie(booker) } });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('triage-clinician');
+    expect((await svc.status(id)).status).toBe('awaiting_triage');
+
+    // The right person, from the page: decided in their name.
+    expect((await post({ Cookie: cookie, Origin: new URL(link).origin }, { csrf })).status).toBe(200);
+    expect((await svc.status(id)).outcome).toMatchObject({ decidedBy: 'Jo Physio', decidedById: 'test-jo-physio' });
   });
 
   it('lets only one of two simultaneous submissions win', async () => {
@@ -151,15 +191,15 @@ describe('the decision link', () => {
     const link = await svc.linkFor(id);
     const signed = link.split('/tasks/')[1]!;
     const tampered = `${svc.url}/tasks/${signed.slice(0, -2)}${signed.endsWith('AA') ? 'BB' : 'AA'}`;
-    expect((await fetch(tampered)).status).toBe(403);
+    expect((await svc.open(tampered)).status).toBe(403);
     expect((await svc.submit(tampered, accept)).status).toBe(403);
-    expect((await fetch(`${svc.url}/tasks/not-a-link`)).status).toBe(403);
-    expect((await fetch(`${svc.url}/tasks/${signLink(newLinkId(), TEST_LINK_KEY)}`)).status).toBe(404);
+    expect((await svc.open(`${svc.url}/tasks/not-a-link`)).status).toBe(403);
+    expect((await svc.open(`${svc.url}/tasks/${signLink(newLinkId(), TEST_LINK_KEY)}`)).status).toBe(404);
 
     // Age the link past its expiry, as 14 days would.
     const taskId = signed.split('.')[0]!;
     await expireLink(taskId);
-    expect((await fetch(link)).status).toBe(410);
+    expect((await svc.open(link)).status).toBe(410);
     expect((await svc.submit(link, accept)).status).toBe(410);
     expect((await svc.status(id)).status).toBe('awaiting_triage');
   });
@@ -183,7 +223,7 @@ describe('each decision leads to the right next step', () => {
     await svc.submit(await svc.linkFor(id), { decision: 'self-management', clinician: 'Jo Physio' });
     const sms = await svc.message((m) => m.to === '+447700900456' && m.body.includes('/self-care'), 'the self-care text');
     const url = /(http:\/\/\S+\/self-care)/.exec(sms.body)![1]!;
-    const page = await fetch(url);
+    const page = await svc.open(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Looking after muscle and joint problems');
     expect((await svc.status(id)).status).toBe('closed_self_management');
@@ -210,7 +250,7 @@ describe('each decision leads to the right next step', () => {
     });
     expect((await svc.status(id)).status).toBe('awaiting_senior_review');
     const reviewLink = await svc.linkFor(id, 'senior-clinicians');
-    const page = await (await fetch(reviewLink)).text();
+    const page = await (await svc.open(reviewLink)).text();
     expect(page).toContain('Secondary care: orthopaedic surgery');
     expect((await svc.submit(reviewLink, { decision: 'confirm', clinician: 'Mr Senior', reason: 'Wants surgery, fit' })).status).toBe(200);
     await svc.message(

@@ -97,8 +97,9 @@ describe('booking before the workflow waits', () => {
       const email = h.messages({ channel: 'email', to: 'triage-team' }).find((m) => m.body.includes(id))!;
       const signed = /\/tasks\/(\S+)/.exec(email.body)![1]!;
       faults.inject('lambda:openTask');
-      const accept = { decision: 'accept', clinician: 'Jo Physio', service: 'physiotherapy', priority: 'routine' };
-      expect(await submitDecision(signed, accept)).toMatchObject({ state: 'decided' });
+      const accept = { decision: 'accept', service: 'physiotherapy', priority: 'routine' };
+      const jo = { id: 'jo-1', name: 'Jo Physio', roles: ['triage-clinician' as const] };
+      expect(await submitDecision(signed, accept, jo)).toMatchObject({ state: 'decided' });
       await until(() => faults.attemptsAt('lambda:openTask').some((a) => a.failed), 'AwaitBooking to try to open');
       const referral = (await getReferral(id))!;
       const task = (await getTask(referral.openTask!.taskId))!;

@@ -2,7 +2,15 @@
 import type { OutboxMessage } from '../../local/outbox.js';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../local/runtime.js';
 import { now } from '../../shared/clock.js';
+import type { StaffUser } from '../../shared/domain/staff.js';
+import { SESSION_COOKIE } from '../../shared/http/staff-session.js';
 import { TEST_LINK_KEY, until } from './harness.js';
+
+/** A clinician who may decide every step but is not the service lead, by name ("Jo Physio" is test-jo-physio). */
+export function testClinician(name: string): StaffUser {
+  const id = `test-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  return { id, name, roles: ['triage-clinician', 'senior-clinician', 'booking-team', 'clinic-staff'] };
+}
 
 export const TOKEN = 'test-referrer-token';
 export const STAFF_TOKEN = 'test-staff-token';
@@ -17,7 +25,15 @@ export interface LocalService {
   message(match: (m: OutboxMessage) => boolean, what: string): Promise<OutboxMessage>;
   /** The task link in the newest staff email about a referral. */
   linkFor(id: string, audience?: string): Promise<string>;
+  /**
+   * Posts a form. A staff link (/tasks/...) is posted as a signed-in person, named by the form's
+   * `clinician` (as people once typed it), with the session's form token.
+   */
   submit(link: string, form: Record<string, string>): Promise<Response>;
+  /** GETs a page; a staff link (/tasks/...) as a signed-in clinician (`as`, by name). */
+  open(link: string, as?: string): Promise<Response>;
+  /** A session cookie for a person (the local staff pool's token), to send as `Cookie`. */
+  sessionCookie(user: StaffUser): string;
   /** As staff, with the staff token: load clinics and slots. */
   admin(method: 'PUT' | 'POST', path: string, body: unknown, token?: string): Promise<Response>;
   /** As staff: a physiotherapy clinic with `count` 30-minute slots, the first `firstInMs` from now. */
@@ -64,12 +80,20 @@ export async function startLocalService(
       );
       return /(http:\/\/\S+\/tasks\/\S+)/.exec(email.body)![1]!;
     },
-    submit: (link, form) =>
-      fetch(link, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(form).toString(),
-      }),
+    async submit(link, { clinician, ...form }) {
+      const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
+      if (new URL(link).pathname.startsWith('/tasks/')) {
+        const token = runtime.staffIdentity.mint(testClinician(clinician ?? 'Test Clinician'));
+        headers.Cookie = `${SESSION_COOKIE}=${token}`;
+        // Loaded on first use: importing page code at start would create the logger before a test captures it.
+        const { csrfFor } = await import('../../shared/http/staff-pages.js');
+        form.csrf = await csrfFor(token);
+      }
+      return fetch(link, { method: 'POST', headers, body: new URLSearchParams(form).toString() });
+    },
+    open: (link, as = 'Test Clinician') =>
+      fetch(link, new URL(link).pathname.startsWith('/tasks/') ? { headers: { Cookie: service.sessionCookie(testClinician(as)) } } : {}),
+    sessionCookie: (user) => `${SESSION_COOKIE}=${runtime.staffIdentity.mint(user)}`,
     admin: (method, path, body, token = STAFF_TOKEN) =>
       fetch(`${runtime.url}${path}`, {
         method,

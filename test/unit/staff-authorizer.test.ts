@@ -8,7 +8,9 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { handler, useVerifier } from '../../functions/staff-authorizer/handler.js';
+import { handler } from '../../functions/staff-authorizer/handler.js';
+import { installAdapters, resetAdapters } from '../../shared/ports/index.js';
+import { cognitoStaffIdentity } from '../../shared/ports/staff-identity.js';
 
 const POOL = 'eu-west-2_StaffPool';
 const CLIENT = 'dashboard-client';
@@ -40,9 +42,9 @@ const event = (headers: Record<string, string>) =>
 beforeAll(() => {
   const verifier = CognitoJwtVerifier.create({ userPoolId: POOL, tokenUse: 'id', clientId: CLIENT });
   verifier.cacheJwks({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'test-key', alg: 'RS256', use: 'sig' } as never] });
-  useVerifier(verifier as never);
+  installAdapters({ staffIdentity: cognitoStaffIdentity(verifier as never) });
 });
-afterAll(() => useVerifier(undefined));
+afterAll(() => resetAdapters());
 
 describe('staff authorizer', () => {
   it('allows a staff ID token from the Authorization header, naming the user', async () => {
@@ -51,12 +53,18 @@ describe('staff authorizer', () => {
       Effect: 'Allow',
       Resource: 'arn:aws:execute-api:eu-west-2:1:api/v1/GET/dashboard',
     });
-    expect(result.context).toEqual({ username: 'jo.lead' });
+    expect(result.context).toEqual({ userId: 'user-1', name: 'jo.lead', roles: '' });
+  });
+
+  it("passes on the person's name and their roles from the pool's groups (groups that are not roles are left out)", async () => {
+    const token = jwt({ name: 'Jo Lead', 'cognito:groups': ['service-lead', 'triage-clinician', 'Administrators'] });
+    const result = await handler(event({ Authorization: `Bearer ${token}` }));
+    expect(result.context).toEqual({ userId: 'user-1', name: 'Jo Lead', roles: 'service-lead,triage-clinician' });
   });
 
   it('allows the same token from the session cookie (a signed-in browser)', async () => {
     const result = await handler(event({ Cookie: `other=1; msk_staff=${jwt({})}` }));
-    expect(result.principalId).toBe('jo.lead');
+    expect(result.principalId).toBe('user-1');
   });
 
   it.each([

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { fixedClock, useClock } from '../../shared/clock.js';
 import { resetConfig } from '../../shared/config.js';
 import type { Referral } from '../../shared/domain/referral.js';
+import type { StaffUser } from '../../shared/domain/staff.js';
 import { DAY_SECONDS, HOUR_MS } from '../../shared/domain/time.js';
 import { ROUTE_STATUS } from '../../shared/domain/vocabulary.js';
 import { installAdapters, resetAdapters } from '../../shared/ports/index.js';
@@ -38,6 +39,7 @@ const { seniorReview, seniorReviewDecision } = await import('../../shared/servic
 const { nextTriageWaitSeconds, triage, triageActionDue, triageDecision } = await import('../../shared/services/steps/triage.js');
 
 const RECEIVED = '2026-11-23T09:00:00.000Z';
+const JO: StaffUser = { id: 'jo-1', name: 'Jo Physio', roles: ['triage-clinician'] };
 const at = (hours: number) => new Date(Date.parse(RECEIVED) + hours * HOUR_MS);
 const clock = fixedClock(RECEIVED);
 const sent: { to: string; subject: string }[] = [];
@@ -100,7 +102,7 @@ beforeEach(() => {
 });
 
 describe('triage decisions', () => {
-  const decide = (form: Record<string, string>, r = referral()) => triageDecision(r, { clinician: 'Jo Physio', reason: '', ...form });
+  const decide = (form: Record<string, string>, r = referral()) => triageDecision(r, { reason: '', ...form });
 
   it.each([
     [{ decision: 'accept', service: 'physiotherapy', priority: 'urgent' }, 'accepted', 'accepted'],
@@ -111,7 +113,7 @@ describe('triage decisions', () => {
     [{ decision: 'request-information', reason: 'X-ray report?' }, 'information-requested', 'information_requested'],
   ])('%o routes %s and leaves the referral %s', (form, route, status) => {
     const decision = decide(form);
-    expect(decision).toMatchObject({ routing: { route }, decidedBy: 'Jo Physio' });
+    expect(decision).toMatchObject({ routing: { route } });
     expect(ROUTE_STATUS[(decision as { routing: { route: keyof typeof ROUTE_STATUS } }).routing.route]).toBe(status);
   });
 
@@ -134,9 +136,6 @@ describe('triage decisions', () => {
     expect(decide({ decision: 'redirect' })).toEqual({ issues: [{ path: 'destination', message: 'Choose where to redirect to' }] });
     expect(decide({ decision: 'return' })).toEqual({ issues: [{ path: 'reason', message: 'Give the advice for the referrer' }] });
     expect(decide({ decision: '' })).toEqual({ issues: [{ path: 'decision', message: 'Choose a decision' }] });
-    expect(triageDecision(referral(), { decision: 'self-management', clinician: ' J ' })).toEqual({
-      issues: [{ path: 'clinician', message: 'Enter your name' }],
-    });
   });
 
   it('refuses to ask a self-referring patient\'s "referrer" for information', () => {
@@ -144,21 +143,19 @@ describe('triage decisions', () => {
     expect(decide({ decision: 'request-information', reason: 'X-ray?' }, self)).toMatchObject({ issues: [{ path: 'decision' }] });
   });
 
-  it('records the decision, claims the step and resumes the workflow in one go', async () => {
-    const result = await triage.decide!(
-      task('triage'),
-      referral(),
-      { decision: 'self-management', clinician: 'Jo Physio' },
-      { by: 'staff-link' },
-    );
-    expect(result).toMatchObject({ state: 'decided', referral: { status: 'closed_self_management' } });
+  it("records the decision in the signed-in person's name, claims the step and resumes the workflow in one go", async () => {
+    const result = await triage.decide!(task('triage'), referral(), { decision: 'self-management' }, { by: 'staff', user: JO });
+    expect(result).toMatchObject({
+      state: 'decided',
+      referral: { status: 'closed_self_management', outcome: { decidedBy: 'Jo Physio', decidedById: 'jo-1' } },
+    });
     expect(changes).toEqual([
       expect.objectContaining({
         status: 'closed_self_management',
         event: expect.objectContaining({
           type: 'triage_decided',
-          actor: 'clinician:Jo Physio',
-          detail: expect.objectContaining({ linkId: 'task-1' }),
+          actor: 'staff:jo-1',
+          detail: expect.objectContaining({ decidedBy: 'Jo Physio', linkId: 'task-1' }),
         }),
       }),
     ]);
@@ -204,17 +201,15 @@ describe('senior review', () => {
       status: 'awaiting_senior_review',
       outcome: { decision: 'redirect', decidedBy: 'A', decidedAt: RECEIVED, destination: 'spinal-surgery' },
     });
-    expect(seniorReviewDecision(r, { decision: 'confirm', clinician: 'Dr Senior' })).toMatchObject({
+    expect(seniorReviewDecision(r, { decision: 'confirm' })).toMatchObject({
       routing: { route: 'referred-to-secondary-care' },
       outcome: { decision: 'secondary-care-confirmed', destination: 'spinal-surgery' },
     });
-    expect(
-      seniorReviewDecision(r, { decision: 'decline', clinician: 'Dr Senior', service: 'physiotherapy', priority: 'routine' }),
-    ).toMatchObject({
+    expect(seniorReviewDecision(r, { decision: 'decline', service: 'physiotherapy', priority: 'routine' })).toMatchObject({
       routing: { route: 'accepted', service: 'physiotherapy', priority: 'routine' },
       outcome: { decision: 'returned-to-community-care' },
     });
-    expect(seniorReviewDecision(r, { decision: 'decline', clinician: 'Dr Senior' })).toEqual({
+    expect(seniorReviewDecision(r, { decision: 'decline' })).toEqual({
       issues: [
         { path: 'service', message: 'Choose a community service' },
         { path: 'priority', message: 'Choose a priority' },
@@ -243,7 +238,7 @@ describe('appointment outcome', () => {
     ['did-not-attend', 0, 'rebook', 1],
     ['did-not-attend', 1, 'closed-did-not-attend', 2],
   ])('%s (missed before: %i) routes %s, missed now %i', (decision, before, route, missed) => {
-    expect(outcomeDecision(booked(before), { decision, clinician: 'Pat Clinic' })).toMatchObject({
+    expect(outcomeDecision(booked(before), { decision })).toMatchObject({
       routing: { route },
       set: { missedAppointments: missed },
     });
@@ -298,11 +293,9 @@ describe('booking', () => {
     expect(changes).toEqual([]);
   });
 
-  it('asks the booking team for their name, then a slot, one at a time; and a patient only for a slot', async () => {
-    const staff = await bookForPatient(task('booking'), invited('staff'), {}, { by: 'staff-link' });
-    expect(staff).toMatchObject({ state: 'invalid-form', issues: [{ path: 'clinician', message: 'Enter your name' }] });
-    const noSlot = await bookForPatient(task('booking'), invited('staff'), { clinician: 'Bo Booker' }, { by: 'staff-link' });
-    expect(noSlot).toMatchObject({ state: 'invalid-form', issues: [{ path: 'slot', message: 'Choose an appointment' }] });
+  it('asks for a slot, whoever books', async () => {
+    const staff = await bookForPatient(task('booking'), invited('staff'), {}, { by: 'staff', user: JO });
+    expect(staff).toMatchObject({ state: 'invalid-form', issues: [{ path: 'slot', message: 'Choose an appointment' }] });
     const patient = await bookForPatient(task('booking'), invited('patient'), {}, { by: 'patient', actor: 'patient' });
     expect(patient).toMatchObject({ state: 'invalid-form', issues: [{ path: 'slot', message: 'Choose an appointment' }] });
   });

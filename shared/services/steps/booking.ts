@@ -9,8 +9,7 @@ import * as z from 'zod';
 import { now } from '../../clock.js';
 import { config } from '../../config.js';
 import { bookingTimer } from '../../domain/booking.js';
-import type { FieldIssue } from '../../domain/field-issues.js';
-import { parseForm, staffName } from '../../domain/forms.js';
+import { parseForm } from '../../domain/forms.js';
 import type { Referral, Routing } from '../../domain/referral.js';
 import { DAY_SECONDS } from '../../domain/time.js';
 import { ConcurrentChangeError } from '../../store/errors.js';
@@ -21,10 +20,8 @@ import { resumeWorkflow } from './decision.js';
 import type { DecidedThrough, DecisionResult, HumanStep, TimerResult } from './step.js';
 
 const slot = z.string({ error: 'Choose an appointment' }).min(1, { error: 'Choose an appointment' });
-/** The patient's booking form: a slot. */
+/** The booking form (the patient's, or the booking team's on their behalf): a slot. */
 export const patientBookingFormSchema = z.object({ slot });
-/** The booking team's: a slot, and who booked it. */
-export const staffBookingFormSchema = z.object({ clinician: staffName, slot });
 /** A booked patient moving their appointment (from their appointment link, not this step). */
 export const changeAppointmentFormSchema = z.object({
   slot: z.string({ error: 'Choose a new time' }).min(1, { error: 'Choose a new time' }),
@@ -47,11 +44,11 @@ export async function bookForPatient(
   form: Record<string, string>,
   through: DecidedThrough,
 ): Promise<DecisionResult> {
-  const byStaff = through.by === 'staff-link';
-  const parsed = byStaff ? parseForm(staffBookingFormSchema, form) : parseForm(patientBookingFormSchema, form);
-  // The name first, then the slot: one issue at a time, as the page has always asked.
-  if ('issues' in parsed) return { state: 'invalid-form', task, referral, issues: firstIssue(parsed.issues) };
-  const actor = through.by === 'patient' ? through.actor : `staff:${'clinician' in parsed ? parsed.clinician : ''}`;
+  const byStaff = through.by === 'staff';
+  const parsed = parseForm(patientBookingFormSchema, form);
+  if ('issues' in parsed) return { state: 'invalid-form', task, referral, issues: parsed.issues };
+  // Staff book on the patient's behalf (on the phone to them); the timeline says who.
+  const actor = through.by === 'patient' ? through.actor : `staff:${through.user.id}`;
   const at = now().toISOString();
   const routing: Routing = { route: 'booked' };
   try {
@@ -64,8 +61,6 @@ export async function bookForPatient(
     throw error;
   }
 }
-
-const firstIssue = (issues: FieldIssue[]) => issues.slice(0, 1);
 
 export const booking: HumanStep = {
   kind: 'booking',

@@ -14,38 +14,45 @@ import { TaskNotWaitingError } from '../../ports/workflow.js';
 import { ConcurrentChangeError } from '../../store/errors.js';
 import { changeReferral, type ReferralChange } from '../../store/referrals.js';
 import { claimTask, type Task } from '../../store/tasks.js';
-import type { DecisionResult } from './step.js';
+import type { DecidedThrough, DecisionResult } from './step.js';
 
 /** A clinician's decision as a step's rules read it from the form. */
 export interface ClinicalDecision {
   routing: Routing;
   /** Written on the referral: the latest clinical decision (triage, review), or other fields (outcome). */
   set: Partial<Referral>;
-  outcome?: Omit<Outcome, 'decidedAt'>;
-  decidedBy: string;
+  outcome?: Omit<Outcome, 'decidedAt' | 'decidedBy' | 'decidedById'>;
   /** Codes only, for the timeline and the figures. */
   detail: Record<string, unknown>;
   /** The clinician's free text, kept beside the event (see ReferralChange.note). */
   note: ReferralChange['note'];
 }
 
-/** Records a decision a clinician made through a staff link, and resumes the workflow. */
+/** Records a decision a signed-in member of staff made, and resumes the workflow. */
 export async function recordClinicalDecision(
   task: Task,
   referral: Referral,
   event: EventType,
+  by: DecidedThrough,
   decision: ClinicalDecision | { issues: FieldIssue[] },
 ): Promise<DecisionResult> {
   if ('issues' in decision) return { state: 'invalid-form', task, referral, issues: decision.issues };
+  if (by.by !== 'staff') throw new Error(`a ${event} decision is made by staff`);
   const at = now().toISOString();
-  const set = decision.outcome ? { ...decision.set, outcome: { ...decision.outcome, decidedAt: at } } : decision.set;
+  const outcome = decision.outcome && { ...decision.outcome, decidedBy: by.user.name, decidedById: by.user.id, decidedAt: at };
+  const set = outcome ? { ...decision.set, outcome } : decision.set;
   try {
     const decided = await changeReferral(
       referral,
       {
         status: ROUTE_STATUS[decision.routing.route],
         set,
-        event: { type: event, at, actor: `clinician:${decision.decidedBy}`, detail: { ...decision.detail, linkId: task.taskId } },
+        event: {
+          type: event,
+          at,
+          actor: `staff:${by.user.id}`,
+          detail: { ...decision.detail, decidedBy: by.user.name, linkId: task.taskId },
+        },
         note: decision.note,
       },
       [claimTask(task, at, decision.routing)],

@@ -9,7 +9,7 @@ import { config } from '../../config.js';
 import { APPOINTMENT_OUTCOMES, keysOf } from '../../domain/choices.js';
 import { staffEmails } from '../../domain/emails.js';
 import type { FieldIssue } from '../../domain/field-issues.js';
-import { freeText, parseForm, staffName } from '../../domain/forms.js';
+import { freeText, parseForm } from '../../domain/forms.js';
 import type { Referral, Routing } from '../../domain/referral.js';
 import { DAY_SECONDS } from '../../domain/time.js';
 import { taskLink } from '../links.js';
@@ -20,7 +20,6 @@ import type { HumanStep } from './step.js';
 /** The clinic's record of an appointment. */
 export const outcomeFormSchema = z.object({
   decision: z.enum(keysOf(APPOINTMENT_OUTCOMES), { error: 'Choose an outcome' }),
-  clinician: staffName,
   reason: freeText.default(''),
 });
 export type OutcomeForm = z.output<typeof outcomeFormSchema>;
@@ -48,7 +47,6 @@ export function outcomeDecision(referral: Referral, form: Record<string, string>
   return {
     routing,
     set: { missedAppointments: missed },
-    decidedBy: parsed.clinician,
     detail: { outcome: parsed.decision, appointment: referral.booking?.start },
     note: { reason: parsed.reason },
   };
@@ -76,5 +74,6 @@ export const outcome: HumanStep = {
     return { nextInSeconds: config().OUTCOME_CHASE_DAYS * DAY_SECONDS, closed: false };
   },
 
-  decide: (task, referral, form) => recordClinicalDecision(task, referral, 'appointment_outcome_recorded', outcomeDecision(referral, form)),
+  decide: (task, referral, form, by) =>
+    recordClinicalDecision(task, referral, 'appointment_outcome_recorded', by, outcomeDecision(referral, form)),
 };

@@ -9,7 +9,7 @@ import { config } from '../../config.js';
 import { keysOf, PRIORITIES } from '../../domain/choices.js';
 import { staffEmails } from '../../domain/emails.js';
 import type { FieldIssue } from '../../domain/field-issues.js';
-import { freeText, parseForm, staffName } from '../../domain/forms.js';
+import { freeText, parseForm } from '../../domain/forms.js';
 import type { Referral, Routing } from '../../domain/referral.js';
 import { SERVICES } from '../../domain/screening.js';
 import { DAY_SECONDS } from '../../domain/time.js';
@@ -22,7 +22,6 @@ import type { HumanStep } from './step.js';
 export const seniorReviewFormSchema = z
   .object({
     decision: z.enum(['confirm', 'decline'], { error: 'Choose confirm or decline' }),
-    clinician: staffName,
     reason: freeText.default(''),
     service: z.enum(keysOf(SERVICES), { error: 'Choose a community service' }).optional(),
     priority: z.enum(keysOf(PRIORITIES), { error: 'Choose a priority' }).optional(),
@@ -46,10 +45,8 @@ export function seniorReviewDecision(referral: Referral, form: Record<string, st
   return {
     routing: seniorReviewRouting(parsed),
     set: {},
-    decidedBy: parsed.clinician,
     outcome: {
       decision: parsed.decision === 'confirm' ? 'secondary-care-confirmed' : 'returned-to-community-care',
-      decidedBy: parsed.clinician,
       ...(parsed.decision === 'confirm' ? { destination: referral.outcome?.destination } : {}),
       ...(parsed.decision === 'decline' ? { service: parsed.service, priority: parsed.priority } : {}),
     },
@@ -74,5 +71,6 @@ export const seniorReview: HumanStep = {
     return { nextInSeconds: config().SENIOR_REVIEW_CHASE_DAYS * DAY_SECONDS, closed: false };
   },
 
-  decide: (task, referral, form) => recordClinicalDecision(task, referral, 'senior_review_decided', seniorReviewDecision(referral, form)),
+  decide: (task, referral, form, by) =>
+    recordClinicalDecision(task, referral, 'senior_review_decided', by, seniorReviewDecision(referral, form)),
 };

@@ -5,9 +5,9 @@
  * The generic handlers (open-task, task-timer, task-decision) only look the step up by kind in
  * `./index.ts`.
  */
-import type { Caller } from '../../domain/caller.js';
 import type { FieldIssue } from '../../domain/field-issues.js';
 import type { Referral } from '../../domain/referral.js';
+import type { StaffUser } from '../../domain/staff.js';
 import type { ReferralStatus, StepKind } from '../../domain/vocabulary.js';
 import type { Task } from '../../store/tasks.js';
 
@@ -19,8 +19,8 @@ export interface TimerResult {
   chase?: 'text' | 'worklist' | 'escalate' | 'none';
 }
 
-/** Who is deciding: a person through a staff link (name typed on the form), or the patient. */
-export type DecidedThrough = { by: 'staff-link' } | { by: 'patient'; actor: string } | { by: 'referrer'; caller: Caller };
+/** Who is deciding: a signed-in member of staff, or the patient through their own link. */
+export type DecidedThrough = { by: 'staff'; user: StaffUser } | { by: 'patient'; actor: string };
 
 /** What a decision attempt came to. `raced`: someone changed the referral meanwhile; read again and retry. */
 export type DecisionResult =

@@ -10,7 +10,7 @@ import { config } from '../../config.js';
 import { DECISIONS, keysOf, PRIORITIES, REDIRECT_DESTINATIONS } from '../../domain/choices.js';
 import { staffEmails } from '../../domain/emails.js';
 import type { FieldIssue } from '../../domain/field-issues.js';
-import { freeText, parseForm, staffName } from '../../domain/forms.js';
+import { freeText, parseForm } from '../../domain/forms.js';
 import type { Referral, Routing } from '../../domain/referral.js';
 import { SERVICES } from '../../domain/screening.js';
 import { DAY_SECONDS, HOUR_MS } from '../../domain/time.js';
@@ -26,7 +26,6 @@ import type { HumanStep, TimerResult } from './step.js';
 export const triageFormSchema = z
   .object({
     decision: z.enum(keysOf(DECISIONS), { error: 'Choose a decision' }),
-    clinician: staffName,
     reason: freeText.default(''),
     service: z.enum(keysOf(SERVICES), { error: 'Choose a service' }).optional(),
     priority: z.enum(keysOf(PRIORITIES), { error: 'Choose a priority' }).optional(),
@@ -74,10 +73,8 @@ export function triageDecision(referral: Referral, form: Record<string, string>)
   return {
     routing: triageRouting(parsed),
     set: {},
-    decidedBy: parsed.clinician,
     outcome: {
       decision: parsed.decision,
-      decidedBy: parsed.clinician,
       ...(parsed.decision === 'accept' ? { service: parsed.service, priority: parsed.priority } : {}),
       ...(parsed.decision === 'redirect' ? { destination: parsed.destination } : {}),
       ...(keepsMessage ? { message: parsed.reason } : {}),
@@ -164,7 +161,7 @@ export const triage: HumanStep = {
     return { nextInSeconds: nextTriageWaitSeconds(referral, at, config().TRIAGE_REMINDER_HOURS), closed: false };
   },
 
-  decide: (task, referral, form) => recordClinicalDecision(task, referral, 'triage_decided', triageDecision(referral, form)),
+  decide: (task, referral, form, by) => recordClinicalDecision(task, referral, 'triage_decided', by, triageDecision(referral, form)),
 };
 
 /** A fresh triage clock from `at` (new information restarts the 24 hours). */

@@ -1,0 +1,109 @@
+/**
+ * The staff workspace: GET /staff (the queues, with counts and the oldest item), GET
+ * /staff/{queue} (a queue, a page at a time), GET /staff/find, GET /staff/access (service lead),
+ * and POST /staff/claims/{id} (claim or release a referral). Every list showing patient details,
+ * and every search result, is recorded in the access log.
+ */
+import type { APIGatewayProxyResult } from 'aws-lambda';
+
+import { config } from '../../shared/config.js';
+import type { FieldIssue } from '../../shared/domain/field-issues.js';
+import { periodBounds } from '../../shared/domain/figures.js';
+import { normaliseNhsNumber } from '../../shared/domain/nhs-number.js';
+import { hasRole } from '../../shared/domain/staff.js';
+import { DAY_MS } from '../../shared/domain/time.js';
+import { messagePage } from '../../shared/http/html.js';
+import { forbiddenPage, safeReturnPath, staffPageHandler, type StaffSession } from '../../shared/http/staff-pages.js';
+import { accessPage, findPage, queuePageView, workspaceHome } from '../../shared/http/workspace-pages.js';
+import { isReferralId } from '../../shared/ids.js';
+import { accessesByUser, accessesToReferral, recordViews } from '../../shared/services/access-log.js';
+import { findReferrals } from '../../shared/services/find.js';
+import { taskLink } from '../../shared/services/links.js';
+import { claim, type QueueName, queuePage, QUEUES, queueSize } from '../../shared/services/workspace.js';
+
+const seeOther = (path: string): APIGatewayProxyResult => ({
+  statusCode: 303,
+  headers: { Location: `${config().PUBLIC_BASE_URL}${path}`, 'Cache-Control': 'no-store' },
+  body: '',
+});
+
+async function home(session: StaffSession) {
+  const names = (Object.keys(QUEUES) as QueueName[]).filter((name) => hasRole(session.user, ...QUEUES[name].roles));
+  const sizes = new Map(await Promise.all(names.map(async (name) => [name, await queueSize(name)] as const)));
+  return workspaceHome(session, sizes);
+}
+
+async function queue(session: StaffSession, name: QueueName, after: string | undefined, notice?: string) {
+  const spec = QUEUES[name];
+  if (!hasRole(session.user, ...spec.roles)) return forbiddenPage(spec.roles);
+  const { rows, next } = await queuePage(name, after);
+  // A row opens its step's decision page (the same page the email links to).
+  const links = new Map(
+    await Promise.all(
+      rows.flatMap(({ referral }) =>
+        'step' in spec && referral.openTask?.kind === spec.step
+          ? [taskLink(referral.openTask.taskId).then((l) => [referral.id, l] as const)]
+          : [],
+      ),
+    ),
+  );
+  if ('showsPatient' in spec && spec.showsPatient)
+    await recordViews(
+      session.user,
+      rows.map((r) => r.referral.id),
+      `${spec.title} list`,
+    );
+  return queuePageView(session, name, rows, links, next, notice);
+}
+
+async function find(session: StaffSession, query: Record<string, string | undefined>) {
+  const q = query.q?.trim();
+  if (!q) return findPage(session, {}, [], undefined);
+  const issues: FieldIssue[] = [];
+  const nhsNumber = normaliseNhsNumber(q);
+  if (!isReferralId(q) && !nhsNumber) issues.push({ path: 'q', message: 'Enter a referral reference or a 10-digit NHS number' });
+  if (!query.reason?.trim()) issues.push({ path: 'reason', message: 'Say why you are looking (it is recorded)' });
+  if (issues.length) return findPage(session, { q, reason: query.reason }, issues, undefined, 400);
+  const found = await findReferrals(isReferralId(q) ? { id: q } : { nhsNumber: nhsNumber! });
+  await recordViews(
+    session.user,
+    found.map((r) => r.id),
+    'search result',
+    query.reason!.trim(),
+  );
+  return findPage(session, { q, reason: query.reason }, [], found);
+}
+
+async function access(session: StaffSession, query: Record<string, string | undefined>) {
+  if (!hasRole(session.user, 'service-lead')) return forbiddenPage(['service-lead']);
+  if (query.referral) return accessPage(session, `Who saw referral ${query.referral}`, await accessesToReferral(query.referral.trim()));
+  if (query.user) {
+    const today = new Date().toISOString().slice(0, 10);
+    const period = { from: query.from || new Date(Date.now() - 28 * DAY_MS).toISOString().slice(0, 10), to: query.to || today };
+    const { start, end } = periodBounds(period);
+    const title = `What ${query.user} saw, ${period.from} to ${period.to}`;
+    return accessPage(session, title, await accessesByUser(query.user.trim(), start, end));
+  }
+  return accessPage(session, '', []);
+}
+
+export const handler = staffPageHandler(async (event, session, form) => {
+  const query = event.queryStringParameters ?? {};
+  if (event.httpMethod === 'POST') {
+    const id = event.pathParameters?.id ?? '';
+    const back = safeReturnPath(form.return);
+    const result = await claim(id, session.user, form.action === 'release' ? 'release' : 'claim');
+    if (!result) return messagePage(404, 'Page not found', 'There is no such referral.');
+    if (result.state === 'taken') {
+      const name = back.split('/')[2] as QueueName;
+      if (name in QUEUES) return queue(session, name, undefined, `${id} is already claimed by ${result.byName}.`);
+    }
+    return seeOther(back);
+  }
+  const name = event.pathParameters?.queue;
+  if (!name) return home(session);
+  if (name === 'find') return find(session, query);
+  if (name === 'access') return access(session, query);
+  if (name in QUEUES) return queue(session, name as QueueName, query.after);
+  return messagePage(404, 'Page not found', 'There is no such page in the workspace.');
+});

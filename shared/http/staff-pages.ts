@@ -1,0 +1,100 @@
+/**
+ * Pages for signed-in staff: the workspace, and the decision pages that email links open. The
+ * session cookie is checked here (not by an API Gateway authorizer) so that a browser without one
+ * is sent to sign in and brought back to the same page. Every form carries a token bound to the
+ * session (and a cross-site request is refused outright), so the cookie alone cannot post a
+ * decision from another site.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+
+import { config } from '../config.js';
+import { hasRole, type StaffRole, type StaffUser } from '../domain/staff.js';
+import { adapters } from '../ports/index.js';
+import { header } from './api.js';
+import { html, messagePage, type SafeHtml } from './html.js';
+import { formBody, pageHandler } from './pages.js';
+import { staffToken } from './staff-session.js';
+
+export interface StaffSession {
+  user: StaffUser;
+  /** The form token for this session: put it in every form (`csrfField`). */
+  csrf: string;
+}
+
+/** Where to go after sign-in: a path on this service only (never a full URL: no open redirects). */
+export function safeReturnPath(value: string | undefined): string {
+  // Control characters refused too: a header split is not a path.
+  // eslint-disable-next-line no-control-regex
+  if (!value || !value.startsWith('/') || value.startsWith('//') || /[\\\s\x00-\x1f]/.test(value)) return '/staff';
+  return value;
+}
+
+export function signInRedirect(returnPath: string): APIGatewayProxyResult {
+  const query = new URLSearchParams({ return: safeReturnPath(returnPath) });
+  return {
+    statusCode: 302,
+    headers: { Location: `${config().PUBLIC_BASE_URL}/staff/sign-in?${query}`, 'Cache-Control': 'no-store' },
+    body: '',
+  };
+}
+
+/** The form token of a session: an HMAC of the session token, so it cannot be made without it. */
+export async function csrfFor(sessionToken: string): Promise<string> {
+  const key = await adapters().linkKeys.signingKey();
+  return createHmac('sha256', key).update(`csrf:${sessionToken}`).digest('base64url');
+}
+
+export const csrfField = (session: StaffSession): SafeHtml => html`<input type="hidden" name="csrf" value="${session.csrf}">`;
+
+/** A browser's own word that the request came from another site, or an Origin that is not ours. */
+function crossSite(event: APIGatewayProxyEvent): boolean {
+  if (header(event, 'sec-fetch-site') === 'cross-site') return true;
+  const origin = header(event, 'origin');
+  return origin !== undefined && origin !== 'null' && origin !== new URL(config().PUBLIC_BASE_URL).origin;
+}
+
+const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+export const forbiddenPage = (roles: readonly StaffRole[]) =>
+  messagePage(
+    403,
+    'You cannot do this',
+    `This page is for staff with the role: ${roles.join(' or ')}. Ask your service lead if you need it.`,
+  );
+
+/**
+ * A page for signed-in staff with one of `roles` (any role if none are named). A GET without a
+ * session goes to sign-in and back; a POST must carry this session's form token.
+ */
+export function staffPageHandler(
+  fn: (event: APIGatewayProxyEvent, session: StaffSession, form: Record<string, string>) => Promise<APIGatewayProxyResult>,
+  roles: readonly StaffRole[] = [],
+) {
+  return pageHandler(async (event) => {
+    const token = staffToken({ headers: event.headers as Record<string, string> });
+    const user = await adapters().staffIdentity.verify(token);
+    const isPost = event.httpMethod === 'POST';
+    if (!user || !token) {
+      if (isPost)
+        return messagePage(401, 'Please sign in again', 'Your session has ended. Sign in and open the page again; nothing was changed.');
+      const query = new URLSearchParams((event.queryStringParameters ?? {}) as Record<string, string>).toString();
+      return signInRedirect(`${event.path}${query ? `?${query}` : ''}`);
+    }
+    const session = { user, csrf: await csrfFor(token) };
+    let form: Record<string, string> = {};
+    if (isPost) {
+      form = formBody(event);
+      if (crossSite(event) || !same(form.csrf ?? '', session.csrf))
+        return messagePage(
+          403,
+          'This form cannot be sent',
+          'It did not come from a page of this service. Nothing was changed: open the page and try again.',
+        );
+      delete form.csrf;
+    }
+    if (roles.length && !hasRole(user, ...roles)) return forbiddenPage(roles);
+    return fn(event, session, form);
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * The staff workspace's queues: every referral waiting for a person, by the step it waits at, read
+ * from the byStatus index a page at a time (never a table scan) and fetched in batches of 100.
+ * Claims show who is working on what; a claim lapses after CLAIM_MINUTES.
+ */
+import { now, nowIso } from '../clock.js';
+import { config } from '../config.js';
+import type { Referral } from '../domain/referral.js';
+import type { StaffRole, StaffUser } from '../domain/staff.js';
+import { MINUTE_MS } from '../domain/time.js';
+import type { ReferralStatus, StepKind } from '../domain/vocabulary.js';
+import { type Claim, claimReferral, claimsOn, releaseClaim } from '../store/claims.js';
+import { ClaimedError } from '../store/errors.js';
+import { getReferral, getReferrals, referralPage } from '../store/referrals.js';
+
+export interface Queue {
+  title: string;
+  /** What people on this queue do. */
+  summary: string;
+  status: ReferralStatus;
+  /** Who works it (the service lead sees every queue). */
+  roles: readonly StaffRole[];
+  /** The step a row's link opens, if the queue's work is a step's decision. */
+  step?: StepKind;
+  /** Whether rows show the patient's name and telephone (the booking team phones them). */
+  showsPatient?: boolean;
+  /** Orders a page of rows (default: oldest first, as the index gives them). */
+  order?: (a: Referral, b: Referral) => number;
+}
+
+/** Breached first, then by time left. */
+const byTriageDeadline = (a: Referral, b: Referral) => a.triageDueAt.localeCompare(b.triageDueAt);
+
+export const QUEUES = {
+  triage: {
+    title: 'Triage',
+    summary: 'Referrals waiting for a triage decision, overdue first, then by time left.',
+    status: 'awaiting_triage',
+    roles: ['triage-clinician'],
+    step: 'triage',
+    order: byTriageDeadline,
+  },
+  'senior-review': {
+    title: 'Senior review',
+    summary: 'Referrals triage proposes for secondary care, waiting for a senior clinician.',
+    status: 'awaiting_senior_review',
+    roles: ['senior-clinician'],
+    step: 'senior-review',
+  },
+  information: {
+    title: 'Waiting for information',
+    summary: 'Referrals whose referrer was asked a question; they return to triage when it is answered.',
+    status: 'information_requested',
+    roles: ['triage-clinician'],
+  },
+  booking: {
+    title: 'Booking worklist',
+    summary: 'Patients to phone and book: no mobile, opted out of texts, no free slot in their window, or chasers used up.',
+    status: 'booking_worklist',
+    roles: ['booking-team'],
+    step: 'booking',
+    showsPatient: true,
+  },
+  outcomes: {
+    title: 'Outcomes due',
+    summary: 'Appointments that have happened, waiting for the clinic to record the outcome.',
+    status: 'booked',
+    roles: ['clinic-staff'],
+    step: 'outcome',
+  },
+  'needs-action': {
+    title: 'Needs action',
+    summary: 'Referrals whose journey stopped: a message that would not go, or a step that kept failing.',
+    status: 'workflow_failed',
+    roles: ['service-lead'],
+  },
+  'message-failed': {
+    title: 'Messages that failed',
+    summary: 'Referrals stopped because a text or email would not go.',
+    status: 'notification_failed',
+    roles: ['service-lead'],
+  },
+} as const satisfies Record<string, Queue>;
+export type QueueName = keyof typeof QUEUES;
+
+export const PAGE_SIZE = 100;
+
+export interface QueueRow {
+  referral: Referral;
+  claim?: Claim;
+}
+
+/**
+ * One page of a queue. The outcomes queue is the booked referrals whose outcome step is open (the
+ * others are still waiting for their appointment).
+ */
+export async function queuePage(name: QueueName, after?: string): Promise<{ rows: QueueRow[]; next?: string }> {
+  const queue: Queue = QUEUES[name];
+  const { ids, next } = await referralPage(queue.status, { limit: PAGE_SIZE, after });
+  let referrals = await getReferrals(ids);
+  if (queue.step === 'outcome') referrals = referrals.filter((r) => r.openTask?.kind === 'outcome');
+  if (queue.order) referrals = [...referrals].sort(queue.order);
+  const claims = queue.step
+    ? await claimsOn(
+        referrals.map((r) => r.id),
+        nowIso(),
+      )
+    : new Map<string, Claim>();
+  return { rows: referrals.map((referral) => ({ referral, claim: claims.get(referral.id) })), next };
+}
+
+/** How many wait in a queue, and since when the oldest has (one index read per 1 MB, no item reads). */
+export async function queueSize(name: QueueName): Promise<{ count: number; oldest?: string }> {
+  const queue: Queue = QUEUES[name];
+  let count = 0;
+  let oldest: string | undefined;
+  let after: string | undefined;
+  do {
+    const page = await referralPage(queue.status, { limit: 1000, after });
+    count += page.ids.length;
+    oldest ??= page.oldest;
+    after = page.next;
+  } while (after);
+  return { count, oldest };
+}
+
+export type ClaimResult = { state: 'claimed'; until: string } | { state: 'released' } | { state: 'taken'; byName: string; until: string };
+
+/** Claims a referral for `user` for CLAIM_MINUTES (again: extends), or lets it go. */
+export async function claim(referralId: string, user: StaffUser, action: 'claim' | 'release'): Promise<ClaimResult | undefined> {
+  if (!(await getReferral(referralId))) return undefined;
+  if (action === 'release') {
+    await releaseClaim(referralId, user.id);
+    return { state: 'released' };
+  }
+  const until = new Date(now().getTime() + config().CLAIM_MINUTES * MINUTE_MS).toISOString();
+  try {
+    await claimReferral({ referralId, userId: user.id, userName: user.name, until }, nowIso());
+    return { state: 'claimed', until };
+  } catch (error) {
+    if (error instanceof ClaimedError) return { state: 'taken', byName: error.byName, until: error.until };
+    throw error;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The staff workspace over HTTP, as each role meets it: the queues with their counts, claiming,
+ * deciding from a queue, booking on a patient's behalf, finding a referral with a recorded reason,
+ * and the access log a service lead reads. Roles are refused pages that are not theirs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { LOCAL_STAFF } from '../../local/staff-identity.js';
+import { validReferral, withPatient } from '../support/fixtures.js';
+import { until } from '../support/harness.js';
+import { type LocalService, startLocalService } from '../support/local-service.js';
+
+let svc: LocalService;
+const person = (id: string) => LOCAL_STAFF.find((u) => u.id === id)!;
+const TESS = person('local-triage');
+const BO = person('local-booking');
+const LEE = person('local-lead');
+const SAM_TRIAGE = { id: 'sam-triage', name: 'Sam Second', roles: ['triage-clinician' as const] };
+
+type Person = { id: string; name: string; roles: string[] };
+/** One session per person for the whole file (a form's token is bound to its session). */
+const sessions = new Map<string, string>();
+const cookieOf = (user: Person) =>
+  sessions.get(user.id) ?? (sessions.set(user.id, svc.sessionCookie(user as never)), sessions.get(user.id)!);
+const get = (path: string, user: Person) => fetch(`${svc.url}${path}`, { headers: { Cookie: cookieOf(user) }, redirect: 'manual' });
+const csrfIn = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+async function post(path: string, user: Person, form: Record<string, string>, headers = {}) {
+  const csrf = csrfIn(await (await get('/staff/triage', user)).text());
+  return fetch(`${svc.url}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookieOf(user), ...headers },
+    body: new URLSearchParams({ csrf, ...form }).toString(),
+  });
+}
+
+const ids = { urgent: '', routine: '', noMobile: '' };
+
+beforeAll(async () => {
+  svc = await startLocalService();
+  await svc.loadClinic('work-clinic', { count: 6, firstInMs: 2 * 86_400_000 });
+  ids.routine = await svc.referAndGetId(validReferral());
+  ids.urgent = await svc.referAndGetId(validReferral({ redFlags: ['recent-trauma'] }));
+  ids.noMobile = await svc.referAndGetId(
+    withPatient({ nhsNumber: '9434765870', givenName: 'Nia', familyName: 'Okafor', mobile: undefined }),
+  );
+  await until(async () => (await svc.status(ids.noMobile)).status === 'awaiting_triage', 'triage to wait');
+});
+afterAll(() => svc?.stop());
+
+describe('the staff workspace', () => {
+  it('sends a browser without a session to sign in and back to the same queue', async () => {
+    const response = await fetch(`${svc.url}/staff/triage?after=x`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location')!);
+    expect(location.pathname).toBe('/staff/sign-in');
+    expect(location.searchParams.get('return')).toBe('/staff/triage?after=x');
+    // A return address that is not a path on this service is never followed.
+    const signIn = await fetch(`${svc.url}/staff/sign-in?return=https://evil.example/x`, { redirect: 'manual' });
+    const chooser = new URL(signIn.headers.get('location')!);
+    const back = await fetch(chooser, { redirect: 'manual' });
+    expect(back.status).toBe(200);
+    expect(Buffer.from(/msk_sign_in=[^.]+\.[^.]+\.([^;]+)/.exec(signIn.headers.get('set-cookie')!)![1]!, 'base64url').toString()).toBe(
+      '/staff',
+    );
+  });
+
+  it('shows each person only their queues, with counts and the oldest, and refuses the others with 403', async () => {
+    const home = await (await get('/staff', TESS)).text();
+    expect(home).toMatch(/<a href="\/staff\/triage">Triage<\/a><\/td>\s*<td class="nhsuk-table__cell">3<\/td>/);
+    expect(home).not.toContain('Booking worklist');
+    const refused = await get('/staff/booking', TESS);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('booking-team');
+    expect((await get('/staff/access', TESS)).status).toBe(403);
+    // The service lead sees every queue.
+    expect(await (await get('/staff', LEE)).text()).toContain('Booking worklist');
+  });
+
+  it('lists triage overdue first, then by time left, each row opening its decision page', async () => {
+    const page = await (await get('/staff/triage', TESS)).text();
+    const order = [...page.matchAll(/href="(http:\/\/[^"]+\/tasks\/[^"]+)">(\w{26})</g)].map((m) => m[2]);
+    expect(order).toEqual([ids.routine, ids.urgent, ids.noMobile]); // same 24 hours each: arrival order
+    expect(page).toContain('recent-trauma');
+    expect(page).toMatch(/23 h \d+ min left/);
+  });
+
+  it('lets one clinician claim a referral so that another sees who has it, and cannot take it', async () => {
+    const claimed = await post(`/staff/claims/${ids.urgent}`, TESS, { action: 'claim', return: '/staff/triage' });
+    expect(claimed.status).toBe(303);
+    expect(new URL(claimed.headers.get('location')!).pathname).toBe('/staff/triage');
+    const seen = await (await get('/staff/triage', SAM_TRIAGE)).text();
+    expect(seen).toContain('Tess Triage until');
+    const taken = await post(`/staff/claims/${ids.urgent}`, SAM_TRIAGE, { action: 'claim', return: '/staff/triage' });
+    expect(await taken.text()).toContain(`${ids.urgent} is already claimed by Tess Triage`);
+    // From another site, even with the cookie: refused.
+    const forged = await post(
+      `/staff/claims/${ids.urgent}`,
+      SAM_TRIAGE,
+      { action: 'release', return: '/staff/triage' },
+      { Origin: 'https://evil.example' },
+    );
+    expect(forged.status).toBe(403);
+    await post(`/staff/claims/${ids.urgent}`, TESS, { action: 'release', return: '/staff/triage' });
+    expect(await (await get('/staff/triage', SAM_TRIAGE)).text()).not.toContain('Tess Triage until');
+  });
+
+  it("decides from the queue in the signed-in person's name; the referral leaves the queue", async () => {
+    const page = await (await get('/staff/triage', TESS)).text();
+    const link = new RegExp(`href="(http://[^"]+/tasks/[^"]+)">${ids.noMobile}<`).exec(page)![1]!;
+    const decisionPage = await (await fetch(link, { headers: { Cookie: cookieOf(TESS) } })).text();
+    const decided = await fetch(link, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookieOf(TESS) },
+      body: new URLSearchParams({
+        csrf: csrfIn(decisionPage),
+        decision: 'accept',
+        service: 'physiotherapy',
+        priority: 'routine',
+      }).toString(),
+    });
+    expect(decided.status).toBe(200);
+    await until(async () => (await svc.status(ids.noMobile)).status === 'booking_worklist', 'the booking worklist');
+    expect((await svc.status(ids.noMobile)).outcome).toMatchObject({ decidedBy: 'Tess Triage', decidedById: 'local-triage' });
+    expect(await (await get('/staff/triage', TESS)).text()).not.toContain(ids.noMobile);
+  });
+
+  it('puts a patient to phone on the booking worklist, and the team books on their behalf', async () => {
+    const list = await (await get('/staff/booking', BO)).text();
+    expect(list).toContain('Nia Okafor');
+    expect(list).toContain('No mobile: contact the practice');
+    const link = new RegExp(`href="(http://[^"]+/tasks/[^"]+)">${ids.noMobile}<`).exec(list)![1]!;
+    const bookingPage = await (await fetch(link, { headers: { Cookie: cookieOf(BO) } })).text();
+    const slot = /name="slot" type="radio" value="([^"]+)"/.exec(bookingPage)![1]!;
+    const booked = await fetch(link, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookieOf(BO) },
+      body: new URLSearchParams({ csrf: csrfIn(bookingPage), slot }).toString(),
+    });
+    expect(booked.status).toBe(200);
+    expect(await booked.text()).toContain('Appointment booked');
+    await until(async () => (await svc.status(ids.noMobile)).status === 'booked', 'the booking');
+    const timeline = (await svc.status(ids.noMobile)).timeline as { type: string; actor: string }[];
+    expect(timeline).toContainEqual(expect.objectContaining({ type: 'appointment_booked', actor: 'staff:local-booking' }));
+  });
+
+  it('finds a referral by NHS number only with a reason, and records who looked and why', async () => {
+    const noReason = await get('/staff/find?q=943+476+5870', LEE);
+    expect(noReason.status).toBe(400);
+    expect(await noReason.text()).toContain('Say why you are looking');
+    const found = await (await get('/staff/find?q=943+476+5870&reason=Patient+phoned+about+appointment', LEE)).text();
+    expect(found).toContain(ids.noMobile);
+    expect(found).toContain('Nia Okafor');
+
+    const log = await (await get(`/staff/access?referral=${ids.noMobile}`, LEE)).text();
+    expect(log).toContain('Patient phoned about appointment');
+    expect(log).toContain('search result');
+    expect(log).toContain('Tess Triage (local-triage)'); // the decision page
+    expect(log).toContain('Booking worklist list');
+    const byUser = await (await get('/staff/access?user=local-booking', LEE)).text();
+    expect(byUser).toContain('booking decision page');
+  });
+});
