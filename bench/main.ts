@@ -9,6 +9,7 @@ import { benchColdStart } from './cold-start.js';
 import { benchIntake } from './intake.js';
 import { benchPaths, benchScale } from './journeys.js';
 import { costPerThousand, LAMBDA_ASSUMED, PRICES, PRICES_DATE, PRICES_REGION } from './prices.js';
+import { benchWorkspace } from './workspace.js';
 
 import '../local/polyfills.js';
 
@@ -16,7 +17,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-const SECTIONS = ['intake', 'cold', 'paths', 'scale'] as const;
+const SECTIONS = ['intake', 'cold', 'paths', 'scale', 'workspace'] as const;
 const asked = process.argv.slice(2).filter((a) => (SECTIONS as readonly string[]).includes(a));
 const wanted = new Set(asked.length ? asked : SECTIONS);
 
@@ -114,5 +115,14 @@ if (wanted.has('scale')) {
     ['referrals', 'completed', 'wall s', 'peak Node RSS MB', 'peak DynamoDB Local (Java) RSS MB'],
     [[result.referrals, result.completed, result.wallSeconds, result.peakNodeMb, result.peakJavaMb ?? '–']],
   );
+}
+if (wanted.has('workspace')) {
+  console.log('## Staff workspace: 500 referrals waiting for triage, pages over HTTP (a warm handler)\n');
+  const rows = await benchWorkspace();
+  table(
+    ['page', 'ms', 'DynamoDB requests', 'read units', 'rows shown'],
+    rows.map((r) => [r.what, r.ms, r.requests, r.readUnits, r.rows]),
+  );
+  console.log();
 }
 process.exit(0);
