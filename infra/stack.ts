@@ -98,7 +98,7 @@ export class MskPathwayStack extends Stack {
         new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [workflow.stateMachine.stateMachineArn] }),
       );
     }
-    for (const reader of [fn.taskPage, fn.patientPage]) data.table.grantReadData(reader);
+    for (const reader of [fn.patientPage]) data.table.grantReadData(reader);
     const writers = [
       fn.taskDecision,
       fn.provideInformation,
@@ -109,6 +109,8 @@ export class MskPathwayStack extends Stack {
       fn.redirectEmergency,
     ];
     writers.push(fn.emailStaff, fn.openTask, fn.taskTimer, fn.notifyOutcome, fn.bookingStep, fn.recordFailure, fn.removePersonalData);
+    // Staff pages record who saw which patient (the access log), and claims; the timetable makes slots.
+    writers.push(fn.taskPage, fn.staffWorkspace, fn.staffTimetable, fn.reporting, fn.topUpTimetable);
     for (const writer of writers) data.table.grantReadWriteData(writer);
     const signers = [
       fn.taskPage,
@@ -120,10 +122,14 @@ export class MskPathwayStack extends Stack {
       fn.emailStaff,
       fn.notifyPatient,
       fn.bookingStep,
+      // Staff pages sign their forms' tokens with it; the workspace links rows to their steps.
+      fn.staffWorkspace,
+      fn.staffTimetable,
     ];
     for (const signer of signers) linkSecret.grantRead(signer);
     // Texting and staff topics never share a role: the SMS role is fenced off every SNS ARN.
-    for (const texter of [fn.notifyPatient, fn.redirectEmergency, fn.notifyOutcome, fn.bookingStep, fn.patientAction])
+    // (the timetable texts a patient whose appointment the clinic cancelled)
+    for (const texter of [fn.notifyPatient, fn.redirectEmergency, fn.notifyOutcome, fn.bookingStep, fn.patientAction, fn.staffTimetable])
       Notifications.grantSendSms(texter);
     for (const emailer of [fn.emailStaff, fn.openTask, fn.taskTimer, fn.recordFailure]) notifications.grantStaffEmail(emailer);
     for (const emailer of [fn.openTask, fn.notifyOutcome, fn.patientAction]) notifications.grantReferrerEmail(emailer);
@@ -135,6 +141,12 @@ export class MskPathwayStack extends Stack {
       description: 'Every 15 minutes: start the workflow of any referral stored but never started',
       schedule: Schedule.rate(Duration.minutes(15)),
       targets: [new LambdaFunction(fn.startStalledReferrals, { retryAttempts: 2 })],
+    });
+    // Timetable sessions keep their slots topped up, daily.
+    new Rule(this, 'TimetableSchedule', {
+      description: "Daily: make every timetable session's slots up to TIMETABLE_WEEKS_AHEAD ahead",
+      schedule: Schedule.cron({ minute: '0', hour: '3' }),
+      targets: [new LambdaFunction(fn.topUpTimetable, { retryAttempts: 2 })],
     });
     // The retention rule runs daily, at night.
     new Rule(this, 'RetentionSchedule', {

@@ -125,6 +125,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (Object.keys(resumed).length) log(`[local] resumed waiting referrals: ${JSON.stringify(resumed)}`);
     const schedules = [
       schedule('removePersonalData', 86_400_000, speedup, log),
+      schedule('topUpTimetable', 86_400_000, speedup, log),
       schedule('startStalledReferrals', 15 * 60_000, speedup, log),
     ];
 

@@ -28,6 +28,7 @@ export const CONFIG_DEFAULTS = {
   PERSONAL_DATA_RETENTION_DAYS: 2922,
   IDEMPOTENCY_TTL_HOURS: 24,
   CLAIM_MINUTES: 30,
+  TIMETABLE_WEEKS_AHEAD: 6,
 } as const;
 const D = CONFIG_DEFAULTS;
 
@@ -72,6 +73,8 @@ const configSchema = z.object({
   PERSONAL_DATA_RETENTION_DAYS: z.coerce.number().positive().default(D.PERSONAL_DATA_RETENTION_DAYS),
   /** How long a claim on a referral ("I am working on this one") lasts before others may take it. */
   CLAIM_MINUTES: z.coerce.number().positive().default(D.CLAIM_MINUTES),
+  /** How far ahead timetable sessions make bookable slots (kept topped up daily). */
+  TIMETABLE_WEEKS_AHEAD: z.coerce.number().int().positive().max(52).default(D.TIMETABLE_WEEKS_AHEAD),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(D.IDEMPOTENCY_TTL_HOURS),
   /** Where links in emails and texts point: the API's public URL (no trailing slash). */

@@ -29,6 +29,10 @@ export const lambdaFunctions = {
     entry: 'functions/staff-workspace/handler.ts',
     description: 'Staff: the workspace, its queues, claims, search and the access log',
   },
+  staffTimetable: {
+    entry: 'functions/staff-timetable/handler.ts',
+    description: 'Service lead: clinics, timetable sessions, cancelling a session or a slot',
+  },
   staffSignIn: { entry: 'functions/staff-sign-in/handler.ts', description: 'Staff: browser sign-in through the staff pool (PKCE)' },
   staffAuthorizer: {
     entry: 'functions/staff-authorizer/handler.ts',
@@ -38,6 +42,10 @@ export const lambdaFunctions = {
   startStalledReferrals: {
     entry: 'functions/start-stalled-referrals/handler.ts',
     description: 'Every 15 minutes: start the workflow of any referral stored but never started',
+  },
+  topUpTimetable: {
+    entry: 'functions/top-up-timetable/handler.ts',
+    description: "Daily: make every timetable session's slots up to TIMETABLE_WEEKS_AHEAD ahead",
   },
   removePersonalData: {
     entry: 'functions/remove-personal-data/handler.ts',

@@ -28,6 +28,8 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/tasks/{link}', function: 'taskPage', auth: 'session' },
   { method: 'POST', path: '/tasks/{link}', function: 'taskDecision', auth: 'session' },
   { method: 'GET', path: '/staff', function: 'staffWorkspace', auth: 'session' },
+  { method: 'GET', path: '/staff/clinics', function: 'staffTimetable', auth: 'session' },
+  { method: 'POST', path: '/staff/clinics', function: 'staffTimetable', auth: 'session' },
   { method: 'GET', path: '/staff/{queue}', function: 'staffWorkspace', auth: 'session' },
   { method: 'POST', path: '/staff/claims/{id}', function: 'staffWorkspace', auth: 'session' },
   { method: 'GET', path: '/a/{link}', function: 'patientPage', auth: 'link' },

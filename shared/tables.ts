@@ -10,6 +10,8 @@
  *   IDEMPOTENCY#<client>#<key> / IDEMPOTENCY  a remembered Idempotency-Key (expires by TTL)
  *   CLINIC#<id> / CLINIC                      a clinic: name, address, services
  *   SLOT#<clinic>#<start> / SLOT              an appointment slot, booked by a conditional write
+ *   TIMETABLE / CLINIC#<id>                   a clinic's entry in the list of clinics (name), for the timetable page
+ *   TIMETABLE / SESSION#<clinic>#<id>         a recurring clinic session that makes slots (see domain/timetable.ts)
  *   REFERRAL#<id> / CLAIM                     who is working on a referral's step, until when
  *   ACCESS#REFERRAL#<id> / <at>#<user>        a view of a referral's patient details (who, when, what, why),
  *   ACCESS#USER#<user> / <at>#<referral id>   written twice so that both "who saw this referral" and
@@ -56,6 +58,8 @@ export const keys = {
   clinic: (clinicId: string) => ({ pk: `CLINIC#${clinicId}`, sk: 'CLINIC' }),
   slot: (slotId: string) => ({ pk: `SLOT#${slotId}`, sk: 'SLOT' }),
   freeSlot: (service: string, start: string, slotId: string) => ({ gsi3pk: `FREESLOT#${service}`, gsi3sk: `${start}#${slotId}` }),
+  timetableClinic: (clinicId: string) => ({ pk: 'TIMETABLE', sk: `CLINIC#${clinicId}` }),
+  session: (clinicId: string, sessionId: string) => ({ pk: 'TIMETABLE', sk: `SESSION#${clinicId}#${sessionId}` }),
   claim: (id: string) => ({ pk: `REFERRAL#${id}`, sk: 'CLAIM' }),
   accessByReferral: (id: string, at: string, userId: string) => ({ pk: `ACCESS#REFERRAL#${id}`, sk: `${at}#${userId}` }),
   accessByUser: (userId: string, at: string, id: string) => ({ pk: `ACCESS#USER#${userId}`, sk: `${at}#${id}` }),

@@ -29,25 +29,31 @@ export const clinicIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, { error: 'must be 2-41 lower-case letters, digits and hyphens' });
 
+export const CLINICIAN_TYPES = [
+  'physiotherapist',
+  'advanced-practitioner',
+  'podiatrist',
+  'rheumatologist',
+  'pain-specialist',
+  'orthopaedic-practitioner',
+] as const;
+
 export const slotInputSchema = z.strictObject({
   clinicId: clinicIdSchema,
   service: z.enum(serviceIds),
   start: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, such as 2026-12-01T09:30:00Z' }),
   lengthMinutes: z.number().int().min(5).max(240),
-  clinicianType: z.enum([
-    'physiotherapist',
-    'advanced-practitioner',
-    'podiatrist',
-    'rheumatologist',
-    'pain-specialist',
-    'orthopaedic-practitioner',
-  ]),
+  clinicianType: z.enum(CLINICIAN_TYPES),
 });
 export const slotsRequestSchema = z.strictObject({ slots: z.array(slotInputSchema).min(1).max(500) });
 export type SlotInput = z.output<typeof slotInputSchema>;
 
 export interface Slot extends SlotInput {
   slotId: string;
+  /** The timetable session that made it, if one did. */
+  sessionId?: string;
+  /** Cancelled by the clinic: no longer offered, and its booking (if any) moved back to be rebooked. */
+  cancelledAt?: string;
   bookedBy?: string;
 }
 

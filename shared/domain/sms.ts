@@ -87,6 +87,11 @@ export const smsTemplates = {
     ({ serviceName, time }: SmsContext): Template =>
     (greeting) =>
       `${greeting} your ${serviceName} appointment on ${time} is cancelled, as you asked.`,
+  // The clinic cancelled (a session or a slot): the link books another time.
+  cancelledByClinic:
+    ({ time, link }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} the clinic cancelled your appointment on ${time}. Book another: ${link}`,
   rebookAfterMissed:
     ({ link }: SmsContext): Template =>
     (greeting) =>

@@ -162,6 +162,7 @@ export const EVENT_TYPES = [
   'appointment_link_created',
   'appointment_reminder_sent',
   'appointment_cancelled',
+  'appointment_cancelled_by_clinic',
   // Messages
   'patient_texted',
   'patient_not_contactable',

@@ -233,9 +233,13 @@ function nextAppointmentWake(referral: Referral): string {
  * may have moved or cancelled it meanwhile: a moved appointment gets a new wake time, never a
  * stale reminder.
  */
-export async function appointmentCheck(referralId: string): Promise<{ action: 'wait' | 'outcome' | 'closed'; waitUntil: string }> {
+export async function appointmentCheck(
+  referralId: string,
+): Promise<{ action: 'wait' | 'outcome' | 'rebook' | 'closed'; waitUntil: string }> {
   let referral = await loadReferral(referralId);
   const t = now().toISOString();
+  // The clinic cancelled the appointment: wait on the new booking step it opened.
+  if (referral.status === 'booking_worklist' && referral.openTask?.kind === 'booking') return { action: 'rebook', waitUntil: t };
   if (referral.status !== 'booked' || !referral.booking) return { action: 'closed', waitUntil: t };
   const booking = referral.booking;
   const reminderAt = appointmentReminderAt(booking.start, config().APPOINTMENT_REMINDER_HOURS);

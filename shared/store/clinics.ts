@@ -3,16 +3,89 @@
  * service; booking it is a conditional write that removes it from the index, so a slot is booked
  * at most once, whatever the concurrency. Releasing it puts it back.
  */
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 import { type Clinic, type ClinicInput, type Slot, slotIdOf, type SlotInput } from '../domain/booking.js';
+import type { Session } from '../domain/timetable.js';
 import { keys, referralTable } from '../tables.js';
-import { onConditionFailed, send, tableName } from './dynamo.js';
+import { onConditionFailed, queryPages, send, tableName, whenConditionFails } from './dynamo.js';
 import { SlotTakenError } from './errors.js';
 import type { TransactItem } from './referrals.js';
 
 export async function putClinic(clinicId: string, clinic: ClinicInput): Promise<void> {
   await send(new PutCommand({ TableName: tableName(), Item: { ...keys.clinic(clinicId), entity: 'clinic', clinicId, ...clinic } }));
+  // Listed for the timetable page (one query for every clinic and session).
+  const listed = { ...keys.timetableClinic(clinicId), entity: 'timetable-clinic', clinicId, ...clinic };
+  await send(new PutCommand({ TableName: tableName(), Item: listed }));
+}
+
+/** Every clinic and every timetable session (one query: the TIMETABLE partition). */
+export async function timetable(): Promise<{ clinics: Clinic[]; sessions: Session[] }> {
+  const clinics: Clinic[] = [];
+  const sessions: Session[] = [];
+  for await (const page of queryPages({
+    TableName: tableName(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': 'TIMETABLE' },
+  })) {
+    for (const { pk, sk, entity, ...item } of page) {
+      if (entity === 'timetable-clinic') clinics.push(item as unknown as Clinic);
+      if (entity === 'session') sessions.push(item as unknown as Session);
+    }
+  }
+  return { clinics, sessions };
+}
+
+export async function putSession(session: Session): Promise<void> {
+  await send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...keys.session(session.clinicId, session.sessionId), entity: 'session', ...session },
+    }),
+  );
+}
+
+/** Marks one date of a session cancelled (no slots are made for it any more). */
+export async function cancelSessionDate(session: Session, date: string): Promise<void> {
+  await send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.session(session.clinicId, session.sessionId),
+      UpdateExpression: 'SET cancelledDates = list_append(if_not_exists(cancelledDates, :none), :date)',
+      ExpressionAttributeValues: { ':none': [], ':date': [date] },
+    }),
+  );
+}
+
+/** Takes a free slot off offer (the clinic cancelled it); false if it was booked meanwhile. */
+export async function withdrawFreeSlot(slotId: string, at: string): Promise<boolean> {
+  const outcome = await whenConditionFails(
+    () =>
+      send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.slot(slotId),
+          UpdateExpression: 'SET cancelledAt = :at REMOVE gsi3pk, gsi3sk',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(bookedBy)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
+    () => false,
+  );
+  return outcome !== false;
+}
+
+/** Cancels a booked slot, in the same transaction as moving its referral back to be rebooked. */
+export function withdrawBookedSlot(slotId: string, referralId: string, at: string): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.slot(slotId),
+      UpdateExpression: 'SET cancelledAt = :at REMOVE bookedBy, bookedAt',
+      ConditionExpression: 'bookedBy = :referral',
+      ExpressionAttributeValues: { ':referral': referralId, ':at': at },
+    },
+  };
 }
 
 export async function getClinic(clinicId: string): Promise<Clinic | undefined> {
@@ -38,7 +111,7 @@ export async function getClinics(clinicIds: string[]): Promise<Map<string, Clini
 }
 
 /** Adds a slot unless one exists at that clinic and time; true if added. */
-export async function addSlot(slot: SlotInput): Promise<boolean> {
+export async function addSlot(slot: SlotInput & { sessionId?: string }): Promise<boolean> {
   const start = new Date(slot.start).toISOString();
   const slotId = slotIdOf(slot.clinicId, start);
   try {
@@ -46,6 +119,7 @@ export async function addSlot(slot: SlotInput): Promise<boolean> {
       new PutCommand({
         TableName: tableName(),
         Item: { ...keys.slot(slotId), entity: 'slot', ...slot, start, slotId, ...keys.freeSlot(slot.service, start, slotId) },
+        // A slot the clinic cancelled stays cancelled: making it again (a timetable top-up) is a no-op.
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

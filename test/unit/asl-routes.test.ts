@@ -251,6 +251,21 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
     expect(r.visited.includes('NotifyOutcome')).toBe(notified);
   });
 
+  it('an appointment the clinic cancelled: on waking, the workflow waits on the new booking step it opened', async () => {
+    const r = await run({
+      ...TO_THE_OUTCOME,
+      CheckAppointment: [
+        { action: 'rebook', waitUntil: '2026-12-01T09:00:00.000Z' },
+        { action: 'outcome', waitUntil: '2026-12-03T09:45:00.000Z' },
+      ],
+      AwaitBooking: [{ route: 'booked' }],
+      AwaitOutcome: [{ route: 'attended-discharged' }],
+    });
+    const woke = r.visited.indexOf('AfterAppointmentCheck');
+    expect(r.visited.slice(woke, woke + 4)).toEqual(['AfterAppointmentCheck', 'AwaitBooking', 'RouteDecision', 'ConfirmBooking']);
+    expect(r.ends).toBe('Closed');
+  });
+
   it('did not attend the first time: booking starts again', async () => {
     routed('rebook');
     const r = await run({ ...TO_THE_OUTCOME, AwaitOutcome: [{ route: 'rebook' }, { route: 'attended-discharged' }] });

@@ -1,0 +1,120 @@
+/**
+ * Clinic timetables: sessions that make slots TIMETABLE_WEEKS_AHEAD ahead (topped up daily), and
+ * cancelling a session's date or a single slot. A cancelled slot that was booked does not lose
+ * its patient: the referral goes back to the booking worklist with a fresh booking link, the
+ * patient is texted the link to choose another time, and it is on their timeline. The workflow,
+ * asleep until the old appointment, finds the referral waiting to be booked when it wakes and
+ * waits on the new booking step (or follows the booking already made).
+ */
+import { randomUUID } from 'node:crypto';
+
+import { DateTime } from 'luxon';
+
+import { now, nowIso } from '../clock.js';
+import { config } from '../config.js';
+import { slotIdOf } from '../domain/booking.js';
+import { newLinkId } from '../domain/links.js';
+import type { StaffUser } from '../domain/staff.js';
+import { daysAfter, SERVICE_TIME_ZONE, slotTime } from '../domain/time.js';
+import { type Session, sessionDates, type SessionInput, slotsOn } from '../domain/timetable.js';
+import { addSlot, cancelSessionDate, getSlot, putSession, timetable, withdrawBookedSlot, withdrawFreeSlot } from '../store/clinics.js';
+import { changeReferral, loadReferral } from '../store/referrals.js';
+import { putNewTask } from '../store/tasks.js';
+import { patientLink } from './links.js';
+import { textAndRecord } from './notifications.js';
+
+const today = () => DateTime.fromJSDate(now(), { zone: SERVICE_TIME_ZONE }).toISODate()!;
+const horizon = () => DateTime.fromJSDate(now(), { zone: SERVICE_TIME_ZONE }).plus({ weeks: config().TIMETABLE_WEEKS_AHEAD }).toISODate()!;
+
+async function makeSlots(session: Session): Promise<number> {
+  let added = 0;
+  for (const day of sessionDates(session, today(), horizon()))
+    for (const slot of slotsOn(session, day)) if (slot.start > nowIso() && (await addSlot(slot))) added++;
+  return added;
+}
+
+export async function addSession(input: SessionInput): Promise<{ session: Session; added: number }> {
+  const session: Session = { ...input, sessionId: randomUUID().slice(0, 8), cancelledDates: [] };
+  await putSession(session);
+  return { session, added: await makeSlots(session) };
+}
+
+/** The daily top-up: every session's slots up to TIMETABLE_WEEKS_AHEAD ahead (slots already made are left as they are). */
+export async function topUpTimetable(): Promise<{ added: number }> {
+  let added = 0;
+  for (const session of (await timetable()).sessions) added += await makeSlots(session);
+  return { added };
+}
+
+export interface Cancelled {
+  slots: number;
+  /** Referrals whose booking moved back to be rebooked. */
+  moved: string[];
+}
+
+/** Cancels one date of a session: its free slots withdrawn, its booked patients moved to be rebooked. */
+export async function cancelSessionOn(sessionId: string, day: string, by: StaffUser): Promise<Cancelled | undefined> {
+  const session = (await timetable()).sessions.find((s) => s.sessionId === sessionId);
+  if (!session) return undefined;
+  await cancelSessionDate(session, day);
+  const result: Cancelled = { slots: 0, moved: [] };
+  for (const slot of slotsOn(session, day)) {
+    const one = await cancelSlot(slotIdOf(slot.clinicId, slot.start), by);
+    result.slots += one.slots;
+    result.moved.push(...one.moved);
+  }
+  return result;
+}
+
+/** Cancels one slot. Free: withdrawn. Booked: its referral goes back to be rebooked (see the top). */
+export async function cancelSlot(slotId: string, by: StaffUser): Promise<Cancelled> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const slot = await getSlot(slotId);
+    if (!slot || slot.cancelledAt || slot.start <= nowIso()) return { slots: 0, moved: [] };
+    if (!slot.bookedBy) {
+      if (await withdrawFreeSlot(slotId, nowIso())) return { slots: 1, moved: [] };
+      continue; // booked meanwhile: read again
+    }
+    await moveBookingBack(slot.bookedBy, slotId, slot.start, by);
+    return { slots: 1, moved: [slot.bookedBy] };
+  }
+  throw new Error(`slot ${slotId} kept changing`);
+}
+
+async function moveBookingBack(referralId: string, slotId: string, start: string, by: StaffUser): Promise<void> {
+  const referral = await loadReferral(referralId);
+  const at = nowIso();
+  const taskId = newLinkId();
+  // Patients book within their window; a window already past is reopened for a fortnight.
+  const windowEnd =
+    referral.bookingWindowEnd && referral.bookingWindowEnd > daysAfter(at, 14) ? referral.bookingWindowEnd : daysAfter(at, 14);
+  const moved = await changeReferral(
+    referral,
+    {
+      status: 'booking_worklist',
+      set: {
+        booking: undefined,
+        bookingChannel: 'staff',
+        bookingInvitedAt: at,
+        bookingChasersSent: 0,
+        bookingWindowEnd: windowEnd,
+        reminderSentFor: undefined,
+        openTask: { kind: 'booking', taskId },
+      },
+      event: { type: 'appointment_cancelled_by_clinic', at, actor: `staff:${by.id}`, detail: { slotId, start, cancelledBy: by.name } },
+    },
+    [
+      withdrawBookedSlot(slotId, referralId, at),
+      // A new booking step: the workflow puts its task token on it when it wakes (see the top).
+      putNewTask({
+        taskId,
+        kind: 'booking',
+        referralId,
+        token: '',
+        createdAt: at,
+        linkExpiresAt: daysAfter(at, config().BOOKING_GIVE_UP_DAYS + 1),
+      }),
+    ],
+  );
+  if (moved.patient?.mobile) await textAndRecord(moved, 'cancelledByClinic', { time: slotTime(start), link: await patientLink(taskId) });
+}
