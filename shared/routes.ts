@@ -32,6 +32,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/staff/clinics', function: 'staffTimetable', auth: 'session' },
   { method: 'GET', path: '/staff/{queue}', function: 'staffWorkspace', auth: 'session' },
   { method: 'POST', path: '/staff/claims/{id}', function: 'staffWorkspace', auth: 'session' },
+  { method: 'POST', path: '/staff/close/{id}', function: 'staffWorkspace', auth: 'session' },
   { method: 'GET', path: '/a/{link}', function: 'patientPage', auth: 'link' },
   { method: 'POST', path: '/a/{link}', function: 'patientAction', auth: 'link' },
   { method: 'PUT', path: '/admin/clinics/{clinicId}', function: 'admin', auth: 'staff' },

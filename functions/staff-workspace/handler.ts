@@ -19,7 +19,7 @@ import { isReferralId } from '../../shared/ids.js';
 import { accessesByUser, accessesToReferral, recordViews } from '../../shared/services/access-log.js';
 import { findReferrals } from '../../shared/services/find.js';
 import { taskLink } from '../../shared/services/links.js';
-import { claim, type QueueName, queuePage, QUEUES, queueSize } from '../../shared/services/workspace.js';
+import { claim, closeStopped, NotStoppedError, type QueueName, queuePage, QUEUES, queueSize } from '../../shared/services/workspace.js';
 
 const seeOther = (path: string): APIGatewayProxyResult => ({
   statusCode: 303,
@@ -87,10 +87,27 @@ async function access(session: StaffSession, query: Record<string, string | unde
   return accessPage(session, '', []);
 }
 
+async function close(session: StaffSession, id: string, form: Record<string, string>) {
+  if (!hasRole(session.user, 'service-lead')) return forbiddenPage(['service-lead']);
+  const back = safeReturnPath(form.return).split('/')[2] as QueueName;
+  const name = back in QUEUES ? back : 'needs-action';
+  const reason = form.reason?.trim() ?? '';
+  if (!reason) return queue(session, name, undefined, `Give a reason to close ${id}: what was done by hand.`);
+  try {
+    if (!(await closeStopped(id, session.user, reason.slice(0, 2000))))
+      return messagePage(404, 'Page not found', 'There is no such referral.');
+  } catch (error) {
+    if (!(error instanceof NotStoppedError)) throw error;
+    return queue(session, name, undefined, `${id} is no longer stopped: nothing was changed.`);
+  }
+  return queue(session, name, undefined, `${id} closed.`);
+}
+
 export const handler = staffPageHandler(async (event, session, form) => {
   const query = event.queryStringParameters ?? {};
+  const id = event.pathParameters?.id ?? '';
+  if (event.httpMethod === 'POST' && event.resource === '/staff/close/{id}') return close(session, id, form);
   if (event.httpMethod === 'POST') {
-    const id = event.pathParameters?.id ?? '';
     const back = safeReturnPath(form.return);
     const result = await claim(id, session.user, form.action === 'release' ? 'release' : 'claim');
     if (!result) return messagePage(404, 'Page not found', 'There is no such referral.');

@@ -24,6 +24,8 @@ export const CLOSED_STATUSES = [
   'attended_follow_up',
   'closed_did_not_attend',
   'onward_referral',
+  // A journey that stopped (a failure), closed by the service lead with a reason.
+  'closed_by_service',
 ] as const;
 
 /** Statuses that stop the journey for a person to carry on (a message that would not go, a step that kept failing). */
@@ -171,6 +173,7 @@ export const EVENT_TYPES = [
   // Failures and housekeeping
   'notification_failed',
   'workflow_failed',
+  'closed_by_service',
   'personal_data_removed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

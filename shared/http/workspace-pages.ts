@@ -91,6 +91,16 @@ function claimCell(session: StaffSession, name: QueueName, row: QueueRow): SafeH
   return html`${who}${form}`;
 }
 
+/** Closing a stopped journey, with the reason (what was done by hand), recorded on its timeline. */
+function closeForm(session: StaffSession, name: QueueName, id: string): SafeHtml {
+  return html`<form method="post" action="/staff/close/${id}">${csrfField(session)}<input type="hidden" name="return"
+ value="/staff/${name}">
+<label class="nhsuk-label" for="reason-${id}">Reason<span class="nhsuk-u-visually-hidden"> for closing ${id}</span></label>
+<input class="nhsuk-input" id="reason-${id}" name="reason" type="text">
+<button class="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0" type="submit">Close<span
+ class="nhsuk-u-visually-hidden"> ${id}</span></button></form>`;
+}
+
 /** A row's cells, queue by queue. `open` is the link to the row's step (undefined: none open). */
 function cells(name: QueueName, row: QueueRow, open: string | undefined, session: StaffSession): (SafeHtml | string | number)[] {
   const r = row.referral;
@@ -131,7 +141,7 @@ function cells(name: QueueName, row: QueueRow, open: string | undefined, session
     case 'outcomes':
       return [reference, r.booking ? ukTime(r.booking.start) : '–', r.booking?.clinicName ?? '–', claimCell(session, name, row)];
     default:
-      return [reference, r.status.replaceAll('_', ' '), ukTime(r.updatedAt), practice];
+      return [reference, r.status.replaceAll('_', ' '), ukTime(r.updatedAt), practice, closeForm(session, name, r.id)];
   }
 }
 
@@ -141,8 +151,8 @@ const HEADINGS: Record<QueueName, string[]> = {
   information: ['Reference', 'Practice', 'Asked on', 'Question'],
   booking: ['Reference', 'Patient', 'Telephone', 'Service', 'Priority', 'Book by', 'Claimed by'],
   outcomes: ['Reference', 'Appointment', 'Clinic', 'Claimed by'],
-  'needs-action': ['Reference', 'Status', 'Stopped at', 'Practice'],
-  'message-failed': ['Reference', 'Status', 'Stopped at', 'Practice'],
+  'needs-action': ['Reference', 'Status', 'Stopped at', 'Practice', 'Close, once dealt with'],
+  'message-failed': ['Reference', 'Status', 'Stopped at', 'Practice', 'Close, once dealt with'],
 };
 
 export function queuePageView(

@@ -8,10 +8,10 @@ import { config } from '../config.js';
 import type { Referral } from '../domain/referral.js';
 import type { StaffRole, StaffUser } from '../domain/staff.js';
 import { MINUTE_MS } from '../domain/time.js';
-import type { ReferralStatus, StepKind } from '../domain/vocabulary.js';
+import { FAILED_STATUSES, type ReferralStatus, type StepKind } from '../domain/vocabulary.js';
 import { type Claim, claimReferral, claimsOn, releaseClaim } from '../store/claims.js';
 import { ClaimedError } from '../store/errors.js';
-import { getReferral, getReferrals, referralPage } from '../store/referrals.js';
+import { changeReferral, getReferral, getReferrals, referralPage } from '../store/referrals.js';
 
 export interface Queue {
   title: string;
@@ -141,4 +141,24 @@ export async function claim(referralId: string, user: StaffUser, action: 'claim'
     if (error instanceof ClaimedError) return { state: 'taken', byName: error.byName, until: error.until };
     throw error;
   }
+}
+
+export class NotStoppedError extends Error {
+  override name = 'NotStopped';
+}
+
+/**
+ * The service lead closes a journey that stopped (a failed message or step), having dealt with it
+ * by hand: the referral is closed with their reason on its timeline.
+ */
+export async function closeStopped(referralId: string, user: StaffUser, reason: string): Promise<Referral | undefined> {
+  const referral = await getReferral(referralId);
+  if (!referral) return undefined;
+  if (!(FAILED_STATUSES as readonly string[]).includes(referral.status)) throw new NotStoppedError(referral.status);
+  return changeReferral(referral, {
+    status: 'closed_by_service',
+    set: { openTask: undefined },
+    event: { type: 'closed_by_service', at: nowIso(), actor: `staff:${user.id}`, detail: { from: referral.status, closedBy: user.name } },
+    note: { reason },
+  });
 }

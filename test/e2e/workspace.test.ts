@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { LOCAL_STAFF } from '../../local/staff-identity.js';
+import { changeReferral, getReferral } from '../../shared/store/referrals.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
 import { type LocalService, startLocalService } from '../support/local-service.js';
@@ -159,5 +160,31 @@ describe('the staff workspace', () => {
     expect(log).toContain('Booking worklist list');
     const byUser = await (await get('/staff/access?user=local-booking', LEE)).text();
     expect(byUser).toContain('booking decision page');
+  });
+
+  it('lets the service lead close a journey that stopped, with a reason on its timeline; others may not', async () => {
+    const id = await svc.referAndGetId(validReferral({ patient: { ...validReferral().patient, nhsNumber: '9434765919' } }));
+    await svc.linkFor(id); // the workflow has written all it will until triage
+    // As RecordFailure leaves a referral whose step kept failing.
+    const referral = (await getReferral(id))!;
+    await changeReferral(referral, {
+      status: 'workflow_failed',
+      event: { type: 'workflow_failed', at: new Date().toISOString(), actor: 'system:workflow' },
+    });
+
+    const list = await (await get('/staff/needs-action', LEE)).text();
+    expect(list).toContain(id);
+    expect((await post(`/staff/close/${id}`, TESS, { reason: 'x', return: '/staff/needs-action' })).status).toBe(403);
+    const noReason = await post(`/staff/close/${id}`, LEE, { reason: ' ', return: '/staff/needs-action' });
+    expect(await noReason.text()).toContain(`Give a reason to close ${id}`);
+    const closed = await post(`/staff/close/${id}`, LEE, {
+      reason: 'Phoned the patient and booked by hand',
+      return: '/staff/needs-action',
+    });
+    expect(await closed.text()).toContain(`${id} closed.`);
+    const after = await svc.status(id);
+    expect(after.status).toBe('closed_by_service');
+    expect(after.timeline).toContainEqual(expect.objectContaining({ type: 'closed_by_service', actor: 'staff:local-lead' }));
+    expect(await (await get('/staff/needs-action', LEE)).text()).not.toContain(`>${id}<`);
   });
 });
