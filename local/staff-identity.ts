@@ -20,7 +20,10 @@ export const LOCAL_STAFF: readonly StaffUser[] = [
 /** Who the staff token (scripts, `Authorization: Bearer`) signs in as. */
 export const LOCAL_SCRIPT_USER: StaffUser = { id: 'local-staff', name: 'Local staff (token)', roles: ['service-lead'] };
 
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const same = (a: string, b: string) => {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && timingSafeEqual(x, y);
+};
 
 export interface LocalStaffIdentity extends StaffIdentity {
   /** A session token for `user`, as the local sign-in page issues (tests sign in with it directly). */

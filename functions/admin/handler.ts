@@ -7,7 +7,8 @@ import { apiHandler, HttpError, json, parseJsonBody, staffOf } from '../../share
 import { addSlot, getClinics, putClinic } from '../../shared/store/clinics.js';
 
 export const handler = apiHandler(async (event) => {
-  staffOf(event);
+  // Clinics and slots are the service lead's, as on the timetable page.
+  staffOf(event, 'service-lead');
   if (event.resource === '/admin/clinics/{clinicId}') {
     const clinicId = clinicIdSchema.safeParse(event.pathParameters?.clinicId);
     if (!clinicId.success)

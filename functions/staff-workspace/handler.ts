@@ -21,6 +21,18 @@ import { findReferrals } from '../../shared/services/find.js';
 import { taskLink } from '../../shared/services/links.js';
 import { claim, closeStopped, NotStoppedError, type QueueName, queuePage, QUEUES, queueSize } from '../../shared/services/workspace.js';
 
+/** A queue's name (own keys only: `/staff/constructor` is not a queue). */
+const isQueue = (name: string | undefined): name is QueueName => !!name && Object.hasOwn(QUEUES, name);
+
+/** A page cursor as the queue page wrote it; anything else starts from the first page. */
+function cursor(after: string | undefined): string | undefined {
+  try {
+    return after && JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) ? after : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const seeOther = (path: string): APIGatewayProxyResult => ({
   statusCode: 303,
   headers: { Location: `${config().PUBLIC_BASE_URL}${path}`, 'Cache-Control': 'no-store' },
@@ -90,7 +102,7 @@ async function access(session: StaffSession, query: Record<string, string | unde
 async function close(session: StaffSession, id: string, form: Record<string, string>) {
   if (!hasRole(session.user, 'service-lead')) return forbiddenPage(['service-lead']);
   const back = safeReturnPath(form.return).split('/')[2] as QueueName;
-  const name = back in QUEUES ? back : 'needs-action';
+  const name = isQueue(back) ? back : 'needs-action';
   const reason = form.reason?.trim() ?? '';
   if (!reason) return queue(session, name, undefined, `Give a reason to close ${id}: what was done by hand.`);
   try {
@@ -107,20 +119,22 @@ export const handler = staffPageHandler(async (event, session, form) => {
   const query = event.queryStringParameters ?? {};
   const id = event.pathParameters?.id ?? '';
   if (event.httpMethod === 'POST' && event.resource === '/staff/close/{id}') return close(session, id, form);
+  if (event.httpMethod === 'POST' && event.resource === '/staff/find') return find(session, form);
   if (event.httpMethod === 'POST') {
     const back = safeReturnPath(form.return);
     const result = await claim(id, session.user, form.action === 'release' ? 'release' : 'claim');
     if (!result) return messagePage(404, 'Page not found', 'There is no such referral.');
+    if (result.state === 'forbidden') return forbiddenPage(result.roles);
     if (result.state === 'taken') {
       const name = back.split('/')[2] as QueueName;
-      if (name in QUEUES) return queue(session, name, undefined, `${id} is already claimed by ${result.byName}.`);
+      if (isQueue(name)) return queue(session, name, undefined, `${id} is already claimed by ${result.byName}.`);
     }
     return seeOther(back);
   }
   const name = event.pathParameters?.queue;
   if (!name) return home(session);
-  if (name === 'find') return find(session, query);
+  if (name === 'find') return find(session, {});
   if (name === 'access') return access(session, query);
-  if (name in QUEUES) return queue(session, name as QueueName, query.after);
+  if (isQueue(name)) return queue(session, name, cursor(query.after));
   return messagePage(404, 'Page not found', 'There is no such page in the workspace.');
 });

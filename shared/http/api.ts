@@ -71,6 +71,7 @@ export function staffOf(event: APIGatewayProxyEvent, ...roles: StaffRole[]): Sta
   if (typeof authorizer.userId !== 'string' || !authorizer.userId || authorizer.claims)
     throw new HttpError(401, 'unauthorized', 'staff sign-in is required');
   const user = { id: authorizer.userId, name: String(authorizer.name ?? authorizer.userId), roles: rolesFrom(authorizer.roles) };
+  if (!user.roles.length) throw new HttpError(403, 'forbidden', 'this account has no staff role yet');
   if (roles.length && !hasRole(user, ...roles)) throw new HttpError(403, 'forbidden', `this needs the role: ${roles.join(' or ')}`);
   return user;
 }

@@ -55,9 +55,12 @@ function crossSite(event: APIGatewayProxyEvent): boolean {
   return origin !== undefined && origin !== 'null' && origin !== new URL(config().PUBLIC_BASE_URL).origin;
 }
 
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const same = (a: string, b: string) => {
+  const [x, y] = [Buffer.from(a), Buffer.from(b)];
+  return x.length === y.length && timingSafeEqual(x, y);
+};
 
-export const forbiddenPage = (roles: readonly StaffRole[]) =>
+export const forbiddenPage = (roles: readonly (StaffRole | 'any staff role')[]) =>
   messagePage(
     403,
     'You cannot do this',
@@ -94,6 +97,8 @@ export function staffPageHandler(
         );
       delete form.csrf;
     }
+    // Signed in but in no group: a staff-pool account that has not been given a role yet.
+    if (!user.roles.length) return forbiddenPage(['any staff role']);
     if (roles.length && !hasRole(user, ...roles)) return forbiddenPage(roles);
     return fn(event, session, form);
   });

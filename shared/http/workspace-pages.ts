@@ -200,7 +200,7 @@ export function findPage(
     statusCode,
     title: 'Find a referral',
     content: html`${nav(session, '/staff/find')}${errorSummary(issues)}<h1>Find a referral</h1>
-<form method="get" novalidate>
+<form method="post" action="/staff/find" novalidate>${csrfField(session)}
 <div class="nhsuk-form-group"><label class="nhsuk-label" for="q">Reference or NHS number</label>
 <input class="nhsuk-input nhsuk-input--width-20" id="q" name="q" type="text" value="${query.q ?? ''}"></div>
 <div class="nhsuk-form-group${issues.some((i) => i.path === 'reason') ? ' nhsuk-form-group--error' : ''}">

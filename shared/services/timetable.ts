@@ -17,7 +17,9 @@ import { newLinkId } from '../domain/links.js';
 import type { StaffUser } from '../domain/staff.js';
 import { daysAfter, SERVICE_TIME_ZONE, slotTime } from '../domain/time.js';
 import { type Session, sessionDates, type SessionInput, slotsOn } from '../domain/timetable.js';
+import { NotificationFailedError } from '../ports/notifier.js';
 import { addSlot, cancelSessionDate, getSlot, putSession, timetable, withdrawBookedSlot, withdrawFreeSlot } from '../store/clinics.js';
+import { ConcurrentChangeError } from '../store/errors.js';
 import { changeReferral, loadReferral } from '../store/referrals.js';
 import { putNewTask } from '../store/tasks.js';
 import { patientLink } from './links.js';
@@ -55,7 +57,8 @@ export interface Cancelled {
 /** Cancels one date of a session: its free slots withdrawn, its booked patients moved to be rebooked. */
 export async function cancelSessionOn(sessionId: string, day: string, by: StaffUser): Promise<Cancelled | undefined> {
   const session = (await timetable()).sessions.find((s) => s.sessionId === sessionId);
-  if (!session) return undefined;
+  // Only a date the session runs on (not another session's slots at the same clinic and time).
+  if (!session || sessionDates(session, day, day).length !== 1) return undefined;
   await cancelSessionDate(session, day);
   const result: Cancelled = { slots: 0, moved: [] };
   for (const slot of slotsOn(session, day)) {
@@ -83,6 +86,9 @@ export async function cancelSlot(slotId: string, by: StaffUser): Promise<Cancell
 
 async function moveBookingBack(referralId: string, slotId: string, start: string, by: StaffUser): Promise<void> {
   const referral = await loadReferral(referralId);
+  // Only a referral still booked into this slot (not one closed or failed meanwhile).
+  if (referral.status !== 'booked' || referral.booking?.slotId !== slotId)
+    throw new ConcurrentChangeError(`referral ${referralId} moved on`);
   const at = nowIso();
   const taskId = newLinkId();
   // Patients book within their window; a window already past is reopened for a fortnight.
@@ -116,5 +122,13 @@ async function moveBookingBack(referralId: string, slotId: string, start: string
       }),
     ],
   );
-  if (moved.patient?.mobile) await textAndRecord(moved, 'cancelledByClinic', { time: slotTime(start), link: await patientLink(taskId) });
+  if (!moved.patient?.mobile) return;
+  try {
+    await textAndRecord(moved, 'cancelledByClinic', { time: slotTime(start), link: await patientLink(taskId) });
+  } catch (error) {
+    // The move stands (the team sees them on the worklist); the timeline says the text did not go.
+    if (!(error instanceof NotificationFailedError)) throw error;
+    const detail = { template: 'cancelledByClinic', reason: 'text failed' };
+    await changeReferral(moved, { event: { type: 'patient_not_contactable', at: nowIso(), actor: 'system:notifications', detail } });
+  }
 }

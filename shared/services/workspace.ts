@@ -6,7 +6,7 @@
 import { now, nowIso } from '../clock.js';
 import { config } from '../config.js';
 import type { Referral } from '../domain/referral.js';
-import type { StaffRole, StaffUser } from '../domain/staff.js';
+import { hasRole, type StaffRole, type StaffUser } from '../domain/staff.js';
 import { MINUTE_MS } from '../domain/time.js';
 import { FAILED_STATUSES, type ReferralStatus, type StepKind } from '../domain/vocabulary.js';
 import { type Claim, claimReferral, claimsOn, releaseClaim } from '../store/claims.js';
@@ -124,11 +124,19 @@ export async function queueSize(name: QueueName): Promise<{ count: number; oldes
   return { count, oldest };
 }
 
-export type ClaimResult = { state: 'claimed'; until: string } | { state: 'released' } | { state: 'taken'; byName: string; until: string };
+export type ClaimResult =
+  | { state: 'claimed'; until: string }
+  | { state: 'released' }
+  | { state: 'taken'; byName: string; until: string }
+  | { state: 'forbidden'; roles: readonly StaffRole[] };
 
 /** Claims a referral for `user` for CLAIM_MINUTES (again: extends), or lets it go. */
 export async function claim(referralId: string, user: StaffUser, action: 'claim' | 'release'): Promise<ClaimResult | undefined> {
-  if (!(await getReferral(referralId))) return undefined;
+  const referral = await getReferral(referralId);
+  if (!referral) return undefined;
+  // Only someone who works the queue the referral is in may claim it.
+  const queue: Queue | undefined = Object.values(QUEUES).find((q) => q.status === referral.status);
+  if (!queue || !hasRole(user, ...queue.roles)) return { state: 'forbidden', roles: queue?.roles ?? ['service-lead'] };
   if (action === 'release') {
     await releaseClaim(referralId, user.id);
     return { state: 'released' };

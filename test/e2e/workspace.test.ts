@@ -26,7 +26,7 @@ const cookieOf = (user: Person) =>
 const get = (path: string, user: Person) => fetch(`${svc.url}${path}`, { headers: { Cookie: cookieOf(user) }, redirect: 'manual' });
 const csrfIn = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)![1]!;
 async function post(path: string, user: Person, form: Record<string, string>, headers = {}) {
-  const csrf = csrfIn(await (await get('/staff/triage', user)).text());
+  const csrf = csrfIn(await (await get('/staff/find', user)).text());
   return fetch(`${svc.url}${path}`, {
     method: 'POST',
     redirect: 'manual',
@@ -74,6 +74,16 @@ describe('the staff workspace', () => {
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('booking-team');
     expect((await get('/staff/access', TESS)).status).toBe(403);
+    // Signed in, but in no group yet: nothing.
+    expect((await get('/staff', { id: 'new-starter', name: 'New Starter', roles: [] })).status).toBe(403);
+    // Claiming is for the people who work the referral's queue.
+    expect((await post(`/staff/claims/${ids.routine}`, LEE, { action: 'release', return: '/staff/triage' })).status).toBe(303);
+    const boClaims = await fetch(`${svc.url}/staff/claims/${ids.routine}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookieOf(BO) },
+      body: new URLSearchParams({ csrf: csrfIn(await (await get('/staff/find', BO)).text()), action: 'claim' }).toString(),
+    });
+    expect(boClaims.status).toBe(403);
     // The service lead sees every queue.
     expect(await (await get('/staff', LEE)).text()).toContain('Booking worklist');
   });
@@ -146,10 +156,10 @@ describe('the staff workspace', () => {
   });
 
   it('finds a referral by NHS number only with a reason, and records who looked and why', async () => {
-    const noReason = await get('/staff/find?q=943+476+5870', LEE);
+    const noReason = await post('/staff/find', LEE, { q: '943 476 5870' });
     expect(noReason.status).toBe(400);
     expect(await noReason.text()).toContain('Say why you are looking');
-    const found = await (await get('/staff/find?q=943+476+5870&reason=Patient+phoned+about+appointment', LEE)).text();
+    const found = await (await post('/staff/find', LEE, { q: '943 476 5870', reason: 'Patient phoned about appointment' })).text();
     expect(found).toContain(ids.noMobile);
     expect(found).toContain('Nia Okafor');
 
