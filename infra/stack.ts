@@ -91,7 +91,6 @@ export class MskPathwayStack extends Stack {
     workflow.stateMachine.grantStartExecution(fn.startStalledReferrals);
     fn.startStalledReferrals.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
     data.table.grantReadData(fn.getReferral);
-    data.table.grantReadData(fn.reporting);
     // Only the functions that carry a person's answer may resume the workflow.
     for (const answering of [fn.taskDecision, fn.provideInformation, fn.patientAction]) {
       answering.addToRolePolicy(

@@ -23,7 +23,7 @@ export const lambdaFunctions = {
   admin: { entry: 'functions/admin/handler.ts', description: 'Staff: load clinics and appointment slots' },
   reporting: {
     entry: 'functions/reporting/handler.ts',
-    description: 'Staff: figures (JSON, CSV), the dashboard and audit trails (reads only)',
+    description: 'Staff: figures (JSON, CSV), the dashboard and audit trails (records who viewed which)',
   },
   staffWorkspace: {
     entry: 'functions/staff-workspace/handler.ts',
