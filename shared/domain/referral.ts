@@ -202,6 +202,8 @@ export interface Referral extends ReferralRequest {
   /** The appointment start a 48-hour reminder was sent for (a moved appointment gets its own). */
   reminderSentFor?: string;
   missedAppointments?: number;
+  /** When the clinic last cancelled this referral's appointment (it was moved back to be rebooked). */
+  clinicCancelledAt?: string;
 }
 
 export interface Booking {

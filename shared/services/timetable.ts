@@ -105,6 +105,7 @@ async function moveBookingBack(referralId: string, slotId: string, start: string
         bookingChasersSent: 0,
         bookingWindowEnd: windowEnd,
         reminderSentFor: undefined,
+        clinicCancelledAt: at,
         openTask: { kind: 'booking', taskId },
       },
       event: { type: 'appointment_cancelled_by_clinic', at, actor: `staff:${by.id}`, detail: { slotId, start, cancelledBy: by.name } },

@@ -122,5 +122,8 @@ describe('clinics and timetables', () => {
     expect(await (await fetch(`${svc.url}/staff/booking`, { headers: { Cookie: cookie } })).text()).toContain(id);
     expect((await svc.submit(again, { action: 'book', slot: offered[0]! })).status).toBe(200);
     await until(async () => (await svc.status(id)).status === 'booked', 'the new booking');
+    // Confirmed at once with the link to change it (the workflow sleeps until the old appointment).
+    const confirmations = () => svc.runtime.outbox.list().filter((m) => m.to === '+447700900555' && /booked:/.test(m.body));
+    await until(() => confirmations().length === 2 || undefined, 'the new confirmation');
   });
 });

@@ -15,7 +15,7 @@ import { DAY_SECONDS } from '../../domain/time.js';
 import { ConcurrentChangeError } from '../../store/errors.js';
 import { changeReferral } from '../../store/referrals.js';
 import { claimTask, type Task } from '../../store/tasks.js';
-import { bookSlot, SlotUnavailableError } from '../booking.js';
+import { bookSlot, confirmBooking, SlotUnavailableError } from '../booking.js';
 import { resumeWorkflow } from './decision.js';
 import type { DecidedThrough, DecisionResult, HumanStep, TimerResult } from './step.js';
 
@@ -54,6 +54,9 @@ export async function bookForPatient(
   try {
     const booked = await bookSlot(referral, parsed.slot, actor, [claimTask(task, at, routing)], { anyTime: byStaff });
     await resumeWorkflow(task, routing);
+    // Rebooked after the clinic cancelled, while the workflow still sleeps until the old
+    // appointment (no task token yet): confirm now, as ConfirmBooking would, rather than at its wake.
+    if (!task.token && referral.clinicCancelledAt) await confirmBooking(referral.id);
     return { state: 'decided', task, referral: booked };
   } catch (error) {
     if (error instanceof SlotUnavailableError) return { state: 'slot-taken', task, referral };
