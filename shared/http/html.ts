@@ -6,6 +6,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { escape } from 'html-escaper';
 
 import { config } from '../config.js';
+import type { FieldIssue } from '../domain/field-issues.js';
 
 export class SafeHtml {
   constructor(readonly value: string) {}
@@ -94,4 +95,17 @@ export function table(head: string[], rows: (SafeHtml | string | number)[][], ca
 ${rows.map((r) => html`<tr class="nhsuk-table__row">${r.map((c) => html`<td class="nhsuk-table__cell">${c}</td>`)}</tr>`)}
 </tbody>
 </table>`;
+}
+
+/** A field's error message, beside the field (NHS.UK pattern), when it has one. */
+export function fieldError(issues: FieldIssue[], name: string): SafeHtml | '' {
+  const issue = issues.find((i) => i.path === name);
+  return issue
+    ? html`<span class="nhsuk-error-message" id="${name}-error"><span class="nhsuk-u-visually-hidden">Error:</span> ${issue.message}</span>`
+    : '';
+}
+
+/** The form group's class: marked in error when the field has an issue. */
+export function groupClass(issues: FieldIssue[], name: string): string {
+  return issues.some((i) => i.path === name) ? 'nhsuk-form-group nhsuk-form-group--error' : 'nhsuk-form-group';
 }

@@ -12,7 +12,7 @@ import type { LinkState, SubmitResult } from '../services/decisions.js';
 import type { Task } from '../store/tasks.js';
 import type { FieldIssue } from './api.js';
 import { type ChoosableSlot, errorSummary, slotChoices } from './booking-pages.js';
-import { html, messagePage, page, type SafeHtml } from './html.js';
+import { fieldError, groupClass, html, messagePage, page, type SafeHtml } from './html.js';
 import { csrfField, type StaffSession } from './staff-pages.js';
 
 type Values = Record<string, string>;
@@ -69,17 +69,6 @@ ${summaryList([
       : 'Not screened',
   ],
 ])}`;
-}
-
-function fieldError(issues: FieldIssue[], name: string): SafeHtml | '' {
-  const issue = issues.find((i) => i.path === name);
-  return issue
-    ? html`<span class="nhsuk-error-message" id="${name}-error"><span class="nhsuk-u-visually-hidden">Error:</span> ${issue.message}</span>`
-    : '';
-}
-
-function groupClass(issues: FieldIssue[], name: string): string {
-  return issues.some((i) => i.path === name) ? 'nhsuk-form-group nhsuk-form-group--error' : 'nhsuk-form-group';
 }
 
 function select(

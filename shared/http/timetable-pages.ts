@@ -11,7 +11,7 @@ import { SERVICES } from '../domain/screening.js';
 import { slotTime } from '../domain/time.js';
 import { type Session, WEEKDAYS } from '../domain/timetable.js';
 import { errorSummary } from './booking-pages.js';
-import { html, page, type SafeHtml, table } from './html.js';
+import { fieldError, groupClass, html, page, type SafeHtml, table } from './html.js';
 import { csrfField, type StaffSession } from './staff-pages.js';
 
 type Values = Record<string, string>;
@@ -19,28 +19,16 @@ type Values = Record<string, string>;
 const SESSION_HEADINGS = ['Clinic', 'When', 'What', 'Runs', 'Next dates (cancel one)'];
 
 function input(name: string, label: string, values: Values, issues: FieldIssue[], type = 'text'): SafeHtml {
-  const issue = issues.find((i) => i.path === name);
-  return html`<div class="nhsuk-form-group${issue ? ' nhsuk-form-group--error' : ''}">
+  return html`<div class="${groupClass(issues, name)}">
 <label class="nhsuk-label" for="${name}">${label}</label>
-${
-  issue
-    ? html`<span class="nhsuk-error-message" id="${name}-error"><span
- class="nhsuk-u-visually-hidden">Error:</span> ${issue.message}</span>`
-    : ''
-}
+${fieldError(issues, name)}
 <input class="nhsuk-input nhsuk-input--width-20" id="${name}" name="${name}" type="${type}" value="${values[name] ?? ''}"></div>`;
 }
 
 function select(name: string, label: string, options: Record<string, string>, values: Values, issues: FieldIssue[]): SafeHtml {
-  const issue = issues.find((i) => i.path === name);
-  return html`<div class="nhsuk-form-group${issue ? ' nhsuk-form-group--error' : ''}">
+  return html`<div class="${groupClass(issues, name)}">
 <label class="nhsuk-label" for="${name}">${label}</label>
-${
-  issue
-    ? html`<span class="nhsuk-error-message" id="${name}-error"><span
- class="nhsuk-u-visually-hidden">Error:</span> ${issue.message}</span>`
-    : ''
-}
+${fieldError(issues, name)}
 <select class="nhsuk-select" id="${name}" name="${name}"><option value="">Choose</option>
 ${Object.entries(options).map(([v, t]) => html`<option value="${v}"${values[name] === v ? html` selected` : ''}>${t}</option>`)}
 </select></div>`;
