@@ -24,15 +24,6 @@ import { claim, closeStopped, NotStoppedError, type QueueName, queuePage, QUEUES
 /** A queue's name (own keys only: `/staff/constructor` is not a queue). */
 const isQueue = (name: string | undefined): name is QueueName => !!name && Object.hasOwn(QUEUES, name);
 
-/** A page cursor as the queue page wrote it; anything else starts from the first page. */
-function cursor(after: string | undefined): string | undefined {
-  try {
-    return after && JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) ? after : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const seeOther = (path: string): APIGatewayProxyResult => ({
   statusCode: 303,
   headers: { Location: `${config().PUBLIC_BASE_URL}${path}`, 'Cache-Control': 'no-store' },
@@ -135,6 +126,6 @@ export const handler = staffPageHandler(async (event, session, form) => {
   if (!name) return home(session);
   if (name === 'find') return find(session, {});
   if (name === 'access') return access(session, query);
-  if (isQueue(name)) return queue(session, name, cursor(query.after));
+  if (isQueue(name)) return queue(session, name, query.after);
   return messagePage(404, 'Page not found', 'There is no such page in the workspace.');
 });

@@ -1,14 +1,12 @@
 /**
  * Who saw which referral's patient details: the "every access attributable" record for
  * special-category data. Each view is written twice (by referral, by person) in batches, so a
- * page listing many referrals costs one request per 12 of them, and both questions a service lead
+ * page listing many referrals costs one request per 12 of them (25 writes), and both questions a service lead
  * asks are a single query. Kept as long as the table: it holds ids, names of staff and times, no
  * patient data.
  */
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-
 import { keys } from '../tables.js';
-import { queryPages, send, tableName } from './dynamo.js';
+import { batchPut, queryPages, tableName } from './dynamo.js';
 
 export interface Access {
   referralId: string;
@@ -21,25 +19,14 @@ export interface Access {
   reason?: string;
 }
 
-/** DynamoDB takes at most 25 writes in a batch: 12 views, two items each. */
-const VIEWS_PER_BATCH = 12;
-
+/** Each view twice: by referral, and by person. */
 export async function recordAccesses(accesses: Access[]): Promise<void> {
-  for (let i = 0; i < accesses.length; i += VIEWS_PER_BATCH) {
-    let requests = accesses
-      .slice(i, i + VIEWS_PER_BATCH)
-      .flatMap((a) => [
-        { PutRequest: { Item: { ...keys.accessByReferral(a.referralId, a.at, a.userId), entity: 'access', ...a } } },
-        { PutRequest: { Item: { ...keys.accessByUser(a.userId, a.at, a.referralId), entity: 'access', ...a } } },
-      ]);
-    // What DynamoDB could not take now (throttling) is sent again, a few times, then it is an error.
-    for (let attempt = 0; requests.length; attempt++) {
-      if (attempt === 5) throw new Error(`access log: ${requests.length} writes not taken`);
-      const result = await send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
-      requests = (result.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
-      if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-    }
-  }
+  await batchPut(
+    accesses.flatMap((a) => [
+      { ...keys.accessByReferral(a.referralId, a.at, a.userId), entity: 'access', ...a },
+      { ...keys.accessByUser(a.userId, a.at, a.referralId), entity: 'access', ...a },
+    ]),
+  );
 }
 
 const toAccess = ({ referralId, userId, userName, at, what, reason }: Record<string, unknown>) =>

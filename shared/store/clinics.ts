@@ -3,12 +3,12 @@
  * service; booking it is a conditional write that removes it from the index, so a slot is booked
  * at most once, whatever the concurrency. Releasing it puts it back.
  */
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 import { type Clinic, type ClinicInput, type Slot, slotIdOf, type SlotInput } from '../domain/booking.js';
 import type { Session } from '../domain/timetable.js';
 import { keys, referralTable } from '../tables.js';
-import { onConditionFailed, queryPages, send, tableName, whenConditionFails } from './dynamo.js';
+import { batchGet, conditionHeld, onConditionFailed, queryPages, send, tableName } from './dynamo.js';
 import { SlotTakenError } from './errors.js';
 import type { TransactItem } from './referrals.js';
 
@@ -59,20 +59,17 @@ export async function cancelSessionDate(session: Session, date: string): Promise
 
 /** Takes a free slot off offer (the clinic cancelled it); false if it was booked meanwhile. */
 export async function withdrawFreeSlot(slotId: string, at: string): Promise<boolean> {
-  const outcome = await whenConditionFails(
-    () =>
-      send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: keys.slot(slotId),
-          UpdateExpression: 'SET cancelledAt = :at REMOVE gsi3pk, gsi3sk',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(bookedBy)',
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      ),
-    () => false,
+  return conditionHeld(
+    send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.slot(slotId),
+        UpdateExpression: 'SET cancelledAt = :at REMOVE gsi3pk, gsi3sk',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(bookedBy)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    ),
   );
-  return outcome !== false;
 }
 
 /** Cancels a booked slot, in the same transaction as moving its referral back to be rebooked. */
@@ -96,17 +93,9 @@ export async function getClinic(clinicId: string): Promise<Clinic | undefined> {
 }
 
 export async function getClinics(clinicIds: string[]): Promise<Map<string, Clinic>> {
-  const unique = [...new Set(clinicIds)];
   const found = new Map<string, Clinic>();
-  for (let i = 0; i < unique.length; i += 100) {
-    const result = await send(
-      new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: unique.slice(i, i + 100).map((id) => keys.clinic(id)) } } }),
-    );
-    for (const item of result.Responses?.[tableName()] ?? []) {
-      const { pk, sk, entity, ...clinic } = item;
-      found.set(clinic.clinicId as string, clinic as Clinic);
-    }
-  }
+  for (const { pk, sk, entity, ...clinic } of await batchGet([...new Set(clinicIds)].map((id) => keys.clinic(id))))
+    found.set(clinic.clinicId as string, clinic as unknown as Clinic);
   return found;
 }
 
@@ -114,20 +103,16 @@ export async function getClinics(clinicIds: string[]): Promise<Map<string, Clini
 export async function addSlot(slot: SlotInput & { sessionId?: string }): Promise<boolean> {
   const start = new Date(slot.start).toISOString();
   const slotId = slotIdOf(slot.clinicId, start);
-  try {
-    await send(
+  return conditionHeld(
+    send(
       new PutCommand({
         TableName: tableName(),
         Item: { ...keys.slot(slotId), entity: 'slot', ...slot, start, slotId, ...keys.freeSlot(slot.service, start, slotId) },
         // A slot the clinic cancelled stays cancelled: making it again (a timetable top-up) is a no-op.
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 const freeSlotsIndex = referralTable.indexes.find((i) => i.indexName === 'freeSlots')!.indexName;

@@ -3,7 +3,14 @@
  * environment (AWS_ENDPOINT_URL_DYNAMODB points it at DynamoDB Local), so no code differs locally.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 
 import { config } from '../config.js';
 import { BusyError, ConcurrentChangeError } from './errors.js';
@@ -52,21 +59,51 @@ export async function* queryPages(input: QueryCommandInput): AsyncGenerator<Reco
   } while (ExclusiveStartKey);
 }
 
-/**
- * A single conditional write: if its condition fails, `failed` says what that means (given the
- * item as it was, when the write asked for it with ReturnValuesOnConditionCheckFailure).
- */
-export async function whenConditionFails<T>(
-  write: () => Promise<unknown>,
-  failed: (old?: Record<string, unknown>) => T,
-): Promise<T | void> {
+/** Whether a single conditional write went through (false: its condition did not hold). */
+export async function conditionHeld(write: Promise<unknown>): Promise<boolean> {
   try {
-    await write();
+    await write;
+    return true;
   } catch (error) {
-    if ((error as Error)?.name !== 'ConditionalCheckFailedException') throw error;
-    const outcome = failed((error as { Item?: Record<string, unknown> }).Item);
-    if (outcome instanceof Error) throw outcome;
-    return outcome;
+    if ((error as Error)?.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+/** What DynamoDB could not take in a batch is sent again, with back-off, a few times; then BusyError. */
+async function untilAllTaken<T>(what: string, first: T[], send1: (pending: T[]) => Promise<T[]>): Promise<void> {
+  let pending = first;
+  for (let attempt = 0; pending.length; attempt++) {
+    if (attempt === 5) throw new BusyError(`${what}: ${pending.length} not taken`);
+    pending = await send1(pending);
+    if (pending.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+  }
+}
+
+/** Items by key, 100 to a request (BatchGet's limit), unprocessed keys read again. Order is not kept. */
+export async function batchGet(keyList: Record<string, unknown>[], options: { consistent?: boolean } = {}) {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keyList.length; i += 100) {
+    await untilAllTaken('batch read', keyList.slice(i, i + 100), async (Keys) => {
+      const result = await send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys, ConsistentRead: options.consistent } } }));
+      items.push(...(result.Responses?.[tableName()] ?? []));
+      return result.UnprocessedKeys?.[tableName()]?.Keys ?? [];
+    });
+  }
+  return items;
+}
+
+/** Puts items, 25 to a request (BatchWrite's limit), unprocessed ones sent again. */
+export async function batchPut(items: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    await untilAllTaken(
+      'batch write',
+      items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
+      async (requests) => {
+        const result = await send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests } }));
+        return (result.UnprocessedItems?.[tableName()] ?? []) as typeof requests;
+      },
+    );
   }
 }
 

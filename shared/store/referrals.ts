@@ -3,13 +3,13 @@
  * on condition of the version the writer read, and the event describing the change is appended
  * with it. So the timeline can never disagree with the state, and two writers cannot both win.
  */
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
 import type { Referral, ReferralEvent } from '../domain/referral.js';
 import type { ReferralStatus } from '../domain/vocabulary.js';
 import { keys } from '../tables.js';
-import { queryPages, send, tableName, transactionFailure } from './dynamo.js';
-import { BusyError, ConcurrentChangeError, IdempotencyConflictError, ReferralNotFoundError } from './errors.js';
+import { batchGet, queryPages, send, tableName, transactionFailure } from './dynamo.js';
+import { ConcurrentChangeError, IdempotencyConflictError, ReferralNotFoundError } from './errors.js';
 
 export interface IdempotencyClaim {
   key: string;
@@ -224,6 +224,16 @@ export async function* referralsInStatus(
     yield items.map((item) => ({ id: String(item.id), personalDataRemovedAt: item.personalDataRemovedAt as string | undefined }));
 }
 
+/** A page cursor as referralPage wrote it; anything else (a made-up one) starts from the first page. */
+function decodeCursor(after: string): Record<string, unknown> | undefined {
+  try {
+    const key = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as unknown;
+    return key && typeof key === 'object' ? (key as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * One page of the referrals in `status`, oldest first: up to `limit`, after the cursor `after`
  * (the last page's `next`). Worklists page through thousands this way, never scanning the table.
@@ -239,7 +249,7 @@ export async function referralPage(
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.byStatus(status, '', '').gsi1pk },
       Limit: limit,
-      ...(after ? { ExclusiveStartKey: JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) } : {}),
+      ...(after ? { ExclusiveStartKey: decodeCursor(after) } : {}),
     }),
   );
   const next = result.LastEvaluatedKey ? Buffer.from(JSON.stringify(result.LastEvaluatedKey)).toString('base64url') : undefined;
@@ -249,19 +259,13 @@ export async function referralPage(
   return { ids: items.map((item) => String(item.id)), next, oldest };
 }
 
-/** Referrals by id, in that order (missing ones left out): 100 to a request, consistent reads. */
+/** Referrals by id, in that order (missing ones left out): batches of 100, consistent reads. */
 export async function getReferrals(ids: string[]): Promise<Referral[]> {
-  const found = new Map<string, Referral>();
-  for (let i = 0; i < ids.length; i += 100) {
-    let wanted: Record<string, unknown>[] = ids.slice(i, i + 100).map((id) => keys.referral(id));
-    for (let attempt = 0; wanted.length; attempt++) {
-      if (attempt === 5) throw new BusyError(`${wanted.length} referrals not read`);
-      const result = await send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: wanted, ConsistentRead: true } } }));
-      for (const item of result.Responses?.[tableName()] ?? []) found.set(String(item.id), toReferral(item));
-      wanted = result.UnprocessedKeys?.[tableName()]?.Keys ?? [];
-      if (wanted.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-    }
-  }
+  const items = await batchGet(
+    ids.map((id) => keys.referral(id)),
+    { consistent: true },
+  );
+  const found = new Map(items.map((item) => [String(item.id), toReferral(item)]));
   return ids.flatMap((id) => found.get(id) ?? []);
 }
 

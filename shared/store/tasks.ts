@@ -9,7 +9,7 @@ import type { Routing } from '../domain/referral.js';
 import { DAY_SECONDS } from '../domain/time.js';
 import type { TaskKind } from '../domain/vocabulary.js';
 import { keys } from '../tables.js';
-import { send, tableName } from './dynamo.js';
+import { conditionHeld, send, tableName } from './dynamo.js';
 import type { TransactItem } from './referrals.js';
 
 export interface Task {
@@ -50,8 +50,8 @@ export async function getTask(taskId: string): Promise<Task | undefined> {
 
 /** Puts a fresh token on an undecided task; false if it was decided meanwhile. */
 export async function replaceTaskToken(taskId: string, token: string, linkExpiresAt: string): Promise<boolean> {
-  try {
-    await send(
+  return conditionHeld(
+    send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keys.task(taskId),
@@ -64,12 +64,8 @@ export async function replaceTaskToken(taskId: string, token: string, linkExpire
           ':expiresAt': Math.floor(Date.parse(linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS,
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /**
