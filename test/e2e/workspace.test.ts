@@ -9,7 +9,7 @@ import { LOCAL_STAFF } from '../../local/staff-identity.js';
 import { changeReferral, getReferral } from '../../shared/store/referrals.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
-import { type LocalService, startLocalService } from '../support/local-service.js';
+import { type LocalService, startLocalService, TOKEN } from '../support/local-service.js';
 
 let svc: LocalService;
 const person = (id: string) => LOCAL_STAFF.find((u) => u.id === id)!;
@@ -196,5 +196,29 @@ describe('the staff workspace', () => {
     expect(after.status).toBe('closed_by_service');
     expect(after.timeline).toContainEqual(expect.objectContaining({ type: 'closed_by_service', actor: 'staff:local-lead' }));
     expect(await (await get('/staff/needs-action', LEE)).text()).not.toContain(`>${id}<`);
+  });
+
+  it('refuses the wrong audience on every staff path: signed-out browsers, referrers, patients, other roles', async () => {
+    const form = (headers: Record<string, string>, body: Record<string, string> = {}) => ({
+      method: 'POST',
+      redirect: 'manual' as const,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(body).toString(),
+    });
+    // Signed out: pages go to sign-in; forms change nothing (401).
+    for (const path of ['/staff', '/staff/find', '/staff/access', '/staff/clinics'])
+      expect((await fetch(`${svc.url}${path}`, { redirect: 'manual' })).status, path).toBe(302);
+    for (const path of [`/staff/claims/${ids.urgent}`, `/staff/close/${ids.urgent}`, '/staff/find', '/staff/clinics'])
+      expect((await fetch(`${svc.url}${path}`, form({}, { action: 'claim' }))).status, path).toBe(401);
+    // A referrer's token is not a staff session: sent to sign in, shown nothing.
+    const referrer = await fetch(`${svc.url}/staff/triage`, { headers: { Authorization: `Bearer ${TOKEN}` }, redirect: 'manual' });
+    expect(referrer.status).toBe(302);
+    // A staff link on the patients' path is not a patient's page, and a patient's link on the staff path needs a staff session.
+    const staffLink = new URL(await svc.linkFor(ids.urgent));
+    expect((await fetch(`${svc.url}/a/${staffLink.pathname.split('/')[2]}`)).status).toBe(404);
+    // Another role posting to the service lead's forms, with a valid form token: refused.
+    const tessCsrf = csrfIn(await (await get('/staff/find', TESS)).text());
+    const refused = await fetch(`${svc.url}/staff/clinics`, form({ Cookie: cookieOf(TESS) }, { csrf: tessCsrf, action: 'add-clinic' }));
+    expect(refused.status).toBe(403);
   });
 });
