@@ -7,6 +7,7 @@
  *                                              answer), kept apart so that the retention rule can
  *                                              remove it without touching the event
  *   TASK#<opaque id> / TASK                   a pending human step: its task token, link expiry, decision
+ *   TASK#<opaque id> / PATIENT_LINK           the patient's link to a step: a different id, naming the task
  *   IDEMPOTENCY#<client>#<key> / IDEMPOTENCY  a remembered Idempotency-Key (expires by TTL)
  *   CLINIC#<id> / CLINIC                      a clinic: name, address, services
  *   SLOT#<clinic>#<start> / SLOT              an appointment slot, booked by a conditional write
@@ -55,6 +56,7 @@ export const keys = {
   event: (id: string, at: string, version: number) => ({ pk: `REFERRAL#${id}`, sk: `EVENT#${at}#${String(version).padStart(6, '0')}` }),
   note: (id: string, at: string, version: number) => ({ pk: `REFERRAL#${id}`, sk: `NOTE#${at}#${String(version).padStart(6, '0')}` }),
   task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
+  patientLink: (linkId: string) => ({ pk: `TASK#${linkId}`, sk: 'PATIENT_LINK' }),
   clinic: (clinicId: string) => ({ pk: `CLINIC#${clinicId}`, sk: 'CLINIC' }),
   slot: (slotId: string) => ({ pk: `SLOT#${slotId}`, sk: 'SLOT' }),
   freeSlot: (service: string, start: string, slotId: string) => ({ gsi3pk: `FREESLOT#${service}`, gsi3sk: `${start}#${slotId}` }),

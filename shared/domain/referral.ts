@@ -185,7 +185,7 @@ export interface Referral extends ReferralRequest {
   version: number;
   screening?: Screening;
   /** The human step the workflow is waiting on, if any. */
-  openTask?: { kind: TaskKind; taskId: string };
+  openTask?: { kind: TaskKind; taskId: string; patientLinkId?: string };
   triageReminderSentAt?: string;
   triageBreachedAt?: string;
   /** The latest clinical decision, as the referrer may see it. */

@@ -13,7 +13,7 @@ import { config } from '../config.js';
 import { hasRole, type StaffRole, type StaffUser } from '../domain/staff.js';
 import { adapters } from '../ports/index.js';
 import { header } from './api.js';
-import { html, messagePage, type SafeHtml } from './html.js';
+import { html, messagePage, page, type SafeHtml } from './html.js';
 import { formBody, pageHandler } from './pages.js';
 import { staffToken } from './staff-session.js';
 
@@ -42,7 +42,7 @@ export function signInRedirect(returnPath: string): APIGatewayProxyResult {
 
 /** The form token of a session: an HMAC of the session token, so it cannot be made without it. */
 export async function csrfFor(sessionToken: string): Promise<string> {
-  const key = await adapters().linkKeys.signingKey();
+  const key = (await adapters().linkKeys.keyring()).current;
   return createHmac('sha256', key).update(`csrf:${sessionToken}`).digest('base64url');
 }
 
@@ -54,6 +54,37 @@ function crossSite(event: APIGatewayProxyEvent): boolean {
   const origin = header(event, 'origin');
   return origin !== undefined && origin !== 'null' && origin !== new URL(config().PUBLIC_BASE_URL).origin;
 }
+
+const crossSitePage = () =>
+  messagePage(
+    403,
+    'This form cannot be sent',
+    'It did not come from a page of this service. Nothing was changed: open the page and try again.',
+  );
+
+/** The refusal of a form posted from another site (for forms that need no session), else undefined. */
+export function crossSiteRefusal(event: APIGatewayProxyEvent): APIGatewayProxyResult | undefined {
+  return crossSite(event) ? crossSitePage() : undefined;
+}
+
+/** The sign-out button: a form, so that only a page of this service can sign someone out. */
+export const signOutButton = html`<form method="post" action="/staff/sign-out" class="sign-out">
+<button class="nhsuk-button nhsuk-button--secondary nhsuk-button--small" type="submit">Sign out</button></form>`;
+
+/** Who is signed in, and the way out, at the top of every staff page. */
+export const signedInAs = (session: StaffSession, detail: SafeHtml | string = '') =>
+  html`<div class="nhsuk-body-s signed-in"><p>Signed in as <strong>${session.user.name}</strong>${detail}</p>${signOutButton}</div>`;
+
+export const signOutPage = () =>
+  page({ title: 'Sign out', content: html`<h1>Sign out</h1><p>Sign out of the staff workspace on this device.</p>${signOutButton}` });
+
+export const signedOutPage = () =>
+  page({
+    title: 'You have signed out',
+    content: html`<h1>You have signed out</h1>
+<p>Close the browser if this is a shared computer.</p>
+<p><a href="/staff/sign-in">Sign in again</a></p>`,
+  });
 
 const same = (a: string, b: string) => {
   const [x, y] = [Buffer.from(a), Buffer.from(b)];
@@ -89,12 +120,7 @@ export function staffPageHandler(
     let form: Record<string, string> = {};
     if (isPost) {
       form = formBody(event);
-      if (crossSite(event) || !same(form.csrf ?? '', session.csrf))
-        return messagePage(
-          403,
-          'This form cannot be sent',
-          'It did not come from a page of this service. Nothing was changed: open the page and try again.',
-        );
+      if (crossSite(event) || !same(form.csrf ?? '', session.csrf)) return crossSitePage();
       delete form.csrf;
     }
     // Signed in but in no group: a staff-pool account that has not been given a role yet.

@@ -1,13 +1,20 @@
-/** The key that signs links: from Secrets Manager in AWS (cached), from the environment locally. */
+/**
+ * The keys that sign links: from Secrets Manager in AWS (cached), from the environment locally.
+ * Rotation is Secrets Manager's own: putting a new value makes it AWSCURRENT and the old one
+ * AWSPREVIOUS, and links signed with AWSPREVIOUS keep working until the next rotation.
+ */
 import { config } from '../config.js';
+import type { LinkKeyring } from '../domain/links.js';
 import { onFirstUse } from './on-first-use.js';
 
 export interface LinkKeys {
-  signingKey(): Promise<string>;
+  /** The current key (signs links and form tokens) and the previous one (still accepted). */
+  keyring(): Promise<LinkKeyring>;
 }
 
 /** One Secrets Manager read per container every five minutes, not one per click. */
 const CACHE_MS = 5 * 60_000;
+const MIN_KEY_LENGTH = 32;
 
 const secretsSdk = onFirstUse(async () => {
   const sdk = await import('@aws-sdk/client-secrets-manager');
@@ -15,21 +22,32 @@ const secretsSdk = onFirstUse(async () => {
 });
 
 export function secretsManagerLinkKeys(): LinkKeys {
-  let cached: { key: string; until: number } | undefined;
+  let cached: { keyring: LinkKeyring; until: number } | undefined;
   return {
-    async signingKey() {
-      if (cached && Date.now() < cached.until) return cached.key;
+    async keyring() {
+      if (cached && Date.now() < cached.until) return cached.keyring;
       const arn = config().LINK_SECRET_ARN;
       if (!arn) throw new Error('LINK_SECRET_ARN is not set');
       const { sdk, client } = await secretsSdk();
-      const { SecretString: secret } = await client.send(new sdk.GetSecretValueCommand({ SecretId: arn }));
-      if (typeof secret !== 'string' || secret.length < 32) throw new Error('link signing secret is missing or too short');
-      cached = { key: secret, until: Date.now() + CACHE_MS };
-      return secret;
+      const read = (VersionStage: string) => client.send(new sdk.GetSecretValueCommand({ SecretId: arn, VersionStage }));
+      const [current, previous] = await Promise.all([
+        read('AWSCURRENT'),
+        // Before the first rotation there is no previous version.
+        read('AWSPREVIOUS').catch((error: unknown) => {
+          if (error instanceof sdk.ResourceNotFoundException) return undefined;
+          throw error;
+        }),
+      ]);
+      const key = current.SecretString;
+      if (typeof key !== 'string' || key.length < MIN_KEY_LENGTH) throw new Error('link signing secret is missing or too short');
+      const old = previous?.SecretString;
+      const keyring = { current: key, ...(typeof old === 'string' && old.length >= MIN_KEY_LENGTH ? { previous: old } : {}) };
+      cached = { keyring, until: Date.now() + CACHE_MS };
+      return keyring;
     },
   };
 }
 
-export function staticLinkKeys(key: string): LinkKeys {
-  return { signingKey: async () => key };
+export function staticLinkKeys(current: string, previous?: string): LinkKeys {
+  return { keyring: async () => ({ current, ...(previous ? { previous } : {}) }) };
 }

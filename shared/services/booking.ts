@@ -62,6 +62,7 @@ export async function prepareBooking(
           : undefined;
   const channel = reason ? 'staff' : 'patient';
   const taskId = newLinkId();
+  const patientLinkId = newLinkId();
   await changeReferral(
     referral,
     {
@@ -72,7 +73,7 @@ export async function prepareBooking(
         bookingInvitedAt: at.toISOString(),
         bookingChasersSent: 0,
         booking: undefined,
-        openTask: { kind: 'booking', taskId },
+        openTask: { kind: 'booking', taskId, patientLinkId },
       },
       event: {
         type: reason ? 'booking_worklist' : 'booking_invited',
@@ -82,16 +83,15 @@ export async function prepareBooking(
       },
     },
     // The workflow puts its task token on this step when it starts waiting.
-    [
-      putNewTask({
-        taskId,
-        kind: 'booking',
-        referralId,
-        token: '',
-        createdAt: at.toISOString(),
-        linkExpiresAt: new Date(at.getTime() + (config().BOOKING_GIVE_UP_DAYS + 1) * DAY_MS).toISOString(),
-      }),
-    ],
+    putNewTask({
+      taskId,
+      kind: 'booking',
+      referralId,
+      token: '',
+      createdAt: at.toISOString(),
+      linkExpiresAt: new Date(at.getTime() + (config().BOOKING_GIVE_UP_DAYS + 1) * DAY_MS).toISOString(),
+      patientLinkId,
+    }),
   );
   return {
     nextInSeconds: firstBookingWaitSeconds(config().BOOKING_CHASER_DAYS, config().BOOKING_GIVE_UP_DAYS),
@@ -186,22 +186,22 @@ export async function bookSlot(
 export async function confirmBooking(referralId: string): Promise<{ waitUntil: string }> {
   let referral = await loadReferral(referralId);
   const booking = referral.booking!;
+  // The patient's link to their appointment (its id is the patient link id, not the task's).
   let linkId = referral.appointmentLinkId;
   if (!linkId) {
     linkId = newLinkId();
     referral = await changeReferral(
       referral,
       { set: { appointmentLinkId: linkId }, event: { type: 'appointment_link_created', at: now().toISOString(), actor: 'system:booking' } },
-      [
-        putNewTask({
-          taskId: linkId,
-          kind: 'appointment',
-          referralId,
-          token: '',
-          createdAt: now().toISOString(),
-          linkExpiresAt: appointmentEnd(booking.start, booking.lengthMinutes),
-        }),
-      ],
+      putNewTask({
+        taskId: newLinkId(),
+        kind: 'appointment',
+        referralId,
+        token: '',
+        createdAt: now().toISOString(),
+        linkExpiresAt: appointmentEnd(booking.start, booking.lengthMinutes),
+        patientLinkId: linkId,
+      }),
     );
   }
   // Booked by the team on the patient's behalf: a confirmation too, unless they opted out of texts

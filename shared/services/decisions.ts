@@ -4,14 +4,13 @@
  * do); only the form's POST acts, and only the first POST wins.
  */
 import { nowIso } from '../clock.js';
-import { verifyLink } from '../domain/links.js';
 import type { Referral } from '../domain/referral.js';
 import type { StaffUser } from '../domain/staff.js';
 import { STEP_LINKS } from '../domain/vocabulary.js';
-import { adapters } from '../ports/index.js';
 import { ConcurrentChangeError } from '../store/errors.js';
 import { getReferral } from '../store/referrals.js';
 import { getTask, type Task } from '../store/tasks.js';
+import { linkId } from './links.js';
 import { stepFor } from './steps/index.js';
 import type { DecisionResult } from './steps/step.js';
 
@@ -23,8 +22,8 @@ export type LinkState =
   | { state: 'open'; task: Task; referral: Referral };
 
 export async function resolveLink(signed: string): Promise<LinkState> {
-  const key = await adapters().linkKeys.signingKey();
-  const taskId = verifyLink(signed, key);
+  // A patient's link, or one made up, is refused before anything is looked up.
+  const taskId = await linkId(signed, 'staff');
   if (!taskId) return { state: 'invalid' };
   const task = await getTask(taskId);
   // Staff links lead only to steps that staff decide through a link.

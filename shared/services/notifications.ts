@@ -19,7 +19,8 @@ export async function patientSms(
   if (!referral.patient.mobile) return undefined;
   // Texts about booking carry the patient's own link to the open booking step.
   const open = referral.openTask;
-  const link = open && open.kind !== 'appointment' && STEP_LINKS[open.kind].patient ? await patientLink(open.taskId) : undefined;
+  const link =
+    open?.patientLinkId && open.kind !== 'appointment' && STEP_LINKS[open.kind].patient ? await patientLink(open.patientLinkId) : undefined;
   const context = { serviceName: config().SERVICE_NAME, baseUrl: config().PUBLIC_BASE_URL, link, ...extra };
   return { to: referral.patient.mobile, body: renderSms(smsTemplates[template](context), referral.patient.givenName) };
 }

@@ -6,16 +6,14 @@ import { now } from '../clock.js';
 import { appointmentEnd } from '../domain/booking.js';
 import type { FieldIssue } from '../domain/field-issues.js';
 import { parseForm } from '../domain/forms.js';
-import { verifyLink } from '../domain/links.js';
 import type { Referral } from '../domain/referral.js';
 import { slotTime } from '../domain/time.js';
 import { STEP_LINKS } from '../domain/vocabulary.js';
-import { adapters } from '../ports/index.js';
 import { ConcurrentChangeError } from '../store/errors.js';
 import { getReferral } from '../store/referrals.js';
-import { getTask, setLinkExpiry, type Task } from '../store/tasks.js';
+import { getTaskByPatientLink, setLinkExpiry, type Task } from '../store/tasks.js';
 import { bookSlot, cancelAppointment, choosableSlots, SlotUnavailableError } from './booking.js';
-import { patientLink } from './links.js';
+import { linkId, patientLink } from './links.js';
 import { textAndRecord } from './notifications.js';
 import { changeAppointmentFormSchema } from './steps/booking.js';
 import { stepFor } from './steps/index.js';
@@ -28,9 +26,10 @@ export type PatientLinkState =
   | { state: 'open'; task: Task; referral: Referral };
 
 export async function resolvePatientLink(signed: string): Promise<PatientLinkState> {
-  const taskId = verifyLink(signed, await adapters().linkKeys.signingKey());
-  if (!taskId) return { state: 'invalid' };
-  const task = await getTask(taskId);
+  // A staff link, or one made up, is refused before anything is looked up.
+  const id = await linkId(signed, 'patient');
+  if (!id) return { state: 'invalid' };
+  const task = await getTaskByPatientLink(id);
   // The patient's own links: a step they act on (booking), or their appointment.
   const step = task && stepFor(task.kind);
   if (!task || (step ? !STEP_LINKS[step.kind].patient : task.kind !== 'appointment')) return { state: 'unknown' };
@@ -69,7 +68,7 @@ export async function patientAction(signed: string, form: Record<string, string>
       if (moved.patient.mobile) {
         moved = (
           await textAndRecord(moved, 'bookingConfirmed', {
-            link: await patientLink(task.taskId),
+            link: await patientLink(task.patientLinkId!),
             time: slotTime(booking.start),
             clinic: booking.clinicName,
           })

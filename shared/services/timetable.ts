@@ -91,6 +91,7 @@ async function moveBookingBack(referralId: string, slotId: string, start: string
     throw new ConcurrentChangeError(`referral ${referralId} moved on`);
   const at = nowIso();
   const taskId = newLinkId();
+  const patientLinkId = newLinkId();
   // Patients book within their window; a window already past is reopened for a fortnight.
   const windowEnd =
     referral.bookingWindowEnd && referral.bookingWindowEnd > daysAfter(at, 14) ? referral.bookingWindowEnd : daysAfter(at, 14);
@@ -106,26 +107,27 @@ async function moveBookingBack(referralId: string, slotId: string, start: string
         bookingWindowEnd: windowEnd,
         reminderSentFor: undefined,
         clinicCancelledAt: at,
-        openTask: { kind: 'booking', taskId },
+        openTask: { kind: 'booking', taskId, patientLinkId },
       },
       event: { type: 'appointment_cancelled_by_clinic', at, actor: `staff:${by.id}`, detail: { slotId, start, cancelledBy: by.name } },
     },
     [
       withdrawBookedSlot(slotId, referralId, at),
       // A new booking step: the workflow puts its task token on it when it wakes (see the top).
-      putNewTask({
+      ...putNewTask({
         taskId,
         kind: 'booking',
         referralId,
         token: '',
         createdAt: at,
         linkExpiresAt: daysAfter(at, config().BOOKING_GIVE_UP_DAYS + 1),
+        patientLinkId,
       }),
     ],
   );
   if (!moved.patient?.mobile) return;
   try {
-    await textAndRecord(moved, 'cancelledByClinic', { time: slotTime(start), link: await patientLink(taskId) });
+    await textAndRecord(moved, 'cancelledByClinic', { time: slotTime(start), link: await patientLink(patientLinkId) });
   } catch (error) {
     // The move stands (the team sees them on the worklist); the timeline says the text did not go.
     if (!(error instanceof NotificationFailedError)) throw error;

@@ -1,7 +1,8 @@
 /**
  * Pending human steps. A task holds the workflow's current task token, which never leaves
- * DynamoDB: links name the task by its opaque id. A timeout that re-opens the step replaces the
- * token in place, so links already sent keep working.
+ * DynamoDB: staff links name the task by its opaque id. A task the patient acts on has a second
+ * id for the patient's link, so a text never carries the id behind the staff link. A timeout that
+ * re-opens the step replaces the token in place, so links already sent keep working.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
@@ -21,24 +22,28 @@ export interface Task {
   linkExpiresAt: string;
   decidedAt?: string;
   routing?: Routing;
+  /** The id in the patient's link, for a step the patient acts on or their appointment. */
+  patientLinkId?: string;
 }
 
 /** Kept a month past the link's expiry for the audit of who used it, then removed by TTL. */
 const RETAIN_AFTER_EXPIRY_SECONDS = 30 * DAY_SECONDS;
+const YEAR_SECONDS = 365 * DAY_SECONDS;
 
-export function putNewTask(task: Task): TransactItem {
-  return {
-    Put: {
-      TableName: tableName(),
-      Item: {
-        ...keys.task(task.taskId),
-        entity: 'task',
-        ...task,
-        expiresAt: Math.floor(Date.parse(task.linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
+/** The task, and the patient's link to it when it has one; written with the referral's change. */
+export function putNewTask(task: Task): TransactItem[] {
+  const expiresAt = Math.floor(Date.parse(task.linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS;
+  const put = (item: Record<string, unknown>): TransactItem => ({
+    Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+  });
+  return [
+    put({ ...keys.task(task.taskId), entity: 'task', ...task, expiresAt }),
+    // The pointer names only the task, and outlives it (a step re-opened or an appointment moved
+    // keeps its link), so that the task's own expiry decides when the link stops working.
+    ...(task.patientLinkId
+      ? [put({ ...keys.patientLink(task.patientLinkId), entity: 'patient-link', taskId: task.taskId, expiresAt: expiresAt + YEAR_SECONDS })]
+      : []),
+  ];
 }
 
 export async function getTask(taskId: string): Promise<Task | undefined> {
@@ -46,6 +51,13 @@ export async function getTask(taskId: string): Promise<Task | undefined> {
   if (!result.Item) return undefined;
   const { pk, sk, entity, expiresAt, ...task } = result.Item;
   return task as Task;
+}
+
+/** The task behind a patient's link id (the id is never a task's own). */
+export async function getTaskByPatientLink(linkId: string): Promise<Task | undefined> {
+  const link = await send(new GetCommand({ TableName: tableName(), Key: keys.patientLink(linkId), ConsistentRead: true }));
+  const task = typeof link.Item?.taskId === 'string' ? await getTask(link.Item.taskId) : undefined;
+  return task?.patientLinkId === linkId ? task : undefined;
 }
 
 /** Puts a fresh token on an undecided task; false if it was decided meanwhile. */

@@ -6,10 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { now } from '../../shared/clock.js';
+import { newLinkId, signLink } from '../../shared/domain/links.js';
 import { isSingleGsm7Fragment } from '../../shared/domain/sms.js';
-import { expireLink } from '../support/dynamodb.js';
+import { keys } from '../../shared/tables.js';
+import { expireLink, getItem } from '../support/dynamodb.js';
 import { withPatient } from '../support/fixtures.js';
-import { until } from '../support/harness.js';
+import { TEST_LINK_KEY, until } from '../support/harness.js';
 import { type LocalService, startLocalService, TOKEN } from '../support/local-service.js';
 
 const DAY = 86_400_000;
@@ -199,12 +201,41 @@ describe('patient links', () => {
     expect(await status(id)).toEqual(before);
 
     // Past its expiry (as after the booking window), the link says so kindly and acts no more.
-    const taskId = new URL(link).pathname.split('/').pop()!.split('.')[0]!;
-    await expireLink(taskId);
+    await expireLink(link);
     const expired = await svc.open(link);
     expect(expired.status).toBe(410);
     expect(await expired.text()).toContain('This link has expired');
     expect((await svc.submit(link, { action: 'book', slot: 'test-clinic#2030-01-01T00:00:00.000Z' })).status).toBe(410);
+    expect(await status(id)).toEqual(before);
+  });
+});
+
+describe("a patient's link and the staff link to one booking step", () => {
+  it('are different ids, each refused on the other path exactly as a made-up link is', async () => {
+    const { id, link } = await acceptedPatient('07700 900208');
+    await until(() => svc.runtime.workflow.execution(id)?.states.includes('AwaitBooking'), 'the booking step to wait');
+    const before = await status(id);
+    const patientSigned = new URL(link).pathname.split('/a/')[1]!;
+    // The booking team's link to the same step names the task, which the text never carries.
+    const { taskId } = (await getItem(keys.patientLink(patientSigned.split('.')[0]!)))!;
+    expect(taskId).not.toBe(patientSigned.split('.')[0]);
+    const staffLink = `${svc.url}/tasks/${signLink(taskId, 'staff', TEST_LINK_KEY)}`;
+    expect((await svc.open(staffLink)).status).toBe(200);
+
+    const madeUp = (path: string) => `${svc.url}${path}${signLink(newLinkId(), path === '/a/' ? 'patient' : 'staff', TEST_LINK_KEY)}`;
+    const tampered = (path: string) => `${svc.url}${path}${newLinkId()}.${'A'.repeat(16)}`;
+    const answer = async (url: string) => {
+      const response = await svc.open(url);
+      return { status: response.status, page: (await response.text()).replace(/\/(a|tasks)\/[\w.-]+/g, '') };
+    };
+    // The patient's text link on the staff path: not signed for staff, so refused before any lookup.
+    const swapped = await answer(`${svc.url}/tasks/${patientSigned}`);
+    expect(swapped).toEqual(await answer(tampered('/tasks/')));
+    expect(swapped.page).not.toMatch(/Sam|Jones|NHS number|date of birth/i);
+    expect((await svc.submit(`${svc.url}/tasks/${patientSigned}`, { action: 'book', slot: slotIds[0]! })).status).toBe(403);
+    // The staff link on the patient's path, and the task's id signed as if for a patient.
+    expect(await answer(`${svc.url}/a/${new URL(staffLink).pathname.split('/tasks/')[1]}`)).toEqual(await answer(tampered('/a/')));
+    expect(await answer(`${svc.url}/a/${signLink(taskId, 'patient', TEST_LINK_KEY)}`)).toEqual(await answer(madeUp('/a/')));
     expect(await status(id)).toEqual(before);
   });
 });

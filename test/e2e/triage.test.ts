@@ -194,11 +194,10 @@ describe('the decision link', () => {
     expect((await svc.open(tampered)).status).toBe(403);
     expect((await svc.submit(tampered, accept)).status).toBe(403);
     expect((await svc.open(`${svc.url}/tasks/not-a-link`)).status).toBe(403);
-    expect((await svc.open(`${svc.url}/tasks/${signLink(newLinkId(), TEST_LINK_KEY)}`)).status).toBe(404);
+    expect((await svc.open(`${svc.url}/tasks/${signLink(newLinkId(), 'staff', TEST_LINK_KEY)}`)).status).toBe(404);
 
     // Age the link past its expiry, as 14 days would.
-    const taskId = signed.split('.')[0]!;
-    await expireLink(taskId);
+    await expireLink(link);
     expect((await svc.open(link)).status).toBe(410);
     expect((await svc.submit(link, accept)).status).toBe(410);
     expect((await svc.status(id)).status).toBe('awaiting_triage');

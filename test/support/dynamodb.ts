@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 
 import { ensureTable, LOCAL_AWS_ENV } from '../../local/dynamodb-local.js';
@@ -30,8 +30,16 @@ export async function scanAll(endpoint: string, tableName: string) {
   }
 }
 
+/** One item, read as it is stored (for checks of what a link or a record names). */
+export async function getItem(key: { pk: string; sk: string }): Promise<Record<string, any> | undefined> {
+  return (await documentClient().send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: key }))).Item;
+}
+
 /** Ages a link past its expiry, as days passing would (tests of expired links). */
-export async function expireLink(taskId: string): Promise<void> {
+export async function expireLink(link: string): Promise<void> {
+  // A link's id: the task's own (/tasks/) or the patient's link to it (/a/).
+  const id = link.split('/').pop()!.split('.')[0]!;
+  const taskId = link.includes('/a/') ? (await getItem(keys.patientLink(id)))!.taskId : id;
   await documentClient().send(
     new UpdateCommand({
       TableName: process.env.TABLE_NAME,

@@ -1,5 +1,5 @@
 /** The AWS adapters, against mocked SDK clients: they load their client on first use and call it right. */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -17,6 +17,7 @@ const secrets = mockClient(SecretsManagerClient);
 const sns = mockClient(SNSClient);
 const sfn = mockClient(SFNClient);
 const KEY = 'k'.repeat(40);
+const OLD_KEY = 'o'.repeat(40);
 
 beforeEach(() => {
   secrets.reset();
@@ -33,21 +34,31 @@ afterEach(() => {
 });
 
 describe('link keys from Secrets Manager', () => {
-  it('reads the key once and keeps it for five minutes', async () => {
+  const notFound = () =>
+    new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret version.", $metadata: {} });
+
+  it('reads the current and previous keys once and keeps them for five minutes', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: KEY });
+    secrets.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' }).resolves({ SecretString: KEY });
+    secrets.on(GetSecretValueCommand, { VersionStage: 'AWSPREVIOUS' }).resolves({ SecretString: OLD_KEY });
     const keys = secretsManagerLinkKeys();
-    expect(await keys.signingKey()).toBe(KEY);
-    expect(await keys.signingKey()).toBe(KEY);
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    vi.advanceTimersByTime(5 * 60_000 + 1);
-    await keys.signingKey();
+    expect(await keys.keyring()).toEqual({ current: KEY, previous: OLD_KEY });
+    expect(await keys.keyring()).toEqual({ current: KEY, previous: OLD_KEY });
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    vi.advanceTimersByTime(5 * 60_000 + 1);
+    await keys.keyring();
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(4);
+  });
+
+  it('has no previous key before the first rotation', async () => {
+    secrets.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' }).resolves({ SecretString: KEY });
+    secrets.on(GetSecretValueCommand, { VersionStage: 'AWSPREVIOUS' }).rejects(notFound());
+    expect(await secretsManagerLinkKeys().keyring()).toEqual({ current: KEY });
   });
 
   it('refuses a missing or short key', async () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: 'short' });
-    await expect(secretsManagerLinkKeys().signingKey()).rejects.toThrow(/too short/);
+    await expect(secretsManagerLinkKeys().keyring()).rejects.toThrow(/too short/);
   });
 });
 

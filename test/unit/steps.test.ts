@@ -13,6 +13,7 @@ import type { StaffUser } from '../../shared/domain/staff.js';
 import { DAY_SECONDS, HOUR_MS } from '../../shared/domain/time.js';
 import { ROUTE_STATUS } from '../../shared/domain/vocabulary.js';
 import { installAdapters, resetAdapters } from '../../shared/ports/index.js';
+import { staticLinkKeys } from '../../shared/ports/link-keys.js';
 import type { ReferralChange } from '../../shared/store/referrals.js';
 import type { Task } from '../../shared/store/tasks.js';
 
@@ -77,7 +78,7 @@ beforeAll(() => {
   resetConfig();
   restoreClock = useClock(clock);
   installAdapters({
-    linkKeys: { signingKey: async () => 'unit-test-signing-key-unit-test-signing-key' },
+    linkKeys: staticLinkKeys('unit-test-signing-key-unit-test-signing-key'),
     workflow: {
       startReferralWorkflow: async () => ({ alreadyStarted: false }),
       sendTaskSuccess: async (_token, output) => void resumed.push(output),

@@ -9,7 +9,7 @@ import { config } from '../../config.js';
 import { newLinkId } from '../../domain/links.js';
 import type { Routing } from '../../domain/referral.js';
 import { DAY_MS } from '../../domain/time.js';
-import type { StepKind, TaskKind } from '../../domain/vocabulary.js';
+import { STEP_LINKS, type StepKind, type TaskKind } from '../../domain/vocabulary.js';
 import { changeReferral, loadReferral } from '../../store/referrals.js';
 import { getTask, putNewTask, replaceTaskToken } from '../../store/tasks.js';
 import { booking } from './booking.js';
@@ -77,14 +77,23 @@ export async function openStep(input: {
     throw new AlreadyDecidedError(decided!.routing!);
   }
   const taskId = newLinkId();
+  const patientLinkId = STEP_LINKS[input.kind].patient ? newLinkId() : undefined;
   const at = nowIso();
   const opened = await changeReferral(
     referral,
     {
-      set: { openTask: { kind: input.kind, taskId } },
+      set: { openTask: { kind: input.kind, taskId, ...(patientLinkId ? { patientLinkId } : {}) } },
       event: { type: 'task_opened', at, actor: 'system:workflow', detail: { kind: input.kind } },
     },
-    [putNewTask({ taskId, kind: input.kind, referralId: referral.id, token: input.taskToken, createdAt: at, linkExpiresAt: linkExpiry() })],
+    putNewTask({
+      taskId,
+      kind: input.kind,
+      referralId: referral.id,
+      token: input.taskToken,
+      createdAt: at,
+      linkExpiresAt: linkExpiry(),
+      ...(patientLinkId ? { patientLinkId } : {}),
+    }),
   );
   await STEPS[input.kind].open(opened, taskId);
   return { taskId, reopened: false };
