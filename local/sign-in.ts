@@ -92,5 +92,12 @@ export function localOAuth({ identity, referrer }: LocalOAuthOptions) {
       if (!verified || form.get('redirect_uri') !== issued.redirectUri) return { status: 400, body: { error: 'invalid_grant' } };
       return { status: 200, body: { id_token: identity.mint(issued.user), token_type: 'Bearer', expires_in: 3600 } };
     },
+    // Cognito's /logout: ends the pool's own session and returns to a logout URL of the app client.
+    'GET /local/logout': (req: IncomingMessage, url: URL): LocalAnswer => {
+      const back = url.searchParams.get('logout_uri') ?? '';
+      const ours = URL.canParse(back) && new URL(back).host === req.headers.host;
+      if (url.searchParams.get('client_id') !== LOCAL_STAFF_CLIENT_ID || !ours) return { status: 400, body: { error: 'invalid_request' } };
+      return { status: 302, body: '', headers: { Location: back } };
+    },
   };
 }

@@ -46,6 +46,11 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/audit/referrals/{id}', function: 'reporting', auth: 'staff' },
   { method: 'GET', path: '/staff/sign-in', function: 'staffSignIn', auth: 'public' },
   { method: 'GET', path: '/staff/signed-in', function: 'staffSignIn', auth: 'public' },
+  // Signing out is a POST (a button on every staff page); the GET shows that button, so that a
+  // link from another site cannot sign anyone out.
+  { method: 'GET', path: '/staff/sign-out', function: 'staffSignIn', auth: 'public' },
+  { method: 'POST', path: '/staff/sign-out', function: 'staffSignIn', auth: 'public' },
+  { method: 'GET', path: '/staff/signed-out', function: 'staffSignIn', auth: 'public' },
   { method: 'GET', path: '/self-referral', function: 'selfReferral', auth: 'public' },
   { method: 'POST', path: '/self-referral', function: 'selfReferral', auth: 'public' },
   { method: 'GET', path: '/self-care', function: 'publicPages', auth: 'public' },

@@ -2,12 +2,13 @@
  * GET /staff/sign-in?return=/path: off to the staff pool's sign-in page (authorization code with
  * PKCE). GET /staff/signed-in: back from it; the code is exchanged for the ID token, kept in an
  * HttpOnly cookie, and the browser goes back to the page that sent it (a path on this service
- * only), or to the workspace.
+ * only), or to the workspace. POST /staff/sign-out: the cookie is cleared and the staff pool's own
+ * session ended (its /logout), which comes back to GET /staff/signed-out.
  */
 import { config } from '../../shared/config.js';
 import { HttpError } from '../../shared/http/api.js';
 import { pageHandler } from '../../shared/http/pages.js';
-import { safeReturnPath } from '../../shared/http/staff-pages.js';
+import { crossSiteRefusal, safeReturnPath, signedOutPage, signOutPage } from '../../shared/http/staff-pages.js';
 import { cookie, newSignIn, SESSION_COOKIE, setCookie, SIGN_IN_COOKIE } from '../../shared/http/staff-session.js';
 
 const redirect = (location: string, cookies: string[]) => ({
@@ -21,6 +22,17 @@ export const handler = pageHandler(async (event) => {
   const { STAFF_AUTH_URL: authUrl, STAFF_CLIENT_ID: clientId, PUBLIC_BASE_URL: base } = config();
   if (!authUrl || !clientId) throw new HttpError(404, 'not_found', 'staff sign-in is not configured');
   const redirectUri = `${base}/staff/signed-in`;
+
+  if (event.resource === '/staff/signed-out') return signedOutPage();
+  if (event.resource === '/staff/sign-out') {
+    if (event.httpMethod !== 'POST') return signOutPage();
+    const refused = crossSiteRefusal(event);
+    if (refused) return refused;
+    // The cookie goes here; the staff pool's own session (which would sign them straight back in)
+    // goes at its /logout, which returns to a URL the app client lists.
+    const logout = new URLSearchParams({ client_id: clientId, logout_uri: `${base}/staff/signed-out` });
+    return redirect(`${authUrl}/logout?${logout}`, [setCookie(SESSION_COOKIE, '', 0), setCookie(SIGN_IN_COOKIE, '', 0)]);
+  }
 
   if (event.resource === '/staff/sign-in') {
     const { state, verifier, challenge } = newSignIn();

@@ -178,7 +178,7 @@ export class Api extends Construct {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
         callbackUrls: [`${props.publicBaseUrl}/staff/signed-in`],
-        logoutUrls: [`${props.publicBaseUrl}/dashboard`],
+        logoutUrls: [`${props.publicBaseUrl}/staff/signed-out`],
       },
       idTokenValidity: Duration.hours(1),
     });

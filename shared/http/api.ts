@@ -8,7 +8,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 
-import { MAX_BODY_BYTES } from '../config.js';
+import { config, MAX_BODY_BYTES } from '../config.js';
 import type { Caller } from '../domain/caller.js';
 import { type FieldIssue, fieldIssues } from '../domain/field-issues.js';
 import { hasRole, rolesFrom, type StaffRole, type StaffUser } from '../domain/staff.js';
@@ -154,6 +154,15 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+/** A year, and every subdomain: browsers that have seen the service once never reach it over plain HTTP. */
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+/** Every answer over HTTPS says to use HTTPS only (the local service, on plain HTTP, does not). */
+function withTransportSecurity(response: APIGatewayProxyResult): APIGatewayProxyResult {
+  if (!config().PUBLIC_BASE_URL.startsWith('https://')) return response;
+  return { ...response, headers: { ...response.headers, 'Strict-Transport-Security': HSTS } };
+}
+
 /** Wraps an API Gateway handler with logging context and an error boundary that renders with `onError`. */
 export function httpHandler(fn: ApiHandler, onError: (error: unknown) => APIGatewayProxyResult) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
@@ -167,7 +176,7 @@ export function httpHandler(fn: ApiHandler, onError: (error: unknown) => APIGate
       }
       // The route template, never the path: paths carry referral ids and link capabilities.
       logger.info('request', { method: event.httpMethod, route: event.resource, statusCode: response.statusCode });
-      return response;
+      return withTransportSecurity(response);
     });
 }
 

@@ -11,6 +11,7 @@ import type { Referral, ReferralEvent } from '../domain/referral.js';
 import { SERVICES } from '../domain/screening.js';
 import { ukTime } from '../domain/time.js';
 import { html, page, type SafeHtml, table } from './html.js';
+import { signOutButton } from './staff-pages.js';
 
 /** Green from `target`, amber from `amberFrom`, red below (percentages). A service may tune these. */
 export const TARGETS = {
@@ -147,7 +148,7 @@ export function dashboardPage(
   const query = `from=${report.period.from}&to=${report.period.to}`;
   const decisions = o.decisions;
   const newest = [...referrals].reverse().slice(0, LISTED_REFERRALS);
-  const content = html`<h1>Service dashboard</h1>
+  const content = html`${signOutButton}<h1>Service dashboard</h1>
 <form method="get" action="dashboard" class="nhsuk-u-margin-bottom-4">
 <div class="nhsuk-form-group"><label class="nhsuk-label" for="from">From (UK date)</label>
 <input class="nhsuk-input nhsuk-input--width-10" id="from" name="from" type="date" value="${report.period.from}"></div>
@@ -224,7 +225,7 @@ ${table(
 
 /** One referral's audit trail: every event, oldest first, with who and when. */
 export function timelinePage(referral: Referral, timeline: ReferralEvent[]): APIGatewayProxyResult {
-  const content = html`<a class="nhsuk-back-link" href="../../dashboard">Back to the dashboard</a>
+  const content = html`${signOutButton}<a class="nhsuk-back-link" href="../../dashboard">Back to the dashboard</a>
 <h1>Referral ${referral.id}</h1>
 <p>Status: <strong>${referral.status.replaceAll('_', ' ')}</strong>.
 Received ${ukTime(referral.receivedAt)} from ${referral.referrer?.odsCode ?? 'the patient (self-referral)'}.</p>

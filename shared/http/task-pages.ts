@@ -13,7 +13,7 @@ import type { Task } from '../store/tasks.js';
 import type { FieldIssue } from './api.js';
 import { type ChoosableSlot, errorSummary, slotChoices } from './booking-pages.js';
 import { fieldError, groupClass, html, messagePage, page, type SafeHtml } from './html.js';
-import { csrfField, type StaffSession } from './staff-pages.js';
+import { csrfField, signedInAs, type StaffSession } from './staff-pages.js';
 
 type Values = Record<string, string>;
 
@@ -104,7 +104,7 @@ ${fieldError(issues, 'reason')}
 /** A decision form: who is deciding (the signed-in person, recorded with it), and the session's form token. */
 function decisionForm(session: StaffSession, content: SafeHtml): SafeHtml {
   return html`<form method="post" novalidate>${csrfField(session)}
-<p class="nhsuk-body-s">Signed in as <strong>${session.user.name}</strong>. Your decision is recorded in your name.</p>
+${signedInAs(session, '. Your decision is recorded in your name.')}
 ${content}
 </form>`;
 }

@@ -12,7 +12,7 @@ import { slotTime } from '../domain/time.js';
 import { type Session, WEEKDAYS } from '../domain/timetable.js';
 import { errorSummary } from './booking-pages.js';
 import { fieldError, groupClass, html, page, type SafeHtml, table } from './html.js';
-import { csrfField, type StaffSession } from './staff-pages.js';
+import { csrfField, signedInAs, type StaffSession } from './staff-pages.js';
 
 type Values = Record<string, string>;
 
@@ -64,6 +64,7 @@ ${button(session, 'cancel-date', `Cancel ${day}`, { sessionId: s.sessionId, date
     title: 'Clinics and timetables',
     content: html`${errorSummary(issues)}
 ${notice ? html`<div class="nhsuk-inset-text" role="status"><p>${notice}</p></div>` : ''}
+${signedInAs(session)}
 <p><a href="/staff">Back to the workspace</a></p>
 <h1>Clinics and timetables</h1>
 ${table(
@@ -114,7 +115,7 @@ export function sessionDayPage(session: StaffSession, s: Session, day: string, s
   ]);
   return page({
     title: `Session on ${day}`,
-    content: html`<p><a href="/staff/clinics">Back to clinics and timetables</a></p><h1>Session on ${day}</h1>
+    content: html`${signedInAs(session)}<p><a href="/staff/clinics">Back to clinics and timetables</a></p><h1>Session on ${day}</h1>
 <p>Cancelling a booked slot moves the patient back to the booking worklist and texts them a link to choose another time.</p>
 ${table(['Time', 'State', ''], rows, `${WEEKDAYS[s.weekday as keyof typeof WEEKDAYS]} ${s.start}–${s.end}`)}`,
   });

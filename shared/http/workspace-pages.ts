@@ -16,7 +16,7 @@ import type { Access } from '../services/access-log.js';
 import { type Queue, type QueueName, type QueueRow, QUEUES } from '../services/workspace.js';
 import { errorSummary } from './booking-pages.js';
 import { html, page, type SafeHtml, table } from './html.js';
-import { csrfField, type StaffSession } from './staff-pages.js';
+import { csrfField, signedInAs, type StaffSession } from './staff-pages.js';
 
 /** The queues a person works (the service lead sees all). */
 export const queuesFor = (user: StaffUser) => (Object.entries(QUEUES) as [QueueName, Queue][]).filter(([, q]) => hasRole(user, ...q.roles));
@@ -37,7 +37,7 @@ ${queuesFor(session.user).map(([name, q]) => link(`/staff/${name}`, q.title))}
 ${link('/staff/find', 'Find a referral')}
 ${lead ? link('/staff/access', 'Access log') : ''}${lead ? link('/dashboard', 'Figures') : ''}
 </ul></nav>
-<p class="nhsuk-body-s">Signed in as <strong>${session.user.name}</strong> (${roles}).</p>`;
+${signedInAs(session, ` (${roles}).`)}`;
 }
 
 /** "3 h 20 min" or "2 days". */

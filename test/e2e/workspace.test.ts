@@ -221,4 +221,36 @@ describe('the staff workspace', () => {
     const refused = await fetch(`${svc.url}/staff/clinics`, form({ Cookie: cookieOf(TESS) }, { csrf: tessCsrf, action: 'add-clinic' }));
     expect(refused.status).toBe(403);
   });
+
+  it('signs out from a button on every staff page: the session cookie is cleared and the staff pool signed out too', async () => {
+    const signOut = /<form method="post" action="\/staff\/sign-out"/;
+    for (const path of ['/staff', '/staff/triage', '/staff/find', '/staff/clinics'])
+      expect(await (await get(path, LEE)).text(), path).toMatch(signOut);
+    expect(await (await svc.open(await svc.linkFor(ids.routine))).text()).toMatch(signOut);
+    // Opening the address only offers the button: a link from anywhere signs nobody out.
+    const offered = await get('/staff/sign-out', LEE);
+    expect(offered.status).toBe(200);
+    expect(offered.headers.get('set-cookie')).toBeNull();
+    // Posted from another site: refused, the session stays.
+    const cross = { method: 'POST', redirect: 'manual' as const, headers: { Cookie: cookieOf(LEE), Origin: 'https://evil.example' } };
+    const refused = await fetch(`${svc.url}/staff/sign-out`, cross);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('set-cookie')).toBeNull();
+
+    const out = await fetch(`${svc.url}/staff/sign-out`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookieOf(LEE) } });
+    expect(out.status).toBe(302);
+    expect(out.headers.get('set-cookie')).toMatch(/msk_staff=; HttpOnly; Secure; SameSite=Lax; Path=\/; Max-Age=0/);
+    const logout = new URL(out.headers.get('location')!);
+    expect(logout.pathname).toBe('/local/logout');
+    expect(logout.searchParams.get('logout_uri')).toBe(`${svc.url}/staff/signed-out`);
+    const back = await fetch(logout, { redirect: 'manual' });
+    expect(back.headers.get('location')).toBe(`${svc.url}/staff/signed-out`);
+    expect(await (await fetch(back.headers.get('location')!)).text()).toContain('You have signed out');
+    // The browser, with its cookie gone, is sent to sign in again.
+    expect((await fetch(`${svc.url}/staff`, { redirect: 'manual' })).headers.get('location')).toContain('/staff/sign-in');
+    // The stand-in, as Cognito, returns only to this service.
+    const elsewhere = new URL(logout);
+    elsewhere.searchParams.set('logout_uri', 'https://evil.example/');
+    expect((await fetch(elsewhere, { redirect: 'manual' })).status).toBe(400);
+  });
 });
