@@ -29,6 +29,7 @@ export const CONFIG_DEFAULTS = {
   IDEMPOTENCY_TTL_HOURS: 24,
   CLAIM_MINUTES: 30,
   TIMETABLE_WEEKS_AHEAD: 6,
+  SELF_REFERRAL_TEXTS_PER_MOBILE_PER_DAY: 3,
 } as const;
 const D = CONFIG_DEFAULTS;
 
@@ -75,6 +76,12 @@ const configSchema = z.object({
   CLAIM_MINUTES: z.coerce.number().positive().default(D.CLAIM_MINUTES),
   /** How far ahead timetable sessions make bookable slots (kept topped up daily). */
   TIMETABLE_WEEKS_AHEAD: z.coerce.number().int().positive().max(52).default(D.TIMETABLE_WEEKS_AHEAD),
+  /**
+   * Texts a day to one mobile number typed into the public self-referral form (the acknowledgement
+   * or the go-to-A&E text). Beyond it the referral is still accepted and the text withheld, so the
+   * form cannot be used to text a stranger again and again at the service's cost.
+   */
+  SELF_REFERRAL_TEXTS_PER_MOBILE_PER_DAY: z.coerce.number().int().positive().default(D.SELF_REFERRAL_TEXTS_PER_MOBILE_PER_DAY),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(D.IDEMPOTENCY_TTL_HOURS),
   /** Where links in emails and texts point: the API's public URL (no trailing slash). */

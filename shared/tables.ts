@@ -9,6 +9,7 @@
  *   TASK#<opaque id> / TASK                   a pending human step: its task token, link expiry, decision
  *   TASK#<opaque id> / PATIENT_LINK           the patient's link to a step: a different id, naming the task
  *   IDEMPOTENCY#<client>#<key> / IDEMPOTENCY  a remembered Idempotency-Key (expires by TTL)
+ *   TEXTS#<keyed hash of a mobile> / <UK day> the self-referral texts sent to one number that day (expires by TTL)
  *   CLINIC#<id> / CLINIC                      a clinic: name, address, services
  *   SLOT#<clinic>#<start> / SLOT              an appointment slot, booked by a conditional write
  *   TIMETABLE / CLINIC#<id>                   a clinic's entry in the list of clinics (name), for the timetable page
@@ -65,6 +66,7 @@ export const keys = {
   claim: (id: string) => ({ pk: `REFERRAL#${id}`, sk: 'CLAIM' }),
   accessByReferral: (id: string, at: string, userId: string) => ({ pk: `ACCESS#REFERRAL#${id}`, sk: `${at}#${userId}` }),
   accessByUser: (userId: string, at: string, id: string) => ({ pk: `ACCESS#USER#${userId}`, sk: `${at}#${id}` }),
+  textAllowance: (numberKey: string, day: string) => ({ pk: `TEXTS#${numberKey}`, sk: day }),
   idempotency: (clientId: string, key: string) => ({ pk: `IDEMPOTENCY#${clientId}#${key}`, sk: 'IDEMPOTENCY' }),
   byStatus: (status: string, receivedAt: string, id: string) => ({ gsi1pk: `STATUS#${status}`, gsi1sk: `${receivedAt}#${id}` }),
   byNhsNumber: (nhsNumber: string, id: string) => ({ gsi4pk: `NHS#${nhsNumber}`, gsi4sk: id }),

@@ -14,5 +14,5 @@ const input = z.object({
 });
 
 export const handler = stateMachineTask(input, ({ referralId, error, textNotSent }) =>
-  textNotSent ? recordTextNotSent(referralId, textNotSent) : recordWorkflowFailure(referralId, error.Error),
+  textNotSent ? recordTextNotSent(referralId, textNotSent, error.Error) : recordWorkflowFailure(referralId, error.Error),
 );

@@ -3,10 +3,11 @@
  * schema, same rules, same workflow), with errors shown beside the fields.
  */
 import { referralRequestSchema } from '../../shared/domain/referral.js';
+import { screenReferral } from '../../shared/domain/screening.js';
 import { fieldIssues } from '../../shared/http/api.js';
 import { messagePage } from '../../shared/http/html.js';
-import { formBody, pageHandler } from '../../shared/http/pages.js';
-import { selfReferralForm, selfReferralSent } from '../../shared/http/self-referral-page.js';
+import { crossSiteRefusal, formFields, pageHandler } from '../../shared/http/pages.js';
+import { selfReferralEmergency, selfReferralForm, selfReferralSent } from '../../shared/http/self-referral-page.js';
 import { acceptReferral, IdempotencyKeyReusedError } from '../../shared/services/intake.js';
 
 /** Self-referrals have no API client; they are attributed to the form. */
@@ -16,9 +17,13 @@ const asNumber = (value: string | undefined) => (value !== undefined && /^\d+$/.
 
 export const handler = pageHandler(async (event) => {
   if (event.httpMethod === 'GET') return selfReferralForm();
-  const form = formBody(event);
+  // No session to protect, but a page elsewhere must not be able to refer (and text) in someone's name.
+  const refused = crossSiteRefusal(event);
+  if (refused) return refused;
+  const fields = formFields(event);
+  const form = Object.fromEntries(fields);
   // Repeated checkboxes arrive as one field per tick.
-  const redFlags = new URLSearchParams(event.body ?? '').getAll('redFlags');
+  const redFlags = fields.getAll('redFlags');
   const body = {
     source: 'self',
     patient: {
@@ -42,6 +47,8 @@ export const handler = pageHandler(async (event) => {
   const submission = /^[0-9a-f-]{36}$/.test(form.submission ?? '') ? form.submission : undefined;
   try {
     const { referral } = await acceptReferral(parsed.data, FORM_CALLER, submission);
+    // The workflow screens it the same way; the patient is told now, not by a text that may not come.
+    if (screenReferral(parsed.data).priority === 'emergency') return selfReferralEmergency(referral.id);
     return selfReferralSent(referral.id, Boolean(referral.patient.mobile));
   } catch (error) {
     // The same form, already sent, changed and sent again (e.g. after the back button).

@@ -7,8 +7,8 @@
  */
 import { config } from '../../shared/config.js';
 import { HttpError } from '../../shared/http/api.js';
-import { pageHandler } from '../../shared/http/pages.js';
-import { crossSiteRefusal, safeReturnPath, signedOutPage, signOutPage } from '../../shared/http/staff-pages.js';
+import { crossSiteRefusal, pageHandler } from '../../shared/http/pages.js';
+import { safeReturnPath, signedOutPage, signOutPage } from '../../shared/http/staff-pages.js';
 import { cookie, newSignIn, SESSION_COOKIE, setCookie, SIGN_IN_COOKIE } from '../../shared/http/staff-session.js';
 
 const redirect = (location: string, cookies: string[]) => ({

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { now } from '../clock.js';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.js';
 import type { ServiceId } from './screening.js';
+import { typedText } from './text.js';
 import { normaliseUkMobile } from './uk-mobile.js';
 
 export const BODY_SITES = [
@@ -41,15 +42,8 @@ const MAX_AGE_YEARS = 130;
 /** A field's type error: "is required" when it is missing, else `message`. */
 const requiredOr = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message);
 
-const text = (max: number) =>
-  z
-    .string({ error: requiredOr('must be a string') })
-    .trim()
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` })
-    // Control characters have no place in a name or summary and break downstream systems.
-    // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), { error: 'must not contain control characters' });
+// Names are one line; a summary may have line breaks. Neither may hide or reorder what a clinician reads.
+const text = (max: number, multiline = false) => typedText({ max, multiline, typeError: requiredOr('must be a string') });
 
 const nhsNumber = z.string({ error: requiredOr('must be a string of 10 digits') }).transform((value, ctx) => {
   const digits = normaliseNhsNumber(value);
@@ -115,7 +109,7 @@ const patient = z.strictObject({
 
 const complaint = z.strictObject({
   bodySite: z.enum(BODY_SITES, { error: `must be one of: ${BODY_SITES.join(', ')}` }),
-  summary: text(2000),
+  summary: text(2000, true),
   durationWeeks: z
     .number({ error: requiredOr('must be a number of weeks') })
     .int({ error: 'must be a whole number of weeks' })

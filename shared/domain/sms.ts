@@ -5,6 +5,8 @@
  */
 import { SegmentedMessage } from 'sms-segments-calculator';
 
+import { greetableName } from './text.js';
+
 /** How many SMS fragments a text is sent as (each is billed). */
 export function smsFragments(text: string): number {
   return new SegmentedMessage(text, 'auto').segmentsCount;
@@ -24,7 +26,8 @@ type Template = (greeting: string) => string;
  * a longer base URL than that still gets its text, in two fragments.
  */
 export function renderSms(template: Template, givenName?: string): string {
-  const firstName = givenName?.trim().split(/\s+/)[0];
+  // Only a name made of letters: a public form must not be able to put a URL in our text.
+  const firstName = greetableName(givenName);
   if (firstName) {
     const personal = template(`Hi ${firstName},`);
     if (isSingleGsm7Fragment(personal)) return personal;

@@ -21,6 +21,7 @@ const dateAndTime = uk({ dateStyle: 'medium', timeStyle: 'short' });
 const slot = uk({ weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 const day = uk({ weekday: 'long', day: 'numeric', month: 'long' });
 const clock = uk({ hour: '2-digit', minute: '2-digit' });
+const isoDay = new Intl.DateTimeFormat('en-CA', { timeZone: SERVICE_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** "23 Nov 2026, 14:05": a time as people in the service read it. */
 export const ukTime = (iso: string): string => dateAndTime.format(new Date(iso));
@@ -28,5 +29,7 @@ export const ukTime = (iso: string): string => dateAndTime.format(new Date(iso))
 export const slotTime = (iso: string): string => slot.format(new Date(iso));
 /** "Tuesday 1 December": a heading over a day's appointments. */
 export const ukDay = (iso: string): string => day.format(new Date(iso));
+/** "2026-11-23": the UK calendar date of an instant (a day's allowance, a day's figures). */
+export const ukDate = (iso: string): string => isoDay.format(new Date(iso));
 /** "09:30". */
 export const ukClockTime = (iso: string): string => clock.format(new Date(iso));

@@ -168,6 +168,7 @@ export const EVENT_TYPES = [
   // Messages
   'patient_texted',
   'patient_not_contactable',
+  'text_withheld',
   'referrer_emailed',
   'service_lead_emailed',
   // Failures and housekeeping

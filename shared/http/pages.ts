@@ -1,6 +1,7 @@
 /** What page handlers share: the error boundary as an HTML page, and form bodies. */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
+import { config } from '../config.js';
 import { logger } from '../logger.js';
 import {
   type ApiHandler,
@@ -33,9 +34,33 @@ export function pageHandler(fn: ApiHandler) {
   return httpHandler(fn, pageError);
 }
 
-/** A urlencoded form body as a map (the last value wins for a repeated field). */
-export function formBody(event: APIGatewayProxyEvent): Record<string, string> {
+/** A urlencoded form body, every field (a repeated one, such as ticked checkboxes, many times). */
+export function formFields(event: APIGatewayProxyEvent): URLSearchParams {
   const type = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') throw new HttpError(415, 'unsupported_media_type', 'Send the form from the page.');
-  return Object.fromEntries(new URLSearchParams(bodyBytes(event).toString('utf8')));
+  return new URLSearchParams(bodyBytes(event).toString('utf8'));
+}
+
+/** A urlencoded form body as a map (the last value wins for a repeated field). */
+export function formBody(event: APIGatewayProxyEvent): Record<string, string> {
+  return Object.fromEntries(formFields(event));
+}
+
+/** A browser's own word that the request came from another site, or an Origin that is not ours. */
+export function crossSite(event: APIGatewayProxyEvent): boolean {
+  if (header(event, 'sec-fetch-site') === 'cross-site') return true;
+  const origin = header(event, 'origin');
+  return origin !== undefined && origin !== 'null' && origin !== new URL(config().PUBLIC_BASE_URL).origin;
+}
+
+export const crossSitePage = () =>
+  messagePage(
+    403,
+    'This form cannot be sent',
+    'It did not come from a page of this service. Nothing was changed: open the page and try again.',
+  );
+
+/** The refusal of a form posted from another site (for forms that need no session), else undefined. */
+export function crossSiteRefusal(event: APIGatewayProxyEvent): APIGatewayProxyResult | undefined {
+  return crossSite(event) ? crossSitePage() : undefined;
 }

@@ -158,6 +158,25 @@ ${field(
   });
 }
 
+/**
+ * Answers that screen as an emergency: told here and now (they are at the page), in an NHS.UK
+ * emergency care card. The text to their mobile is only the backup.
+ */
+export function selfReferralEmergency(reference: string): APIGatewayProxyResult {
+  return page({
+    title: 'Go to A&E now',
+    content: html`<div class="nhsuk-card nhsuk-card--care nhsuk-card--care--emergency">
+<div class="nhsuk-card__heading-container"><h1 class="nhsuk-card__heading"><span role="text">
+<span class="nhsuk-u-visually-hidden">Immediate action required: </span>Go to A&amp;E now or call 999</span></h1>
+<span class="nhsuk-card--care__arrow" aria-hidden="true"></span></div>
+<div class="nhsuk-card__content">
+<p>Some of your answers can be a sign of a problem that needs to be checked in hospital straight away.</p>
+<p><strong>Go to A&amp;E now, or call 999.</strong> Do not wait for an appointment or a text from us.</p>
+<p>Take this reference with you: <strong>${reference}</strong></p>
+</div></div>`,
+  });
+}
+
 export function selfReferralSent(reference: string, hasMobile: boolean): APIGatewayProxyResult {
   return page({
     title: 'Referral sent',

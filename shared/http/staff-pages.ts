@@ -12,9 +12,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { config } from '../config.js';
 import { hasRole, type StaffRole, type StaffUser } from '../domain/staff.js';
 import { adapters } from '../ports/index.js';
-import { header } from './api.js';
 import { html, messagePage, page, type SafeHtml } from './html.js';
-import { formBody, pageHandler } from './pages.js';
+import { crossSite, crossSitePage, formBody, pageHandler } from './pages.js';
 import { staffToken } from './staff-session.js';
 
 export interface StaffSession {
@@ -47,25 +46,6 @@ export async function csrfFor(sessionToken: string): Promise<string> {
 }
 
 export const csrfField = (session: StaffSession): SafeHtml => html`<input type="hidden" name="csrf" value="${session.csrf}">`;
-
-/** A browser's own word that the request came from another site, or an Origin that is not ours. */
-function crossSite(event: APIGatewayProxyEvent): boolean {
-  if (header(event, 'sec-fetch-site') === 'cross-site') return true;
-  const origin = header(event, 'origin');
-  return origin !== undefined && origin !== 'null' && origin !== new URL(config().PUBLIC_BASE_URL).origin;
-}
-
-const crossSitePage = () =>
-  messagePage(
-    403,
-    'This form cannot be sent',
-    'It did not come from a page of this service. Nothing was changed: open the page and try again.',
-  );
-
-/** The refusal of a form posted from another site (for forms that need no session), else undefined. */
-export function crossSiteRefusal(event: APIGatewayProxyEvent): APIGatewayProxyResult | undefined {
-  return crossSite(event) ? crossSitePage() : undefined;
-}
 
 /** The sign-out button: a form, so that only a page of this service can sign someone out. */
 export const signOutButton = html`<form method="post" action="/staff/sign-out" class="sign-out">

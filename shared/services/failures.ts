@@ -50,7 +50,7 @@ export async function recordWorkflowFailure(referralId: string, errorName: strin
  * contact the patient another way, record both in one event, and let the journey carry on. (The
  * email goes first: if it fails too, nothing is recorded and the retry does not record twice.)
  */
-export async function recordTextNotSent(referralId: string, what: 'acknowledgement'): Promise<void> {
+export async function recordTextNotSent(referralId: string, what: 'acknowledgement', errorName?: string): Promise<void> {
   const referral = await loadReferral(referralId);
   const { messageId } = await adapters().notifier.sendStaffEmail(
     'booking-team',
@@ -61,7 +61,11 @@ export async function recordTextNotSent(referralId: string, what: 'acknowledgeme
       type: 'notification_failed',
       at: nowIso(),
       actor: 'system:notifications',
-      detail: { template: what, bookingTeamEmailId: messageId },
+      detail: {
+        template: what,
+        bookingTeamEmailId: messageId,
+        ...(errorName === 'TextWithheld' ? { reason: 'withheld: the number had its day of self-referral texts' } : {}),
+      },
     },
   });
   metrics().addMetric('NotificationFailed', 'Count', 1);

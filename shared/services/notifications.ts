@@ -1,13 +1,17 @@
 /** Messages about a referral, rendered from templates and recorded on its timeline (never their text). */
+import { createHmac } from 'node:crypto';
+
 import { nowIso } from '../clock.js';
 import { config } from '../config.js';
 import { type Email, referrerEmails } from '../domain/emails.js';
 import type { Referral } from '../domain/referral.js';
 import { renderSms, type SmsTemplateName, smsTemplates } from '../domain/sms.js';
+import { ukDate } from '../domain/time.js';
 import { type EventType, type Notice, STEP_LINKS } from '../domain/vocabulary.js';
 import { adapters } from '../ports/index.js';
 import type { StaffAudience } from '../ports/notifier.js';
 import { changeReferral, loadReferral } from '../store/referrals.js';
+import { takeTextAllowance } from '../store/text-allowance.js';
 import { patientLink } from './links.js';
 
 /** Renders a patient text (not sent); undefined if the patient has no mobile. */
@@ -30,7 +34,33 @@ export async function patientSms(
  * contacted, so the timeline shows why no text went.
  */
 export async function textPatient(referralId: string, template: SmsTemplateName): Promise<{ sent: boolean }> {
-  return textAndRecord(await loadReferral(referralId), template);
+  const result = await textAndRecord(await loadReferral(referralId), template);
+  // The workflow asks the booking team to reach the patient another way (this function may text,
+  // not email staff). The emergency goes on regardless: the service lead already has it.
+  if (result.withheld && template !== 'emergency') throw new TextWithheldError(template);
+  return result;
+}
+
+/** A text withheld because its number had its day's allowance of self-referral texts. */
+export class TextWithheldError extends Error {
+  override name = 'TextWithheld';
+}
+
+/**
+ * Texts a self-referral sends before anyone at the service has looked at it. The number was typed
+ * into a public form, so these are the texts a stranger could aim at someone else's phone.
+ */
+const SUBMISSION_TEXTS: ReadonlySet<SmsTemplateName> = new Set(['acknowledgement', 'emergency']);
+
+/** Whether this text may go: any text but a self-referral's submission texts, or one within the number's daily allowance. */
+async function withinSelfReferralAllowance(referral: Referral, template: SmsTemplateName, mobile: string, at: string): Promise<boolean> {
+  if (referral.source !== 'self' || !SUBMISSION_TEXTS.has(template)) return true;
+  // A keyed hash: a mobile number is personal data, and too short a secret for a plain hash.
+  const numberKey = createHmac('sha256', (await adapters().linkKeys.keyring()).current)
+    .update(`mobile:${mobile}`)
+    .digest('base64url')
+    .slice(0, 22);
+  return takeTextAllowance(numberKey, ukDate(at), `${referral.id}:${template}`, config().SELF_REFERRAL_TEXTS_PER_MOBILE_PER_DAY);
 }
 
 /** Appointment details and links a text may carry. */
@@ -91,7 +121,7 @@ export async function textAndRecord(
   referral: Referral,
   template: SmsTemplateName,
   extra: SmsExtras = {},
-): Promise<{ sent: boolean; referral: Referral }> {
+): Promise<{ sent: boolean; withheld?: boolean; referral: Referral }> {
   const sms = await patientSms(referral, template, extra);
   const at = nowIso();
   if (!sms) {
@@ -99,6 +129,18 @@ export async function textAndRecord(
       event: { type: 'patient_not_contactable', at, actor: 'system:notifications', detail: { template, reason: 'no mobile number' } },
     });
     return { sent: false, referral: recorded };
+  }
+  if (!(await withinSelfReferralAllowance(referral, template, sms.to, at))) {
+    const perDay = config().SELF_REFERRAL_TEXTS_PER_MOBILE_PER_DAY;
+    const recorded = await changeReferral(referral, {
+      event: {
+        type: 'text_withheld',
+        at,
+        actor: 'system:notifications',
+        detail: { template, reason: `more than ${perDay} a day to this number` },
+      },
+    });
+    return { sent: false, withheld: true, referral: recorded };
   }
   const { messageId } = await adapters().notifier.sendSms(sms.to, sms.body);
   const recorded = await changeReferral(referral, {

@@ -35,7 +35,7 @@ export interface LocalService {
   /** A session cookie for a person (the local staff pool's token), to send as `Cookie`. */
   sessionCookie(user: StaffUser): string;
   /** As staff, with the staff token: load clinics and slots. */
-  admin(method: 'PUT' | 'POST', path: string, body: unknown, token?: string): Promise<Response>;
+  admin(method: 'GET' | 'PUT' | 'POST', path: string, body: unknown, token?: string): Promise<Response>;
   /** As staff: a physiotherapy clinic with `count` 30-minute slots, the first `firstInMs` from now. */
   loadClinic(
     clinicId: string,
@@ -98,7 +98,7 @@ export async function startLocalService(
       fetch(`${runtime.url}${path}`, {
         method,
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
+        body: body === undefined ? undefined : JSON.stringify(body),
       }),
     async loadClinic(clinicId, { count, firstInMs, everyMs = 3_600_000 }) {
       // 'test-clinic' is "Test Clinic", 'leyland' "Leyland Clinic".

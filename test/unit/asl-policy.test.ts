@@ -16,6 +16,9 @@ const tasks = states.filter(([name, s]) => s.Type === 'Task' && name !== 'Record
 const NOT_RETRIED = ['InvalidTaskInput', 'ReferralNotFound', 'AlreadyDecided'];
 const BACK_OFF = { IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 4, MaxDelaySeconds: 60, JitterStrategy: 'FULL' };
 const TO_RECORD_FAILURE = { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' };
+/** The acknowledgement withheld (its number had its day of self-referral texts) is final for that text. */
+const isAcknowledgement = (s: AslState) =>
+  (s.Parameters as { Payload?: { template?: string } } | undefined)?.Payload?.template === 'acknowledgement';
 /** A timer that finds the referral too old to keep waiting fails at once (WORKFLOW_GIVE_UP_DAYS). */
 const isTimer = (s: AslState) =>
   String((s.Parameters as { FunctionName?: string } | undefined)?.FunctionName)
@@ -25,7 +28,12 @@ const isTimer = (s: AslState) =>
 describe('the failure policy of every Task', () => {
   it.each(tasks)('%s: no retry for what cannot be cured, back-off for the rest, RecordFailure at the end', (_, state) => {
     const callback = isCallbackTask(state);
-    const notRetried = [...NOT_RETRIED, ...(callback ? ['States.Timeout'] : []), ...(isTimer(state) ? ['StoppedWaiting'] : [])];
+    const notRetried = [
+      ...NOT_RETRIED,
+      ...(callback ? ['States.Timeout'] : []),
+      ...(isTimer(state) ? ['StoppedWaiting'] : []),
+      ...(isAcknowledgement(state) ? ['TextWithheld'] : []),
+    ];
     expect(state.Retry).toEqual([
       { ErrorEquals: notRetried, MaxAttempts: 0 },
       // A callback's timeout is its timer firing, not a failure: it is caught, never retried.

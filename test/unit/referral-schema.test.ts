@@ -73,6 +73,29 @@ describe('referral request schema', () => {
     expect(issue!.message).toMatch(message);
   });
 
+  it('refuses hidden and reordering characters (bidi overrides, zero-width, C0 and C1 controls) in names and summaries', () => {
+    for (const hidden of ['\u202E', '\u2066', '\u200B', '\u0085', '\u0007', '\uFEFF', '\u2028']) {
+      const body = withPatient({ givenName: `Ro${hidden}bin`, familyName: `Sm${hidden}ith` });
+      body.complaint.summary = `Knee${hidden} pain`;
+      const issues = issuesOf(body);
+      expect(
+        issues.map((i) => i.path),
+        JSON.stringify(hidden),
+      ).toEqual(['patient.givenName', 'patient.familyName', 'complaint.summary']);
+      expect(issues[0]!.message).toMatch(/must not contain control characters or invisible formatting/);
+    }
+    // A summary may have line breaks; a name may not.
+    expect(paths(withComplaint({ summary: 'Knee pain\non stairs\r\nsince May' }))).toEqual([]);
+    expect(paths(withPatient({ givenName: 'Ro\nbin' }))).toEqual(['patient.givenName']);
+  });
+
+  it('stores names and summaries composed (NFC), so one name is one string however it was typed', () => {
+    const parsed = referralRequestSchema.parse(withPatient({ givenName: 'Rene\u0301e', familyName: 'Bront\u00eb' }));
+    expect(parsed.patient.givenName).toBe('Ren\u00e9e');
+    expect(parsed.patient.givenName).toHaveLength(5);
+    expect(parsed.patient.familyName).toBe('Bront\u00eb');
+  });
+
   it('refuses a date of birth in the future, by the service clock', () => {
     restore = useClock(fixedClock('2026-11-22T12:00:00Z'));
     expect(paths(withPatient({ dateOfBirth: '2026-11-23' }))).toEqual(['patient.dateOfBirth']);

@@ -22,6 +22,13 @@ const TYPICAL = {
 };
 
 describe('patient SMS', () => {
+  it('greets by name only when the first name is letters (any alphabet), with hyphens or apostrophes inside', () => {
+    for (const name of ["O'Brien", 'Anne-Marie', 'Renée', 'Søren'])
+      expect(renderSms(smsTemplates.acknowledgement(TYPICAL), name)).toMatch(new RegExp(`^Hi ${name},`));
+    for (const name of ['https://pay.example/x', 'www.pay.example', 'Win£500', 'Bob2', '07700900123', '-Bob', "Bob'", '<b>', 'R\u202Eob'])
+      expect(renderSms(smsTemplates.acknowledgement(TYPICAL), name), name).toMatch(/^Hello, MSK Service/);
+  });
+
   it('uses the first name when it fits', () => {
     const text = renderSms(smsTemplates.acknowledgement(TYPICAL), 'Sam');
     expect(text.startsWith('Hi Sam, MSK Service has your referral.')).toBe(true);
