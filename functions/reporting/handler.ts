@@ -43,6 +43,7 @@ const api = apiHandler(async (event) => {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="msk-figures-${report.period.from}-to-${report.period.to}.csv"`,
         'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
       },
       body: reportCsv(report),
     };

@@ -78,13 +78,20 @@ function columns(f: Figures): Record<string, string | number | null> {
   };
 }
 
+/**
+ * A cell a spreadsheet will not run: one that starts with =, +, -, @ (or a tab or return) is
+ * prefixed with an apostrophe (OWASP's advice for CSV injection). Figures are never negative, and
+ * codes and dates never start so; this is for whatever a future column carries.
+ */
+export const spreadsheetSafe = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
 export function reportCsv(report: Report): string {
   const rows = [
     { scope: 'service', id: `${report.period.from}..${report.period.to}`, ...columns(report.overall) },
     ...report.practices.map((p) => ({ scope: 'practice', id: p.odsCode, ...columns(p) })),
     ...report.weeks.map((w) => ({ scope: 'week', id: w.weekStarting, ...columns(w) })),
   ];
-  return stringify(rows, { header: true, cast: { number: String } });
+  return stringify(rows, { header: true, cast: { number: (n) => spreadsheetSafe(String(n)), string: spreadsheetSafe } });
 }
 
 function headline(key: keyof typeof TARGETS, share: Share): SafeHtml {

@@ -85,6 +85,7 @@ describe('figures API', () => {
   it('gives the same figures as CSV, one row for the service, each practice and each week', async () => {
     const response = await asStaff('/metrics.csv');
     expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     const [header, ...rows] = (await response.text()).trim().split('\n');
     expect(header).toMatch(/^scope,id,referrals_received,from_gp,self_referrals,triaged_within_24h,/);
     expect(rows.map((r) => r.split(',').slice(0, 3).join(','))).toEqual(

@@ -220,6 +220,23 @@ describe('the staff workspace', () => {
     const tessCsrf = csrfIn(await (await get('/staff/find', TESS)).text());
     const refused = await fetch(`${svc.url}/staff/clinics`, form({ Cookie: cookieOf(TESS) }, { csrf: tessCsrf, action: 'add-clinic' }));
     expect(refused.status).toBe(403);
+    // The JSON admin API changes configuration: a service lead's, never another role's, even signed in.
+    for (const user of [TESS, BO, SAM_TRIAGE]) {
+      const token = svc.runtime.staffIdentity.mint(user);
+      const clinic = { name: 'X', address: '1 Road', postcode: 'PR1 1AA', services: ['physiotherapy'] };
+      expect((await svc.admin('PUT', '/admin/clinics/not-yours', clinic, token)).status, user.id).toBe(403);
+      expect((await svc.admin('POST', '/admin/slots', { slots: [] }, token)).status, user.id).toBe(403);
+    }
+    expect(
+      (
+        await svc.admin(
+          'PUT',
+          '/admin/clinics/lead-clinic',
+          { name: 'Lead', address: '1 Road', postcode: 'PR1 1AA', services: ['physiotherapy'] },
+          svc.runtime.staffIdentity.mint(LEE),
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('signs out from a button on every staff page: the session cookie is cleared and the staff pool signed out too', async () => {

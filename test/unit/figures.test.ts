@@ -201,3 +201,16 @@ describe('service figures', () => {
     });
   });
 });
+
+describe('the figures as CSV', () => {
+  it('never hands a spreadsheet a formula: cells starting =, +, -, @, tab or return get an apostrophe', async () => {
+    const { reportCsv, spreadsheetSafe } = await import('../../shared/http/dashboard-pages.js');
+    for (const cell of ['=HYPERLINK("https://evil.example")', '+1', '-2', '@SUM(A1)', '\t=1', '\r=1'])
+      expect(spreadsheetSafe(cell)).toBe(`'${cell}`);
+    for (const cell of ['P81001', '2026-11-23', '12', '0.5', '']) expect(spreadsheetSafe(cell)).toBe(cell);
+    // Through the real writer: a practice code that somehow began with "=" comes out inert.
+    const report = buildReport([], { from: '2026-11-01', to: '2026-11-07' }, AS_OF, RULES);
+    report.practices.push({ ...report.overall, odsCode: '=cmd|calc' } as never);
+    expect(reportCsv(report)).toContain("practice,'=cmd|calc,");
+  });
+});
