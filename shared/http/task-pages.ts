@@ -103,8 +103,9 @@ ${fieldError(issues, 'reason')}
 
 /** A decision form: who is deciding (the signed-in person, recorded with it), and the session's form token. */
 function decisionForm(session: StaffSession, content: SafeHtml): SafeHtml {
-  return html`<form method="post" novalidate>${csrfField(session)}
-${signedInAs(session, '. Your decision is recorded in your name.')}
+  // Who is signed in (and the sign-out form) comes before the decision form: forms cannot nest.
+  return html`${signedInAs(session, '. Your decision is recorded in your name.')}
+<form method="post" novalidate>${csrfField(session)}
 ${content}
 </form>`;
 }

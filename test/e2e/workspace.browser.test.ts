@@ -66,6 +66,13 @@ describe('the workspace in a browser', () => {
     await page.getByRole('button', { name: 'Accept' }).click();
     await page.getByText('Decision recorded').first().waitFor();
     expect((await svc.status(ids.first)).outcome).toMatchObject({ decidedBy: 'Tess Triage' });
+
+    // Done for the day: sign out, and the workspace asks who you are again.
+    await page.goto(`${svc.url}/staff`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You have signed out');
+    await page.goto(`${svc.url}/staff/triage`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
     await page.context().close();
   });
 
