@@ -88,6 +88,7 @@ export class Faults {
   workflow(inner: Workflow): Workflow {
     return {
       startReferralWorkflow: async (input) => (this.throwIfTripped('workflow-start'), inner.startReferralWorkflow(input)),
+      retryReferralWorkflow: async (input) => (this.throwIfTripped('workflow-start'), inner.retryReferralWorkflow(input)),
       sendTaskSuccess: (token, output) => inner.sendTaskSuccess(token, output),
     };
   }

@@ -14,7 +14,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { now } from '../shared/clock.js';
 import { workflowWaits } from '../shared/config.js';
 import { type FunctionName, lambdaFunctions } from '../shared/functions.js';
-import { TaskNotWaitingError, type Workflow, type WorkflowInput } from '../shared/ports/workflow.js';
+import { type RetryInput, TaskNotWaitingError, type Workflow, type WorkflowInput } from '../shared/ports/workflow.js';
 import {
   adaptForLocalRun,
   type AslDefinition,
@@ -245,6 +245,10 @@ export class LocalWorkflow implements Workflow {
 
   async startReferralWorkflow(input: WorkflowInput): Promise<{ alreadyStarted: boolean }> {
     return this.run(this.machine, input.referralId, { ...input });
+  }
+
+  async retryReferralWorkflow({ attempt, ...input }: RetryInput): Promise<{ alreadyStarted: boolean }> {
+    return this.run(this.machine, `${input.referralId}-retry-${attempt}`, input);
   }
 
   /**

@@ -33,6 +33,7 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/staff/{queue}', function: 'staffWorkspace', auth: 'session' },
   { method: 'POST', path: '/staff/claims/{id}', function: 'staffWorkspace', auth: 'session' },
   { method: 'POST', path: '/staff/close/{id}', function: 'staffWorkspace', auth: 'session' },
+  { method: 'POST', path: '/staff/retry/{id}', function: 'staffWorkspace', auth: 'session' },
   // A search is posted: an NHS number kept out of URLs (history, traces), and the form token checked.
   { method: 'POST', path: '/staff/find', function: 'staffWorkspace', auth: 'session' },
   { method: 'GET', path: '/a/{link}', function: 'patientPage', auth: 'link' },

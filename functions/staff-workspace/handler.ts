@@ -19,7 +19,16 @@ import { isReferralId } from '../../shared/ids.js';
 import { accessesByUser, accessesToReferral, recordViews } from '../../shared/services/access-log.js';
 import { findReferrals } from '../../shared/services/find.js';
 import { taskLink } from '../../shared/services/links.js';
-import { claim, closeStopped, NotStoppedError, type QueueName, queuePage, QUEUES, queueSize } from '../../shared/services/workspace.js';
+import {
+  claim,
+  closeStopped,
+  NotStoppedError,
+  type QueueName,
+  queuePage,
+  QUEUES,
+  queueSize,
+  retryStopped,
+} from '../../shared/services/workspace.js';
 
 /** A queue's name (own keys only: `/staff/constructor` is not a queue). */
 const isQueue = (name: string | undefined): name is QueueName => !!name && Object.hasOwn(QUEUES, name);
@@ -106,10 +115,27 @@ async function close(session: StaffSession, id: string, form: Record<string, str
   return queue(session, name, undefined, `${id} closed.`);
 }
 
+async function retry(session: StaffSession, id: string, form: Record<string, string>) {
+  if (!hasRole(session.user, 'service-lead')) return forbiddenPage(['service-lead']);
+  const back = safeReturnPath(form.return).split('/')[2] as QueueName;
+  const name = isQueue(back) ? back : 'needs-action';
+  try {
+    const result = await retryStopped(id, session.user);
+    if (!result) return messagePage(404, 'Page not found', 'There is no such referral.');
+    if (result.state === 'cannot-retry')
+      return queue(session, name, undefined, `${id} stopped where it cannot be started again: finish it by hand and close it.`);
+    return queue(session, name, undefined, `${id} started again: it is ${result.referral.status.replaceAll('_', ' ')}.`);
+  } catch (error) {
+    if (!(error instanceof NotStoppedError)) throw error;
+    return queue(session, name, undefined, `${id} is no longer stopped: nothing was changed.`);
+  }
+}
+
 export const handler = staffPageHandler(async (event, session, form) => {
   const query = event.queryStringParameters ?? {};
   const id = event.pathParameters?.id ?? '';
   if (event.httpMethod === 'POST' && event.resource === '/staff/close/{id}') return close(session, id, form);
+  if (event.httpMethod === 'POST' && event.resource === '/staff/retry/{id}') return retry(session, id, form);
   if (event.httpMethod === 'POST' && event.resource === '/staff/find') return find(session, form);
   if (event.httpMethod === 'POST') {
     const back = safeReturnPath(form.return);

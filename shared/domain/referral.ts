@@ -198,6 +198,10 @@ export interface Referral extends ReferralRequest {
   missedAppointments?: number;
   /** When the clinic last cancelled this referral's appointment (it was moved back to be rebooked). */
   clinicCancelledAt?: string;
+  /** The status the journey stopped in (notification_failed, workflow_failed): where a retry goes back to. */
+  stoppedFrom?: ReferralStatus;
+  /** How many times a person has retried a stopped journey (each retry is its own execution). */
+  retries?: number;
 }
 
 export interface Booking {

@@ -175,6 +175,7 @@ export const EVENT_TYPES = [
   'notification_failed',
   'workflow_failed',
   'closed_by_service',
+  'workflow_retried',
   'personal_data_removed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

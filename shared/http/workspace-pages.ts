@@ -13,7 +13,7 @@ import { SERVICES } from '../domain/screening.js';
 import { hasRole, STAFF_ROLES, type StaffUser } from '../domain/staff.js';
 import { DAY_MS, HOUR_MS, ukTime } from '../domain/time.js';
 import type { Access } from '../services/access-log.js';
-import { type Queue, type QueueName, type QueueRow, QUEUES } from '../services/workspace.js';
+import { mayRetry, type Queue, type QueueName, type QueueRow, QUEUES } from '../services/workspace.js';
 import { errorSummary } from './booking-pages.js';
 import { html, page, type SafeHtml, table } from './html.js';
 import { csrfField, signedInAs, type StaffSession } from './staff-pages.js';
@@ -101,6 +101,13 @@ function closeForm(session: StaffSession, name: QueueName, id: string): SafeHtml
  class="nhsuk-u-visually-hidden"> ${id}</span></button></form>`;
 }
 
+/** Starting a stopped journey again where it stopped, once the cause is dealt with. */
+function retryForm(session: StaffSession, name: QueueName, id: string): SafeHtml {
+  return html`<form method="post" action="/staff/retry/${id}">${csrfField(session)}<input type="hidden" name="return"
+ value="/staff/${name}"><button class="nhsuk-button nhsuk-u-margin-bottom-0" type="submit">Retry<span
+ class="nhsuk-u-visually-hidden"> ${id}</span></button></form>`;
+}
+
 /** A row's cells, queue by queue. `open` is the link to the row's step (undefined: none open). */
 function cells(name: QueueName, row: QueueRow, open: string | undefined, session: StaffSession): (SafeHtml | string | number)[] {
   const r = row.referral;
@@ -141,7 +148,15 @@ function cells(name: QueueName, row: QueueRow, open: string | undefined, session
     case 'outcomes':
       return [reference, r.booking ? ukTime(r.booking.start) : '–', r.booking?.clinicName ?? '–', claimCell(session, name, row)];
     default:
-      return [reference, r.status.replaceAll('_', ' '), ukTime(r.updatedAt), practice, closeForm(session, name, r.id)];
+      return [
+        reference,
+        r.status.replaceAll('_', ' '),
+        r.stoppedFrom?.replaceAll('_', ' ') ?? '–',
+        ukTime(r.updatedAt),
+        practice,
+        mayRetry(r) ? retryForm(session, name, r.id) : 'Finish by hand',
+        closeForm(session, name, r.id),
+      ];
   }
 }
 
@@ -151,8 +166,24 @@ const HEADINGS: Record<QueueName, string[]> = {
   information: ['Reference', 'Practice', 'Asked on', 'Question'],
   booking: ['Reference', 'Patient', 'Telephone', 'Service', 'Priority', 'Book by', 'Claimed by'],
   outcomes: ['Reference', 'Appointment', 'Clinic', 'Claimed by'],
-  'needs-action': ['Reference', 'Status', 'Stopped at', 'Practice', 'Close, once dealt with'],
-  'message-failed': ['Reference', 'Status', 'Stopped at', 'Practice', 'Close, once dealt with'],
+  'needs-action': [
+    'Reference',
+    'Status',
+    'Stopped while',
+    'Stopped at',
+    'Practice',
+    'Start again where it stopped',
+    'Close, once dealt with',
+  ],
+  'message-failed': [
+    'Reference',
+    'Status',
+    'Stopped while',
+    'Stopped at',
+    'Practice',
+    'Start again where it stopped',
+    'Close, once dealt with',
+  ],
 };
 
 export function queuePageView(

@@ -6,6 +6,13 @@ export interface WorkflowInput {
   referralId: string;
 }
 
+/** A person's retry: where to re-enter, what that state needs, and which retry this is. */
+export interface RetryInput extends WorkflowInput {
+  resumeAt: string;
+  attempt: number;
+  [key: string]: unknown;
+}
+
 /** The workflow is not waiting on this token (it timed out and moved on, or finished). */
 export class TaskNotWaitingError extends Error {
   override name = 'TaskNotWaiting';
@@ -17,6 +24,11 @@ export interface Workflow {
    * Starting it again is harmless: it resolves with `alreadyStarted: true`.
    */
   startReferralWorkflow(input: WorkflowInput): Promise<{ alreadyStarted: boolean }>;
+  /**
+   * Starts the workflow again for a referral whose journey stopped, entering at `resumeAt` (the
+   * ASL's Begin state routes there), as its own execution `<id>-retry-<attempt>`: each retry runs once.
+   */
+  retryReferralWorkflow(input: RetryInput): Promise<{ alreadyStarted: boolean }>;
   /**
    * Completes the step waiting on `token` with `output`; TaskNotWaitingError if none is, including
    * an empty token: a step whose record exists before the workflow starts waiting on it (booking)
@@ -34,27 +46,24 @@ const sfnSdk = onFirstUse(async () => {
   return { sdk, client: new sdk.SFNClient({}) };
 });
 
+async function startExecution(name: string, input: object): Promise<{ alreadyStarted: boolean }> {
+  const { sdk, client } = await sfnSdk();
+  try {
+    // Only ids and timings travel: patient data stays in DynamoDB, out of execution history.
+    await client.send(new sdk.StartExecutionCommand({ stateMachineArn: config().STATE_MACHINE_ARN, name, input: JSON.stringify(input) }));
+    return { alreadyStarted: false };
+  } catch (error) {
+    // Same name: that execution exists (running or finished). AWS answers a same-input start of a
+    // running one with success, and a finished one with this error.
+    if ((error as Error).name === 'ExecutionAlreadyExists') return { alreadyStarted: true };
+    throw error;
+  }
+}
+
 export function stepFunctionsWorkflow(): Workflow {
   return {
-    async startReferralWorkflow(input) {
-      const { sdk, client } = await sfnSdk();
-      try {
-        await client.send(
-          new sdk.StartExecutionCommand({
-            stateMachineArn: config().STATE_MACHINE_ARN,
-            name: input.referralId,
-            // Only the id travels: patient data stays in DynamoDB, out of execution history.
-            input: JSON.stringify(input),
-          }),
-        );
-        return { alreadyStarted: false };
-      } catch (error) {
-        // Same name: an execution for this referral exists (running or finished). AWS answers a
-        // same-input start of a running one with success, and a finished one with this error.
-        if ((error as Error).name === 'ExecutionAlreadyExists') return { alreadyStarted: true };
-        throw error;
-      }
-    },
+    startReferralWorkflow: (input) => startExecution(input.referralId, input),
+    retryReferralWorkflow: ({ attempt, ...input }) => startExecution(`${input.referralId}-retry-${attempt}`, input),
     async sendTaskSuccess(token, output) {
       // Step Functions refuses an empty token as a ValidationException (a 5xx to the person).
       if (!token) throw new TaskNotWaitingError('NoTokenYet');

@@ -2,7 +2,7 @@
 import { nowIso } from '../clock.js';
 import { config } from '../config.js';
 import { staffEmails } from '../domain/emails.js';
-import type { ReferralStatus } from '../domain/vocabulary.js';
+import { FAILED_STATUSES, type ReferralStatus } from '../domain/vocabulary.js';
 import { metrics } from '../metrics.js';
 import { adapters } from '../ports/index.js';
 import { changeReferral, loadReferral } from '../store/referrals.js';
@@ -23,9 +23,12 @@ export async function recordWorkflowFailure(referralId: string, errorName: strin
   let referral = await loadReferral(referralId);
   const status: ReferralStatus = errorName === NOTIFICATION_FAILED ? 'notification_failed' : 'workflow_failed';
   if (referral.status !== status) {
+    // Where it stopped, so that a person can retry from there (a second failure keeps the first place).
+    const stoppedFrom = (FAILED_STATUSES as readonly string[]).includes(referral.status) ? referral.stoppedFrom : referral.status;
     referral = await changeReferral(referral, {
       status,
-      event: { type: status, at: nowIso(), actor: 'system:workflow', detail: { error: errorName } },
+      set: { stoppedFrom },
+      event: { type: status, at: nowIso(), actor: 'system:workflow', detail: { error: errorName, stoppedFrom } },
     });
     metrics().addMetric(status === 'notification_failed' ? 'NotificationFailed' : 'WorkflowStopped', 'Count', 1);
     metrics().publishStoredMetrics();

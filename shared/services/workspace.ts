@@ -9,9 +9,11 @@ import type { Referral } from '../domain/referral.js';
 import { hasRole, type StaffRole, type StaffUser } from '../domain/staff.js';
 import { MINUTE_MS } from '../domain/time.js';
 import { FAILED_STATUSES, type ReferralStatus, type StepKind } from '../domain/vocabulary.js';
+import { adapters } from '../ports/index.js';
 import { type Claim, claimReferral, claimsOn, releaseClaim } from '../store/claims.js';
 import { ClaimedError } from '../store/errors.js';
 import { changeReferral, getReferral, getReferrals, referralPage } from '../store/referrals.js';
+import { retryEntry } from './steps/index.js';
 
 export interface Queue {
   title: string;
@@ -169,4 +171,52 @@ export async function closeStopped(referralId: string, user: StaffUser, reason: 
     event: { type: 'closed_by_service', at: nowIso(), actor: `staff:${user.id}`, detail: { from: referral.status, closedBy: user.name } },
     note: { reason },
   });
+}
+
+/** Whether a stopped journey can be retried from the workspace (it knows where it stopped, and that place can be re-entered). */
+export const mayRetry = (referral: Referral): boolean =>
+  (FAILED_STATUSES as readonly string[]).includes(referral.status) &&
+  referral.stoppedFrom !== undefined &&
+  retryEntry(referral, referral.stoppedFrom) !== undefined;
+
+/**
+ * The service lead retries a journey that stopped, once the cause is dealt with (a text service
+ * back, a setting fixed): the referral goes back to the status it stopped in, and a new execution
+ * re-enters the workflow there. If the workflow cannot be started, the referral is put back as it
+ * was (still stopped, still on the list), so that nothing waits on a workflow that is not running.
+ */
+export async function retryStopped(
+  referralId: string,
+  user: StaffUser,
+): Promise<{ state: 'retried' | 'cannot-retry'; referral: Referral } | undefined> {
+  const referral = await getReferral(referralId);
+  if (!referral) return undefined;
+  if (!(FAILED_STATUSES as readonly string[]).includes(referral.status)) throw new NotStoppedError(referral.status);
+  const from = referral.stoppedFrom;
+  const entry = from && retryEntry(referral, from);
+  if (!from || !entry) return { state: 'cannot-retry', referral };
+  const attempt = (referral.retries ?? 0) + 1;
+  const at = nowIso();
+  const retried = await changeReferral(referral, {
+    status: from,
+    set: { stoppedFrom: undefined, retries: attempt },
+    event: {
+      type: 'workflow_retried',
+      at,
+      actor: `staff:${user.id}`,
+      detail: { from: referral.status, to: from, at: entry.state, retriedBy: user.name },
+    },
+  });
+  try {
+    await adapters().workflow.retryReferralWorkflow({ referralId, resumeAt: entry.state, attempt, ...entry.input });
+  } catch (error) {
+    const stopped = referral.status as (typeof FAILED_STATUSES)[number];
+    await changeReferral(retried, {
+      status: stopped,
+      set: { stoppedFrom: from },
+      event: { type: stopped, at: nowIso(), actor: 'system:workflow', detail: { error: (error as Error).name, stoppedFrom: from } },
+    });
+    throw error;
+  }
+  return { state: 'retried', referral: retried };
 }

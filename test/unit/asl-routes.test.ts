@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { adaptForLocalRun, isCallbackTask, loadDefinition, LOCAL_TIMEOUT_PARAMETER } from '../../local/definition.js';
 import type { Routing } from '../../shared/domain/referral.js';
 import { ROUTES } from '../../shared/domain/vocabulary.js';
+import { retryEntry } from '../../shared/services/steps/index.js';
 
 // As the local runner adapts it (once, at normal speed): the one change is that a callback Task's
 // timeout is passed to it as a parameter, since this runner reads TimeoutSecondsPath from the
@@ -36,7 +37,7 @@ const screened = (priority = 'routine', hasMobile = true) => ({ priority, hasMob
 /** What a Task answers when a test does not say: what the path needs to carry on. */
 const USUALLY: Script = { ConfirmBooking: [{ waitUntil: '2026-12-01T09:00:00.000Z' }] };
 
-async function run(script: Script) {
+async function run(script: Script, input: Record<string, unknown> = {}) {
   const inputs: Record<string, unknown[]> = {};
   // Answers are used up in turn; copy them, so that one script can serve several tests.
   const queues = Object.fromEntries(Object.entries(script).map(([state, answers]) => [state, [...answers]]));
@@ -52,7 +53,7 @@ async function run(script: Script) {
       },
     ]),
   );
-  const execution = machine.run({ referralId: 'MSK-TEST' } as never, {
+  const execution = machine.run({ referralId: 'MSK-TEST', ...input } as never, {
     overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: noPauses },
     noThrowOnAbort: true,
     context: { Task: { Token: 'task-token' } } as never,
@@ -77,17 +78,20 @@ const timeout = () => failure('States.Timeout');
 const covered = new Set<string>();
 const routed = (...routes: Routing['route'][]) => routes.forEach((r) => covered.add(r));
 
+// retryEntry reads the service's settings (the steps' waits), as a handler would.
+process.env.TABLE_NAME ??= 'unit';
+
 describe('the workflow, route by route (Tasks stubbed)', () => {
   it('emergency: the service lead is alerted and the referral redirected, with no triage', async () => {
     const r = await run({ ScreenReferral: [screened('emergency')] });
-    expect(r.visited).toEqual(['ScreenReferral', 'IsEmergency', 'AlertServiceLead', 'RedirectEmergency', 'RedirectedEmergency']);
+    expect(r.visited).toEqual(['Begin', 'ScreenReferral', 'IsEmergency', 'AlertServiceLead', 'RedirectEmergency', 'RedirectedEmergency']);
   });
 
   it('no mobile: no acknowledgement text, straight to triage', async () => {
     const r = await run({ ScreenReferral: [screened('routine', false)], AwaitTriage: decided({ route: 'self-management' }) });
-    expect(r.visited.slice(0, 3)).toEqual(['ScreenReferral', 'IsEmergency', 'CanTextPatient']);
+    expect(r.visited.slice(0, 4)).toEqual(['Begin', 'ScreenReferral', 'IsEmergency', 'CanTextPatient']);
     expect(r.visited).not.toContain('AcknowledgePatient');
-    expect(r.visited[3]).toBe('AwaitTriage');
+    expect(r.visited[4]).toBe('AwaitTriage');
   });
 
   it('triage waits as long as screening said, then for as long as each timer says', async () => {
@@ -131,6 +135,7 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
       AwaitOutcome: decided({ route: 'attended-discharged' }),
     });
     expect(r.visited).toEqual([
+      'Begin',
       'ScreenReferral',
       'IsEmergency',
       'CanTextPatient',
@@ -293,6 +298,32 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
     const r = await run({ ScreenReferral: [screened()], AwaitTriage: [timeout()], TriageTimer: [failure('StoppedWaiting')] });
     expect(r.inputs.TriageTimer).toHaveLength(1);
     expect(r.visited.slice(-2)).toEqual(['RecordFailure', 'WorkflowFailed']);
+  });
+
+  it.each([
+    'received',
+    'awaiting_triage',
+    'awaiting_senior_review',
+    'information_requested',
+    'accepted',
+    'awaiting_booking',
+    'booked',
+  ] as const)(
+    'a journey stopped in %s that a person retries re-enters where retryEntry says, with what that state needs',
+    async (status) => {
+      const entry = retryEntry({ id: 'MSK-TEST', receivedAt: '2026-11-01T09:00:00.000Z' } as never, status)!;
+      const r = await run(
+        { ScreenReferral: [screened()], AwaitTriage: [decided({ route: 'returned' })] },
+        { resumeAt: entry.state, ...entry.input },
+      );
+      expect(r.visited.slice(0, 2)).toEqual(['Begin', entry.state]);
+      // A wait's length comes from the input, as screening would have given it.
+      if (entry.state.startsWith('Await')) expect(r.inputs[entry.state]).toBeDefined();
+    },
+  );
+
+  it('a journey stopped while closing is not re-entered (a person finishes it and closes it)', () => {
+    expect(retryEntry({ id: 'MSK-TEST' } as never, 'closed_self_management')).toBeUndefined();
   });
 
   it('every route a decision can take has a test above', () => {

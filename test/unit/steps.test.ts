@@ -81,6 +81,7 @@ beforeAll(() => {
     linkKeys: staticLinkKeys('unit-test-signing-key-unit-test-signing-key'),
     workflow: {
       startReferralWorkflow: async () => ({ alreadyStarted: false }),
+      retryReferralWorkflow: async () => ({ alreadyStarted: false }),
       sendTaskSuccess: async (_token, output) => void resumed.push(output),
     },
     notifier: {

@@ -71,6 +71,9 @@ export const booking: HumanStep = {
     state: 'AwaitBooking',
     statuses: ['awaiting_booking', 'booking_worklist'],
     resumeInput: (r) => ({ booking: { nextInSeconds: bookingWait(r) } }),
+    // The failure may have been the invitation itself: a retry prepares the booking afresh (a new
+    // link, by text or to the worklist), rather than waiting on an invitation that never went.
+    retryAt: 'PrepareBooking',
   },
 
   // PrepareBooking opened the link, and InviteByText or AddToBookingWorklist sent it.

@@ -5,11 +5,11 @@
  * tests. Nothing else branches on a step's kind.
  */
 import { now, nowIso } from '../../clock.js';
-import { config } from '../../config.js';
+import { config, workflowWaits } from '../../config.js';
 import { newLinkId } from '../../domain/links.js';
-import type { Routing } from '../../domain/referral.js';
+import type { Referral, Routing } from '../../domain/referral.js';
 import { DAY_MS } from '../../domain/time.js';
-import { STEP_LINKS, type StepKind, type TaskKind } from '../../domain/vocabulary.js';
+import { type ReferralStatus, STEP_LINKS, type StepKind, type TaskKind } from '../../domain/vocabulary.js';
 import { changeReferral, loadReferral } from '../../store/referrals.js';
 import { getTask, putNewTask, replaceTaskToken } from '../../store/tasks.js';
 import { booking } from './booking.js';
@@ -26,6 +26,31 @@ export const STEPS = {
   booking,
   outcome,
 } as const satisfies Record<StepKind, HumanStep>;
+
+/** A state the workflow can be (re-)entered at, and the input it needs there. */
+export interface WorkflowEntry {
+  state: string;
+  input: Record<string, unknown>;
+}
+
+/**
+ * Where a person's retry re-enters the workflow of a referral that stopped in `status`: screening
+ * for one that never got past it, the step it was waiting on (or preparing, for booking), or none
+ * (it stopped while closing: a person finishes that by hand and closes it). The input carries what
+ * screening would have given the states after it (the steps' waits).
+ */
+export function retryEntry(referral: Referral, status: ReferralStatus): WorkflowEntry | undefined {
+  const triageInput = (extra: Record<string, unknown> = {}) => ({
+    ...extra,
+    triage: { waits: workflowWaits(), ...(extra.triage as object | undefined) },
+  });
+  if (status === 'received') return { state: 'ScreenReferral', input: {} };
+  // Accepted, and stopped before the booking step opened.
+  if (status === 'accepted') return { state: STEPS.booking.waits.retryAt!, input: triageInput() };
+  const step = Object.values(STEPS).find((s) => s.waits.statuses.includes(status));
+  if (!step) return undefined;
+  return { state: step.waits.retryAt ?? step.waits.state, input: triageInput(step.waits.resumeInput?.(referral)) };
+}
 
 /** The step a stored task belongs to; undefined for a patient's appointment link (not a step). */
 export function stepFor(kind: TaskKind): HumanStep | undefined {

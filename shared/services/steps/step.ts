@@ -34,9 +34,15 @@ export interface HumanStep {
   /**
    * Where the workflow waits for this step, and the statuses a referral has meanwhile. The local
    * runtime (which keeps executions in memory) re-enters a referral in one of these statuses here
-   * after a restart, with the input `resumeInput` gives.
+   * after a restart, with the input `resumeInput` gives. A person's retry of a journey that stopped
+   * in one of these statuses re-enters at `retryAt` (default: `state`).
    */
-  waits: { state: string; statuses: readonly ReferralStatus[]; resumeInput?: (referral: Referral) => Record<string, unknown> };
+  waits: {
+    state: string;
+    statuses: readonly ReferralStatus[];
+    resumeInput?: (referral: Referral) => Record<string, unknown>;
+    retryAt?: string;
+  };
   /** The step's link is stored and the referral marks it open: tell whoever must act. */
   open(referral: Referral, taskId: string): Promise<void>;
   /** The wait ran out (reminders, escalation, closing). */
