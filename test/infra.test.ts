@@ -195,7 +195,7 @@ describe('CDK stack', () => {
     for (const role of smsRoles) expect(topicPublishers).not.toContain(role);
   });
 
-  it("lets only the two functions that carry a person's answer resume the workflow, on this state machine only", () => {
+  it("lets only the three functions that carry a person's answer resume the workflow, on this state machine only", () => {
     const resumers = resources('AWS::IAM::Policy').flatMap((p) =>
       p.Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('states:SendTask'))).map(
         (s: any) => ({

@@ -26,10 +26,12 @@ export interface NotificationsProps {
 export class Notifications extends Construct {
   readonly topics: Record<StaffAudience, Topic>;
   private readonly senderEmail: string;
+  private readonly key: IKey;
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
     this.senderEmail = props.senderEmail;
+    this.key = props.key;
     const topic = (audience: StaffAudience, displayName: string) => {
       const t = new Topic(this, audience, { displayName, masterKey: props.key, enforceSSL: true });
       for (const email of props.emails[audience]) t.addSubscription(new EmailSubscription(email));
@@ -80,8 +82,20 @@ export class Notifications extends Construct {
     };
   }
 
+  /**
+   * Publish to the staff topics, and the topics' key only through SNS (`kms:ViaService`), which
+   * uses it on the publisher's behalf (Topic.grantPublish gives the same key actions, callable directly).
+   */
   grantStaffEmail(grantee: IGrantable): void {
-    for (const t of Object.values(this.topics)) t.grantPublish(grantee);
+    const add = (statement: PolicyStatement) => grantee.grantPrincipal.addToPrincipalPolicy(statement);
+    add(new PolicyStatement({ actions: ['sns:Publish'], resources: Object.values(this.topics).map((t) => t.topicArn) }));
+    add(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
   }
 
   /** SES SendEmail from the configured identity only. */
@@ -104,6 +118,11 @@ export class Notifications extends Construct {
    * every SNS ARN keeps that from reaching any topic or platform endpoint. A role given this must
    * not also need topics: split the step instead (see the emergency steps).
    */
+  /** Whether a number has opted out of texts: an account-wide list with no resource ARN. */
+  static grantOptOutCheck(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] }));
+  }
+
   static grantSendSms(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
     grantee.grantPrincipal.addToPrincipalPolicy(
