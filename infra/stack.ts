@@ -50,7 +50,11 @@ export class MskPathwayStack extends Stack {
       }),
     );
     const restApi = Api.createRestApi(this, settings.throttle, key);
-    new Firewall(this, 'Firewall', { restApi, requestsPerFiveMinutesPerAddress: settings.wafRateLimit });
+    new Firewall(this, 'Firewall', {
+      restApi,
+      requestsPerFiveMinutesPerAddress: settings.wafRateLimit,
+      selfReferralsPerFiveMinutesPerAddress: settings.selfReferralRateLimit,
+    });
     // A custom domain is served by the stack itself: a URL it did not serve would break every link.
     if (settings.publicBaseUrl)
       new PublicDomain(this, 'PublicDomain', { restApi, publicBaseUrl: settings.publicBaseUrl, hostedZone: settings.hostedZone });

@@ -73,6 +73,14 @@ describe('first deployment: configuration refused at synth', () => {
     );
   });
 
+  it("refuses a self-referral rate limit that is not below the API's, or below what WAF takes", () => {
+    expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:selfReferralRateLimit': '1000' })).toContain(
+      'mskPathway:selfReferralRateLimit: must be below wafRateLimit',
+    );
+    expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:selfReferralRateLimit': '5' })).toContain('mskPathway:selfReferralRateLimit:');
+    expect(parseSettings(withoutPrefix({ ...EXAMPLE_CONTEXT, 'mskPathway:wafRateLimit': '5000' })).selfReferralRateLimit).toBe(20);
+  });
+
   it('refuses a Cognito prefix Cognito would refuse, and a triage reminder after the target', () => {
     expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:authDomainPrefix': 'aws-msk' })).toContain('mskPathway:authDomainPrefix:');
     expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:authDomainPrefix': 'MSK_Pathway' })).toContain('mskPathway:authDomainPrefix:');

@@ -52,6 +52,34 @@ describe('CDK stack', () => {
     for (const group of resources('AWS::Logs::LogGroup')) expect(group.Properties.KmsKeyId).toBeDefined();
   });
 
+  it("holds posts of the public self-referral form to a per-address rate tighter than the API's, answered 429 with a page", () => {
+    const [acl] = resources('AWS::WAFv2::WebACL');
+    const rule = (name: string) => acl!.Properties.Rules.find((r: any) => r.Name === name);
+    const form = rule('SelfReferralRatePerAddress').Statement.RateBasedStatement;
+    const api = rule('RatePerAddress').Statement.RateBasedStatement;
+    expect([form.Limit, api.Limit]).toEqual([20, 1000]); // the settings' defaults
+    expect([form.EvaluationWindowSec, form.AggregateKeyType]).toEqual([300, 'IP']);
+    expect(rule('SelfReferralRatePerAddress').Priority).toBeLessThan(rule('RatePerAddress').Priority);
+    const [method, path] = form.ScopeDownStatement.AndStatement.Statements;
+    expect(method.ByteMatchStatement).toMatchObject({
+      SearchString: 'post',
+      FieldToMatch: { Method: {} },
+      PositionalConstraint: 'EXACTLY',
+    });
+    expect(path.RegexMatchStatement.FieldToMatch).toEqual({ UriPath: {} });
+    // WAF sees the path with the stage on the API Gateway URL, without it on the custom domain.
+    const matches = (p: string) => new RegExp(path.RegexMatchStatement.RegexString).test(p);
+    expect(['/self-referral', '/v1/self-referral', '/v1/self-referral/'].every(matches)).toBe(true);
+    expect(['/self-care', '/self-referral-help', '/v1/referrals'].some(matches)).toBe(false);
+    expect(rule('SelfReferralRatePerAddress').Action.Block.CustomResponse).toEqual({
+      ResponseCode: 429,
+      CustomResponseBodyKey: 'tooManySelfReferrals',
+    });
+    expect(acl!.Properties.CustomResponseBodies.tooManySelfReferrals.Content).toContain('call 999');
+    const tighter = Template.fromStack(exampleStack(exampleApp({ 'mskPathway:selfReferralRateLimit': '10' }), 'Tighter'));
+    expect(JSON.stringify(tighter.findResources('AWS::WAFv2::WebACL'))).toContain('"Limit":10,');
+  });
+
   it('runs every function on Node 22, arm64, with tracing', () => {
     const functions = resources('AWS::Lambda::Function');
     expect(functions).toHaveLength(Object.keys(lambdaFunctions).length);
