@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { addNagChecks, STACK_ACKNOWLEDGEMENTS } from '../infra/nag.js';
 import { ASL_FILE } from '../infra/paths.js';
+import { REPO_ROOT } from '../local/runtime.js';
 import { lambdaFunctions } from '../shared/functions.js';
 import { routes } from '../shared/routes.js';
 import { exampleApp, exampleStack } from './support/cdk-context.js';
@@ -88,6 +89,20 @@ describe('CDK stack', () => {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     }
+  });
+
+  it('keeps link capabilities out of X-Ray: no tracing at the gateway (it records URLs), none in function code', () => {
+    // /a/{link} and /tasks/{link}: the URL is the capability, and API Gateway traces record it.
+    expect(routes.filter((r) => r.path.includes('{link}')).map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/a/{link}', '/tasks/{link}']),
+    );
+    const [stage] = resources('AWS::ApiGateway::Stage');
+    expect(stage!.Properties.TracingEnabled).toBe(false);
+    // Lambda's own segments name the function and the invocation, not the event. A tracer in the
+    // code (X-Ray SDK, Powertools Tracer) would add subsegments, and by default handler responses:
+    // pages with patient data. None is a dependency; adding one means revisiting this.
+    const { dependencies } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: object };
+    expect(Object.keys(dependencies).filter((d) => /xray|tracer/i.test(d))).toEqual([]);
   });
 
   it('runs the retention rule daily, with the period from context, against the retention function', () => {
