@@ -1,6 +1,7 @@
 /**
  * Messages: patient SMS straight through SNS (no topic); staff emails through one SNS topic per
- * audience (addresses subscribed from context); emails to one person (a referrer) through SES.
+ * audience (addresses subscribed from context, each confirmed by the operator so that it can be
+ * unsubscribed only with AWS credentials); emails to one person (a referrer) through SES.
  * Publish rights are split so that the SMS role can reach phone numbers only.
  */
 import { Arn, Stack } from 'aws-cdk-lib';
@@ -35,6 +36,7 @@ export class Notifications extends Construct {
     const topic = (audience: StaffAudience, displayName: string) => {
       const t = new Topic(this, audience, { displayName, masterKey: props.key, enforceSSL: true });
       for (const email of props.emails[audience]) t.addSubscription(new EmailSubscription(email));
+      output(this, `StaffTopic-${audience}`, { description: `The ${displayName} topic, to confirm its subscriptions`, value: t.topicArn });
       return t;
     };
     this.topics = {
@@ -45,6 +47,16 @@ export class Notifications extends Construct {
       'clinic-team': topic('clinic-team', 'MSK clinics'),
     };
     if (props.createSenderIdentity ?? true) this.createSenderIdentity(props.senderEmail);
+    // Every SNS email has an unsubscribe link, which works for anyone holding the email (a forward,
+    // a shared inbox) unless the subscription was confirmed with authentication. CloudFormation
+    // cannot ask for that (AuthenticateOnUnsubscribe belongs to ConfirmSubscription, and its token
+    // arrives only by email), so the operator confirms each subscription from the CLI.
+    output(this, 'StaffSubscriptionConfirmation', {
+      description: 'How to confirm each staff email subscription so that only AWS credentials can unsubscribe it',
+      value:
+        'Do not open the link in each "AWS Notification - Subscription Confirmation" email: copy its Token and TopicArn and run ' +
+        'aws sns confirm-subscription --authenticate-on-unsubscribe true --topic-arn <TopicArn> --token <Token> (README, deploy step 4).',
+    });
   }
 
   /**
