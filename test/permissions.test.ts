@@ -227,6 +227,12 @@ describe('Least privilege: what the code calls', () => {
     );
   });
 
+  it('writes timeline events only as new items: a Put on condition that none is there (append-only in code; IAM cannot say it)', () => {
+    const eventWrites = new Set(names.flatMap((name) => analysis.callsOf(name).eventWrites));
+    expect(eventWrites.size).toBeGreaterThan(0);
+    for (const write of eventWrites) expect(write).toMatch(/^PutItem if attribute_not_exists\(pk\) at shared\/store\//);
+  });
+
   it('follows every method of a human step that some function calls (only the local runtime resumes steps)', () => {
     for (const name of names) analysis.callsOf(name);
     const neverCalled = [...analysis.deferredEverywhere].filter(([, followed]) => !followed).map(([member]) => member.getText());

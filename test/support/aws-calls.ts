@@ -36,6 +36,8 @@ export interface CodeCalls {
   scan: boolean;
   /** `Interface.method` of each port method called, e.g. `Notifier.sendSms`. */
   ports: string[];
+  /** Each write of a timeline event (`keys.event`): `PutItem if attribute_not_exists(pk) at shared/store/referrals.ts:65`. */
+  eventWrites: string[];
 }
 
 const DYNAMODB_COMMANDS: Record<string, { read?: ItemRead; write?: ItemWrite; query?: true; scan?: true; transaction?: true }> = {
@@ -314,8 +316,17 @@ export class AwsCallAnalysis {
     }
 
     const write: Partial<Record<ItemWrite, Set<string>>> = {};
+    const eventWrites = new Set<string>();
     for (const { action, site } of writeSites) {
       for (const partition of this.partitionsOf(site, callSites)) (write[action] ??= new Set()).add(partition);
+      if (this.keyBuildersIn(site).has('event')) {
+        const condition = ts.isObjectLiteralExpression(site)
+          ? site.properties.find((p) => propertyName(p) === 'ConditionExpression')
+          : undefined;
+        const text =
+          condition && ts.isPropertyAssignment(condition) ? condition.initializer.getText().replace(/^'|'$/g, '') : 'no condition';
+        eventWrites.add(`${action} if ${text} at ${where(site)}`);
+      }
     }
     return {
       read: [...calls.read].sort(),
@@ -327,6 +338,7 @@ export class AwsCallAnalysis {
       ),
       scan: calls.scan,
       ports: [...calls.ports].sort(),
+      eventWrites: [...eventWrites].sort(),
     };
   }
 
