@@ -90,6 +90,7 @@ export const functionPermissions = {
   admin: { read: ['BatchGetItem'], write: { PutItem: ['CLINIC#', 'SLOT#', 'TIMETABLE'] } },
   reporting: { query: ['byStatus', 'table'], write: recordsViews },
   // Claims are their own item in the referral's partition: taking one is a Put, letting go a Delete.
+  // Staff pages sign their forms' tokens with the link key; the workspace links rows to their steps.
   staffWorkspace: {
     read: ['BatchGetItem', 'GetItem'],
     query: ['byNhsNumber', 'byStatus', 'table'],

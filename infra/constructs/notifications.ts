@@ -130,15 +130,15 @@ export class Notifications extends Construct {
    * every SNS ARN keeps that from reaching any topic or platform endpoint. A role given this must
    * not also need topics: split the step instead (see the emergency steps).
    */
-  /** Whether a number has opted out of texts: an account-wide list with no resource ARN. */
-  static grantOptOutCheck(grantee: IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] }));
-  }
-
   static grantSendSms(grantee: IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ effect: Effect.DENY, actions: ['sns:Publish'], resources: ['arn:aws:sns:*:*:*'] }),
     );
+  }
+
+  /** Whether a number has opted out of texts: an account-wide list with no resource ARN. */
+  static grantOptOutCheck(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] }));
   }
 }

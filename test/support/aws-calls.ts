@@ -70,7 +70,7 @@ const PORTS_DIR = join('shared', 'ports') + sep;
 export const UNTRACED_WRITES: Record<string, { partitions: string[]; why: string }> = {
   removePersonalDataIfClosedBefore: {
     partitions: ['REFERRAL#'],
-    why: "the retention rule deletes a referral's notes by the keys getReferralWithTimeline read (keys.note, REFERRAL#<id>)",
+    why: "the retention rule deletes a referral's notes (NOTE# items in REFERRAL#<id>) by the keys getReferralWithTimeline read back",
   },
 };
 
