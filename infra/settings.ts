@@ -88,11 +88,16 @@ const contextSchema = z
     throttleRate: number(50),
     throttleBurst: number(100),
     wafRateLimit: z.coerce.number().int().min(10, 'AWS WAF needs at least 10').max(2_000_000_000).default(1000),
+    selfReferralRateLimit: z.coerce.number().int().min(10, 'AWS WAF needs at least 10').max(2_000_000_000).default(20),
     personalDataRetentionDays: number(D.PERSONAL_DATA_RETENTION_DAYS),
   })
   .refine((c) => c.triageReminderHours < c.triageSlaHours, {
     path: ['triageReminderHours'],
     message: 'the reminder must come before the triage target (triageSlaHours)',
+  })
+  .refine((c) => c.selfReferralRateLimit < c.wafRateLimit, {
+    path: ['selfReferralRateLimit'],
+    message: 'must be below wafRateLimit: the public form is held tighter than the API as a whole',
   })
   .refine((c) => !c.hostedZoneId === !c.hostedZoneName, {
     path: ['hostedZoneName'],
@@ -126,6 +131,11 @@ export interface MskPathwaySettings {
   readonly throttle: { rateLimit: number; burstLimit: number };
   /** WAF: requests one address may make in five minutes. */
   readonly wafRateLimit: number;
+  /**
+   * WAF: self-referral forms one address may post in five minutes (each makes a referral, triage
+   * work and a text to the number given); below `wafRateLimit`.
+   */
+  readonly selfReferralRateLimit: number;
   /** Days after closure before a referral's personal data is removed (retention rule). */
   readonly personalDataRetentionDays: number;
 }
@@ -162,6 +172,7 @@ export function parseSettings(context: Record<string, unknown>): MskPathwaySetti
     booking: { urgentWindowDays: c.urgentWindowDays, routineWindowDays: c.routineWindowDays, reminderHours: c.appointmentReminderHours },
     throttle: { rateLimit: c.throttleRate, burstLimit: c.throttleBurst },
     wafRateLimit: c.wafRateLimit,
+    selfReferralRateLimit: c.selfReferralRateLimit,
     personalDataRetentionDays: c.personalDataRetentionDays,
   };
 }

@@ -4,10 +4,11 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
-import { lambdaFunctions } from '../shared/functions.js';
+import { type FunctionName, lambdaFunctions } from '../shared/functions.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
 import { Firewall } from './constructs/firewall.js';
@@ -17,6 +18,7 @@ import { Notifications } from './constructs/notifications.js';
 import { PublicDomain } from './constructs/public-domain.js';
 import { Workflow } from './constructs/workflow.js';
 import { acknowledgeStackFindings } from './nag.js';
+import { type Capability, type FunctionPermissions, functionPermissions } from './permissions.js';
 import type { MskPathwaySettings } from './settings.js';
 
 export class MskPathwayStack extends Stack {
@@ -48,7 +50,11 @@ export class MskPathwayStack extends Stack {
       }),
     );
     const restApi = Api.createRestApi(this, settings.throttle, key);
-    new Firewall(this, 'Firewall', { restApi, requestsPerFiveMinutesPerAddress: settings.wafRateLimit });
+    new Firewall(this, 'Firewall', {
+      restApi,
+      requestsPerFiveMinutesPerAddress: settings.wafRateLimit,
+      selfReferralsPerFiveMinutesPerAddress: settings.selfReferralRateLimit,
+    });
     // A custom domain is served by the stack itself: a URL it did not serve would break every link.
     if (settings.publicBaseUrl)
       new PublicDomain(this, 'PublicDomain', { restApi, publicBaseUrl: settings.publicBaseUrl, hostedZone: settings.hostedZone });
@@ -79,61 +85,31 @@ export class MskPathwayStack extends Stack {
     );
     const workflow = new Workflow(this, 'Workflow', { tasks, logKey: key });
 
-    // Least privilege, function by function.
-    // Both intakes (the API and the self-referral form) store referrals and start their workflows.
-    for (const intake of [fn.createReferral, fn.selfReferral]) {
-      data.table.grantReadWriteData(intake);
-      workflow.stateMachine.grantStartExecution(intake);
-      intake.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
+    // Least privilege, function by function, from the one table of what each may do.
+    const grant: Record<Capability, (grantee: NodejsFunction) => void> = {
+      'start-workflow': (grantee) => workflow.grantStart(grantee),
+      'resume-workflow': (grantee) => workflow.grantResume(grantee),
+      // Texting and staff topics never share a role: the SMS role is fenced off every SNS ARN.
+      sms: (grantee) => Notifications.grantSendSms(grantee),
+      'sms-opt-out': (grantee) => Notifications.grantOptOutCheck(grantee),
+      'staff-email': (grantee) => notifications.grantStaffEmail(grantee),
+      'referrer-email': (grantee) => notifications.grantReferrerEmail(grantee),
+      // Read, not described (Secret.grantRead adds DescribeSecret); the key only through Secrets Manager.
+      'link-secret': (grantee) => {
+        grantee.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [linkSecret.secretArn] }));
+        grantee.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['kms:Decrypt'],
+            resources: [key.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` } },
+          }),
+        );
+      },
+    };
+    for (const [name, may] of Object.entries(functionPermissions) as [FunctionName, FunctionPermissions][]) {
+      data.grantItems(fn[name], may);
+      for (const capability of may.uses ?? []) grant[capability](fn[name]);
     }
-    // The schedule that starts a stored referral's workflow if its intake could not.
-    data.table.grantReadData(fn.startStalledReferrals);
-    workflow.stateMachine.grantStartExecution(fn.startStalledReferrals);
-    fn.startStalledReferrals.addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
-    data.table.grantReadData(fn.getReferral);
-    // Only the functions that carry a person's answer may resume the workflow.
-    for (const answering of [fn.taskDecision, fn.provideInformation, fn.patientAction]) {
-      answering.addToRolePolicy(
-        new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [workflow.stateMachine.stateMachineArn] }),
-      );
-    }
-    for (const reader of [fn.patientPage]) data.table.grantReadData(reader);
-    const writers = [
-      fn.taskDecision,
-      fn.provideInformation,
-      fn.patientAction,
-      fn.admin,
-      fn.screenReferral,
-      fn.notifyPatient,
-      fn.redirectEmergency,
-    ];
-    writers.push(fn.emailStaff, fn.openTask, fn.taskTimer, fn.notifyOutcome, fn.bookingStep, fn.recordFailure, fn.removePersonalData);
-    // Staff pages record who saw which patient (the access log), and claims; the timetable makes slots.
-    writers.push(fn.taskPage, fn.staffWorkspace, fn.staffTimetable, fn.reporting, fn.topUpTimetable);
-    for (const writer of writers) data.table.grantReadWriteData(writer);
-    const signers = [
-      fn.taskPage,
-      fn.taskDecision,
-      fn.patientPage,
-      fn.patientAction,
-      fn.openTask,
-      fn.taskTimer,
-      fn.emailStaff,
-      fn.notifyPatient,
-      fn.bookingStep,
-      // Staff pages sign their forms' tokens with it; the workspace links rows to their steps.
-      fn.staffWorkspace,
-      fn.staffTimetable,
-    ];
-    for (const signer of signers) linkSecret.grantRead(signer);
-    // Texting and staff topics never share a role: the SMS role is fenced off every SNS ARN.
-    // (the timetable texts a patient whose appointment the clinic cancelled)
-    for (const texter of [fn.notifyPatient, fn.redirectEmergency, fn.notifyOutcome, fn.bookingStep, fn.patientAction, fn.staffTimetable])
-      Notifications.grantSendSms(texter);
-    for (const emailer of [fn.emailStaff, fn.openTask, fn.taskTimer, fn.recordFailure]) notifications.grantStaffEmail(emailer);
-    for (const emailer of [fn.openTask, fn.notifyOutcome, fn.patientAction]) notifications.grantReferrerEmail(emailer);
-    // Booking checks the SNS opt-out list before inviting by text.
-    fn.bookingStep.addToRolePolicy(new PolicyStatement({ actions: ['sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] }));
 
     // A referral stored whose workflow did not start (and whose client never retried) is started.
     new Rule(this, 'StalledReferralsSchedule', {
@@ -177,6 +153,6 @@ export class MskPathwayStack extends Stack {
       referrerClients: settings.referrerClients,
       publicBaseUrl,
     });
-    acknowledgeStackFindings(this, { table: data.table, workflowFunctions: Object.values(tasks) });
+    acknowledgeStackFindings(this, { workflowFunctions: Object.values(tasks) });
   }
 }

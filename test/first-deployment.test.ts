@@ -73,6 +73,14 @@ describe('first deployment: configuration refused at synth', () => {
     );
   });
 
+  it("refuses a self-referral rate limit that is not below the API's, or below what WAF takes", () => {
+    expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:selfReferralRateLimit': '1000' })).toContain(
+      'mskPathway:selfReferralRateLimit: must be below wafRateLimit',
+    );
+    expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:selfReferralRateLimit': '5' })).toContain('mskPathway:selfReferralRateLimit:');
+    expect(parseSettings(withoutPrefix({ ...EXAMPLE_CONTEXT, 'mskPathway:wafRateLimit': '5000' })).selfReferralRateLimit).toBe(20);
+  });
+
   it('refuses a Cognito prefix Cognito would refuse, and a triage reminder after the target', () => {
     expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:authDomainPrefix': 'aws-msk' })).toContain('mskPathway:authDomainPrefix:');
     expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:authDomainPrefix': 'MSK_Pathway' })).toContain('mskPathway:authDomainPrefix:');
@@ -207,8 +215,25 @@ describe('first deployment: the template', () => {
         'StaffClientId',
         'SmokeAlarmName',
         'SenderVerification',
+        'StaffSubscriptionConfirmation',
+        'StaffTopicTriageTeam',
+        'StaffTopicServiceLead',
+        'StaffTopicSeniorClinicians',
+        'StaffTopicBookingTeam',
+        'StaffTopicClinicTeam',
       ]),
     );
+  });
+
+  it('says how to confirm staff subscriptions so that a forwarded email cannot unsubscribe them (CloudFormation cannot)', () => {
+    // AWS::SNS::Subscription has no AuthenticateOnUnsubscribe: it is a ConfirmSubscription parameter.
+    for (const subscription of resources(template, 'AWS::SNS::Subscription')) {
+      expect(subscription.Properties.Protocol).toBe('email');
+      expect(Object.keys(subscription.Properties).sort()).toEqual(['Endpoint', 'Protocol', 'TopicArn']);
+    }
+    const confirmation = template.findOutputs('StaffSubscriptionConfirmation').StaffSubscriptionConfirmation!;
+    expect(confirmation.Value).toContain('aws sns confirm-subscription --authenticate-on-unsubscribe true');
+    expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toContain('--authenticate-on-unsubscribe true');
   });
 
   it('passes cdk-nag with a custom domain in a Route 53 zone too', () => {

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { addNagChecks, STACK_ACKNOWLEDGEMENTS } from '../infra/nag.js';
 import { ASL_FILE } from '../infra/paths.js';
+import { REPO_ROOT } from '../local/runtime.js';
 import { lambdaFunctions } from '../shared/functions.js';
 import { routes } from '../shared/routes.js';
 import { exampleApp, exampleStack } from './support/cdk-context.js';
@@ -52,6 +53,34 @@ describe('CDK stack', () => {
     for (const group of resources('AWS::Logs::LogGroup')) expect(group.Properties.KmsKeyId).toBeDefined();
   });
 
+  it("holds posts of the public self-referral form to a per-address rate tighter than the API's, answered 429 with a page", () => {
+    const [acl] = resources('AWS::WAFv2::WebACL');
+    const rule = (name: string) => acl!.Properties.Rules.find((r: any) => r.Name === name);
+    const form = rule('SelfReferralRatePerAddress').Statement.RateBasedStatement;
+    const api = rule('RatePerAddress').Statement.RateBasedStatement;
+    expect([form.Limit, api.Limit]).toEqual([20, 1000]); // the settings' defaults
+    expect([form.EvaluationWindowSec, form.AggregateKeyType]).toEqual([300, 'IP']);
+    expect(rule('SelfReferralRatePerAddress').Priority).toBeLessThan(rule('RatePerAddress').Priority);
+    const [method, path] = form.ScopeDownStatement.AndStatement.Statements;
+    expect(method.ByteMatchStatement).toMatchObject({
+      SearchString: 'post',
+      FieldToMatch: { Method: {} },
+      PositionalConstraint: 'EXACTLY',
+    });
+    expect(path.RegexMatchStatement.FieldToMatch).toEqual({ UriPath: {} });
+    // WAF sees the path with the stage on the API Gateway URL, without it on the custom domain.
+    const matches = (p: string) => new RegExp(path.RegexMatchStatement.RegexString).test(p);
+    expect(['/self-referral', '/v1/self-referral', '/v1/self-referral/'].every(matches)).toBe(true);
+    expect(['/self-care', '/self-referral-help', '/v1/referrals'].some(matches)).toBe(false);
+    expect(rule('SelfReferralRatePerAddress').Action.Block.CustomResponse).toEqual({
+      ResponseCode: 429,
+      CustomResponseBodyKey: 'tooManySelfReferrals',
+    });
+    expect(acl!.Properties.CustomResponseBodies.tooManySelfReferrals.Content).toContain('call 999');
+    const tighter = Template.fromStack(exampleStack(exampleApp({ 'mskPathway:selfReferralRateLimit': '10' }), 'Tighter'));
+    expect(JSON.stringify(tighter.findResources('AWS::WAFv2::WebACL'))).toContain('"Limit":10,');
+  });
+
   it('runs every function on Node 22, arm64, with tracing', () => {
     const functions = resources('AWS::Lambda::Function');
     expect(functions).toHaveLength(Object.keys(lambdaFunctions).length);
@@ -60,6 +89,20 @@ describe('CDK stack', () => {
       expect(fn.Properties.Architectures).toEqual(['arm64']);
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     }
+  });
+
+  it('keeps link capabilities out of X-Ray: no tracing at the gateway (it records URLs), none in function code', () => {
+    // /a/{link} and /tasks/{link}: the URL is the capability, and API Gateway traces record it.
+    expect(routes.filter((r) => r.path.includes('{link}')).map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/a/{link}', '/tasks/{link}']),
+    );
+    const [stage] = resources('AWS::ApiGateway::Stage');
+    expect(stage!.Properties.TracingEnabled).toBe(false);
+    // Lambda's own segments name the function and the invocation, not the event. A tracer in the
+    // code (X-Ray SDK, Powertools Tracer) would add subsegments, and by default handler responses:
+    // pages with patient data. None is a dependency; adding one means revisiting this.
+    const { dependencies } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: object };
+    expect(Object.keys(dependencies).filter((d) => /xray|tracer/i.test(d))).toEqual([]);
   });
 
   it('runs the retention rule daily, with the period from context, against the retention function', () => {
@@ -195,7 +238,7 @@ describe('CDK stack', () => {
     for (const role of smsRoles) expect(topicPublishers).not.toContain(role);
   });
 
-  it("lets only the two functions that carry a person's answer resume the workflow, on this state machine only", () => {
+  it("lets only the three functions that carry a person's answer resume the workflow, on this state machine only", () => {
     const resumers = resources('AWS::IAM::Policy').flatMap((p) =>
       p.Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('states:SendTask'))).map(
         (s: any) => ({
@@ -216,13 +259,14 @@ describe('CDK stack', () => {
     }
   });
 
-  it('lets only the two intakes (API and self-referral form) and the stalled-referral schedule start executions', () => {
+  it('lets only the two intakes (API and self-referral form), the stalled-referral schedule and a retry from the workspace start executions', () => {
     const starters = resources('AWS::IAM::Policy').filter((p) =>
       p.Properties.PolicyDocument.Statement.some((s: any) => [s.Action].flat().includes('states:StartExecution')),
     );
     expect(starters.map((p) => JSON.stringify(p.Properties.Roles).match(/Functions(\w+?)ServiceRole/)![1]).sort()).toEqual([
       'createReferral',
       'selfReferral',
+      'staffWorkspace',
       'startStalledReferrals',
     ]);
     const schedules = resources('AWS::Events::Rule').map((r) => r.Properties.ScheduleExpression);

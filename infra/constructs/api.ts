@@ -62,7 +62,7 @@ export class Api extends Construct {
    */
   static createRestApi(scope: Construct, throttle: { rateLimit: number; burstLimit: number }, logKey: IKey): RestApi {
     const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, encryptionKey: logKey });
-    return new RestApi(scope, 'RestApi', {
+    const restApi = new RestApi(scope, 'RestApi', {
       restApiName: 'msk-pathway',
       description: 'MSK Pathway: referral API, decision pages and patient pages',
       cloudWatchRole: true,
@@ -72,7 +72,11 @@ export class Api extends Construct {
         stageName: Api.STAGE,
         throttlingRateLimit: throttle.rateLimit,
         throttlingBurstLimit: throttle.burstLimit,
-        tracingEnabled: true,
+        // No X-Ray at the gateway: its segments record each request's full URL, and a patient's or
+        // a decision page's URL is the link's capability (/a/{link}, /tasks/{link}). Tracing is per
+        // stage, not per route, so it is off for all; functions and the state machine are still
+        // traced, and their segments hold no URLs (test/infra.test.ts).
+        tracingEnabled: false,
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
@@ -80,6 +84,12 @@ export class Api extends Construct {
         accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
       },
     });
+    Validations.of(restApi.deploymentStage).acknowledge({
+      id: 'HIPAA.Security-APIGWXrayEnabled',
+      reason:
+        'API Gateway X-Ray segments record full request URLs, and a link route URL is the capability itself (/a/{link}, /tasks/{link}); tracing is per stage, so it is off, and every function (Active) and the state machine are traced instead.',
+    });
+    return restApi;
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
  * Messages: patient SMS straight through SNS (no topic); staff emails through one SNS topic per
- * audience (addresses subscribed from context); emails to one person (a referrer) through SES.
+ * audience (addresses subscribed from context, each confirmed by the operator so that it can be
+ * unsubscribed only with AWS credentials); emails to one person (a referrer) through SES.
  * Publish rights are split so that the SMS role can reach phone numbers only.
  */
 import { Arn, Stack } from 'aws-cdk-lib';
@@ -26,13 +27,16 @@ export interface NotificationsProps {
 export class Notifications extends Construct {
   readonly topics: Record<StaffAudience, Topic>;
   private readonly senderEmail: string;
+  private readonly key: IKey;
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
     this.senderEmail = props.senderEmail;
+    this.key = props.key;
     const topic = (audience: StaffAudience, displayName: string) => {
       const t = new Topic(this, audience, { displayName, masterKey: props.key, enforceSSL: true });
       for (const email of props.emails[audience]) t.addSubscription(new EmailSubscription(email));
+      output(this, `StaffTopic-${audience}`, { description: `The ${displayName} topic, to confirm its subscriptions`, value: t.topicArn });
       return t;
     };
     this.topics = {
@@ -43,6 +47,16 @@ export class Notifications extends Construct {
       'clinic-team': topic('clinic-team', 'MSK clinics'),
     };
     if (props.createSenderIdentity ?? true) this.createSenderIdentity(props.senderEmail);
+    // Every SNS email has an unsubscribe link, which works for anyone holding the email (a forward,
+    // a shared inbox) unless the subscription was confirmed with authentication. CloudFormation
+    // cannot ask for that (AuthenticateOnUnsubscribe belongs to ConfirmSubscription, and its token
+    // arrives only by email), so the operator confirms each subscription from the CLI.
+    output(this, 'StaffSubscriptionConfirmation', {
+      description: 'How to confirm each staff email subscription so that only AWS credentials can unsubscribe it',
+      value:
+        'Do not open the link in each "AWS Notification - Subscription Confirmation" email: copy its Token and TopicArn and run ' +
+        'aws sns confirm-subscription --authenticate-on-unsubscribe true --topic-arn <TopicArn> --token <Token> (README, deploy step 4).',
+    });
   }
 
   /**
@@ -80,8 +94,20 @@ export class Notifications extends Construct {
     };
   }
 
+  /**
+   * Publish to the staff topics, and the topics' key only through SNS (`kms:ViaService`), which
+   * uses it on the publisher's behalf (Topic.grantPublish gives the same key actions, callable directly).
+   */
   grantStaffEmail(grantee: IGrantable): void {
-    for (const t of Object.values(this.topics)) t.grantPublish(grantee);
+    const add = (statement: PolicyStatement) => grantee.grantPrincipal.addToPrincipalPolicy(statement);
+    add(new PolicyStatement({ actions: ['sns:Publish'], resources: Object.values(this.topics).map((t) => t.topicArn) }));
+    add(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sns.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
   }
 
   /** SES SendEmail from the configured identity only. */
@@ -109,5 +135,10 @@ export class Notifications extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ effect: Effect.DENY, actions: ['sns:Publish'], resources: ['arn:aws:sns:*:*:*'] }),
     );
+  }
+
+  /** Whether a number has opted out of texts: an account-wide list with no resource ARN. */
+  static grantOptOutCheck(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] }));
   }
 }

@@ -1,7 +1,8 @@
 /** The referral state machine, from the one ASL file, with logging (no execution data) and tracing. */
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -29,5 +30,21 @@ export class Workflow extends Construct {
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
     });
     for (const fn of Object.values(props.tasks)) fn.grantInvoke(this.stateMachine);
+  }
+
+  /** Starting a referral's workflow: StartExecution on this state machine, and its ARN in the environment. */
+  grantStart(grantee: Function): void {
+    this.stateMachine.grantStartExecution(grantee);
+    grantee.addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+  }
+
+  /**
+   * Resuming a waiting step with a person's answer: SendTaskSuccess on this state machine only
+   * (not SendTaskFailure or SendTaskHeartbeat, which grantTaskResponse would add: no code sends them).
+   */
+  grantResume(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [this.stateMachine.stateMachineArn] }),
+    );
   }
 }

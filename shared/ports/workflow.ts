@@ -46,15 +46,16 @@ const sfnSdk = onFirstUse(async () => {
   return { sdk, client: new sdk.SFNClient({}) };
 });
 
-async function startExecution(name: string, input: object): Promise<{ alreadyStarted: boolean }> {
-  const { sdk, client } = await sfnSdk();
+/**
+ * Starts an execution. Only ids and timings travel: patient data stays in DynamoDB, out of
+ * execution history. Same name: that execution exists (running or finished); AWS answers a
+ * same-input start of a running one with success, and a finished one with ExecutionAlreadyExists.
+ */
+async function started(start: Promise<unknown>): Promise<{ alreadyStarted: boolean }> {
   try {
-    // Only ids and timings travel: patient data stays in DynamoDB, out of execution history.
-    await client.send(new sdk.StartExecutionCommand({ stateMachineArn: config().STATE_MACHINE_ARN, name, input: JSON.stringify(input) }));
+    await start;
     return { alreadyStarted: false };
   } catch (error) {
-    // Same name: that execution exists (running or finished). AWS answers a same-input start of a
-    // running one with success, and a finished one with this error.
     if ((error as Error).name === 'ExecutionAlreadyExists') return { alreadyStarted: true };
     throw error;
   }
@@ -62,8 +63,18 @@ async function startExecution(name: string, input: object): Promise<{ alreadySta
 
 export function stepFunctionsWorkflow(): Workflow {
   return {
-    startReferralWorkflow: (input) => startExecution(input.referralId, input),
-    retryReferralWorkflow: ({ attempt, ...input }) => startExecution(`${input.referralId}-retry-${attempt}`, input),
+    async startReferralWorkflow(input) {
+      const { sdk, client } = await sfnSdk();
+      const execution = { stateMachineArn: config().STATE_MACHINE_ARN, name: input.referralId, input: JSON.stringify(input) };
+      return started(client.send(new sdk.StartExecutionCommand(execution)));
+    },
+    async retryReferralWorkflow({ attempt, ...input }) {
+      const { sdk, client } = await sfnSdk();
+      const name = `${input.referralId}-retry-${attempt}`;
+      return started(
+        client.send(new sdk.StartExecutionCommand({ stateMachineArn: config().STATE_MACHINE_ARN, name, input: JSON.stringify(input) })),
+      );
+    },
     async sendTaskSuccess(token, output) {
       // Step Functions refuses an empty token as a ValidationException (a 5xx to the person).
       if (!token) throw new TaskNotWaitingError('NoTokenYet');

@@ -34,11 +34,27 @@ export async function patientSms(
  * contacted, so the timeline shows why no text went.
  */
 export async function textPatient(referralId: string, template: SmsTemplateName): Promise<{ sent: boolean }> {
-  const result = await textAndRecord(await loadReferral(referralId), template);
-  // The workflow asks the booking team to reach the patient another way (this function may text,
-  // not email staff). The emergency goes on regardless: the service lead already has it.
-  if (result.withheld && template !== 'emergency') throw new TextWithheldError(template);
-  return result;
+  const referral = await loadReferral(referralId);
+  // The submission texts are the only ones a stranger could aim, and they go only through here
+  // (the workflow's text step): so only the functions behind it may write the allowance.
+  const mobile = referral.patient.mobile;
+  const at = nowIso();
+  if (mobile && !(await withinSelfReferralAllowance(referral, template, mobile, at))) {
+    const perDay = config().SELF_REFERRAL_TEXTS_PER_MOBILE_PER_DAY;
+    await changeReferral(referral, {
+      event: {
+        type: 'text_withheld',
+        at,
+        actor: 'system:notifications',
+        detail: { template, reason: `more than ${perDay} a day to this number` },
+      },
+    });
+    // The workflow asks the booking team to reach the patient another way (this function may text,
+    // not email staff). The emergency goes on regardless: the service lead already has it.
+    if (template !== 'emergency') throw new TextWithheldError(template);
+    return { sent: false };
+  }
+  return textAndRecord(referral, template);
 }
 
 /** A text withheld because its number had its day's allowance of self-referral texts. */
@@ -121,7 +137,7 @@ export async function textAndRecord(
   referral: Referral,
   template: SmsTemplateName,
   extra: SmsExtras = {},
-): Promise<{ sent: boolean; withheld?: boolean; referral: Referral }> {
+): Promise<{ sent: boolean; referral: Referral }> {
   const sms = await patientSms(referral, template, extra);
   const at = nowIso();
   if (!sms) {
@@ -129,18 +145,6 @@ export async function textAndRecord(
       event: { type: 'patient_not_contactable', at, actor: 'system:notifications', detail: { template, reason: 'no mobile number' } },
     });
     return { sent: false, referral: recorded };
-  }
-  if (!(await withinSelfReferralAllowance(referral, template, sms.to, at))) {
-    const perDay = config().SELF_REFERRAL_TEXTS_PER_MOBILE_PER_DAY;
-    const recorded = await changeReferral(referral, {
-      event: {
-        type: 'text_withheld',
-        at,
-        actor: 'system:notifications',
-        detail: { template, reason: `more than ${perDay} a day to this number` },
-      },
-    });
-    return { sent: false, withheld: true, referral: recorded };
   }
   const { messageId } = await adapters().notifier.sendSms(sms.to, sms.body);
   const recorded = await changeReferral(referral, {

@@ -1,0 +1,142 @@
+/**
+ * What each function may do in AWS, written once. The stack grants exactly this (infra/stack.ts),
+ * and test/permissions.test.ts holds it both ways: no function's role may hold more than its entry
+ * says, and each entry is what that function's code can call, read from the code (every DynamoDB
+ * command, transaction item and port method reachable from its handler), no more and no less.
+ *
+ * Never a Scan; DeleteItem only where the code deletes; every write confined to the partitions it
+ * writes (IAM `dynamodb:LeadingKeys`), so that the referral partitions, where the append-only
+ * timeline lives, are writable only by the functions that change referrals.
+ */
+import type { FunctionName } from '../shared/functions.js';
+
+/** A partition of the table, as `dynamodb:LeadingKeys` sees it: a pk prefix (`SLOT#`) or a whole pk (`TIMETABLE`); see shared/tables.ts. */
+export type Partition =
+  'REFERRAL#' | 'TASK#' | 'IDEMPOTENCY#' | 'CLINIC#' | 'SLOT#' | 'TIMETABLE' | 'ACCESS#REFERRAL#' | 'ACCESS#USER#' | 'TEXTS#';
+/** The table's indexes (shared/tables.ts). */
+export type IndexName = 'byStatus' | 'byPractice' | 'byNhsNumber' | 'freeSlots';
+export type ItemRead = 'GetItem' | 'BatchGetItem';
+export type ItemWrite = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem' | 'ConditionCheckItem';
+
+/** What a function does beyond the table, each granted on its one resource (see infra/stack.ts). */
+export type Capability =
+  /** states:StartExecution on the referral state machine. */
+  | 'start-workflow'
+  /** states:SendTaskSuccess on the referral state machine: only functions that carry a person's answer. */
+  | 'resume-workflow'
+  /** sns:Publish to phone numbers (Resource "*", fenced off every SNS ARN by a Deny). */
+  | 'sms'
+  /** sns:CheckIfPhoneNumberIsOptedOut (Resource "*": it has none). */
+  | 'sms-opt-out'
+  /** sns:Publish to the staff topics. */
+  | 'staff-email'
+  /** ses:SendEmail from the sender identity only. */
+  | 'referrer-email'
+  /** secretsmanager:GetSecretValue on the link-signing key: signs and checks links. */
+  | 'link-secret';
+
+export interface FunctionPermissions {
+  /** Items read by key. */
+  readonly read?: readonly ItemRead[];
+  /** Queries, on the table's own key (`table`) or on an index; each is its own resource. */
+  readonly query?: readonly ('table' | IndexName)[];
+  /** Item writes, each only in the partitions named (transaction items count as the write they make). */
+  readonly write?: { readonly [A in ItemWrite]?: readonly Partition[] };
+  readonly uses?: readonly Capability[];
+}
+
+/** The referral partition: its META item, its append-only EVENT# timeline, its NOTE# texts and its CLAIM. */
+const REFERRAL: Partition = 'REFERRAL#';
+/** A referral change: the META update and its event (and note), put in one transaction. */
+const changesReferrals = { PutItem: [REFERRAL], UpdateItem: [REFERRAL] } as const;
+/** Who saw which patient's details (BatchWriteItem: no conditions, so only these partitions). */
+const recordsViews = { BatchWriteItem: ['ACCESS#REFERRAL#', 'ACCESS#USER#'] } as const;
+
+export const functionPermissions = {
+  // API and pages
+  createReferral: {
+    read: ['GetItem'],
+    write: { PutItem: ['IDEMPOTENCY#', REFERRAL] },
+    uses: ['start-workflow'],
+  },
+  getReferral: { query: ['table'] },
+  provideInformation: {
+    read: ['GetItem'],
+    query: ['table'],
+    write: { PutItem: [REFERRAL], UpdateItem: [REFERRAL, 'TASK#'] },
+    uses: ['resume-workflow'],
+  },
+  taskPage: { read: ['GetItem'], query: ['freeSlots'], write: recordsViews, uses: ['link-secret'] },
+  // A staff booking for a patient whose clinic cancelled confirms at once: a new appointment link
+  // (TASK#) and a text, unless the patient opted out.
+  taskDecision: {
+    read: ['GetItem'],
+    query: ['freeSlots'],
+    write: { PutItem: [REFERRAL, 'TASK#'], UpdateItem: [REFERRAL, 'SLOT#', 'TASK#'] },
+    uses: ['link-secret', 'resume-workflow', 'sms', 'sms-opt-out'],
+  },
+  publicPages: {},
+  patientPage: { read: ['GetItem'], query: ['freeSlots'], uses: ['link-secret'] },
+  patientAction: {
+    read: ['GetItem'],
+    query: ['freeSlots'],
+    write: { PutItem: [REFERRAL, 'TASK#'], UpdateItem: [REFERRAL, 'SLOT#', 'TASK#'] },
+    uses: ['link-secret', 'referrer-email', 'resume-workflow', 'sms', 'sms-opt-out'],
+  },
+  selfReferral: {
+    read: ['GetItem'],
+    write: { PutItem: ['IDEMPOTENCY#', REFERRAL] },
+    uses: ['start-workflow'],
+  },
+  admin: { read: ['BatchGetItem'], write: { PutItem: ['CLINIC#', 'SLOT#', 'TIMETABLE'] } },
+  reporting: { query: ['byStatus', 'table'], write: recordsViews },
+  // Claims are their own item in the referral's partition: taking one is a Put, letting go a Delete.
+  // Staff pages sign their forms' tokens with the link key; the workspace links rows to their steps.
+  staffWorkspace: {
+    read: ['BatchGetItem', 'GetItem'],
+    query: ['byNhsNumber', 'byStatus', 'table'],
+    write: { ...recordsViews, DeleteItem: [REFERRAL], ...changesReferrals },
+    // A person's retry of a stopped journey starts a new execution.
+    uses: ['link-secret', 'start-workflow'],
+  },
+  // Cancelling a booked slot moves its referral back to be rebooked and texts the patient.
+  staffTimetable: {
+    read: ['GetItem'],
+    query: ['table'],
+    write: { PutItem: ['CLINIC#', REFERRAL, 'SLOT#', 'TASK#', 'TIMETABLE'], UpdateItem: [REFERRAL, 'SLOT#', 'TIMETABLE'] },
+    uses: ['link-secret', 'sms'],
+  },
+  staffSignIn: {},
+  staffAuthorizer: {},
+  // Scheduled
+  startStalledReferrals: { query: ['byStatus'], uses: ['start-workflow'] },
+  topUpTimetable: { query: ['table'], write: { PutItem: ['SLOT#'] } },
+  // The retention rule deletes notes (NOTE#), never events, in the transaction that records it.
+  removePersonalData: { query: ['byStatus', 'table'], write: { DeleteItem: [REFERRAL], ...changesReferrals } },
+  // Workflow steps
+  screenReferral: { read: ['GetItem'], write: changesReferrals },
+  // The self-referral texts' daily allowance per mobile (TEXTS#) is counted here and in redirectEmergency.
+  notifyPatient: { read: ['GetItem'], write: { ...changesReferrals, UpdateItem: [REFERRAL, 'TEXTS#'] }, uses: ['link-secret', 'sms'] },
+  emailStaff: { read: ['GetItem'], write: changesReferrals, uses: ['link-secret', 'staff-email'] },
+  // A patient text carries the link to their open booking step, if there is one: hence the link key.
+  redirectEmergency: { read: ['GetItem'], write: { ...changesReferrals, UpdateItem: [REFERRAL, 'TEXTS#'] }, uses: ['link-secret', 'sms'] },
+  openTask: {
+    read: ['GetItem'],
+    write: { PutItem: [REFERRAL, 'TASK#'], UpdateItem: [REFERRAL, 'TASK#'] },
+    uses: ['link-secret', 'referrer-email', 'staff-email'],
+  },
+  taskTimer: { read: ['GetItem'], write: changesReferrals, uses: ['link-secret', 'staff-email'] },
+  bookingStep: {
+    read: ['GetItem'],
+    query: ['freeSlots'],
+    write: { PutItem: [REFERRAL, 'TASK#'], UpdateItem: [REFERRAL] },
+    uses: ['link-secret', 'sms', 'sms-opt-out'],
+  },
+  notifyOutcome: { read: ['GetItem'], write: changesReferrals, uses: ['link-secret', 'referrer-email', 'sms'] },
+  recordFailure: { read: ['GetItem'], write: changesReferrals, uses: ['staff-email'] },
+} as const satisfies Record<FunctionName, FunctionPermissions>;
+
+/** The functions that may resume the workflow (SendTaskSuccess), from the table above. */
+export const resumers = (Object.entries(functionPermissions) as [FunctionName, FunctionPermissions][])
+  .filter(([, may]) => may.uses?.includes('resume-workflow'))
+  .map(([name]) => name);
