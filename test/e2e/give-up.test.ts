@@ -35,7 +35,7 @@ describe('giving up waiting', () => {
     const types = status.timeline.map((e: { type: string }) => e.type);
     expect(types).toEqual(expect.arrayContaining(['triage_sla_breached', 'workflow_failed', 'service_lead_alerted']));
     const { timeline } = (await getReferralWithTimeline(id))!;
-    expect(timeline.find((e) => e.type === 'workflow_failed')!.detail).toEqual({ error: 'StoppedWaiting' });
+    expect(timeline.find((e) => e.type === 'workflow_failed')!.detail).toEqual({ error: 'StoppedWaiting', stoppedFrom: 'awaiting_triage' });
     const alert = await svc.message(
       (m) => m.to === 'service-lead' && Boolean(m.subject?.startsWith('Action needed')) && m.body.includes(id),
       'the action-needed email',

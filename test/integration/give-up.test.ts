@@ -186,7 +186,7 @@ describe('a referral that stopped waiting', () => {
 
     const { referral, timeline } = await h.load(id);
     expect(referral.status).toBe('workflow_failed');
-    expect(timeline.find((e) => e.type === 'workflow_failed')!.detail).toEqual({ error: 'StoppedWaiting' });
+    expect(timeline.find((e) => e.type === 'workflow_failed')!.detail).toEqual({ error: 'StoppedWaiting', stoppedFrom: 'awaiting_triage' });
     expect(timeline.find((e) => e.type === 'service_lead_alerted')!.detail).toMatchObject({ reason: 'workflow_failed' });
     const [email] = h.messages({ channel: 'email', to: 'service-lead' });
     expect(email!.subject).toBe(`Action needed: referral ${id} has stopped (workflow_failed)`);
