@@ -18,6 +18,7 @@ import { Notifications } from './constructs/notifications.js';
 import { PublicDomain } from './constructs/public-domain.js';
 import { Workflow } from './constructs/workflow.js';
 import { acknowledgeStackFindings } from './nag.js';
+import { output } from './outputs.js';
 import { type Capability, type FunctionPermissions, functionPermissions } from './permissions.js';
 import type { MskPathwaySettings } from './settings.js';
 
@@ -34,11 +35,16 @@ export class MskPathwayStack extends Stack {
       senderEmail: settings.senderEmail,
       createSenderIdentity: settings.createSenderIdentity,
     });
-    // Signs the links in emails and texts; rotate by changing it (open links then stop working).
+    // Signs the links in emails and texts. Rotate by putting a new value (README): links signed
+    // with the previous version (AWSPREVIOUS) keep working.
     const linkSecret = new Secret(this, 'LinkSigningKey', {
       description: 'MSK Pathway: HMAC key for staff and patient links',
       encryptionKey: key,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    output(this, 'LinkSecretArn', {
+      description: 'The link-signing key: rotate with put-secret-value (README)',
+      value: linkSecret.secretArn,
     });
     // CloudWatch Logs may use the key for these log groups only (they can hold error call sites).
     key.addToResourcePolicy(

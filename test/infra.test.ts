@@ -91,6 +91,21 @@ describe('CDK stack', () => {
     }
   });
 
+  it("says HTTPS only on API Gateway's own answers too (authorizer refusals, throttling, any 4xx or 5xx it makes)", () => {
+    const answers = resources('AWS::ApiGateway::GatewayResponse');
+    expect(answers.map((r) => r.Properties.ResponseType).sort()).toEqual(
+      ['ACCESS_DENIED', 'DEFAULT_4XX', 'DEFAULT_5XX', 'REQUEST_TOO_LARGE', 'THROTTLED', 'UNAUTHORIZED'].sort(),
+    );
+    for (const answer of answers)
+      expect(answer.Properties.ResponseParameters).toMatchObject({
+        'gatewayresponse.header.Strict-Transport-Security': "'max-age=31536000; includeSubDomains'",
+      });
+  });
+
+  it('outputs the link-signing secret, for rotating it as the README says', () => {
+    expect(Object.keys(template.findOutputs('LinkSecretArn'))).toHaveLength(1);
+  });
+
   it('keeps link capabilities out of X-Ray: no tracing at the gateway (it records URLs), none in function code', () => {
     // /a/{link} and /tasks/{link}: the URL is the capability, and API Gateway traces record it.
     expect(routes.filter((r) => r.path.includes('{link}')).map((r) => r.path)).toEqual(

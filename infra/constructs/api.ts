@@ -33,6 +33,7 @@ import { Construct } from 'constructs';
 
 import { STAFF_ROLES } from '../../shared/domain/staff.js';
 import type { FunctionName } from '../../shared/functions.js';
+import { HSTS } from '../../shared/http/headers.js';
 import { REFERRER_SCOPE, routes } from '../../shared/routes.js';
 import { output } from '../outputs.js';
 
@@ -149,11 +150,15 @@ export class Api extends Construct {
       [ResponseType.ACCESS_DENIED, 'forbidden', 'this token may not do that'],
       [ResponseType.REQUEST_TOO_LARGE, 'payload_too_large', 'request body too large'],
       [ResponseType.THROTTLED, 'throttled', 'too many requests; retry later'],
+      [ResponseType.DEFAULT_4XX, 'refused', 'the request was refused'],
       [ResponseType.DEFAULT_5XX, 'gateway_error', 'the service could not answer; retry later'],
     ] as const) {
       restApi.addGatewayResponse(`${code}Response`, {
         type,
         templates: { 'application/json': JSON.stringify({ error: code, message }) },
+        // API Gateway's own answers (the authorizers', throttling) say HTTPS only too, as every
+        // function's answer does; header values here are quoted literals.
+        responseHeaders: { 'Strict-Transport-Security': `'${HSTS}'`, 'X-Content-Type-Options': "'nosniff'" },
       });
     }
 

@@ -13,6 +13,7 @@ import type { Caller } from '../domain/caller.js';
 import { type FieldIssue, fieldIssues } from '../domain/field-issues.js';
 import { hasRole, rolesFrom, type StaffRole, type StaffUser } from '../domain/staff.js';
 import { logger } from '../logger.js';
+import { HSTS } from './headers.js';
 import { BusyError, ConcurrentChangeError } from '../store/errors.js';
 
 export type { Caller, FieldIssue };
@@ -153,9 +154,6 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
 }
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-/** A year, and every subdomain: browsers that have seen the service once never reach it over plain HTTP. */
-const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** Every answer over HTTPS says to use HTTPS only (the local service, on plain HTTP, does not). */
 function withTransportSecurity(response: APIGatewayProxyResult): APIGatewayProxyResult {
