@@ -13,8 +13,8 @@ import type { Caller } from '../domain/caller.js';
 import { type FieldIssue, fieldIssues } from '../domain/field-issues.js';
 import { hasRole, rolesFrom, type StaffRole, type StaffUser } from '../domain/staff.js';
 import { logger } from '../logger.js';
-import { HSTS } from './headers.js';
 import { BusyError, ConcurrentChangeError } from '../store/errors.js';
+import { HSTS } from './headers.js';
 
 export type { Caller, FieldIssue };
 export { fieldIssues };
