@@ -29,6 +29,10 @@ export class MskPathwayStack extends Stack {
 
     const key = new Key(this, 'DataKey', { enableKeyRotation: true, description: 'MSK Pathway patient data (table, topics, link secret)' });
     const data = new Data(this, 'Data', { key });
+    output(this, 'TableName', {
+      description: 'The referrals table (for operator scripts such as backfill:nhs-index)',
+      value: data.table.tableName,
+    });
     const notifications = new Notifications(this, 'Notifications', {
       key,
       emails: settings.emails,

@@ -3,12 +3,19 @@
  * on condition of the version the writer read, and the event describing the change is appended
  * with it. So the timeline can never disagree with the state, and two writers cannot both win.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 
 import type { Referral, ReferralEvent } from '../domain/referral.js';
 import type { ReferralStatus } from '../domain/vocabulary.js';
 import { keys } from '../tables.js';
-import { batchGet, queryPages, send, tableName, transactionFailure } from './dynamo.js';
+import { batchGet, conditionHeld, queryPages, send, tableName, transactionFailure } from './dynamo.js';
 import { ConcurrentChangeError, IdempotencyConflictError, ReferralNotFoundError } from './errors.js';
 
 export interface IdempotencyClaim {
@@ -281,4 +288,45 @@ export async function referralIdsForNhsNumber(nhsNumber: string): Promise<string
   }))
     ids.push(...page.map((item) => String(item.gsi4sk)));
   return ids;
+}
+
+/**
+ * Referrals stored before the byNhsNumber index existed, which a search by NHS number cannot find:
+ * those with patient details and no index key. A scan, page by page: for the operator's one-off
+ * backfill (`npm run backfill:nhs-index`), never for a request.
+ */
+export async function* referralsMissingNhsIndex(): AsyncGenerator<{ id: string; nhsNumber: string }[]> {
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await send(
+      new ScanCommand({
+        TableName: tableName(),
+        FilterExpression: 'entity = :referral AND attribute_exists(patient.nhsNumber) AND attribute_not_exists(gsi4pk)',
+        ProjectionExpression: 'id, patient.nhsNumber',
+        ExpressionAttributeValues: { ':referral': 'referral' },
+        ExclusiveStartKey,
+      }),
+    );
+    yield (page.Items ?? []).map((item) => ({ id: String(item.id), nhsNumber: String(item.patient.nhsNumber) }));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+}
+
+/**
+ * Adds a referral to the byNhsNumber index; false if it changed meanwhile (its patient details
+ * removed by the retention rule, or already indexed). Not a referral change: no version, no event.
+ */
+export async function addToNhsIndex(id: string, nhsNumber: string): Promise<boolean> {
+  const index = keys.byNhsNumber(nhsNumber, id);
+  return conditionHeld(
+    send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.referral(id),
+        UpdateExpression: 'SET gsi4pk = :pk, gsi4sk = :sk',
+        ConditionExpression: 'patient.nhsNumber = :nhs AND attribute_not_exists(gsi4pk)',
+        ExpressionAttributeValues: { ':pk': index.gsi4pk, ':sk': index.gsi4sk, ':nhs': nhsNumber },
+      }),
+    ),
+  );
 }

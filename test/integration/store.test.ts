@@ -1,11 +1,14 @@
 /** The referral store against DynamoDB Local: atomic writes, idempotency claims, optimistic locking. */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { Referral } from '../../shared/domain/referral.js';
 import type { EventType } from '../../shared/domain/vocabulary.js';
 import { newReferralId } from '../../shared/ids.js';
+import { documentClient } from '../../shared/store/dynamo.js';
 import { ConcurrentChangeError, IdempotencyConflictError } from '../../shared/store/errors.js';
-import { changeReferral, createReferral, getReferralWithTimeline } from '../../shared/store/referrals.js';
+import { changeReferral, createReferral, getReferralWithTimeline, referralIdsForNhsNumber } from '../../shared/store/referrals.js';
+import { keys } from '../../shared/tables.js';
 import { scanAll, useFreshTable } from '../support/dynamodb.js';
 import { validReferral } from '../support/fixtures.js';
 
@@ -75,5 +78,29 @@ describe('referral store (DynamoDB Local)', () => {
     const meta = items.find((i) => i.sk?.S === 'META');
     expect(meta?.gsi1pk?.S).toBe('STATUS#awaiting_triage');
     expect(meta?.gsi2pk?.S).toBe('PRACTICE#P81001');
+  });
+
+  it('backfills the NHS number index for referrals stored before it, once, skipping those whose details are gone', async () => {
+    const { backfillNhsIndex } = await import('../../infra/backfill-nhs-index.js');
+    const older = referral();
+    const anonymised = referral();
+    const current = referral();
+    for (const r of [older, anonymised, current]) await createReferral(r, received(r));
+    // As stored before the index existed: no index key (and, for one, its details since removed).
+    const unindex = (id: string, also = '') =>
+      documentClient().send(
+        new UpdateCommand({ TableName: table.tableName, Key: keys.referral(id), UpdateExpression: `REMOVE gsi4pk, gsi4sk${also}` }),
+      );
+    await unindex(older.id);
+    await unindex(anonymised.id, ', patient');
+    expect(await referralIdsForNhsNumber(older.patient.nhsNumber)).not.toContain(older.id);
+
+    const lines: string[] = [];
+    expect(await backfillNhsIndex((line) => lines.push(line))).toEqual({ indexed: 1, skipped: 0 });
+    expect(await referralIdsForNhsNumber(older.patient.nhsNumber)).toEqual(expect.arrayContaining([older.id, current.id]));
+    expect(await referralIdsForNhsNumber(older.patient.nhsNumber)).not.toContain(anonymised.id);
+    expect(lines.join('\n')).not.toContain(older.patient.nhsNumber);
+    // Again: nothing left to do.
+    expect(await backfillNhsIndex(() => undefined)).toEqual({ indexed: 0, skipped: 0 });
   });
 });
