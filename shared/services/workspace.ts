@@ -100,7 +100,7 @@ export async function queuePage(name: QueueName, after?: string): Promise<{ rows
   const queue: Queue = QUEUES[name];
   const { ids, next } = await referralPage(queue.status, { limit: PAGE_SIZE, after });
   let referrals = await getReferrals(ids);
-  if (queue.step === 'outcome') referrals = referrals.filter((r) => r.openTask?.kind === 'outcome');
+  if (queue.step === 'outcome') referrals = referrals.filter(outcomeDue);
   if (queue.order) referrals = [...referrals].sort(queue.order);
   const claims = queue.step
     ? await claimsOn(
@@ -111,7 +111,14 @@ export async function queuePage(name: QueueName, after?: string): Promise<{ rows
   return { rows: referrals.map((referral) => ({ referral, claim: claims.get(referral.id) })), next };
 }
 
-/** How many wait in a queue, and since when the oldest has (one index read per 1 MB, no item reads). */
+/** A booked referral whose appointment is over: its outcome step is open. */
+const outcomeDue = (r: Referral) => r.openTask?.kind === 'outcome';
+
+/**
+ * How many wait in a queue, and since when the oldest has: one index read per 1 MB, and no item
+ * reads, except for outcomes due, which are the booked referrals whose outcome step is open (read
+ * in batches of 100: the index does not hold which step is open).
+ */
 export async function queueSize(name: QueueName): Promise<{ count: number; oldest?: string }> {
   const queue: Queue = QUEUES[name];
   let count = 0;
@@ -119,8 +126,14 @@ export async function queueSize(name: QueueName): Promise<{ count: number; oldes
   let after: string | undefined;
   do {
     const page = await referralPage(queue.status, { limit: 1000, after });
-    count += page.ids.length;
-    oldest ??= page.oldest;
+    if (queue.step === 'outcome') {
+      const due = (await getReferrals(page.ids)).filter(outcomeDue);
+      count += due.length;
+      oldest ??= due[0]?.receivedAt;
+    } else {
+      count += page.ids.length;
+      oldest ??= page.oldest;
+    }
     after = page.next;
   } while (after);
   return { count, oldest };

@@ -72,11 +72,18 @@ describe('each role in a browser', () => {
 
   it('clinic staff record the outcome of an appointment that is over, from Outcomes due', async () => {
     await svc.loadClinic('soon-clinic', { count: 3, firstInMs: 40 * 60_000, everyMs: 60 * 60_000 });
+    // Booked, appointment not yet over: booked, but no outcome due.
+    await svc.loadClinic('later-clinic', { count: 2, firstInMs: 5 * 86_400_000 });
+    const later = await bookedPatient('07700 900610', (slot) => slot.startsWith('later-clinic#'));
     const id = await bookedPatient('07700 900611', (slot) => slot.startsWith('soon-clinic#'));
     // Half an hour's appointment at ten minutes a second: over in seconds, and the step opens.
     await svc.message((m) => m.to === 'clinic-team' && m.body.includes(id), 'the outcome request');
 
-    const page = await signIn(/Cal Clinic/, '/staff/outcomes');
+    const page = await signIn(/Cal Clinic/, '/staff');
+    const due = page.getByRole('row', { name: /Outcomes due/ });
+    expect(await due.getByRole('cell').nth(1).textContent()).toBe('1');
+    await page.getByRole('link', { name: 'Outcomes due' }).first().click();
+    expect(await page.getByRole('link', { name: later }).count()).toBe(0);
     await page.getByRole('link', { name: id }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Record the appointment outcome');
     await page.getByRole('button', { name: 'Attended — discharged' }).click();
