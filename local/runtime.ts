@@ -137,6 +137,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         'GET /local/outbox': () => ({ status: 200, body: { messages: outbox.list() } }),
         ...localOAuth({
           identity: staffIdentity,
+          callbackUrl: `${url}/staff/signed-in`,
           referrer: {
             clientId: LOCAL_REFERRER_CLIENT_ID,
             clientSecret: options.referrerClientSecret ?? DEFAULT_REFERRER_CLIENT_SECRET,
