@@ -18,6 +18,7 @@ import { resetDocumentClient } from '../shared/store/dynamo.js';
 import { type DynamoDbLocal, ensureTable, freePort, LOCAL_AWS_ENV, startDynamoDbLocal } from './dynamodb-local.js';
 import type { Faults } from './faults.js';
 import { Outbox, outboxNotifier } from './outbox.js';
+import { privateDirectory } from './private-files.js';
 import { resumeWaitingReferrals } from './resume.js';
 import { SEED_CLINICS, seedTimetable } from './seed.js';
 import { createLocalServer, LOCAL_REFERRER_CLIENT_ID } from './server.js';
@@ -78,7 +79,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const restoreClock = speedup > 1 ? useClock(spedUpClock(speedup)) : () => undefined;
   const port = options.port || (await freePort());
   const url = `http://localhost:${port}`;
+  if (dataDir) privateDirectory(dataDir);
   const dynamodb: DynamoDbLocal = await startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
+  if (!dynamodb.loopbackOnly)
+    log('[local] DynamoDB Local listens on every interface: there is no javac here to build its 127.0.0.1 launcher');
   // With faults, the handlers reach DynamoDB Local through a proxy that can answer with errors.
   const proxy = options.faults && (await options.faults.dynamoDbProxy(dynamodb.endpoint));
   const stopDynamoDb = async () => {

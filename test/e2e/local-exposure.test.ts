@@ -1,17 +1,20 @@
 /**
- * The local runtime keeps to this machine: the server answers only requests addressed to
- * localhost (a page elsewhere that points its own name at 127.0.0.1 gets nothing), and the sign-in
- * stand-in returns only to this service.
+ * The local runtime keeps to this machine and this user: the API and DynamoDB Local listen on
+ * 127.0.0.1 only; the server answers only requests addressed to localhost (a page elsewhere that
+ * points its own name at 127.0.0.1 gets nothing); the sign-in stand-in returns only to this service;
+ * and the data folder is this user's alone, files from before included.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
 import { validReferral } from '../support/fixtures.js';
+import { until } from '../support/harness.js';
 import { TOKEN } from '../support/local-service.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'msk-pathway-exposure-'));
@@ -19,6 +22,10 @@ let runtime: LocalRuntime;
 let port: number;
 
 beforeAll(async () => {
+  // A data folder from before this rule: open to everyone, with an (empty) outbox to match.
+  chmodSync(dataDir, 0o755);
+  writeFileSync(join(dataDir, 'outbox.jsonl'), '', { mode: 0o644 });
+  mkdirSync(join(dataDir, 'dynamodb'), { mode: 0o755 });
   runtime = await startLocalRuntime({ port: 0, dataDir, referrerToken: TOKEN, log: () => undefined, tableName: 'exposure-test' });
   port = Number(new URL(runtime.url).port);
 });
@@ -26,6 +33,20 @@ afterAll(async () => {
   await runtime?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** This machine's first IPv4 address that is not loopback (none on a machine without a network). */
+const networkAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
+
+function connects(host: string, to: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port: to, timeout: 2000 });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
 
 /** A request with the Host header we choose (fetch sets its own); `null`: none at all. */
 function send(
@@ -53,6 +74,16 @@ function send(
     req.end(options.body);
   });
 }
+
+describe('listening', () => {
+  it.skipIf(!networkAddress)("answers on 127.0.0.1 only: the API and DynamoDB Local refuse this machine's network address", async () => {
+    const dynamodbPort = Number(new URL(runtime.dynamodbEndpoint).port);
+    expect(await connects('127.0.0.1', port)).toBe(true);
+    expect(await connects('127.0.0.1', dynamodbPort)).toBe(true);
+    expect(await connects(networkAddress!, port)).toBe(false);
+    expect(await connects(networkAddress!, dynamodbPort)).toBe(false);
+  });
+});
 
 describe('the Host header', () => {
   const referral = {
@@ -118,5 +149,35 @@ describe('the sign-in stand-in', () => {
       expect(answer.status, uri).toBe(400);
       expect(answer.location).toBeUndefined();
     }
+  });
+});
+
+describe('the data folder', () => {
+  it("is this user's alone: folders 0700, files 0600 (the table, the outbox, the link key), those from before too", async () => {
+    const response = await fetch(`${runtime.url}/referrals`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(validReferral()),
+    });
+    expect(response.status).toBe(201);
+    await until(() => runtime.outbox.list().length > 0, 'the acknowledgement in the outbox');
+
+    const modes: Record<string, string> = {};
+    const walk = (dir: string) => {
+      modes[dir.slice(dataDir.length) || '/'] = (statSync(dir).mode & 0o777).toString(8);
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(dir, entry.name));
+        else modes[join(dir, entry.name).slice(dataDir.length)] = (statSync(join(dir, entry.name)).mode & 0o777).toString(8);
+      }
+    };
+    walk(dataDir);
+    expect(modes).toMatchObject({
+      '/': '700',
+      '/dynamodb': '700',
+      '/dynamodb/shared-local-instance.db': '600',
+      '/outbox.jsonl': '600',
+      '/link-signing-key': '600',
+    });
+    expect(Object.entries(modes).filter(([, mode]) => mode !== '600' && mode !== '700')).toEqual([]);
   });
 });
