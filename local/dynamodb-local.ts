@@ -1,6 +1,7 @@
 /**
- * DynamoDB Local, AWS's own emulator, started and stopped by the project itself, on 127.0.0.1. The
- * jar ships in the npm package amplify-dynamodb-simulator; the machine's Java (17+) runs it.
+ * DynamoDB Local, AWS's own emulator, started and stopped by the project itself, on 127.0.0.1, and
+ * restarted if it dies while the service runs. The jar ships in the npm package
+ * amplify-dynamodb-simulator; the machine's Java (17+) runs it.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,8 +19,8 @@ import { privateDirectory } from './private-files.js';
 
 export interface DynamoDbLocal {
   endpoint: string;
-  /** The Java process (benchmarks read its peak memory). */
-  pid: number | undefined;
+  /** The Java process (benchmarks read its peak memory); a new one after the watchdog restarts it. */
+  readonly pid: number | undefined;
   /** Whether it listens on 127.0.0.1 only (false: on every interface, for want of javac). */
   loopbackOnly: boolean;
   stop(): Promise<void>;
@@ -58,6 +59,7 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: 
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
+      if (child.signalCode !== null) throw new Error(`DynamoDB Local was stopped (${child.signalCode}) while starting`);
       if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode} (is Java 17+ installed?)`);
       try {
         await client.send(new ListTablesCommand({}));
@@ -114,7 +116,16 @@ export interface DynamoDbLocalOptions {
   /** Keep data here between runs (the folder 0700, its files 0600); leave out for in memory. */
   dataDir?: string;
   port?: number;
+  /**
+   * Restart Java, on the same port and data, when it exits while in use: `log` gets one line when
+   * it stops and one when it is back; `afterRestart` runs before it counts as back (an in-memory
+   * table is gone and needs making again). `onGiveUp` when it cannot be restarted, or when it
+   * keeps stopping (more than MAX_RESTARTS_PER_MINUTE times in a minute).
+   */
+  watchdog?: { log: (line: string) => void; afterRestart?: () => Promise<void>; onGiveUp: (error: Error) => void };
 }
+
+export const MAX_RESTARTS_PER_MINUTE = 3;
 
 /** Starts DynamoDB Local on 127.0.0.1 (where javac is there to build the launcher): in memory, or keeping data in `dataDir`. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
@@ -158,16 +169,63 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     }
   };
 
-  const child = await launch();
+  let child = await launch();
   // Never leave a Java process behind, whatever way this process ends.
   const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  process.on('exit', killOnExit);
+  let stopping = false;
+  let restarting: Promise<void> | undefined;
+  const stops: number[] = [];
+
+  const restart = async (exited: string) => {
+    const { log, afterRestart, onGiveUp } = options.watchdog!;
+    const stoppedAt = Date.now();
+    let why = exited;
+    // Each stop and each failed start counts; the first line says it stopped, the last that it is back.
+    for (let attempt = 0; ; attempt++) {
+      stops.push(Date.now());
+      if (stops.filter((at) => Date.now() - at < 60_000).length > MAX_RESTARTS_PER_MINUTE) {
+        return onGiveUp(new Error(`DynamoDB Local stopped ${MAX_RESTARTS_PER_MINUTE + 1} times within a minute (last: ${why})`));
+      }
+      if (attempt === 0) {
+        log(
+          `[local] DynamoDB Local stopped unexpectedly (${why}); restarting it on port ${port}` +
+            (options.dataDir ? '' : ' (in memory: its data is gone)'),
+        );
+      }
+      try {
+        const next = await launch();
+        if (stopping) return void next.kill('SIGKILL');
+        child = next;
+        break;
+      } catch (error) {
+        if (stopping) return;
+        why = (error as Error).message.split('\n')[0]!;
+      }
+    }
+    watch(child);
+    try {
+      await afterRestart?.();
+      log(`[local] DynamoDB Local is back after ${Date.now() - stoppedAt} ms`);
+    } catch (error) {
+      if (!stopping) onGiveUp(error as Error);
+    }
+  };
+  const watch = (running: ChildProcess) =>
+    running.once('exit', (code, signal) => {
+      if (!stopping && options.watchdog) restarting = restart(signal ?? `exit code ${code}`);
+    });
+  watch(child);
 
   return {
     endpoint,
-    pid: child.pid,
+    get pid() {
+      return child.pid;
+    },
     loopbackOnly: launcher !== undefined,
     async stop() {
+      stopping = true;
+      await restarting;
       process.removeListener('exit', killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

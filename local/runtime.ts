@@ -53,6 +53,11 @@ export interface LocalRuntimeOptions {
   faults?: Faults;
   /** See LocalWorkflowOptions.retryJitter. */
   retryJitter?: boolean;
+  /**
+   * Called once the runtime has stopped itself because DynamoDB Local died and could not be
+   * restarted (the log says why); npm start exits with it.
+   */
+  onFatal?: (error: Error) => void;
 }
 
 export interface LocalRuntime {
@@ -62,8 +67,8 @@ export interface LocalRuntime {
   /** The stand-in staff pool: tests sign people in with `mint`. */
   staffIdentity: LocalStaffIdentity;
   dynamodbEndpoint: string;
-  /** DynamoDB Local's Java process id. */
-  dynamodbPid: number | undefined;
+  /** DynamoDB Local's Java process id (a new one after the watchdog restarted it). */
+  readonly dynamodbPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -80,7 +85,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const port = options.port || (await freePort());
   const url = `http://localhost:${port}`;
   if (dataDir) privateDirectory(dataDir);
-  const dynamodb: DynamoDbLocal = await startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
+  let runtime: LocalRuntime | undefined;
+  // DynamoDB Local dying (killed, out of memory) is said once and mended, rather than answered 503 until a restart.
+  const dynamodb: DynamoDbLocal = await startDynamoDbLocal({
+    dataDir: dataDir && join(dataDir, 'dynamodb'),
+    watchdog: {
+      log,
+      afterRestart: () => ensureTable(dynamodb.endpoint, tableName),
+      onGiveUp: (error) => {
+        log(`[local] DynamoDB Local could not be restarted (${error.message.split('\n')[0]}); stopping the service`);
+        void (runtime ? runtime.stop() : dynamodb.stop()).then(() => options.onFatal?.(error));
+      },
+    },
+  });
   if (!dynamodb.loopbackOnly)
     log('[local] DynamoDB Local listens on every interface: there is no javac here to build its 127.0.0.1 launcher');
   // With faults, the handlers reach DynamoDB Local through a proxy that can answer with errors.
@@ -156,24 +173,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       server.listen(port, '127.0.0.1', () => resolveListen());
     });
 
-    return {
+    let stopped: Promise<void> | undefined;
+    runtime = {
       url,
       outbox,
       workflow,
       staffIdentity,
       dynamodbEndpoint: dynamodb.endpoint,
-      dynamodbPid: dynamodb.pid,
-      async stop() {
-        for (const timer of schedules) clearInterval(timer);
-        await closeServer(server);
-        // Executions waiting for a person end here (in memory only); steps already running get
-        // a moment to finish their writes, but a shutdown never hangs on them.
-        workflow.stop();
-        await Promise.race([workflow.settle(), new Promise((r) => setTimeout(r, 2000))]);
-        await stopDynamoDb();
-        restoreClock();
+      get dynamodbPid() {
+        return dynamodb.pid;
       },
+      // Once, whoever asks first (Ctrl-C, a test, the watchdog giving up).
+      stop: () =>
+        (stopped ??= (async () => {
+          for (const timer of schedules) clearInterval(timer);
+          await closeServer(server);
+          // Executions waiting for a person end here (in memory only); steps already running get
+          // a moment to finish their writes, but a shutdown never hangs on them.
+          workflow.stop();
+          await Promise.race([workflow.settle(), new Promise((r) => setTimeout(r, 2000))]);
+          await stopDynamoDb();
+          restoreClock();
+        })()),
     };
+    return runtime;
   } catch (error) {
     await stopDynamoDb();
     restoreClock();
