@@ -33,7 +33,7 @@ export interface AslState {
   Seconds?: number;
   Timestamp?: string;
   TimestampPath?: string;
-  Retry?: { IntervalSeconds?: number; MaxDelaySeconds?: number; JitterStrategy?: string }[];
+  Retry?: { ErrorEquals: string[]; MaxAttempts?: number; IntervalSeconds?: number; MaxDelaySeconds?: number; JitterStrategy?: string }[];
   Next?: string;
   End?: boolean;
   Default?: string;

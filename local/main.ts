@@ -37,6 +37,8 @@ const runtime = await startLocalRuntime({
   seed: true,
   smsOptedOut,
   faults,
+  // DynamoDB Local died and would not come back: the runtime has said why and stopped; so does npm start.
+  onFatal: () => process.exit(1),
 });
 console.log(`MSK Pathway is running at ${runtime.url}`);
 console.log(`  data kept in ${dataDir} (delete it for a fresh service)`);

@@ -1,6 +1,6 @@
 /**
  * Where every SMS and email goes locally: kept in order, appended to a file in the data folder
- * (so it survives a restart), printed as it is sent, and served at GET /local/outbox.
+ * (so it survives a restart; readable by this user only), printed as it is sent, and served at GET /local/outbox.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -9,6 +9,7 @@ import { ulid } from 'ulid';
 
 import { nowIso } from '../shared/clock.js';
 import type { Notifier } from '../shared/ports/index.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.js';
 
 export interface OutboxMessage {
   id: string;
@@ -30,13 +31,13 @@ export class Outbox {
     if (file && existsSync(file)) {
       for (const line of readFileSync(file, 'utf8').split('\n')) if (line.trim()) this.messages.push(JSON.parse(line));
     }
-    if (file) mkdirSync(dirname(file), { recursive: true });
+    if (file) mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
   }
 
   add(message: Omit<OutboxMessage, 'id' | 'sentAt'>): OutboxMessage {
     const stored: OutboxMessage = { id: ulid(), ...message, sentAt: nowIso() };
     this.messages.push(stored);
-    if (this.file) appendFileSync(this.file, `${JSON.stringify(stored)}\n`);
+    if (this.file) appendFileSync(this.file, `${JSON.stringify(stored)}\n`, { mode: PRIVATE_FILE_MODE });
     const subject = stored.subject ? ` "${stored.subject}"` : '';
     this.print(`[outbox] ${stored.channel} to ${stored.to}${subject}: ${stored.body}`);
     for (const listener of this.listeners) listener(stored);

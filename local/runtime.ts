@@ -18,6 +18,7 @@ import { resetDocumentClient } from '../shared/store/dynamo.js';
 import { type DynamoDbLocal, ensureTable, freePort, LOCAL_AWS_ENV, startDynamoDbLocal } from './dynamodb-local.js';
 import type { Faults } from './faults.js';
 import { Outbox, outboxNotifier } from './outbox.js';
+import { privateDirectory } from './private-files.js';
 import { resumeWaitingReferrals } from './resume.js';
 import { SEED_CLINICS, seedTimetable } from './seed.js';
 import { createLocalServer, LOCAL_REFERRER_CLIENT_ID } from './server.js';
@@ -52,6 +53,11 @@ export interface LocalRuntimeOptions {
   faults?: Faults;
   /** See LocalWorkflowOptions.retryJitter. */
   retryJitter?: boolean;
+  /**
+   * Called once the runtime has stopped itself because DynamoDB Local died and could not be
+   * restarted (the log says why); npm start exits with it.
+   */
+  onFatal?: (error: Error) => void;
 }
 
 export interface LocalRuntime {
@@ -61,8 +67,8 @@ export interface LocalRuntime {
   /** The stand-in staff pool: tests sign people in with `mint`. */
   staffIdentity: LocalStaffIdentity;
   dynamodbEndpoint: string;
-  /** DynamoDB Local's Java process id. */
-  dynamodbPid: number | undefined;
+  /** DynamoDB Local's Java process id (a new one after the watchdog restarted it). */
+  readonly dynamodbPid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -78,7 +84,22 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const restoreClock = speedup > 1 ? useClock(spedUpClock(speedup)) : () => undefined;
   const port = options.port || (await freePort());
   const url = `http://localhost:${port}`;
-  const dynamodb: DynamoDbLocal = await startDynamoDbLocal({ dataDir: dataDir && join(dataDir, 'dynamodb') });
+  if (dataDir) privateDirectory(dataDir);
+  let runtime: LocalRuntime | undefined;
+  // DynamoDB Local dying (killed, out of memory) is said once and mended, rather than answered 503 until a restart.
+  const dynamodb: DynamoDbLocal = await startDynamoDbLocal({
+    dataDir: dataDir && join(dataDir, 'dynamodb'),
+    watchdog: {
+      log,
+      afterRestart: () => ensureTable(dynamodb.endpoint, tableName),
+      onGiveUp: (error) => {
+        log(`[local] DynamoDB Local could not be restarted (${error.message.split('\n')[0]}); stopping the service`);
+        void (runtime ? runtime.stop() : dynamodb.stop()).then(() => options.onFatal?.(error));
+      },
+    },
+  });
+  if (!dynamodb.loopbackOnly)
+    log('[local] DynamoDB Local listens on every interface: there is no javac here to build its 127.0.0.1 launcher');
   // With faults, the handlers reach DynamoDB Local through a proxy that can answer with errors.
   const proxy = options.faults && (await options.faults.dynamoDbProxy(dynamodb.endpoint));
   const stopDynamoDb = async () => {
@@ -137,6 +158,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         'GET /local/outbox': () => ({ status: 200, body: { messages: outbox.list() } }),
         ...localOAuth({
           identity: staffIdentity,
+          callbackUrl: `${url}/staff/signed-in`,
           referrer: {
             clientId: LOCAL_REFERRER_CLIENT_ID,
             clientSecret: options.referrerClientSecret ?? DEFAULT_REFERRER_CLIENT_SECRET,
@@ -151,24 +173,30 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       server.listen(port, '127.0.0.1', () => resolveListen());
     });
 
-    return {
+    let stopped: Promise<void> | undefined;
+    runtime = {
       url,
       outbox,
       workflow,
       staffIdentity,
       dynamodbEndpoint: dynamodb.endpoint,
-      dynamodbPid: dynamodb.pid,
-      async stop() {
-        for (const timer of schedules) clearInterval(timer);
-        await closeServer(server);
-        // Executions waiting for a person end here (in memory only); steps already running get
-        // a moment to finish their writes, but a shutdown never hangs on them.
-        workflow.stop();
-        await Promise.race([workflow.settle(), new Promise((r) => setTimeout(r, 2000))]);
-        await stopDynamoDb();
-        restoreClock();
+      get dynamodbPid() {
+        return dynamodb.pid;
       },
+      // Once, whoever asks first (Ctrl-C, a test, the watchdog giving up).
+      stop: () =>
+        (stopped ??= (async () => {
+          for (const timer of schedules) clearInterval(timer);
+          await closeServer(server);
+          // Executions waiting for a person end here (in memory only); steps already running get
+          // a moment to finish their writes, but a shutdown never hangs on them.
+          workflow.stop();
+          await Promise.race([workflow.settle(), new Promise((r) => setTimeout(r, 2000))]);
+          await stopDynamoDb();
+          restoreClock();
+        })()),
     };
+    return runtime;
   } catch (error) {
     await stopDynamoDb();
     restoreClock();

@@ -1,6 +1,7 @@
 /**
- * The API on localhost: each HTTP request becomes the API Gateway (REST, proxy) event the same
- * handler gets in AWS, routed by the shared route table. Auth stands in for the Cognito authorizer.
+ * The API on localhost (127.0.0.1, and only for requests addressed to localhost): each HTTP request
+ * becomes the API Gateway (REST, proxy) event the same handler gets in AWS, routed by the shared
+ * route table. Auth stands in for the Cognito authorizer.
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -27,6 +28,15 @@ export interface LocalServerOptions {
 export type LocalAnswer = { status: number; body: unknown; headers?: Record<string, string> };
 
 export const LOCAL_REFERRER_CLIENT_ID = 'local-referrer';
+
+/**
+ * The names this server answers to, with any port. A web page whose own name an attacker points at
+ * 127.0.0.1 (DNS rebinding) would otherwise read the outbox, sign in as anyone at the sign-in
+ * stand-in and use the local default tokens; its requests carry its own name as Host. API Gateway
+ * too answers only its own names.
+ */
+const LOCAL_HOST = /^(localhost|127\.0\.0\.1)(:\d{1,5})?$/i;
+
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
   // A page (the local sign-in stand-in) goes as it is; anything else as JSON.
@@ -127,6 +137,9 @@ function toProxyEvent(
 export function createLocalServer(options: LocalServerOptions): Server {
   return createServer(async (req, res) => {
     try {
+      if (!LOCAL_HOST.test(req.headers.host ?? '')) {
+        return send(res, 421, { error: 'misdirected_request', message: 'this local service answers at localhost only' });
+      }
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = req.method ?? 'GET';
       const local = options.localRoutes?.[`${method} ${url.pathname}`];

@@ -19,6 +19,11 @@ export const DEFAULT_REFERRER_CLIENT_SECRET = 'local-referrer-secret';
 export interface LocalOAuthOptions {
   /** Issues the session token of the person chosen. */
   identity: LocalStaffIdentity;
+  /**
+   * Where a sign-in may return to: this service's own page, as the staff pool's app client lists it
+   * (infra/constructs/api.ts). Any other is refused, so a sign-in never hands its code elsewhere.
+   */
+  callbackUrl: string;
   /** The referring system's client, and the token the local API accepts from it. */
   referrer: { clientId: string; clientSecret: string; token: string; scope: string };
 }
@@ -53,21 +58,23 @@ ${user.name} (${user.roles.map((r) => STAFF_ROLES[r]).join(', ')})</button> `,
   return { status: 200, body: answer.body, headers: answer.headers as Record<string, string> };
 }
 
-export function localOAuth({ identity, referrer }: LocalOAuthOptions) {
+export function localOAuth({ identity, referrer, callbackUrl }: LocalOAuthOptions) {
   const codes = new Map<string, { challenge: string; redirectUri: string; user: StaffUser }>();
-  const validRequest = (q: URLSearchParams) =>
-    q.get('client_id') === LOCAL_STAFF_CLIENT_ID &&
-    q.get('code_challenge_method') === 'S256' &&
-    q.get('code_challenge') &&
-    q.get('redirect_uri');
+  /** As Cognito: a redirect_uri that is not the client's callback URL is refused before anything else. */
+  const refusal = (q: URLSearchParams): LocalAnswer | undefined => {
+    if (q.get('redirect_uri') !== callbackUrl) return { status: 400, body: { error: 'redirect_mismatch' } };
+    const valid = q.get('client_id') === LOCAL_STAFF_CLIENT_ID && q.get('code_challenge_method') === 'S256' && q.get('code_challenge');
+    return valid ? undefined : { status: 400, body: { error: 'invalid_request' } };
+  };
   return {
-    'GET /local/oauth2/authorize': (_req: IncomingMessage, url: URL): LocalAnswer =>
-      validRequest(url.searchParams) ? chooser(url.searchParams) : { status: 400, body: { error: 'invalid_request' } },
+    'GET /local/oauth2/authorize': (_req: IncomingMessage, url: URL): LocalAnswer => refusal(url.searchParams) ?? chooser(url.searchParams),
     'POST /local/oauth2/authorize': async (req: IncomingMessage): Promise<LocalAnswer> => {
       const body = await readBody(req);
       const q = new URLSearchParams(body === 'too_large' ? '' : body.toString());
+      const refused = refusal(q);
+      if (refused) return refused;
       const user = LOCAL_STAFF.find((u) => u.id === q.get('user'));
-      if (!validRequest(q) || !user) return { status: 400, body: { error: 'invalid_request' } };
+      if (!user) return { status: 400, body: { error: 'invalid_request' } };
       const code = randomBytes(16).toString('base64url');
       codes.set(code, { challenge: q.get('code_challenge')!, redirectUri: q.get('redirect_uri')!, user });
       const back = new URL(q.get('redirect_uri')!);

@@ -13,7 +13,7 @@ import type { Caller } from '../domain/caller.js';
 import { type FieldIssue, fieldIssues } from '../domain/field-issues.js';
 import { hasRole, rolesFrom, type StaffRole, type StaffUser } from '../domain/staff.js';
 import { logger } from '../logger.js';
-import { BusyError, ConcurrentChangeError } from '../store/errors.js';
+import { BusyError, ConcurrentChangeError, UnavailableError } from '../store/errors.js';
 import { HSTS } from './headers.js';
 
 export type { Caller, FieldIssue };
@@ -124,8 +124,8 @@ const TRANSIENT_ERRORS = new Set(['ThrottlingException', 'ThrottledException', '
 
 /** A failure of a service we depend on that a retry may cure (not a bug, not bad input). */
 export function isTransientAwsError(error: unknown): boolean {
-  // DynamoDB throttling, or writers still colliding after the service's own retries: retry later.
-  if (error instanceof BusyError || error instanceof ConcurrentChangeError) return true;
+  // DynamoDB throttling, unreachable, or writers still colliding after the service's own retries: retry later.
+  if (error instanceof BusyError || error instanceof UnavailableError || error instanceof ConcurrentChangeError) return true;
   const err = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   if (TRANSIENT_ERRORS.has(err?.name ?? '')) return true;
   return (err?.$metadata?.httpStatusCode ?? 0) >= 500;
@@ -139,12 +139,15 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     return json(error.statusCode, { error: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) });
   }
   if (isTransientAwsError(error)) {
-    logger.warn('dependency busy', safeErrorDetails(error));
+    const unavailable = error instanceof UnavailableError;
+    logger.warn(unavailable ? 'dependency unavailable' : 'dependency busy', safeErrorDetails(error));
     return json(
       503,
       {
-        error: 'service_busy',
-        message: 'the service is busy. Retry in a few seconds with the same Idempotency-Key; a retry never creates a second referral',
+        error: unavailable ? 'service_unavailable' : 'service_busy',
+        message:
+          `the service is ${unavailable ? 'unavailable just now' : 'busy'}. ` +
+          'Retry in a few seconds with the same Idempotency-Key; a retry never creates a second referral',
       },
       { 'Retry-After': String(RETRY_AFTER_SECONDS) },
     );

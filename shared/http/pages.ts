@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
 import { config } from '../config.js';
 import { logger } from '../logger.js';
+import { UnavailableError } from '../store/errors.js';
 import {
   type ApiHandler,
   bodyBytes,
@@ -18,8 +19,16 @@ import { messagePage } from './html.js';
 function pageError(error: unknown): APIGatewayProxyResult {
   if (error instanceof HttpError) return messagePage(error.statusCode, 'Sorry, we could not do that', error.message);
   if (isTransientAwsError(error)) {
-    logger.warn('dependency busy', safeErrorDetails(error));
-    const busy = messagePage(503, 'Sorry, the service is busy', 'Nothing was changed. Please try again in a minute.');
+    // Busy: refused before anything was written. Unavailable: the answer may have been lost after a write.
+    const unavailable = error instanceof UnavailableError;
+    logger.warn(unavailable ? 'dependency unavailable' : 'dependency busy', safeErrorDetails(error));
+    const busy = unavailable
+      ? messagePage(
+          503,
+          'Sorry, the service is not available just now',
+          'Please try again in a minute. If you were sending something, open the page again to see whether it was saved.',
+        )
+      : messagePage(503, 'Sorry, the service is busy', 'Nothing was changed. Please try again in a minute.');
     return { ...busy, headers: { ...busy.headers, 'Retry-After': String(RETRY_AFTER_SECONDS) } };
   }
   logger.error('unhandled error', safeErrorDetails(error));

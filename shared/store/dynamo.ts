@@ -13,12 +13,19 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 
 import { config } from '../config.js';
-import { BusyError, ConcurrentChangeError } from './errors.js';
+import { BusyError, ConcurrentChangeError, UnavailableError } from './errors.js';
 
 let client: DynamoDBDocumentClient | undefined;
 
+/**
+ * Each attempt gives up after 2 s without a connection or 5 s without an answer (the SDK's own
+ * default is to wait for 5 minutes): with its three attempts, an unreachable table is answered
+ * within about 16 s, before the functions' 20 s timeout, so that a client is told to retry.
+ */
+const TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true };
+
 export function documentClient(): DynamoDBDocumentClient {
-  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: TIMEOUTS }), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return client;
@@ -32,9 +39,31 @@ const BUSY = new Set([
   'TransactionConflictException',
 ]);
 
+/** DynamoDB saying it cannot serve (HTTP 500, 503) once the SDK's retries are spent. */
+const NOT_SERVING = new Set(['InternalServerError', 'ServiceUnavailable']);
+/** Node's words for a connection that failed, was refused, reset or timed out; and the SDK's for its own timeouts. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** Did this request fail on the way, rather than being answered? Looks through wrapped causes. */
+function isNetworkFailure(error: unknown, depth = 0): boolean {
+  const err = error as { name?: string; code?: string; cause?: unknown } | undefined;
+  if (!err || depth > 5) return false;
+  return err.name === 'TimeoutError' || NETWORK_CODES.has(err.code ?? '') || isNetworkFailure(err.cause, depth + 1);
+}
+
 /**
- * Sends a command, answering DynamoDB's "busy" errors as BusyError, so that nothing above the store
- * knows DynamoDB's error names. Every store function sends through here.
+ * Sends a command, answering DynamoDB's "busy" errors as BusyError and an unreachable or failing
+ * DynamoDB as UnavailableError, so that nothing above the store knows DynamoDB's error names or
+ * Node's network codes. Every store function sends through here.
  */
 export const send = ((command: Parameters<DynamoDBDocumentClient['send']>[0]) =>
   documentClient()
@@ -42,6 +71,8 @@ export const send = ((command: Parameters<DynamoDBDocumentClient['send']>[0]) =>
     .catch((error: unknown) => {
       const name = (error as Error)?.name;
       if (BUSY.has(name)) throw new BusyError(`DynamoDB is busy (${name})`, { cause: error });
+      if (NOT_SERVING.has(name) || isNetworkFailure(error))
+        throw new UnavailableError(`DynamoDB is unavailable (${(error as { code?: string }).code ?? name})`, { cause: error });
       throw error;
     })) as DynamoDBDocumentClient['send'];
 

@@ -21,6 +21,15 @@ export class BusyError extends Error {
   override name = 'Busy';
 }
 
+/**
+ * DynamoDB could not be reached (connection refused or reset, a timeout, a network error) or said
+ * it could not serve (500, 503), after the SDK's own retries. Unlike BusyError, a write may have
+ * landed before the answer was lost: retry later, as a retry of the same request.
+ */
+export class UnavailableError extends Error {
+  override name = 'Unavailable';
+}
+
 /** An Idempotency-Key already claimed, by the same request (a retry) or a different one (a client bug). */
 export class IdempotencyConflictError extends Error {
   override name = 'IdempotencyConflictError';

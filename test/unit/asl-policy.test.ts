@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { type AslState, isCallbackTask, loadDefinition } from '../../local/definition.js';
+import { BusyError, ConcurrentChangeError, UnavailableError } from '../../shared/store/errors.js';
 
 const definition = loadDefinition();
 const states = Object.entries(definition.States);
@@ -63,6 +64,21 @@ describe('the failure policy of every Task', () => {
     expect(record.Catch).toBeUndefined();
     expect(record.Next).toBe('WorkflowFailed');
   });
+});
+
+describe('the store\'s errors that say "try again"', () => {
+  /** As Step Functions chooses: the first retrier naming the error, States.TaskFailed (any error but a timeout) or States.ALL. */
+  const retrierFor = (state: AslState, name: string) =>
+    state.Retry?.find((r) => r.ErrorEquals.some((e) => e === name || e === 'States.TaskFailed' || e === 'States.ALL'));
+
+  it.each([new BusyError(), new UnavailableError(), new ConcurrentChangeError()].map((e) => e.name))(
+    '%s is retried with back-off by every Task, RecordFailure included',
+    (name) => {
+      for (const [stateName, state] of states.filter(([, s]) => s.Type === 'Task')) {
+        expect(retrierFor(state, name)?.MaxAttempts, stateName).toBeGreaterThan(0);
+      }
+    },
+  );
 });
 
 describe('the workflow reads top to bottom', () => {

@@ -150,15 +150,19 @@ describe('POST /referrals handler', () => {
   });
 
   it.each([
-    ['ProvisionedThroughputExceededException', {}],
-    ['InternalServerError', {}],
-    ['TransactionCanceledException', { CancellationReasons: [{ Code: 'TransactionConflict' }] }],
-  ])('answers DynamoDB %s (after the SDK retries) with 503 and Retry-After, not a 500', async (name, extra) => {
+    ['ProvisionedThroughputExceededException', {}, 'service_busy'],
+    ['TransactionCanceledException', { CancellationReasons: [{ Code: 'TransactionConflict' }] }, 'service_busy'],
+    ['InternalServerError', {}, 'service_unavailable'],
+    // Unreachable: the SDK's errors as they come (connection refused, its timeouts, a reset wrapped as a cause).
+    ['Error', { code: 'ECONNREFUSED', $metadata: { attempts: 3 } }, 'service_unavailable'],
+    ['TimeoutError', { code: 'ETIMEDOUT' }, 'service_unavailable'],
+    ['Error', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) }, 'service_unavailable'],
+  ])('answers DynamoDB %s %o (after the SDK retries) with 503 and Retry-After, not a 500', async (name, extra, code) => {
     dynamo.on(TransactWriteCommand).rejects(Object.assign(new Error('busy'), { name, ...extra }));
     const response = await handler(apiEvent({ body: validReferral() }), context());
     expect(response.statusCode).toBe(503);
     expect(response.headers).toMatchObject({ 'Retry-After': '5' });
-    expect(JSON.parse(response.body)).toMatchObject({ error: 'service_busy' });
+    expect(JSON.parse(response.body)).toMatchObject({ error: code });
     expect(sfn.calls()).toHaveLength(0);
   });
 });

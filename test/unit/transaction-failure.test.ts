@@ -1,10 +1,14 @@
-/** The store turns DynamoDB's failures into its own errors: a cancelled transaction by the item that failed, throttling as BusyError. */
+/**
+ * The store turns DynamoDB's failures into its own errors: a cancelled transaction by the item that
+ * failed, throttling as BusyError, an unreachable or failing DynamoDB as UnavailableError.
+ */
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
-import { onConditionFailed, transactionFailure } from '../../shared/store/dynamo.js';
-import { BusyError, ConcurrentChangeError, SlotTakenError } from '../../shared/store/errors.js';
+import { freePort, LOCAL_AWS_ENV } from '../../local/dynamodb-local.js';
+import { onConditionFailed, resetDocumentClient, transactionFailure } from '../../shared/store/dynamo.js';
+import { BusyError, ConcurrentChangeError, SlotTakenError, UnavailableError } from '../../shared/store/errors.js';
 import { getReferral } from '../../shared/store/referrals.js';
 
 const cancelled = (...codes: string[]) =>
@@ -67,6 +71,47 @@ describe('every store read and write', () => {
       }
     },
   );
+
+  it.each([
+    ['connection refused', { code: 'ECONNREFUSED' }],
+    ['connection reset', { code: 'ECONNRESET' }],
+    ['a name that does not resolve', { code: 'ENOTFOUND' }],
+    ["the SDK's connection or request timeout", { name: 'TimeoutError' }],
+    ['a network error wrapped as a cause', { cause: Object.assign(new Error('socket hang up'), { code: 'EPIPE' }) }],
+    ['DynamoDB answering 500', { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } }],
+    ['DynamoDB answering 503', { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }],
+  ])('answers %s (after the SDK retries) as UnavailableError, keeping the original as its cause', async (_, fields) => {
+    const dynamo = mockClient(DynamoDBDocumentClient);
+    try {
+      const original = Object.assign(new Error('unreachable'), fields);
+      dynamo.on(GetCommand).rejects(original);
+      const error = await getReferral('MSK-DOWN').catch((e: Error) => e);
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect((error as Error).name).toBe('Unavailable');
+      expect((error as Error).cause).toBe(original);
+    } finally {
+      dynamo.restore();
+    }
+  });
+
+  it('answers a DynamoDB endpoint that refuses connections as UnavailableError, on the wire, within a second', async () => {
+    // Prepare: nothing listens on this port.
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', `http://127.0.0.1:${await freePort()}`);
+    for (const [name, value] of Object.entries(LOCAL_AWS_ENV)) vi.stubEnv(name, value);
+    resetDocumentClient();
+    try {
+      // Act
+      const started = Date.now();
+      const error = await getReferral('MSK-NOBODY-HOME').catch((e: Error) => e);
+      // Assess: the SDK tried three times, then the store said what it means.
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect((error as Error).message).toContain('ECONNREFUSED');
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      vi.unstubAllEnvs();
+      resetDocumentClient();
+    }
+  });
 
   it('lets other errors through as they are', async () => {
     const dynamo = mockClient(DynamoDBDocumentClient);
