@@ -122,8 +122,7 @@ async function retry(session: StaffSession, id: string, form: Record<string, str
   try {
     const result = await retryStopped(id, session.user);
     if (!result) return messagePage(404, 'Page not found', 'There is no such referral.');
-    if (result.state === 'cannot-retry')
-      return queue(session, name, undefined, `${id} stopped where it cannot be started again: finish it by hand and close it.`);
+    if (result.state === 'cannot-retry') return queue(session, name, undefined, `${id} cannot be retried: ${result.why}.`);
     return queue(session, name, undefined, `${id} started again: it is ${result.referral.status.replaceAll('_', ' ')}.`);
   } catch (error) {
     if (!(error instanceof NotStoppedError)) throw error;

@@ -200,6 +200,10 @@ export interface Referral extends ReferralRequest {
   clinicCancelledAt?: string;
   /** The status the journey stopped in (notification_failed, workflow_failed): where a retry goes back to. */
   stoppedFrom?: ReferralStatus;
+  /** When it stopped, why (the error's name), and whether the service lead has been told (the failed execution is then done). */
+  stoppedAt?: string;
+  stopError?: string;
+  stopAlerted?: boolean;
   /** How many times a person has retried a stopped journey (each retry is its own execution). */
   retries?: number;
 }

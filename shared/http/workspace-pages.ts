@@ -13,7 +13,7 @@ import { SERVICES } from '../domain/screening.js';
 import { hasRole, STAFF_ROLES, type StaffUser } from '../domain/staff.js';
 import { DAY_MS, HOUR_MS, ukTime } from '../domain/time.js';
 import type { Access } from '../services/access-log.js';
-import { mayRetry, type Queue, type QueueName, type QueueRow, QUEUES } from '../services/workspace.js';
+import { mayRetry, type Queue, type QueueName, type QueueRow, QUEUES, retryRefusal } from '../services/workspace.js';
 import { errorSummary } from './booking-pages.js';
 import { html, page, type SafeHtml, table } from './html.js';
 import { csrfField, signedInAs, type StaffSession } from './staff-pages.js';
@@ -154,7 +154,7 @@ function cells(name: QueueName, row: QueueRow, open: string | undefined, session
         r.stoppedFrom?.replaceAll('_', ' ') ?? '–',
         ukTime(r.updatedAt),
         practice,
-        mayRetry(r) ? retryForm(session, name, r.id) : 'Finish by hand',
+        mayRetry(r) ? retryForm(session, name, r.id) : `Cannot retry: ${retryRefusal(r)}`,
         closeForm(session, name, r.id),
       ];
   }

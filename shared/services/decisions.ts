@@ -6,7 +6,7 @@
 import { nowIso } from '../clock.js';
 import type { Referral } from '../domain/referral.js';
 import type { StaffUser } from '../domain/staff.js';
-import { STEP_LINKS } from '../domain/vocabulary.js';
+import { FAILED_STATUSES, STEP_LINKS } from '../domain/vocabulary.js';
 import { ConcurrentChangeError } from '../store/errors.js';
 import { getReferral } from '../store/referrals.js';
 import { getTask, type Task } from '../store/tasks.js';
@@ -31,8 +31,17 @@ export async function resolveLink(signed: string): Promise<LinkState> {
   const referral = await getReferral(task.referralId);
   if (!referral) return { state: 'unknown' };
   if (task.decidedAt) return { state: 'used', task, referral };
-  if (task.linkExpiresAt <= nowIso()) return { state: 'expired', task };
+  if (task.linkExpiresAt <= nowIso() || superseded(task, referral)) return { state: 'expired', task };
   return { state: 'open', task, referral };
+}
+
+/**
+ * A step's link acts only while it is the referral's open step and the journey is running: a
+ * retried or re-prepared step has a new link (the old one would book into a step nobody waits
+ * on), and a stopped journey has no workflow to resume.
+ */
+export function superseded(task: Task, referral: Referral): boolean {
+  return referral.openTask?.taskId !== task.taskId || (FAILED_STATUSES as readonly string[]).includes(referral.status);
 }
 
 export type SubmitResult = Exclude<LinkState, { state: 'open' }> | Exclude<DecisionResult, 'raced'>;

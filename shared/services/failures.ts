@@ -25,10 +25,11 @@ export async function recordWorkflowFailure(referralId: string, errorName: strin
   if (referral.status !== status) {
     // Where it stopped, so that a person can retry from there (a second failure keeps the first place).
     const stoppedFrom = (FAILED_STATUSES as readonly string[]).includes(referral.status) ? referral.stoppedFrom : referral.status;
+    const at = nowIso();
     referral = await changeReferral(referral, {
       status,
-      set: { stoppedFrom },
-      event: { type: status, at: nowIso(), actor: 'system:workflow', detail: { error: errorName, stoppedFrom } },
+      set: { stoppedFrom, stoppedAt: at, stopError: errorName, stopAlerted: undefined },
+      event: { type: status, at, actor: 'system:workflow', detail: { error: errorName, stoppedFrom } },
     });
     metrics().addMetric(status === 'notification_failed' ? 'NotificationFailed' : 'WorkflowStopped', 'Count', 1);
     metrics().publishStoredMetrics();
@@ -43,7 +44,9 @@ export async function recordWorkflowFailure(referralId: string, errorName: strin
     'service-lead',
     staffEmails.workflowStopped({ reference: referral.id, status, cause, timeline: timelineLink(referral.id) }),
   );
+  // Only now may a person retry it: this execution has finished with the referral.
   await changeReferral(referral, {
+    set: { stopAlerted: true },
     event: { type: 'service_lead_alerted', at: nowIso(), actor: 'system:workflow', detail: { reason: status, messageId } },
   });
 }

@@ -13,6 +13,7 @@ import { ConcurrentChangeError } from '../store/errors.js';
 import { getReferral } from '../store/referrals.js';
 import { getTaskByPatientLink, setLinkExpiry, type Task } from '../store/tasks.js';
 import { bookSlot, cancelAppointment, choosableSlots, SlotUnavailableError } from './booking.js';
+import { superseded } from './decisions.js';
 import { linkId, patientLink } from './links.js';
 import { textAndRecord } from './notifications.js';
 import { changeAppointmentFormSchema } from './steps/booking.js';
@@ -36,7 +37,7 @@ export async function resolvePatientLink(signed: string): Promise<PatientLinkSta
   const referral = await getReferral(task.referralId);
   if (!referral) return { state: 'unknown' };
   if (step && task.decidedAt) return { state: 'used', referral };
-  if (task.linkExpiresAt <= now().toISOString()) return { state: 'expired' };
+  if (task.linkExpiresAt <= now().toISOString() || (step && superseded(task, referral))) return { state: 'expired' };
   return { state: 'open', task, referral };
 }
 

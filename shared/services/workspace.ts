@@ -13,7 +13,7 @@ import { adapters } from '../ports/index.js';
 import { type Claim, claimReferral, claimsOn, releaseClaim } from '../store/claims.js';
 import { ClaimedError } from '../store/errors.js';
 import { changeReferral, getReferral, getReferrals, referralPage } from '../store/referrals.js';
-import { retryEntry } from './steps/index.js';
+import { retryEntry, STOPPED_WAITING } from './steps/index.js';
 
 export interface Queue {
   title: string;
@@ -186,11 +186,31 @@ export async function closeStopped(referralId: string, user: StaffUser, reason: 
   });
 }
 
-/** Whether a stopped journey can be retried from the workspace (it knows where it stopped, and that place can be re-entered). */
-export const mayRetry = (referral: Referral): boolean =>
-  (FAILED_STATUSES as readonly string[]).includes(referral.status) &&
-  referral.stoppedFrom !== undefined &&
-  retryEntry(referral, referral.stoppedFrom) !== undefined;
+/**
+ * The failed execution's last step (recording the failure and telling the service lead) retries
+ * for at most about 13 minutes (6 attempts up to 2 minutes apart, 30 s each); past this, it is over
+ * even if it could not tell anyone.
+ */
+const FAILURE_RECORDED_WITHIN_MS = 15 * MINUTE_MS;
+
+/**
+ * Whether a stopped journey can be retried from the workspace: it knows where it stopped, that
+ * place can be re-entered, the failed execution is done with it (or a retry would race its last
+ * step), and it did not stop because nobody acted for WORKFLOW_GIVE_UP_DAYS (a retry would stop
+ * again at the next timer: a person finishes it instead).
+ */
+export function retryRefusal(referral: Referral): string | undefined {
+  if (!(FAILED_STATUSES as readonly string[]).includes(referral.status)) return 'it is not stopped';
+  if (referral.stopError === STOPPED_WAITING) return 'nobody acted on it for too long: finish it by hand and close it';
+  if (!referral.stoppedFrom || !retryEntry(referral, referral.stoppedFrom))
+    return 'it stopped where it cannot be started again: finish it by hand and close it';
+  const settled =
+    referral.stopAlerted === true || now().getTime() - Date.parse(referral.stoppedAt ?? referral.updatedAt) > FAILURE_RECORDED_WITHIN_MS;
+  if (!settled) return 'its failure is still being recorded: try again in a few minutes';
+  return undefined;
+}
+
+export const mayRetry = (referral: Referral): boolean => retryRefusal(referral) === undefined;
 
 /**
  * The service lead retries a journey that stopped, once the cause is dealt with (a text service
@@ -201,18 +221,19 @@ export const mayRetry = (referral: Referral): boolean =>
 export async function retryStopped(
   referralId: string,
   user: StaffUser,
-): Promise<{ state: 'retried' | 'cannot-retry'; referral: Referral } | undefined> {
+): Promise<{ state: 'retried'; referral: Referral } | { state: 'cannot-retry'; referral: Referral; why: string } | undefined> {
   const referral = await getReferral(referralId);
   if (!referral) return undefined;
   if (!(FAILED_STATUSES as readonly string[]).includes(referral.status)) throw new NotStoppedError(referral.status);
   const from = referral.stoppedFrom;
-  const entry = from && retryEntry(referral, from);
-  if (!from || !entry) return { state: 'cannot-retry', referral };
+  const refusal = retryRefusal(referral);
+  const entry = !refusal && from && retryEntry(referral, from);
+  if (!from || !entry) return { state: 'cannot-retry', referral, why: refusal ?? '' };
   const attempt = (referral.retries ?? 0) + 1;
   const at = nowIso();
   const retried = await changeReferral(referral, {
     status: from,
-    set: { stoppedFrom: undefined, retries: attempt },
+    set: { stoppedFrom: undefined, stoppedAt: undefined, stopError: undefined, stopAlerted: undefined, retries: attempt },
     event: {
       type: 'workflow_retried',
       at,
@@ -226,7 +247,7 @@ export async function retryStopped(
     const stopped = referral.status as (typeof FAILED_STATUSES)[number];
     await changeReferral(retried, {
       status: stopped,
-      set: { stoppedFrom: from },
+      set: { stoppedFrom: from, stoppedAt: referral.stoppedAt, stopError: referral.stopError, stopAlerted: referral.stopAlerted },
       event: { type: stopped, at: nowIso(), actor: 'system:workflow', detail: { error: (error as Error).name, stoppedFrom: from } },
     });
     throw error;

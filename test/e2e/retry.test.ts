@@ -9,9 +9,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { Faults } from '../../local/faults.js';
 import { LOCAL_STAFF } from '../../local/staff-identity.js';
+import { signLink } from '../../shared/domain/links.js';
+import { keys } from '../../shared/tables.js';
 import { ARTIFACTS, launchChromium } from '../support/browser.js';
+import { getItem } from '../support/dynamodb.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
-import { until } from '../support/harness.js';
+import { TEST_LINK_KEY, until } from '../support/harness.js';
 import { type LocalService, startLocalService } from '../support/local-service.js';
 
 const faults = new Faults();
@@ -100,6 +103,10 @@ describe('retrying a stopped journey', () => {
     await svc.submit(await svc.linkFor(id), { decision: 'accept', service: 'physiotherapy', priority: 'routine' });
     await statusIs(id, 'notification_failed');
     faults.clear();
+    // The booking step that failed to invite: its link, had it gone, is refused from now on.
+    const { openTask } = (await getItem(keys.referral(id)))!;
+    const stale = `${svc.url}/a/${signLink(openTask.patientLinkId, 'patient', TEST_LINK_KEY)}`;
+    expect((await fetch(stale)).status).toBe(410);
 
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -115,5 +122,8 @@ describe('retrying a stopped journey', () => {
     const invite = await svc.message((m) => m.channel === 'sms' && m.to === '+447700900411' && /book/.test(m.body), 'a fresh invitation');
     expect(invite.body).toMatch(/\/a\//);
     await statusIs(id, 'awaiting_booking');
+    // A fresh step and link; the old one still refused, so nobody books into a step nobody waits on.
+    expect(new URL(/(http:\/\/\S+\/a\/\S+)/.exec(invite.body)![1]!).pathname).not.toBe(new URL(stale).pathname);
+    expect((await fetch(stale)).status).toBe(410);
   });
 });

@@ -322,6 +322,17 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
     },
   );
 
+  it('a journey stopped once booked is confirmed first if it never was, else re-checks its appointment', async () => {
+    const booked = { id: 'MSK-TEST', receivedAt: '2026-11-01T09:00:00.000Z', status: 'booked' } as never;
+    expect(retryEntry(booked, 'booked')!.state).toBe('ConfirmBooking');
+    expect(retryEntry({ ...(booked as object), appointmentLinkId: 'x' } as never, 'booked')!.state).toBe('CheckAppointment');
+    const entry = retryEntry(booked, 'booked')!;
+    const r = await run({ AwaitOutcome: [{ route: 'attended-discharged' }] }, { resumeAt: entry.state, ...entry.input });
+    expect(r.visited.slice(0, 4)).toEqual(['Begin', 'ConfirmBooking', 'WaitForAppointment', 'CheckAppointment']);
+    // Should the clinic cancel later, the new booking step's wait is in the input, as PrepareBooking would give it.
+    expect(entry.input).toMatchObject({ booking: { nextInSeconds: expect.any(Number) } });
+  });
+
   it('a journey stopped while closing is not re-entered (a person finishes it and closes it)', () => {
     expect(retryEntry({ id: 'MSK-TEST' } as never, 'closed_self_management')).toBeUndefined();
   });

@@ -46,10 +46,13 @@ export function retryEntry(referral: Referral, status: ReferralStatus): Workflow
   });
   if (status === 'received') return { state: 'ScreenReferral', input: {} };
   // Accepted, and stopped before the booking step opened.
-  if (status === 'accepted') return { state: STEPS.booking.waits.retryAt!, input: triageInput() };
-  const step = Object.values(STEPS).find((s) => s.waits.statuses.includes(status));
+  const step = status === 'accepted' ? STEPS.booking : Object.values(STEPS).find((s) => s.waits.statuses.includes(status));
   if (!step) return undefined;
-  return { state: step.waits.retryAt ?? step.waits.state, input: triageInput(step.waits.resumeInput?.(referral)) };
+  const { retryAt, state, resumeInput } = step.waits;
+  return {
+    state: typeof retryAt === 'function' ? retryAt(referral) : (retryAt ?? state),
+    input: triageInput(resumeInput?.(referral)),
+  };
 }
 
 /** The step a stored task belongs to; undefined for a patient's appointment link (not a step). */

@@ -6,6 +6,7 @@
 import * as z from 'zod';
 
 import { config } from '../../config.js';
+import { firstBookingWaitSeconds } from '../../domain/booking.js';
 import { APPOINTMENT_OUTCOMES, keysOf } from '../../domain/choices.js';
 import { staffEmails } from '../../domain/emails.js';
 import type { FieldIssue } from '../../domain/field-issues.js';
@@ -56,7 +57,16 @@ export const outcome: HumanStep = {
   kind: 'outcome',
   // A booked referral waits for its appointment, then for this step: the appointment check re-reads
   // the booking and decides (wait, remind, or open this step), so it is where the workflow resumes.
-  waits: { state: 'CheckAppointment', statuses: ['booked'] },
+  waits: {
+    state: 'CheckAppointment',
+    statuses: ['booked'],
+    // Should the clinic cancel, the check opens a new booking step, whose first wait this is.
+    resumeInput: () => ({
+      booking: { nextInSeconds: firstBookingWaitSeconds(config().BOOKING_CHASER_DAYS, config().BOOKING_GIVE_UP_DAYS) },
+    }),
+    // Stopped before the confirmation (no link to the appointment yet): confirm it first.
+    retryAt: (r) => (r.appointmentLinkId ? 'CheckAppointment' : 'ConfirmBooking'),
+  },
 
   async open(referral, taskId) {
     const email = staffEmails.outcomeNeeded({ reference: referral.id, start: referral.booking!.start, link: await taskLink(taskId) });

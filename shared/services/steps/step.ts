@@ -41,7 +41,7 @@ export interface HumanStep {
     state: string;
     statuses: readonly ReferralStatus[];
     resumeInput?: (referral: Referral) => Record<string, unknown>;
-    retryAt?: string;
+    retryAt?: string | ((referral: Referral) => string);
   };
   /** The step's link is stored and the referral marks it open: tell whoever must act. */
   open(referral: Referral, taskId: string): Promise<void>;
