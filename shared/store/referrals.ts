@@ -330,3 +330,26 @@ export async function addToNhsIndex(id: string, nhsNumber: string): Promise<bool
     ),
   );
 }
+
+/**
+ * Points a referral at its task's new patient link (the backfill after upgrading): the open booking
+ * step's, or the appointment's, whichever names that task. Not a referral change: no event.
+ */
+export async function pointAtPatientLink(referralId: string, taskId: string, linkId: string): Promise<boolean> {
+  const set = (update: string, condition: string) =>
+    conditionHeld(
+      send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.referral(referralId),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: { ':task': taskId, ':link': linkId },
+        }),
+      ),
+    );
+  return (
+    (await set('SET openTask.patientLinkId = :link', 'openTask.taskId = :task')) ||
+    (await set('SET appointmentLinkId = :link', 'appointmentLinkId = :task'))
+  );
+}

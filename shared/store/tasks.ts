@@ -4,7 +4,7 @@
  * id for the patient's link, so a text never carries the id behind the staff link. A timeout that
  * re-opens the step replaces the token in place, so links already sent keep working.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 import type { Routing } from '../domain/referral.js';
 import { DAY_SECONDS } from '../domain/time.js';
@@ -110,5 +110,48 @@ export async function setLinkExpiry(taskId: string, linkExpiresAt: string): Prom
         ':expiresAt': Math.floor(Date.parse(linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS,
       },
     }),
+  );
+}
+
+/**
+ * Open booking steps and appointments stored before patients' links had their own ids: their
+ * texts would carry a link that resolves to nothing. A scan, for the operator's one-off
+ * `npm run backfill:patient-links` after upgrading, never for a request.
+ */
+export async function* patientTasksWithoutLink(): AsyncGenerator<Task[]> {
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await send(
+      new ScanCommand({
+        TableName: tableName(),
+        FilterExpression:
+          'entity = :task AND #kind IN (:booking, :appointment) AND attribute_not_exists(patientLinkId) AND attribute_not_exists(decidedAt)',
+        ExpressionAttributeNames: { '#kind': 'kind' },
+        ExpressionAttributeValues: { ':task': 'task', ':booking': 'booking', ':appointment': 'appointment' },
+        ExclusiveStartKey,
+      }),
+    );
+    yield (page.Items ?? []).map(({ pk, sk, entity, expiresAt, ...task }) => task as Task);
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+}
+
+/**
+ * Gives a task its patient link: the pointer first (a fresh id: if the next write fails it points
+ * at nothing that names it, and never resolves), then the task marks it, unless it has one by now.
+ */
+export async function addPatientLink(task: Task, linkId: string): Promise<boolean> {
+  const pointer = putNewTask({ ...task, patientLinkId: linkId })[1]!;
+  await send(new PutCommand(pointer.Put as never));
+  return conditionHeld(
+    send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.task(task.taskId),
+        UpdateExpression: 'SET patientLinkId = :link',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(patientLinkId)',
+        ExpressionAttributeValues: { ':link': linkId },
+      }),
+    ),
   );
 }

@@ -8,6 +8,7 @@ import { newReferralId } from '../../shared/ids.js';
 import { documentClient } from '../../shared/store/dynamo.js';
 import { ConcurrentChangeError, IdempotencyConflictError } from '../../shared/store/errors.js';
 import { changeReferral, createReferral, getReferralWithTimeline, referralIdsForNhsNumber } from '../../shared/store/referrals.js';
+import { getTaskByPatientLink, putNewTask } from '../../shared/store/tasks.js';
 import { keys } from '../../shared/tables.js';
 import { scanAll, useFreshTable } from '../support/dynamodb.js';
 import { validReferral } from '../support/fixtures.js';
@@ -102,5 +103,41 @@ describe('referral store (DynamoDB Local)', () => {
     expect(lines.join('\n')).not.toContain(older.patient.nhsNumber);
     // Again: nothing left to do.
     expect(await backfillNhsIndex(() => undefined)).toEqual({ indexed: 0, skipped: 0 });
+  });
+
+  it('backfills patient links for open booking steps and appointments stored before they had their own ids', async () => {
+    const { backfillPatientLinks } = await import('../../infra/backfill-patient-links.js');
+    const legacyTask = (id: string, taskId: string, kind: 'booking' | 'appointment') =>
+      putNewTask({
+        taskId,
+        kind,
+        referralId: id,
+        token: '',
+        createdAt: new Date().toISOString(),
+        linkExpiresAt: '2099-01-01T00:00:00.000Z',
+      });
+    const booking = referral();
+    const appointment = referral();
+    for (const r of [booking, appointment]) await createReferral(r, received(r));
+    const event = (_r: Referral) => ({ type: 'booking_invited' as const, at: new Date().toISOString(), actor: 'system:test' });
+    await changeReferral(
+      booking,
+      { set: { openTask: { kind: 'booking', taskId: 'legacy-booking-1' } }, event: event(booking) },
+      legacyTask(booking.id, 'legacy-booking-1', 'booking'),
+    );
+    await changeReferral(
+      appointment,
+      { set: { appointmentLinkId: 'legacy-appoint-1' }, event: event(appointment) },
+      legacyTask(appointment.id, 'legacy-appoint-1', 'appointment'),
+    );
+
+    expect(await backfillPatientLinks(() => undefined)).toEqual({ linked: 2, skipped: 0 });
+    const afterBooking = (await getReferralWithTimeline(booking.id))!.referral;
+    const afterAppointment = (await getReferralWithTimeline(appointment.id))!.referral;
+    expect((await getTaskByPatientLink(afterBooking.openTask!.patientLinkId!))?.taskId).toBe('legacy-booking-1');
+    expect((await getTaskByPatientLink(afterAppointment.appointmentLinkId!))?.taskId).toBe('legacy-appoint-1');
+    // Not referral changes: no version, no event.
+    expect(afterBooking.version).toBe(2);
+    expect(await backfillPatientLinks(() => undefined)).toEqual({ linked: 0, skipped: 0 });
   });
 });

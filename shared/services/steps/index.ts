@@ -48,10 +48,10 @@ export function retryEntry(referral: Referral, status: ReferralStatus): Workflow
   // Accepted, and stopped before the booking step opened.
   const step = status === 'accepted' ? STEPS.booking : Object.values(STEPS).find((s) => s.waits.statuses.includes(status));
   if (!step) return undefined;
-  const { retryAt, state, resumeInput } = step.waits;
+  const retryAt = step.waits.retryAt;
   return {
-    state: typeof retryAt === 'function' ? retryAt(referral) : (retryAt ?? state),
-    input: triageInput(resumeInput?.(referral)),
+    state: typeof retryAt === 'function' ? retryAt(referral) : (retryAt ?? step.waits.state),
+    input: triageInput(step.waits.resumeInput?.(referral)),
   };
 }
 
