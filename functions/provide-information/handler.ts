@@ -1,6 +1,7 @@
 /** POST /referrals/{id}/information: the referrer answers the triage team's question. */
 import * as z from 'zod';
 
+import { typedText } from '../../shared/domain/text.js';
 import { apiHandler, HttpError, json, parseJsonBody, referrerOf } from '../../shared/http/api.js';
 import { referralStatusView } from '../../shared/http/views.js';
 import { isReferralId } from '../../shared/ids.js';
@@ -9,11 +10,8 @@ import { getReferralWithTimeline } from '../../shared/store/referrals.js';
 
 const body = z.strictObject(
   {
-    information: z
-      .string({ error: 'is required' })
-      .trim()
-      .min(1, { error: 'must not be empty' })
-      .max(5000, { error: 'must be at most 5000 characters' }),
+    // Shown to the triage clinician as typed: nothing hidden or reordered.
+    information: typedText({ max: 5000, multiline: true, typeError: () => 'is required' }),
   },
   { error: 'the body must be a JSON object' },
 );

@@ -6,10 +6,12 @@
  */
 import * as z from 'zod';
 
-// Other (Cc control, Cf format) and line/paragraph separators, except the zero-width joiner that
-// joins emoji, which reorders and hides nothing.
-const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
-const ALLOWED = { single: new Set(['\u200d']), multi: new Set(['\u200d', '\t', '\n', '\r']) };
+// Controls, format characters (bidi overrides, zero-width), line/paragraph separators, private-use,
+// unassigned and lone surrogate code points, and every character Unicode says to draw as nothing
+// (variation selectors, Hangul fillers, U+034F...). Multi-line fields keep line breaks, tabs, and
+// the zero-width joiner and emoji presentation selector that emoji are written with.
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}\p{Default_Ignorable_Code_Point}]/u;
+const ALLOWED = { single: new Set<string>(), multi: new Set(['\u200d', '\ufe0f', '\t', '\n', '\r']) };
 
 export const HIDDEN_CHARACTERS_MESSAGE = 'must not contain control characters or invisible formatting (such as U+202E or U+200B)';
 

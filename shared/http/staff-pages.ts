@@ -39,10 +39,17 @@ export function signInRedirect(returnPath: string): APIGatewayProxyResult {
   };
 }
 
+const formToken = (key: string, sessionToken: string) => createHmac('sha256', key).update(`csrf:${sessionToken}`).digest('base64url');
+
 /** The form token of a session: an HMAC of the session token, so it cannot be made without it. */
 export async function csrfFor(sessionToken: string): Promise<string> {
-  const key = (await adapters().linkKeys.keyring()).current;
-  return createHmac('sha256', key).update(`csrf:${sessionToken}`).digest('base64url');
+  return formToken((await adapters().linkKeys.keyring()).current, sessionToken);
+}
+
+/** A posted form token: this session's, made with the current key or (a page opened before a key rotation) the previous one. */
+async function formTokenHolds(posted: string, sessionToken: string): Promise<boolean> {
+  const { current, previous } = await adapters().linkKeys.keyring();
+  return [current, previous].some((key) => key !== undefined && same(posted, formToken(key, sessionToken)));
 }
 
 export const csrfField = (session: StaffSession): SafeHtml => html`<input type="hidden" name="csrf" value="${session.csrf}">`;
@@ -100,7 +107,7 @@ export function staffPageHandler(
     let form: Record<string, string> = {};
     if (isPost) {
       form = formBody(event);
-      if (crossSite(event) || !same(form.csrf ?? '', session.csrf)) return crossSitePage();
+      if (crossSite(event) || !(await formTokenHolds(form.csrf ?? '', token))) return crossSitePage();
       delete form.csrf;
     }
     // Signed in but in no group: a staff-pool account that has not been given a role yet.

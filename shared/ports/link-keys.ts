@@ -8,12 +8,18 @@ import type { LinkKeyring } from '../domain/links.js';
 import { onFirstUse } from './on-first-use.js';
 
 export interface LinkKeys {
-  /** The current key (signs links and form tokens) and the previous one (still accepted). */
-  keyring(): Promise<LinkKeyring>;
+  /**
+   * The current key (signs links and form tokens) and the previous one (still accepted). `refresh`:
+   * read them again now, if not read in the last half minute (a link signed with a key this
+   * container has not seen yet: the key was just rotated).
+   */
+  keyring(options?: { refresh?: boolean }): Promise<LinkKeyring>;
 }
 
 /** One Secrets Manager read per container every five minutes, not one per click. */
 const CACHE_MS = 5 * 60_000;
+/** A made-up link may ask for a fresh read; at most this often, so that they cannot make many. */
+const REFRESH_AT_MOST_EVERY_MS = 30_000;
 const MIN_KEY_LENGTH = 32;
 
 const secretsSdk = onFirstUse(async () => {
@@ -22,10 +28,11 @@ const secretsSdk = onFirstUse(async () => {
 });
 
 export function secretsManagerLinkKeys(): LinkKeys {
-  let cached: { keyring: LinkKeyring; until: number } | undefined;
+  let cached: { keyring: LinkKeyring; until: number; readAt: number } | undefined;
   return {
-    async keyring() {
-      if (cached && Date.now() < cached.until) return cached.keyring;
+    async keyring({ refresh = false } = {}) {
+      const fresh = cached && Date.now() < cached.until && !(refresh && Date.now() - cached.readAt >= REFRESH_AT_MOST_EVERY_MS);
+      if (cached && fresh) return cached.keyring;
       const arn = config().LINK_SECRET_ARN;
       if (!arn) throw new Error('LINK_SECRET_ARN is not set');
       const { sdk, client } = await secretsSdk();
@@ -42,7 +49,7 @@ export function secretsManagerLinkKeys(): LinkKeys {
       if (typeof key !== 'string' || key.length < MIN_KEY_LENGTH) throw new Error('link signing secret is missing or too short');
       const old = previous?.SecretString;
       const keyring = { current: key, ...(typeof old === 'string' && old.length >= MIN_KEY_LENGTH ? { previous: old } : {}) };
-      cached = { keyring, until: Date.now() + CACHE_MS };
+      cached = { keyring, until: Date.now() + CACHE_MS, readAt: Date.now() };
       return keyring;
     },
   };

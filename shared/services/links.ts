@@ -3,7 +3,7 @@
  * texts. Each is signed for its audience, and names a different id (see store/tasks.ts).
  */
 import { config } from '../config.js';
-import { type LinkAudience, signLink, verifyLink } from '../domain/links.js';
+import { keyTag, type LinkAudience, signLink, verifyLink } from '../domain/links.js';
 import { adapters } from '../ports/index.js';
 
 /** The staff link to a step: names the task itself. */
@@ -16,7 +16,16 @@ export async function patientLink(patientLinkId: string): Promise<string> {
   return `${config().PUBLIC_BASE_URL}/a/${signLink(patientLinkId, 'patient', (await adapters().linkKeys.keyring()).current)}`;
 }
 
-/** The id a link names, or null when it was not signed by us for this audience (nothing is looked up). */
+/**
+ * The id a link names, or null when it was not signed by us for this audience (nothing is looked
+ * up). A link naming a key this container does not hold (rotated in the last five minutes) has the
+ * keys read again, once.
+ */
 export async function linkId(signed: string, audience: LinkAudience): Promise<string | null> {
-  return verifyLink(signed, audience, await adapters().linkKeys.keyring());
+  const keys = await adapters().linkKeys.keyring();
+  const id = verifyLink(signed, audience, keys);
+  if (id) return id;
+  const tag = /^[A-Za-z0-9_-]{16}\.([A-Za-z0-9_-])/.exec(signed)?.[1];
+  const known = [keys.current, keys.previous].some((key) => key && keyTag(key) === tag);
+  return tag && !known ? verifyLink(signed, audience, await adapters().linkKeys.keyring({ refresh: true })) : null;
 }

@@ -50,6 +50,19 @@ describe('link keys from Secrets Manager', () => {
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(4);
   });
 
+  it('reads them again when asked to refresh (a link under a key not seen yet), at most every 30 seconds', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    secrets.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' }).resolves({ SecretString: KEY });
+    secrets.on(GetSecretValueCommand, { VersionStage: 'AWSPREVIOUS' }).resolves({ SecretString: OLD_KEY });
+    const keys = secretsManagerLinkKeys();
+    await keys.keyring();
+    await keys.keyring({ refresh: true });
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    vi.advanceTimersByTime(30_000);
+    await keys.keyring({ refresh: true });
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(4);
+  });
+
   it('has no previous key before the first rotation', async () => {
     secrets.on(GetSecretValueCommand, { VersionStage: 'AWSCURRENT' }).resolves({ SecretString: KEY });
     secrets.on(GetSecretValueCommand, { VersionStage: 'AWSPREVIOUS' }).rejects(notFound());

@@ -37,3 +37,30 @@ describe('signed links', () => {
       expect(verifyLink(bad, 'staff', { current: NEW, previous: OLD })).toBeNull();
   });
 });
+
+describe('a container that has not seen the new key yet', () => {
+  it('reads the keys again, once, for a link naming a key it does not hold, and not for one naming a key it does', async () => {
+    const { installAdapters, resetAdapters } = await import('../../shared/ports/index.js');
+    const { linkId } = await import('../../shared/services/links.js');
+    const reads: boolean[] = [];
+    installAdapters({
+      linkKeys: {
+        // Cached: the key before the rotation. Read again: the new one, the old one previous.
+        keyring: async ({ refresh = false } = {}) => (reads.push(refresh), refresh ? { current: NEW, previous: OLD } : { current: OLD }),
+      },
+    });
+    try {
+      const id = newLinkId();
+      expect(await linkId(signLink(id, 'patient', NEW), 'patient')).toBe(id);
+      expect(reads).toEqual([false, true]);
+      // Tampered with, under a key it holds: refused without another read.
+      reads.length = 0;
+      const good = signLink(id, 'patient', OLD);
+      const forged = good.slice(0, -1) + (good.endsWith('A') ? 'B' : 'A');
+      expect(await linkId(forged, 'patient')).toBeNull();
+      expect(reads).toEqual([false]);
+    } finally {
+      resetAdapters();
+    }
+  });
+});

@@ -74,7 +74,20 @@ describe('referral request schema', () => {
   });
 
   it('refuses hidden and reordering characters (bidi overrides, zero-width, C0 and C1 controls) in names and summaries', () => {
-    for (const hidden of ['\u202E', '\u2066', '\u200B', '\u0085', '\u0007', '\uFEFF', '\u2028']) {
+    for (const hidden of [
+      '\u202E',
+      '\u2066',
+      '\u200B',
+      '\u0085',
+      '\u0007',
+      '\uFEFF',
+      '\u2028',
+      '\u034F',
+      '\u3164',
+      '\uE000',
+      '\u{E0100}',
+      '\u{E0041}',
+    ]) {
       const body = withPatient({ givenName: `Ro${hidden}bin`, familyName: `Sm${hidden}ith` });
       body.complaint.summary = `Knee${hidden} pain`;
       const issues = issuesOf(body);
@@ -84,6 +97,9 @@ describe('referral request schema', () => {
       ).toEqual(['patient.givenName', 'patient.familyName', 'complaint.summary']);
       expect(issues[0]!.message).toMatch(/must not contain control characters or invisible formatting/);
     }
+    // Emoji as people type them (joiner, presentation selector) are fine in a summary, not in a name.
+    expect(paths(withComplaint({ summary: 'Knee pain \u{1F44D}\uFE0F \u{1F469}\u200D\u{1F9B3}' }))).toEqual([]);
+    expect(paths(withPatient({ givenName: 'Ro\uFE0Fbin' }))).toEqual(['patient.givenName']);
     // A summary may have line breaks; a name may not.
     expect(paths(withComplaint({ summary: 'Knee pain\non stairs\r\nsince May' }))).toEqual([]);
     expect(paths(withPatient({ givenName: 'Ro\nbin' }))).toEqual(['patient.givenName']);
