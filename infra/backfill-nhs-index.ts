@@ -6,7 +6,7 @@
  * only, never an NHS number. Runs with the operator's AWS credentials: a scan of the table is an
  * operator's job, and no function may Scan.
  */
-import { parseArgs } from 'node:util';
+import { runAgainstTable } from './operator-script.js';
 
 export async function backfillNhsIndex(log: (line: string) => void = console.log): Promise<{ indexed: number; skipped: number }> {
   const { addToNhsIndex, referralsMissingNhsIndex } = await import('../shared/store/referrals.js');
@@ -22,12 +22,4 @@ export async function backfillNhsIndex(log: (line: string) => void = console.log
   return counts;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { table: { type: 'string' } } });
-  if (!values.table) {
-    console.error('usage: npm run backfill:nhs-index -- --table <the stack output TableName>');
-    process.exit(2);
-  }
-  process.env.TABLE_NAME = values.table;
-  await backfillNhsIndex();
-}
+await runAgainstTable(import.meta.url, 'backfill:nhs-index', () => backfillNhsIndex());

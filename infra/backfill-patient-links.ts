@@ -5,7 +5,7 @@
  * (a chaser, a confirmation, a reminder) carries a link that works; links sent before the upgrade
  * stay refused. Safe to run again and while the service runs. Prints counts only.
  */
-import { parseArgs } from 'node:util';
+import { runAgainstTable } from './operator-script.js';
 
 export async function backfillPatientLinks(log: (line: string) => void = console.log): Promise<{ linked: number; skipped: number }> {
   const { newLinkId } = await import('../shared/domain/links.js');
@@ -25,12 +25,4 @@ export async function backfillPatientLinks(log: (line: string) => void = console
   return counts;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { table: { type: 'string' } } });
-  if (!values.table) {
-    console.error('usage: npm run backfill:patient-links -- --table <the stack output TableName>');
-    process.exit(2);
-  }
-  process.env.TABLE_NAME = values.table;
-  await backfillPatientLinks();
-}
+await runAgainstTable(import.meta.url, 'backfill:patient-links', () => backfillPatientLinks());

@@ -160,30 +160,25 @@ function cells(name: QueueName, row: QueueRow, open: string | undefined, session
   }
 }
 
+/** Both lists of stopped journeys. */
+const STOPPED_HEADINGS = [
+  'Reference',
+  'Status',
+  'Stopped while',
+  'Stopped at',
+  'Practice',
+  'Start again where it stopped',
+  'Close, once dealt with',
+];
+
 const HEADINGS: Record<QueueName, string[]> = {
   triage: ['Reference', 'Priority', 'Practice', 'Body site', 'Red flags', 'Time left', 'Claimed by'],
   'senior-review': ['Reference', 'Proposed', 'Proposed by', 'Claimed by'],
   information: ['Reference', 'Practice', 'Asked on', 'Question'],
   booking: ['Reference', 'Patient', 'Telephone', 'Service', 'Priority', 'Book by', 'Claimed by'],
   outcomes: ['Reference', 'Appointment', 'Clinic', 'Claimed by'],
-  'needs-action': [
-    'Reference',
-    'Status',
-    'Stopped while',
-    'Stopped at',
-    'Practice',
-    'Start again where it stopped',
-    'Close, once dealt with',
-  ],
-  'message-failed': [
-    'Reference',
-    'Status',
-    'Stopped while',
-    'Stopped at',
-    'Practice',
-    'Start again where it stopped',
-    'Close, once dealt with',
-  ],
+  'needs-action': STOPPED_HEADINGS,
+  'message-failed': STOPPED_HEADINGS,
 };
 
 export function queuePageView(
