@@ -28,6 +28,15 @@ describe('signed links', () => {
     expect(signLink(id, 'patient', NEW)).toHaveLength(33);
   });
 
+  it("have one spelling: the signature's unused low bits changed, the link is refused", () => {
+    // 11 bytes in 15 base64url characters: the last character carries 4 bits and 2 unused ones.
+    const link = signLink(newLinkId(), 'staff', NEW);
+    const last = link.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sameBits = alphabet[alphabet.indexOf(last) ^ 1]!;
+    expect(verifyLink(link.slice(0, -1) + sameBits, 'staff', { current: NEW })).toBeNull();
+  });
+
   it('refuse anything altered, the old unversioned form, and made-up ones', () => {
     const link = signLink(id, 'staff', NEW);
     const [linkId, signature] = link.split('.') as [string, string];
