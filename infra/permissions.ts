@@ -68,12 +68,13 @@ export const functionPermissions = {
   },
   taskPage: { read: ['GetItem'], query: ['freeSlots'], write: recordsViews, uses: ['link-secret'] },
   // A staff booking for a patient whose clinic cancelled confirms at once: a new appointment link
-  // (TASK#) and a text, unless the patient opted out.
+  // (TASK#) and a text, unless the patient opted out. A senior review finding the patient not yet
+  // fit for surgery tells the referrer what to optimise (SES).
   taskDecision: {
     read: ['GetItem'],
     query: ['freeSlots'],
     write: { PutItem: [REFERRAL, 'TASK#'], UpdateItem: [REFERRAL, 'SLOT#', 'TASK#'] },
-    uses: ['link-secret', 'resume-workflow', 'sms', 'sms-opt-out'],
+    uses: ['link-secret', 'referrer-email', 'resume-workflow', 'sms', 'sms-opt-out'],
   },
   publicPages: {},
   patientPage: { read: ['GetItem'], query: ['freeSlots'], uses: ['link-secret'] },

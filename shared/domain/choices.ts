@@ -24,6 +24,17 @@ export const REDIRECT_DESTINATIONS = {
 } as const;
 export type RedirectDestination = keyof typeof REDIRECT_DESTINATIONS;
 
+/**
+ * Surgery screening, asked at senior review: does the patient want surgery after discussing the
+ * options, and are they fit for it. Only "wants it" and "fit" goes on to secondary care.
+ */
+export const SURGERY_WISH = { yes: 'Yes, wants surgery', no: 'No', undecided: 'Undecided' } as const;
+export const SURGERY_FITNESS = {
+  yes: 'Fit for surgery',
+  'not-yet': 'Not yet: something to optimise first',
+  no: 'Not fit for surgery',
+} as const;
+
 export const PRIORITIES = { urgent: 'Urgent (seen within 5 days)', routine: 'Routine (seen within 4 weeks)' } as const;
 
 export const APPOINTMENT_OUTCOMES = {

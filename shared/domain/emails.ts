@@ -99,6 +99,12 @@ const destinationLabel = (d?: string) =>
   d && d in REDIRECT_DESTINATIONS ? REDIRECT_DESTINATIONS[d as RedirectDestination].label : 'another service';
 
 export const referrerEmails = {
+  optimiseBeforeSurgery: (p: { reference: string; optimise: string }): Email => ({
+    subject: `Referral ${p.reference}: not yet fit for surgery`,
+    body:
+      `A senior clinician reviewed referral ${p.reference}, proposed for surgery. The patient is not yet fit for it, and is ` +
+      `being seen in community care meanwhile. Before referring for surgery again, please help them optimise:\n\n${p.optimise}`,
+  }),
   returned: (p: { reference: string; advice: string }): Email => ({
     subject: `Referral ${p.reference} returned with advice`,
     body:

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 
 import { now } from '../clock.js';
+import type { SURGERY_FITNESS, SURGERY_WISH } from './choices.js';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.js';
 import type { ServiceId } from './screening.js';
 import { typedText } from './text.js';
@@ -231,6 +232,8 @@ export interface Outcome {
   destination?: string;
   /** Advice for the referrer, or the information asked of them. */
   message?: string;
+  /** Surgery screening at senior review: the patient's wish and fitness (codes; what to optimise is a note). */
+  surgery?: { wants: keyof typeof SURGERY_WISH; fit: keyof typeof SURGERY_FITNESS };
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 
 import { now } from '../clock.js';
-import { APPOINTMENT_OUTCOMES, DECISIONS, PRIORITIES, REDIRECT_DESTINATIONS } from '../domain/choices.js';
+import { APPOINTMENT_OUTCOMES, DECISIONS, PRIORITIES, REDIRECT_DESTINATIONS, SURGERY_FITNESS, SURGERY_WISH } from '../domain/choices.js';
 import type { Referral } from '../domain/referral.js';
 import { RED_FLAG_RULES, SERVICES } from '../domain/screening.js';
 import { ukTime } from '../domain/time.js';
@@ -173,11 +173,21 @@ export function seniorReviewPage(
 <div class="nhsuk-inset-text">
 <p>Triage by ${proposed?.decidedBy ?? 'a clinician'} proposes:
 <strong>${destination ? REDIRECT_DESTINATIONS[destination].label : 'secondary care'}</strong>.
-Confirm only if the patient wants this and is fit for it; otherwise return them to community care.</p></div>
+Confirm only if the patient wants surgery and is fit for it; otherwise return them to community care
+(not yet fit: the referrer is told what to optimise).</p></div>
 ${referralSummary(referral)}
 ${decisionForm(
   session,
-  html`<h2>Your decision</h2>
+  html`<h2>Surgery screening</h2>
+${select('wantsSurgery', 'Does the patient want surgery, having discussed the options?', SURGERY_WISH, values.wantsSurgery, issues)}
+${select('fitForSurgery', 'Is the patient fit for surgery?', SURGERY_FITNESS, values.fitForSurgery, issues)}
+<div class="${groupClass(issues, 'optimise')}">
+<label class="nhsuk-label" for="optimise">What needs optimising first (if not yet fit)</label>
+<div class="nhsuk-hint" id="optimise-hint">For example weight, blood sugar, smoking. The referrer is told this.</div>
+${fieldError(issues, 'optimise')}
+<textarea class="nhsuk-textarea" id="optimise" name="optimise" rows="2" aria-describedby="optimise-hint">${values.optimise ?? ''}</textarea>
+</div>
+<h2>Your decision</h2>
 ${fieldError(issues, 'decision')}
 ${reasonField(issues, values, 'Reason', 'Why you confirm, or why community care is better')}
 ${select('service', 'Community service (if you decline)', SERVICES, values.service, issues)}

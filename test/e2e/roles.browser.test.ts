@@ -62,12 +62,18 @@ describe('each role in a browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Senior review');
     await page.getByRole('link', { name: id }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Senior review before secondary care');
-    await page.getByLabel('Reason').fill('Wants surgery after discussion; fit.');
+    await page.getByLabel('Does the patient want surgery').selectOption('yes');
+    await page.getByLabel('Is the patient fit for surgery?').selectOption('yes');
+    await page.getByLabel('Reason', { exact: true }).fill('Wants surgery after discussion; fit.');
     await page.getByRole('button', { name: 'Confirm: refer to secondary care' }).click();
     await page.getByText('Decision recorded').first().waitFor();
     await page.context().close();
     await statusIs(id, 'referred_to_secondary_care');
-    expect((await statusOf(id)).outcome).toMatchObject({ decidedBy: 'Sam Senior', decidedById: 'local-senior' });
+    expect((await statusOf(id)).outcome).toMatchObject({
+      decidedBy: 'Sam Senior',
+      decidedById: 'local-senior',
+      surgery: { wants: 'yes', fit: 'yes' },
+    });
   });
 
   it('clinic staff record the outcome of an appointment that is over, from Outcomes due', async () => {

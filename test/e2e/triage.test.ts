@@ -251,7 +251,17 @@ describe('each decision leads to the right next step', () => {
     const reviewLink = await svc.linkFor(id, 'senior-clinicians');
     const page = await (await svc.open(reviewLink)).text();
     expect(page).toContain('Secondary care: orthopaedic surgery');
-    expect((await svc.submit(reviewLink, { decision: 'confirm', clinician: 'Mr Senior', reason: 'Wants surgery, fit' })).status).toBe(200);
+    expect(
+      (
+        await svc.submit(reviewLink, {
+          decision: 'confirm',
+          clinician: 'Mr Senior',
+          reason: 'Discussed',
+          wantsSurgery: 'yes',
+          fitForSurgery: 'yes',
+        })
+      ).status,
+    ).toBe(200);
     await svc.message(
       (m) => m.to === 'a.patel@example.nhs.uk' && Boolean(m.subject?.includes('secondary care')) && m.body.includes(id),
       'the referrer email',
@@ -271,14 +281,23 @@ describe('each decision leads to the right next step', () => {
     await svc.submit(reviewLink, {
       decision: 'decline',
       clinician: 'Mr Senior',
-      reason: 'Does not want surgery',
+      reason: 'Wants surgery, but not yet',
+      wantsSurgery: 'yes',
+      fitForSurgery: 'not-yet',
+      optimise: 'Stop smoking; BMI 41, aim under 35',
       service: 'spinal',
       priority: 'routine',
     });
     expect(await movedOnToBooking(id)).toMatchObject({
       status: 'booking_worklist',
-      outcome: { service: 'spinal', decision: 'returned-to-community-care' },
+      outcome: { service: 'spinal', decision: 'returned-to-community-care', surgery: { wants: 'yes', fit: 'not-yet' } },
     });
+    // The referrer is told what to optimise before referring for surgery again.
+    const told = await svc.message(
+      (m) => m.to === 'a.patel@example.nhs.uk' && m.subject === `Referral ${id}: not yet fit for surgery`,
+      'the referrer',
+    );
+    expect(told.body).toContain('Stop smoking; BMI 41, aim under 35');
   });
 
   it('asks the referrer for information, and triages again when it arrives through the API', async () => {

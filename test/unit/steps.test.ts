@@ -203,20 +203,65 @@ describe('senior review', () => {
       status: 'awaiting_senior_review',
       outcome: { decision: 'redirect', decidedBy: 'A', decidedAt: RECEIVED, destination: 'spinal-surgery' },
     });
-    expect(seniorReviewDecision(r, { decision: 'confirm' })).toMatchObject({
+    const wantsAndFit = { wantsSurgery: 'yes', fitForSurgery: 'yes' };
+    expect(seniorReviewDecision(r, { decision: 'confirm', ...wantsAndFit })).toMatchObject({
       routing: { route: 'referred-to-secondary-care' },
-      outcome: { decision: 'secondary-care-confirmed', destination: 'spinal-surgery' },
+      outcome: { decision: 'secondary-care-confirmed', destination: 'spinal-surgery', surgery: { wants: 'yes', fit: 'yes' } },
     });
-    expect(seniorReviewDecision(r, { decision: 'decline', service: 'physiotherapy', priority: 'routine' })).toMatchObject({
+    expect(
+      seniorReviewDecision(r, {
+        decision: 'decline',
+        wantsSurgery: 'no',
+        fitForSurgery: 'yes',
+        service: 'physiotherapy',
+        priority: 'routine',
+      }),
+    ).toMatchObject({
       routing: { route: 'accepted', service: 'physiotherapy', priority: 'routine' },
-      outcome: { decision: 'returned-to-community-care' },
+      outcome: { decision: 'returned-to-community-care', surgery: { wants: 'no', fit: 'yes' } },
+      detail: { wantsSurgery: 'no', fitForSurgery: 'yes' },
     });
-    expect(seniorReviewDecision(r, { decision: 'decline' })).toEqual({
+    expect(seniorReviewDecision(r, { decision: 'decline', ...wantsAndFit })).toEqual({
       issues: [
         { path: 'service', message: 'Choose a community service' },
         { path: 'priority', message: 'Choose a priority' },
       ],
     });
+  });
+
+  it('records the surgery screening answers, and sends on only a patient who wants surgery and is fit for it', () => {
+    const r = referral({ status: 'awaiting_senior_review' });
+    const paths = (form: Record<string, string>) => {
+      const result = seniorReviewDecision(r, form);
+      return 'issues' in result ? result.issues.map((i) => i.path) : [];
+    };
+    expect(paths({ decision: 'confirm' })).toEqual(['wantsSurgery', 'fitForSurgery']);
+    for (const [wants, fit] of [
+      ['no', 'yes'],
+      ['undecided', 'yes'],
+      ['yes', 'no'],
+      ['yes', 'not-yet'],
+    ])
+      expect(paths({ decision: 'confirm', wantsSurgery: wants!, fitForSurgery: fit!, optimise: 'Weight' }), `${wants}/${fit}`).toEqual([
+        'decision',
+      ]);
+    // Not yet fit: what to optimise is asked for, and kept as a note (free text), not in the event's detail.
+    expect(
+      paths({ decision: 'decline', wantsSurgery: 'yes', fitForSurgery: 'not-yet', service: 'physiotherapy', priority: 'routine' }),
+    ).toEqual(['optimise']);
+    const notYet = seniorReviewDecision(r, {
+      decision: 'decline',
+      wantsSurgery: 'yes',
+      fitForSurgery: 'not-yet',
+      optimise: 'HbA1c 80: get it under 64',
+      service: 'physiotherapy',
+      priority: 'routine',
+    });
+    expect(notYet).toMatchObject({
+      note: { optimise: 'HbA1c 80: get it under 64' },
+      outcome: { surgery: { wants: 'yes', fit: 'not-yet' } },
+    });
+    expect(JSON.stringify((notYet as { detail: unknown }).detail)).not.toContain('HbA1c');
   });
 
   it('tells the service lead when it waits too long, and waits the configured days again', async () => {
