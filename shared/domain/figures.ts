@@ -58,6 +58,32 @@ export interface Figures {
   didNotAttendRate: Share;
   unableToContactRate: Share;
   smsPerBookedAppointment: { sms: number; bookedAppointments: number; ratio: number | null };
+  /**
+   * Senior reviews before surgery: how many went on, and why the rest were screened out (the first
+   * reason that applies: does not want it, undecided, not yet fit, not fit). Reviews from before
+   * the answers were recorded are counted as `unrecorded`.
+   */
+  surgeryScreening: {
+    reviewed: number;
+    referred: number;
+    notWanted: number;
+    undecided: number;
+    notYetFit: number;
+    notFit: number;
+    unrecorded: number;
+  };
+}
+
+type SurgeryScreening = 'referred' | 'notWanted' | 'undecided' | 'notYetFit' | 'notFit' | 'unrecorded';
+
+/** What a senior review decided about surgery, from its event's detail (codes only). */
+function surgeryScreeningOf(detail: { decision?: string; wantsSurgery?: string; fitForSurgery?: string }): SurgeryScreening {
+  if (detail.decision === 'confirm') return 'referred';
+  if (detail.wantsSurgery === 'no') return 'notWanted';
+  if (detail.wantsSurgery === 'undecided') return 'undecided';
+  if (detail.fitForSurgery === 'not-yet') return 'notYetFit';
+  if (detail.fitForSurgery === 'no') return 'notFit';
+  return 'unrecorded';
 }
 
 const ORTHOPAEDIC_ROUTES = new Set(['orthopaedic-triage', 'spinal']);
@@ -70,6 +96,7 @@ interface Facts {
   hoursToTriage?: number;
   triage: 'within' | 'missed' | 'pending' | 'not-triaged';
   decision?: { kind: string; service?: string };
+  surgeryScreening?: SurgeryScreening;
   accepted?: { at: number; priority: Exclude<Priority, 'emergency'> };
   seen?: 'within' | 'late';
   windowClosed: boolean;
@@ -131,6 +158,7 @@ function factsOf({ referral, timeline }: ReferralRecord, asOf: Date, rules: Figu
     hoursToTriage,
     triage,
     decision,
+    surgeryScreening: review ? surgeryScreeningOf(review.detail as Parameters<typeof surgeryScreeningOf>[0]) : undefined,
     accepted,
     seen,
     windowClosed: accepted ? asOf.getTime() - accepted.at >= windowDays * DAY_MS : false,
@@ -211,6 +239,15 @@ export function computeFigures(records: ReferralRecord[], asOf: Date, rules: Fig
       count((f) => f.offeredBooking),
     ),
     smsPerBookedAppointment: { sms, bookedAppointments: booked, ratio: booked ? Math.round((100 * sms) / booked) / 100 : null },
+    surgeryScreening: {
+      reviewed: count((f) => f.surgeryScreening !== undefined),
+      referred: count((f) => f.surgeryScreening === 'referred'),
+      notWanted: count((f) => f.surgeryScreening === 'notWanted'),
+      undecided: count((f) => f.surgeryScreening === 'undecided'),
+      notYetFit: count((f) => f.surgeryScreening === 'notYetFit'),
+      notFit: count((f) => f.surgeryScreening === 'notFit'),
+      unrecorded: count((f) => f.surgeryScreening === 'unrecorded'),
+    },
   };
 }
 

@@ -75,6 +75,13 @@ function columns(f: Figures): Record<string, string | number | null> {
     sms_sent: f.smsPerBookedAppointment.sms,
     appointments_booked: f.smsPerBookedAppointment.bookedAppointments,
     sms_per_booked_appointment: f.smsPerBookedAppointment.ratio,
+    surgery_reviewed: f.surgeryScreening.reviewed,
+    surgery_referred: f.surgeryScreening.referred,
+    surgery_not_wanted: f.surgeryScreening.notWanted,
+    surgery_undecided: f.surgeryScreening.undecided,
+    surgery_not_yet_fit: f.surgeryScreening.notYetFit,
+    surgery_not_fit: f.surgeryScreening.notFit,
+    surgery_unrecorded: f.surgeryScreening.unrecorded,
   };
 }
 
@@ -202,6 +209,21 @@ ${table(
     ['Waiting for information', decisions.awaitingInformation],
   ],
   'Decisions',
+)}
+${table(
+  ['Senior review before surgery', 'Referrals'],
+  [
+    ['Reviewed', o.surgeryScreening.reviewed],
+    ['Referred on (wants surgery, fit for it)', o.surgeryScreening.referred],
+    ['Screened out: does not want surgery', o.surgeryScreening.notWanted],
+    ['Screened out: undecided', o.surgeryScreening.undecided],
+    ['Screened out: not yet fit (referrer told what to optimise)', o.surgeryScreening.notYetFit],
+    ['Screened out: not fit for surgery', o.surgeryScreening.notFit],
+    ...(o.surgeryScreening.unrecorded
+      ? [['Returned to community care before these answers were recorded', o.surgeryScreening.unrecorded]]
+      : []),
+  ],
+  'Surgery screening',
 )}
 ${table(
   ['Rank', 'Practice', 'Referrals', 'Triaged in 24 h', 'Returned with advice', 'Kept in community', 'Did not attend'],

@@ -135,7 +135,54 @@ describe('service figures', () => {
       didNotAttendRate: { count: 1, of: 4, percent: 25 },
       unableToContactRate: { count: 1, of: 5, percent: 20 },
       smsPerBookedAppointment: { sms: 15, bookedAppointments: 4, ratio: 3.75 },
+      // R3's review confirmed surgery.
+      surgeryScreening: { reviewed: 1, referred: 1, notWanted: 0, undecided: 0, notYetFit: 0, notFit: 0, unrecorded: 0 },
     });
+  });
+
+  it('counts the senior reviews before surgery exactly: referred on, and each reason a referral was screened out', () => {
+    const reviewed = (id: string, detail: Record<string, string>) =>
+      referral(id, '2026-10-05T09:00:00.000Z', 'P81001', 'orthopaedic-triage', [
+        ['triage_decided', '2026-10-05T10:00:00.000Z', { decision: 'redirect', destination: 'orthopaedic-surgery' }],
+        [
+          'senior_review_decided',
+          '2026-10-06T10:00:00.000Z',
+          { decision: 'decline', service: 'physiotherapy', priority: 'routine', ...detail },
+        ],
+      ]);
+    const screening = buildReport(
+      [
+        referral('S1', '2026-10-05T09:00:00.000Z', 'P81001', 'orthopaedic-triage', [
+          ['triage_decided', '2026-10-05T10:00:00.000Z', { decision: 'redirect', destination: 'orthopaedic-surgery' }],
+          ['senior_review_decided', '2026-10-06T10:00:00.000Z', { decision: 'confirm', wantsSurgery: 'yes', fitForSurgery: 'yes' }],
+        ]),
+        // Does not want it, though not fit either: the first reason counts.
+        reviewed('S2', { wantsSurgery: 'no', fitForSurgery: 'no' }),
+        reviewed('S3', { wantsSurgery: 'undecided', fitForSurgery: 'yes' }),
+        reviewed('S4', { wantsSurgery: 'yes', fitForSurgery: 'not-yet' }),
+        reviewed('S5', { wantsSurgery: 'yes', fitForSurgery: 'not-yet' }),
+        reviewed('S6', { wantsSurgery: 'yes', fitForSurgery: 'no' }),
+        // Reviewed before the answers were recorded.
+        reviewed('S7', {}),
+        // Redirected to secondary care, not yet reviewed: not counted.
+        referral('S8', '2026-10-05T09:00:00.000Z', 'P81001', 'orthopaedic-triage', [
+          ['triage_decided', '2026-10-05T10:00:00.000Z', { decision: 'redirect', destination: 'orthopaedic-surgery' }],
+        ]),
+      ],
+      OCTOBER,
+      AS_OF,
+      RULES,
+    );
+    expect(screening.overall.surgeryScreening).toEqual({
+      reviewed: 7,
+      referred: 1,
+      notWanted: 1,
+      undecided: 1,
+      notYetFit: 2,
+      notFit: 1,
+      unrecorded: 1,
+    });
+    expect(screening.overall.decisions).toMatchObject({ secondaryCare: 1, accepted: { physiotherapy: 6 } });
   });
 
   it('ranks practices by referrals, and gives each its own figures', () => {
