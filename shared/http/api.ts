@@ -13,6 +13,7 @@ import type { Caller } from '../domain/caller.js';
 import { type FieldIssue, fieldIssues } from '../domain/field-issues.js';
 import { hasRole, rolesFrom, type StaffRole, type StaffUser } from '../domain/staff.js';
 import { logger } from '../logger.js';
+import { isNetworkFailure } from '../network.js';
 import { BusyError, ConcurrentChangeError, UnavailableError } from '../store/errors.js';
 import { HSTS } from './headers.js';
 
@@ -126,6 +127,8 @@ const TRANSIENT_ERRORS = new Set(['ThrottlingException', 'ThrottledException', '
 export function isTransientAwsError(error: unknown): boolean {
   // DynamoDB throttling, unreachable, or writers still colliding after the service's own retries: retry later.
   if (error instanceof BusyError || error instanceof UnavailableError || error instanceof ConcurrentChangeError) return true;
+  // Step Functions, SNS or SES not reached (the store already names DynamoDB's as UnavailableError).
+  if (isNetworkFailure(error)) return true;
   const err = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   if (TRANSIENT_ERRORS.has(err?.name ?? '')) return true;
   return (err?.$metadata?.httpStatusCode ?? 0) >= 500;
@@ -139,7 +142,7 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
     return json(error.statusCode, { error: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) });
   }
   if (isTransientAwsError(error)) {
-    const unavailable = error instanceof UnavailableError;
+    const unavailable = error instanceof UnavailableError || isNetworkFailure(error);
     logger.warn(unavailable ? 'dependency unavailable' : 'dependency busy', safeErrorDetails(error));
     return json(
       503,

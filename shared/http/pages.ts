@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
 import { config } from '../config.js';
 import { logger } from '../logger.js';
+import { isNetworkFailure } from '../network.js';
 import { UnavailableError } from '../store/errors.js';
 import {
   type ApiHandler,
@@ -20,7 +21,7 @@ function pageError(error: unknown): APIGatewayProxyResult {
   if (error instanceof HttpError) return messagePage(error.statusCode, 'Sorry, we could not do that', error.message);
   if (isTransientAwsError(error)) {
     // Busy: refused before anything was written. Unavailable: the answer may have been lost after a write.
-    const unavailable = error instanceof UnavailableError;
+    const unavailable = error instanceof UnavailableError || isNetworkFailure(error);
     logger.warn(unavailable ? 'dependency unavailable' : 'dependency busy', safeErrorDetails(error));
     const busy = unavailable
       ? messagePage(

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 
 import { config } from '../config.js';
+import { isNetworkFailure } from '../network.js';
 import { BusyError, ConcurrentChangeError, UnavailableError } from './errors.js';
 
 let client: DynamoDBDocumentClient | undefined;
@@ -41,25 +42,6 @@ const BUSY = new Set([
 
 /** DynamoDB saying it cannot serve (HTTP 500, 503) once the SDK's retries are spent. */
 const NOT_SERVING = new Set(['InternalServerError', 'ServiceUnavailable']);
-/** Node's words for a connection that failed, was refused, reset or timed out; and the SDK's for its own timeouts. */
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
-
-/** Did this request fail on the way, rather than being answered? Looks through wrapped causes. */
-function isNetworkFailure(error: unknown, depth = 0): boolean {
-  const err = error as { name?: string; code?: string; cause?: unknown } | undefined;
-  if (!err || depth > 5) return false;
-  return err.name === 'TimeoutError' || NETWORK_CODES.has(err.code ?? '') || isNetworkFailure(err.cause, depth + 1);
-}
-
 /**
  * Sends a command, answering DynamoDB's "busy" errors as BusyError and an unreachable or failing
  * DynamoDB as UnavailableError, so that nothing above the store knows DynamoDB's error names or
