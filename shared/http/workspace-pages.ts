@@ -23,7 +23,9 @@ export const queuesFor = (user: StaffUser) => (Object.entries(QUEUES) as [QueueN
 
 function nav(session: StaffSession, current?: string): SafeHtml {
   const link = (href: string, label: string) =>
-    html`<li class="nhsuk-header__navigation-item"><a class="nhsuk-header__navigation-link" href="${href}"${
+    // Ordinary links on the page's white: the header's link style is white text for its blue bar
+    // (axe-core found it unreadable here).
+    html`<li><a class="nhsuk-link" href="${href}"${
       current === href
         ? html`
  aria-current="page"`
@@ -31,7 +33,7 @@ function nav(session: StaffSession, current?: string): SafeHtml {
     }>${label}</a></li>`;
   const lead = hasRole(session.user, 'service-lead');
   const roles = session.user.roles.map((r) => STAFF_ROLES[r]).join(', ');
-  return html`<nav aria-label="Workspace"><ul class="nhsuk-list nhsuk-list--inline workspace-nav">
+  return html`<nav aria-label="Workspace"><ul class="nhsuk-list">
 ${link('/staff', 'Workspace')}
 ${queuesFor(session.user).map(([name, q]) => link(`/staff/${name}`, q.title))}
 ${link('/staff/find', 'Find a referral')}

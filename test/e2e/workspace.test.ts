@@ -174,7 +174,11 @@ describe('the staff workspace', () => {
 
   it('lets the service lead close a journey that stopped, with a reason on its timeline; others may not', async () => {
     const id = await svc.referAndGetId(validReferral({ patient: { ...validReferral().patient, nhsNumber: '9434765919' } }));
-    await svc.linkFor(id); // the workflow has written all it will until triage
+    // The workflow has written all it will until triage: the email, then its event.
+    await until(
+      async () => (await svc.status(id)).timeline.some((e: { type: string }) => e.type === 'triage_team_emailed'),
+      'the triage email recorded',
+    );
     // As RecordFailure leaves a referral whose step kept failing.
     const referral = (await getReferral(id))!;
     await changeReferral(referral, {

@@ -1,0 +1,129 @@
+/// <reference lib="dom" />
+/**
+ * WCAG 2.2 AA, as far as a machine can check it: axe-core (Deque's rules engine, the one most
+ * audits start from) run in Chromium on every kind of page people use: the public form and its
+ * answers, the patient's booking page, and each staff page as the service lead sees it. Automated
+ * rules catch about a third of WCAG failures; keyboard-only journeys are in the other browser
+ * tests, and a person with a screen reader should still try the pages before a service goes live.
+ */
+import { createRequire } from 'node:module';
+
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { LOCAL_STAFF } from '../../local/staff-identity.js';
+import { launchChromium } from '../support/browser.js';
+import { validReferral, withPatient } from '../support/fixtures.js';
+import { type LocalService, startLocalService } from '../support/local-service.js';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+let svc: LocalService;
+let browser: Browser;
+let ids: { triage: string; booking: string };
+let bookingLink: string;
+
+beforeAll(async () => {
+  svc = await startLocalService();
+  await svc.loadClinic('a11y-clinic', { count: 4, firstInMs: 3 * 86_400_000 });
+  ids = { triage: await svc.referAndGetId(validReferral()), booking: await svc.referAndGetId(withPatient({ mobile: '07700 900711' })) };
+  await svc.submit(await svc.linkFor(ids.booking), { decision: 'accept', service: 'physiotherapy', priority: 'routine' });
+  const invite = await svc.message((m) => m.to === '+447700900711' && /book your/.test(m.body), 'the invitation');
+  bookingLink = /(http:\/\/\S+\/a\/\S+)/.exec(invite.body)![1]!;
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await svc?.stop();
+});
+
+type Violation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
+
+/** axe-core's WCAG 2.2 A and AA rules on the page as it stands; the violations, described. */
+async function violations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const found = (
+    await page.evaluate(
+      (tags) =>
+        (window as unknown as { axe: { run: (...a: unknown[]) => Promise<{ violations: unknown[] }> } }).axe.run(document, {
+          runOnly: { type: 'tag', values: tags },
+        }),
+      WCAG_22_AA,
+    )
+  ).violations as Violation[];
+  return found.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/**
+ * A browser context in which axe can run: JavaScript on, and the pages' CSP (which allows no
+ * script at all: they have none of their own) set aside for the auditor's one script.
+ */
+async function context(cookie?: string) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  if (cookie) {
+    const [name, value] = cookie.split('=') as [string, string];
+    await ctx.addCookies([{ name, value, url: svc.url }]);
+  }
+  return ctx;
+}
+
+describe('WCAG 2.2 AA (axe-core) in Chromium', () => {
+  it('holds on the public pages: the form, its errors, the emergency answer, self-care, signed out', async () => {
+    const ctx = await context();
+    const page = await ctx.newPage();
+    const results: Record<string, string[]> = {};
+    for (const path of ['/self-referral', '/self-care', '/staff/sign-out', '/staff/signed-out']) {
+      await page.goto(`${svc.url}${path}`);
+      results[path] = await violations(page);
+    }
+    await page.goto(`${svc.url}/self-referral`);
+    await page.getByRole('button', { name: 'Send my referral' }).click();
+    results['form with errors'] = await violations(page);
+    await page.goto(`${svc.url}/self-referral`);
+    const answers = { givenName: 'Robin', familyName: 'Smith', nhsNumber: '9434765919', dateOfBirth: '1980-02-03', postcode: 'PR7 1AA' };
+    for (const [id, value] of Object.entries({ ...answers, summary: 'Back pain', durationWeeks: '1' }))
+      await page.locator(`#${id}`).fill(value);
+    await page.locator('#bodySite').selectOption('lower-back');
+    await page.locator('#painScore').selectOption('7');
+    await page.getByRole('checkbox').first().check();
+    await page.getByRole('button', { name: 'Send my referral' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('Go to A&E now');
+    results['emergency answer'] = await violations(page);
+    await page.goto(bookingLink);
+    results['patient booking page'] = await violations(page);
+    await ctx.close();
+    expect(results).toEqual(Object.fromEntries(Object.keys(results).map((k) => [k, []])));
+  });
+
+  it('holds on every staff page, as the service lead sees them', async () => {
+    const lead = LOCAL_STAFF.find((u) => u.id === 'local-lead')!;
+    const ctx = await context(svc.sessionCookie(lead));
+    const page = await ctx.newPage();
+    const results: Record<string, string[]> = {};
+    const paths = [
+      '/staff',
+      '/staff/triage',
+      '/staff/senior-review',
+      '/staff/information',
+      '/staff/booking',
+      '/staff/outcomes',
+      '/staff/needs-action',
+      '/staff/message-failed',
+      '/staff/find',
+      '/staff/access',
+      '/staff/clinics',
+      `/dashboard/referrals/${ids.triage}`,
+      new URL(await svc.linkFor(ids.triage)).pathname,
+    ];
+    for (const path of paths) {
+      await page.goto(`${svc.url}${path}`);
+      results[path.startsWith('/tasks/') ? 'triage decision page' : path] = await violations(page);
+    }
+    await page.goto(`${svc.url}${paths.at(-1)}`);
+    await page.getByRole('button', { name: 'Accept' }).click();
+    results['decision page with errors'] = await violations(page);
+    await ctx.close();
+    expect(results).toEqual(Object.fromEntries(Object.keys(results).map((k) => [k, []])));
+  });
+});
