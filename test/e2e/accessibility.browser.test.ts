@@ -113,6 +113,7 @@ describe('WCAG 2.2 AA (axe-core) in Chromium', () => {
       '/staff/find',
       '/staff/access',
       '/staff/clinics',
+      '/dashboard',
       `/dashboard/referrals/${ids.triage}`,
       new URL(await svc.linkFor(ids.triage)).pathname,
     ];
