@@ -105,7 +105,8 @@ export const functionPermissions = {
     read: ['GetItem'],
     query: ['table'],
     write: { PutItem: ['CLINIC#', REFERRAL, 'SLOT#', 'TASK#', 'TIMETABLE'], UpdateItem: [REFERRAL, 'SLOT#', 'TIMETABLE'] },
-    uses: ['link-secret', 'sms'],
+    // Wakes the workflow asleep until a cancelled appointment, to wait on the new booking step.
+    uses: ['link-secret', 'resume-workflow', 'sms'],
   },
   staffSignIn: {},
   staffAuthorizer: {},
@@ -130,7 +131,8 @@ export const functionPermissions = {
   bookingStep: {
     read: ['GetItem'],
     query: ['freeSlots'],
-    write: { PutItem: [REFERRAL, 'TASK#'], UpdateItem: [REFERRAL] },
+    // Sleeping until an appointment: its token on the appointment's task (TASK#).
+    write: { PutItem: [REFERRAL, 'TASK#'], UpdateItem: [REFERRAL, 'TASK#'] },
     uses: ['link-secret', 'sms', 'sms-opt-out'],
   },
   notifyOutcome: { read: ['GetItem'], write: changesReferrals, uses: ['link-secret', 'referrer-email', 'sms'] },

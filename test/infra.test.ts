@@ -253,7 +253,7 @@ describe('CDK stack', () => {
     for (const role of smsRoles) expect(topicPublishers).not.toContain(role);
   });
 
-  it("lets only the three functions that carry a person's answer resume the workflow, on this state machine only", () => {
+  it("lets only the functions that carry a person's answer (and the clinic's cancellation) resume the workflow, on this state machine only", () => {
     const resumers = resources('AWS::IAM::Policy').flatMap((p) =>
       p.Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('states:SendTask'))).map(
         (s: any) => ({
@@ -265,6 +265,7 @@ describe('CDK stack', () => {
     expect(resumers.map((r) => r.roles.match(/Functions(\w+?)ServiceRole/)![1]).sort()).toEqual([
       'patientAction',
       'provideInformation',
+      'staffTimetable',
       'taskDecision',
     ]);
     const [machineId] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));

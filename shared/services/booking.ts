@@ -22,10 +22,11 @@ import { DAY_MS, slotTime } from '../domain/time.js';
 import { logger } from '../logger.js';
 import { adapters } from '../ports/index.js';
 import { NotificationFailedError } from '../ports/notifier.js';
+import { TaskNotWaitingError } from '../ports/workflow.js';
 import { freeSlots, getClinic, getSlot, releaseSlot, takeSlot } from '../store/clinics.js';
 import { SlotTakenError } from '../store/errors.js';
 import { changeReferral, loadReferral, type TransactItem } from '../store/referrals.js';
-import { putNewTask } from '../store/tasks.js';
+import { getTaskByPatientLink, putNewTask, replaceTaskToken } from '../store/tasks.js';
 import { patientLink } from './links.js';
 import { textAndRecord } from './notifications.js';
 
@@ -183,7 +184,7 @@ export async function bookSlot(
 }
 
 /** After booking: the patient's link to see, change or cancel, and a confirmation text. */
-export async function confirmBooking(referralId: string): Promise<{ waitUntil: string }> {
+export async function confirmBooking(referralId: string): Promise<{ waitUntil: string; waitSeconds: number }> {
   let referral = await loadReferral(referralId);
   const booking = referral.booking!;
   // The patient's link to their appointment (its id is the patient link id, not the task's).
@@ -217,8 +218,14 @@ export async function confirmBooking(referralId: string): Promise<{ waitUntil: s
       })
     ).referral;
   }
-  return { waitUntil: nextAppointmentWake(referral) };
+  return sleepPlan(nextAppointmentWake(referral));
 }
+
+/** When to wake, as the timestamp (read by people and tests) and the whole seconds a callback's timeout takes (at least 1). */
+const sleepPlan = (waitUntil: string) => ({
+  waitUntil,
+  waitSeconds: Math.max(1, Math.ceil((Date.parse(waitUntil) - now().getTime()) / 1000)),
+});
 
 function nextAppointmentWake(referral: Referral): string {
   const booking = referral.booking!;
@@ -235,12 +242,12 @@ function nextAppointmentWake(referral: Referral): string {
  */
 export async function appointmentCheck(
   referralId: string,
-): Promise<{ action: 'wait' | 'outcome' | 'rebook' | 'closed'; waitUntil: string }> {
+): Promise<{ action: 'wait' | 'outcome' | 'rebook' | 'closed'; waitUntil: string; waitSeconds: number }> {
   let referral = await loadReferral(referralId);
   const t = now().toISOString();
   // The clinic cancelled the appointment: wait on the new booking step it opened.
-  if (referral.status === 'booking_worklist' && referral.openTask?.kind === 'booking') return { action: 'rebook', waitUntil: t };
-  if (referral.status !== 'booked' || !referral.booking) return { action: 'closed', waitUntil: t };
+  if (referral.status === 'booking_worklist' && referral.openTask?.kind === 'booking') return { action: 'rebook', ...sleepPlan(t) };
+  if (referral.status !== 'booked' || !referral.booking) return { action: 'closed', ...sleepPlan(t) };
   const booking = referral.booking;
   const reminderAt = appointmentReminderAt(booking.start, config().APPOINTMENT_REMINDER_HOURS);
   const end = appointmentEnd(booking.start, booking.lengthMinutes);
@@ -260,8 +267,37 @@ export async function appointmentCheck(
       event: { type: 'appointment_reminder_sent', at: t, actor: 'system:booking', detail: { start: booking.start } },
     });
   }
-  if (t >= end) return { action: 'outcome', waitUntil: t };
-  return { action: 'wait', waitUntil: nextAppointmentWake(referral) };
+  if (t >= end) return { action: 'outcome', ...sleepPlan(t) };
+  return { action: 'wait', ...sleepPlan(nextAppointmentWake(referral)) };
+}
+
+/** The appointment's own task (its patient link names it), which holds the sleeping workflow's token. */
+async function appointmentTask(referral: Referral) {
+  return referral.appointmentLinkId ? getTaskByPatientLink(referral.appointmentLinkId) : undefined;
+}
+
+/**
+ * The workflow sleeps until its timeout (a reminder, or the appointment's end) holding a task
+ * token on the appointment's task, so that a change to the appointment can wake it early. (A
+ * change in the milliseconds between planning the sleep and storing its token is not seen until
+ * the planned wake, as before: waking itself would need this function to hold SendTaskSuccess on
+ * the state machine that invokes it, a dependency cycle CloudFormation refuses.)
+ */
+export async function sleepUntilAppointment(referralId: string, taskToken: string): Promise<void> {
+  const task = await appointmentTask(await loadReferral(referralId));
+  if (task) await replaceTaskToken(task.taskId, taskToken, task.linkExpiresAt);
+}
+
+/** The appointment moved or went: wake the sleeping workflow to re-plan (if it sleeps; else nothing). */
+export async function wakeAppointmentWait(referral: Referral): Promise<void> {
+  const task = await appointmentTask(referral);
+  if (!task?.token) return;
+  try {
+    await adapters().workflow.sendTaskSuccess(task.token, {});
+  } catch (error) {
+    // Not sleeping any more (it woke by itself, or the journey moved on): nothing to wake.
+    if (!(error instanceof TaskNotWaitingError)) throw error;
+  }
 }
 
 /** The patient cancels: slot freed, referral closed, referrer told. */

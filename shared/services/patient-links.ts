@@ -12,7 +12,7 @@ import { STEP_LINKS } from '../domain/vocabulary.js';
 import { ConcurrentChangeError } from '../store/errors.js';
 import { getReferral } from '../store/referrals.js';
 import { getTaskByPatientLink, setLinkExpiry, type Task } from '../store/tasks.js';
-import { bookSlot, cancelAppointment, choosableSlots, SlotUnavailableError } from './booking.js';
+import { bookSlot, cancelAppointment, choosableSlots, SlotUnavailableError, wakeAppointmentWait } from './booking.js';
 import { superseded } from './decisions.js';
 import { linkId, patientLink } from './links.js';
 import { textAndRecord } from './notifications.js';
@@ -60,7 +60,11 @@ export async function patientAction(signed: string, form: Record<string, string>
     }
     if (referral.status !== 'booked') return { state: 'used', referral };
     try {
-      if (form.action === 'cancel') return { state: 'cancelled', task, referral: await cancelAppointment(referral) };
+      if (form.action === 'cancel') {
+        const cancelled = await cancelAppointment(referral);
+        await wakeAppointmentWait(cancelled); // it closes now, not at the old appointment's time
+        return { state: 'cancelled', task, referral: cancelled };
+      }
       const parsed = parseForm(changeAppointmentFormSchema, form);
       if ('issues' in parsed) return { state: 'invalid-form', task, referral, issues: parsed.issues };
       let moved = await bookSlot(referral, parsed.slot, 'patient');
@@ -75,6 +79,8 @@ export async function patientAction(signed: string, form: Record<string, string>
           })
         ).referral;
       }
+      // The sleeping workflow re-plans: a reminder for an earlier time is not missed.
+      await wakeAppointmentWait(moved);
       return { state: 'rearranged', task, referral: moved };
     } catch (error) {
       if (error instanceof SlotUnavailableError) return { state: 'slot-taken', task, referral };

@@ -22,6 +22,7 @@ import { addSlot, cancelSessionDate, getSlot, putSession, timetable, withdrawBoo
 import { ConcurrentChangeError } from '../store/errors.js';
 import { changeReferral, loadReferral } from '../store/referrals.js';
 import { putNewTask } from '../store/tasks.js';
+import { wakeAppointmentWait } from './booking.js';
 import { patientLink } from './links.js';
 import { textAndRecord } from './notifications.js';
 
@@ -125,6 +126,8 @@ async function moveBookingBack(referralId: string, slotId: string, start: string
       }),
     ],
   );
+  // The workflow, asleep until the old appointment, wakes to wait on the new booking step.
+  await wakeAppointmentWait(referral);
   if (!moved.patient?.mobile) return;
   try {
     await textAndRecord(moved, 'cancelledByClinic', { time: slotTime(start), link: await patientLink(patientLinkId) });

@@ -153,6 +153,25 @@ describe('booking by text link', () => {
     expect(reminder.body).toContain(times[1]);
   }, 60_000);
 
+  it('moves an appointment earlier, before the old reminder was due: the workflow wakes, and reminds for the new time', async () => {
+    const mobile = '+447700900209';
+    const { id, link } = await acceptedPatient('07700 900209');
+    // Book late in the window (the workflow sleeps until that one's reminder), then move it early.
+    const choices = offered(await (await svc.open(link)).text(), 4);
+    await svc.submit(link, { action: 'book', slot: choices.at(-1)! });
+    const manage = linkIn((await smsTo(mobile, /booked:/, 'the confirmation')).body);
+    const earlier = offered(await (await svc.open(manage)).text(), 4)[0]!;
+    expect(Date.parse(earlier.split('#')[1]!)).toBeLessThan(Date.parse(choices.at(-1)!.split('#')[1]!) - 5 * DAY);
+    expect(await (await svc.submit(manage, { action: 'rearrange', slot: earlier })).text()).toContain('Appointment changed');
+    const newTime = /booked: (.*?) at/.exec(
+      svc.runtime.outbox.list().findLast((m) => m.to === mobile && /booked:/.test(m.body))!.body,
+    )![1]!;
+    // Without the wake, the workflow would sleep past the new appointment, and no reminder would come.
+    const reminder = await smsTo(mobile, /reminder:/, 'the reminder for the earlier time');
+    expect(reminder.body).toContain(newTime);
+    expect((await status(id)).timeline.map((e: { type: string }) => e.type)).toContain('appointment_reminder_sent');
+  }, 60_000);
+
   it('cancels: the slot is freed, the referral closes as cancelled_by_patient, and the referrer is told', async () => {
     const mobile = '+447700900203';
     const { id, link } = await acceptedPatient('07700 900203');

@@ -20,6 +20,9 @@ const TO_RECORD_FAILURE = { ErrorEquals: ['States.ALL'], ResultPath: '$.error', 
 /** The acknowledgement withheld (its number had its day of self-referral texts) is final for that text. */
 const isAcknowledgement = (s: AslState) =>
   (s.Parameters as { Payload?: { template?: string } } | undefined)?.Payload?.template === 'acknowledgement';
+/** The sleep until an appointment's next moment: a callback so that a change can wake it, not a person's decision. */
+const isAppointmentSleep = (s: AslState) => (s.Parameters as { Payload?: { action?: string } } | undefined)?.Payload?.action === 'sleep';
+
 /** A timer that finds the referral too old to keep waiting fails at once (WORKFLOW_GIVE_UP_DAYS). */
 const isTimer = (s: AslState) =>
   String((s.Parameters as { FunctionName?: string } | undefined)?.FunctionName)
@@ -43,7 +46,7 @@ describe('the failure policy of every Task', () => {
     expect(state.Catch!.at(-1)).toEqual(TO_RECORD_FAILURE);
   });
 
-  it.each(tasks.filter(([, s]) => isCallbackTask(s)))(
+  it.each(tasks.filter(([, s]) => isCallbackTask(s) && !isAppointmentSleep(s)))(
     '%s (waits for a person): times out into its timer, and follows a decision recorded meanwhile',
     (_, state) => {
       expect(state.TimeoutSeconds ?? state.TimeoutSecondsPath).toBeDefined();
@@ -54,6 +57,14 @@ describe('the failure policy of every Task', () => {
 
   it.each(tasks.filter(([, s]) => !isCallbackTask(s)))('%s (a Lambda call): gives up on an attempt after 30 s', (_, state) => {
     expect(state.TimeoutSeconds).toBe(30);
+  });
+
+  it('WaitForAppointment (a callback a change to the appointment wakes): its timeout and its wake both re-check the appointment', () => {
+    const sleep = definition.States.WaitForAppointment!;
+    expect(isAppointmentSleep(sleep)).toBe(true);
+    expect(sleep.TimeoutSecondsPath).toBe('$.appointment.waitSeconds');
+    expect(sleep.Catch![0]).toEqual({ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'CheckAppointment' });
+    expect(sleep.Next).toBe('CheckAppointment');
   });
 
   it('RecordFailure keeps trying longer (6 retries, up to 2 minutes apart) and ends the execution as failed', () => {

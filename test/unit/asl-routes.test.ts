@@ -35,7 +35,7 @@ const WAITS = { seniorReviewSeconds: 259_200, informationSeconds: 1_209_600, out
 const screened = (priority = 'routine', hasMobile = true) => ({ priority, hasMobile, nextTriageWaitSeconds: 72_000, waits: WAITS });
 
 /** What a Task answers when a test does not say: what the path needs to carry on. */
-const USUALLY: Script = { ConfirmBooking: [{ waitUntil: '2026-12-01T09:00:00.000Z' }] };
+const USUALLY: Script = { ConfirmBooking: [{ waitUntil: '2026-12-01T09:00:00.000Z', waitSeconds: 60 }] };
 
 async function run(script: Script, input: Record<string, unknown> = {}) {
   const inputs: Record<string, unknown[]> = {};
@@ -129,8 +129,8 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
       PrepareBooking: [{ nextInSeconds: 259_200, channel: 'patient', inviteTemplate: 'bookingInvite' }],
       AwaitBooking: decided({ route: 'booked' }),
       CheckAppointment: [
-        { action: 'wait', waitUntil: '2026-12-03T09:45:00.000Z' },
-        { action: 'outcome', waitUntil: '2026-12-03T09:45:00.000Z' },
+        { action: 'wait', waitUntil: '2026-12-03T09:45:00.000Z', waitSeconds: 60 },
+        { action: 'outcome', waitUntil: '2026-12-03T09:45:00.000Z', waitSeconds: 60 },
       ],
       AwaitOutcome: decided({ route: 'attended-discharged' }),
     });
@@ -172,7 +172,7 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
         { nextInSeconds: 345_600, closed: false, chase: 'worklist' },
         { nextInSeconds: 86_400, closed: false, chase: 'escalate' },
       ],
-      CheckAppointment: [{ action: 'closed', waitUntil: '2026-12-03T09:45:00.000Z' }],
+      CheckAppointment: [{ action: 'closed', waitUntil: '2026-12-03T09:45:00.000Z', waitSeconds: 60 }],
     });
     expect(r.visited).toContain('AddToBookingWorklist');
     expect(r.visited).not.toContain('InviteByText');
@@ -240,7 +240,7 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
     AwaitTriage: decided({ route: 'accepted', service: 'physiotherapy', priority: 'routine' }),
     PrepareBooking: [{ nextInSeconds: 1, channel: 'patient', inviteTemplate: 'bookingInvite' }],
     AwaitBooking: decided({ route: 'booked' }),
-    CheckAppointment: [{ action: 'outcome', waitUntil: '2026-12-03T09:45:00.000Z' }],
+    CheckAppointment: [{ action: 'outcome', waitUntil: '2026-12-03T09:45:00.000Z', waitSeconds: 60 }],
   };
 
   it.each([
@@ -260,8 +260,8 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
     const r = await run({
       ...TO_THE_OUTCOME,
       CheckAppointment: [
-        { action: 'rebook', waitUntil: '2026-12-01T09:00:00.000Z' },
-        { action: 'outcome', waitUntil: '2026-12-03T09:45:00.000Z' },
+        { action: 'rebook', waitUntil: '2026-12-01T09:00:00.000Z', waitSeconds: 60 },
+        { action: 'outcome', waitUntil: '2026-12-03T09:45:00.000Z', waitSeconds: 60 },
       ],
       AwaitBooking: [{ route: 'booked' }],
       AwaitOutcome: [{ route: 'attended-discharged' }],
