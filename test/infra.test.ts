@@ -253,7 +253,7 @@ describe('CDK stack', () => {
     for (const role of smsRoles) expect(topicPublishers).not.toContain(role);
   });
 
-  it("lets only the functions that carry a person's answer (and the clinic's cancellation) resume the workflow, on this state machine only", () => {
+  it("lets only the functions that carry a person's answer or a clinic's cancellation resume the workflow, here only", () => {
     const resumers = resources('AWS::IAM::Policy').flatMap((p) =>
       p.Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('states:SendTask'))).map(
         (s: any) => ({

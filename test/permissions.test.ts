@@ -193,7 +193,7 @@ describe('Least privilege: the synthesized roles', () => {
     }
   });
 
-  it("lets only the functions that carry a person's answer resume the workflow: taskDecision, provideInformation, patientAction, staffTimetable", () => {
+  it("lets only the functions that carry a person's answer or a change resume the workflow (the four the README names)", () => {
     // The README names these (Least privilege). staffTimetable wakes a workflow asleep until an appointment the clinic cancelled.
     expect([...resumers].sort()).toEqual(['patientAction', 'provideInformation', 'staffTimetable', 'taskDecision']);
     expect(rolesWith('states:SendTaskSuccess').sort()).toEqual([...resumers].sort());
