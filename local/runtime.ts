@@ -82,8 +82,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const speedup = options.speedup ?? 1;
   const restoreClock = speedup > 1 ? useClock(spedUpClock(speedup)) : () => undefined;
-  const port = options.port || (await freePort());
-  const url = `http://localhost:${port}`;
   if (dataDir) privateDirectory(dataDir);
   let runtime: LocalRuntime | undefined;
   // DynamoDB Local dying (killed, out of memory) is said once and mended, rather than answered 503 until a restart.
@@ -98,6 +96,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       },
     },
   });
+  // Chosen once DynamoDB Local listens: a port chosen before could be handed to it too (EADDRINUSE).
+  const port = options.port || (await freePort());
+  const url = `http://localhost:${port}`;
   if (!dynamodb.loopbackOnly)
     log('[local] DynamoDB Local listens on every interface: there is no javac here to build its 127.0.0.1 launcher');
   // With faults, the handlers reach DynamoDB Local through a proxy that can answer with errors.
