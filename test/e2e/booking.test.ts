@@ -169,7 +169,11 @@ describe('booking by text link', () => {
     // Without the wake, the workflow would sleep past the new appointment, and no reminder would come.
     const reminder = await smsTo(mobile, /reminder:/, 'the reminder for the earlier time');
     expect(reminder.body).toContain(newTime);
-    expect((await status(id)).timeline.map((e: { type: string }) => e.type)).toContain('appointment_reminder_sent');
+    // The text goes first, then its event: wait for the event rather than race it.
+    await until(
+      async () => (await status(id)).timeline.some((e: { type: string }) => e.type === 'appointment_reminder_sent'),
+      'the reminder on the timeline',
+    );
   }, 60_000);
 
   it('cancels: the slot is freed, the referral closes as cancelled_by_patient, and the referrer is told', async () => {
