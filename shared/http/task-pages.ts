@@ -92,14 +92,17 @@ ${Object.entries(options).map(
 </select></div>`;
 }
 
-function reasonField(issues: FieldIssue[], values: Values, reasonLabel: string, reasonHint: string): SafeHtml {
-  return html`<div class="${groupClass(issues, 'reason')}">
-<label class="nhsuk-label" for="reason">${reasonLabel}</label>
-<div class="nhsuk-hint" id="reason-hint">${reasonHint}</div>
-${fieldError(issues, 'reason')}
-<textarea class="nhsuk-textarea" id="reason" name="reason" rows="4" aria-describedby="reason-hint">${values.reason ?? ''}</textarea>
+/** A free-text field with its hint and, when it has one, its error. */
+function textArea(name: string, issues: FieldIssue[], values: Values, label: string, hint: string, rows = 4): SafeHtml {
+  return html`<div class="${groupClass(issues, name)}">
+<label class="nhsuk-label" for="${name}">${label}</label>
+<div class="nhsuk-hint" id="${name}-hint">${hint}</div>
+${fieldError(issues, name)}
+<textarea class="nhsuk-textarea" id="${name}" name="${name}" rows="${rows}" aria-describedby="${name}-hint">${values[name] ?? ''}</textarea>
 </div>`;
 }
+
+const reasonField = (issues: FieldIssue[], values: Values, label: string, hint: string) => textArea('reason', issues, values, label, hint);
 
 /** A decision form: who is deciding (the signed-in person, recorded with it), and the session's form token. */
 function decisionForm(session: StaffSession, content: SafeHtml): SafeHtml {
@@ -181,12 +184,14 @@ ${decisionForm(
   html`<h2>Surgery screening</h2>
 ${select('wantsSurgery', 'Does the patient want surgery, having discussed the options?', SURGERY_WISH, values.wantsSurgery, issues)}
 ${select('fitForSurgery', 'Is the patient fit for surgery?', SURGERY_FITNESS, values.fitForSurgery, issues)}
-<div class="${groupClass(issues, 'optimise')}">
-<label class="nhsuk-label" for="optimise">What needs optimising first (if not yet fit)</label>
-<div class="nhsuk-hint" id="optimise-hint">For example weight, blood sugar, smoking. The referrer is told this.</div>
-${fieldError(issues, 'optimise')}
-<textarea class="nhsuk-textarea" id="optimise" name="optimise" rows="2" aria-describedby="optimise-hint">${values.optimise ?? ''}</textarea>
-</div>
+${textArea(
+  'optimise',
+  issues,
+  values,
+  'What needs optimising first (if not yet fit)',
+  'For example weight, blood sugar, smoking. The referrer is told this.',
+  2,
+)}
 <h2>Your decision</h2>
 ${fieldError(issues, 'decision')}
 ${reasonField(issues, values, 'Reason', 'Why you confirm, or why community care is better')}

@@ -38,12 +38,18 @@ export function putNewTask(task: Task): TransactItem[] {
   });
   return [
     put({ ...keys.task(task.taskId), entity: 'task', ...task, expiresAt }),
-    // The pointer names only the task, and outlives it (a step re-opened or an appointment moved
-    // keeps its link), so that the task's own expiry decides when the link stops working.
-    ...(task.patientLinkId
-      ? [put({ ...keys.patientLink(task.patientLinkId), entity: 'patient-link', taskId: task.taskId, expiresAt: expiresAt + YEAR_SECONDS })]
-      : []),
+    ...(task.patientLinkId ? [put(patientLinkItem(task, task.patientLinkId))] : []),
   ];
+}
+
+/**
+ * The pointer from a patient's link id to its task. It names only the task, and outlives it (a
+ * step re-opened or an appointment moved keeps its link), so the task's own expiry decides when
+ * the link stops working.
+ */
+function patientLinkItem(task: Task, linkId: string): Record<string, unknown> {
+  const expiresAt = Math.floor(Date.parse(task.linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS + YEAR_SECONDS;
+  return { ...keys.patientLink(linkId), entity: 'patient-link', taskId: task.taskId, expiresAt };
 }
 
 export async function getTask(taskId: string): Promise<Task | undefined> {
@@ -141,8 +147,9 @@ export async function* patientTasksWithoutLink(): AsyncGenerator<Task[]> {
  * at nothing that names it, and never resolves), then the task marks it, unless it has one by now.
  */
 export async function addPatientLink(task: Task, linkId: string): Promise<boolean> {
-  const pointer = putNewTask({ ...task, patientLinkId: linkId })[1]!;
-  await send(new PutCommand(pointer.Put as never));
+  await send(
+    new PutCommand({ TableName: tableName(), Item: patientLinkItem(task, linkId), ConditionExpression: 'attribute_not_exists(pk)' }),
+  );
   return conditionHeld(
     send(
       new UpdateCommand({
