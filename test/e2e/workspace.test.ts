@@ -212,7 +212,13 @@ describe('the staff workspace', () => {
     // Signed out: pages go to sign-in; forms change nothing (401).
     for (const path of ['/staff', '/staff/find', '/staff/access', '/staff/clinics'])
       expect((await fetch(`${svc.url}${path}`, { redirect: 'manual' })).status, path).toBe(302);
-    for (const path of [`/staff/claims/${ids.urgent}`, `/staff/close/${ids.urgent}`, '/staff/find', '/staff/clinics'])
+    for (const path of [
+      `/staff/claims/${ids.urgent}`,
+      `/staff/close/${ids.urgent}`,
+      `/staff/retry/${ids.urgent}`,
+      '/staff/find',
+      '/staff/clinics',
+    ])
       expect((await fetch(`${svc.url}${path}`, form({}, { action: 'claim' }))).status, path).toBe(401);
     // A referrer's token is not a staff session: sent to sign in, shown nothing.
     const referrer = await fetch(`${svc.url}/staff/triage`, { headers: { Authorization: `Bearer ${TOKEN}` }, redirect: 'manual' });
@@ -224,6 +230,10 @@ describe('the staff workspace', () => {
     const tessCsrf = csrfIn(await (await get('/staff/find', TESS)).text());
     const refused = await fetch(`${svc.url}/staff/clinics`, form({ Cookie: cookieOf(TESS) }, { csrf: tessCsrf, action: 'add-clinic' }));
     expect(refused.status).toBe(403);
+    // Nor may they retry a stopped journey (the service lead's), with a valid form token either.
+    const retry = await fetch(`${svc.url}/staff/retry/${ids.urgent}`, form({ Cookie: cookieOf(TESS) }, { csrf: tessCsrf }));
+    expect(retry.status).toBe(403);
+    expect(await retry.text()).toContain('service-lead');
     // The JSON admin API changes configuration: a service lead's, never another role's, even signed in.
     for (const user of [TESS, BO, SAM_TRIAGE]) {
       const token = svc.runtime.staffIdentity.mint(user);
