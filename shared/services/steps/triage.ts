@@ -8,12 +8,13 @@ import * as z from 'zod';
 import { now } from '../../clock.js';
 import { config } from '../../config.js';
 import { DECISIONS, keysOf, PRIORITIES, REDIRECT_DESTINATIONS } from '../../domain/choices.js';
+import { type Deadline, type DeadlineAction, deadlineActionDue, nextDeadlineWaitSeconds } from '../../domain/deadline.js';
 import { staffEmails } from '../../domain/emails.js';
 import type { FieldIssue } from '../../domain/field-issues.js';
 import { freeText, parseForm } from '../../domain/forms.js';
 import type { Referral, Routing } from '../../domain/referral.js';
 import { SERVICES } from '../../domain/screening.js';
-import { DAY_SECONDS, HOUR_MS } from '../../domain/time.js';
+import { HOUR_MS } from '../../domain/time.js';
 import { metrics } from '../../metrics.js';
 import { adapters } from '../../ports/index.js';
 import { changeReferral } from '../../store/referrals.js';
@@ -86,31 +87,23 @@ export function triageDecision(referral: Referral, form: Record<string, string>)
 
 /** The triage clock: when it started, its deadline, and what has been sent. */
 export type TriageClock = Pick<Referral, 'receivedAt' | 'triageDueAt' | 'triageReminderSentAt' | 'triageBreachedAt'>;
-export type TriageAction = 'reminder' | 'breach' | 'still-overdue' | 'none';
 
-const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+const triageDeadline = (r: TriageClock): Deadline => ({
+  startedAt: r.receivedAt,
+  dueAt: r.triageDueAt,
+  reminderSentAt: r.triageReminderSentAt,
+  breachedAt: r.triageBreachedAt,
+});
 
 /**
  * How long (seconds, at least 1) the workflow should wait for a triage decision before its timer
  * must act next: until the reminder, then until the deadline, then a day at a time.
  */
-export function nextTriageWaitSeconds(referral: TriageClock, at: Date, reminderHours: number): number {
-  const t = at.getTime();
-  const remindAt = Date.parse(referral.receivedAt) + reminderHours * HOUR_MS;
-  const dueAt = Date.parse(referral.triageDueAt);
-  if (!referral.triageReminderSentAt && !referral.triageBreachedAt && t < remindAt && remindAt < dueAt) return seconds(remindAt - t);
-  if (!referral.triageBreachedAt && t < dueAt) return seconds(dueAt - t);
-  return DAY_SECONDS;
-}
+export const nextTriageWaitSeconds = (referral: TriageClock, at: Date, reminderHours: number): number =>
+  nextDeadlineWaitSeconds(triageDeadline(referral), at, reminderHours);
 
 /** What the triage timer must do when it fires at `at`. */
-export function triageActionDue(referral: TriageClock, at: Date): TriageAction {
-  const dueAt = Date.parse(referral.triageDueAt);
-  if (referral.triageBreachedAt) return 'still-overdue';
-  if (at.getTime() >= dueAt) return 'breach';
-  if (!referral.triageReminderSentAt) return 'reminder';
-  return 'none';
-}
+export const triageActionDue = (referral: TriageClock, at: Date): DeadlineAction => deadlineActionDue(triageDeadline(referral), at);
 
 export const triage: HumanStep = {
   kind: 'triage',
