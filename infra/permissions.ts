@@ -66,13 +66,15 @@ export const functionPermissions = {
     write: { PutItem: [REFERRAL], UpdateItem: [REFERRAL, 'TASK#'] },
     uses: ['resume-workflow'],
   },
-  taskPage: { read: ['GetItem'], query: ['freeSlots'], write: recordsViews, uses: ['link-secret'] },
+  // The pages after a first contact call show its attempts and notes (the referral's timeline).
+  taskPage: { read: ['GetItem'], query: ['freeSlots', 'table'], write: recordsViews, uses: ['link-secret'] },
   // A staff booking for a patient whose clinic cancelled confirms at once: a new appointment link
   // (TASK#) and a text, unless the patient opted out. A senior review finding the patient not yet
-  // fit for surgery tells the referrer what to optimise (SES).
+  // fit for surgery tells the referrer what to optimise (SES). An unanswered first contact call
+  // texts the patient that the service will try again.
   taskDecision: {
     read: ['GetItem'],
-    query: ['freeSlots'],
+    query: ['freeSlots', 'table'],
     write: { PutItem: [REFERRAL, 'TASK#'], UpdateItem: [REFERRAL, 'SLOT#', 'TASK#'] },
     uses: ['link-secret', 'referrer-email', 'resume-workflow', 'sms', 'sms-opt-out'],
   },

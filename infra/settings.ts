@@ -45,6 +45,17 @@ const nameList = z.preprocess(
     .refine((list) => new Set(list).size === list.length, 'client names must be unique')
     .refine((list) => list.length > 0, 'at least one referring system (e.g. emis-p81001): each gets its own Cognito app client'),
 );
+/** A list of known words from `-c key=a,b` or cdk.json (a string or an array); empty is allowed. */
+const wordList = <const T extends string>(words: readonly T[], fallback: string) =>
+  z.preprocess(
+    (v) => listOf(v ?? fallback),
+    z.array(
+      z
+        .string()
+        .trim()
+        .pipe(z.enum(words, { error: (i) => `"${String(i.input)}" is not one of ${words.join(', ')}` })),
+    ),
+  );
 const number = (fallback: number) => z.coerce.number().positive().default(fallback);
 /** Cognito's rule for hosted domain prefixes; "-staff" is added for the staff pool's. */
 const domainPrefix = z
@@ -90,6 +101,26 @@ const contextSchema = z
     wafRateLimit: z.coerce.number().int().min(10, 'AWS WAF needs at least 10').max(2_000_000_000).default(1000),
     selfReferralRateLimit: z.coerce.number().int().min(10, 'AWS WAF needs at least 10').max(2_000_000_000).default(20),
     personalDataRetentionDays: number(D.PERSONAL_DATA_RETENTION_DAYS),
+    /** Phone-first: which sources (gp, self) and screened priorities (urgent, routine) start with a call. */
+    firstContactCall: wordList(['gp', 'self'], D.FIRST_CONTACT_CALL),
+    firstContactPriorities: wordList(['urgent', 'routine'], D.FIRST_CONTACT_PRIORITIES),
+    firstContactHours: number(D.FIRST_CONTACT_HOURS),
+    firstContactReminderHours: number(D.FIRST_CONTACT_REMINDER_HOURS),
+    firstContactTargetPercent: z.coerce.number().min(0).max(100).default(D.FIRST_CONTACT_TARGET_PERCENT),
+    callAttempts: z.coerce.number().int().min(1).max(10).default(D.CALL_ATTEMPTS),
+    callRetryHours: z.coerce.number().min(0).default(D.CALL_RETRY_HOURS),
+    servicePhone: z
+      .string()
+      .regex(/^\+?[0-9 ]{6,20}$/, 'the number patients call the service on, digits and spaces, e.g. 01632 960000')
+      .default(D.SERVICE_PHONE),
+  })
+  .refine((c) => c.firstContactReminderHours < c.firstContactHours, {
+    path: ['firstContactReminderHours'],
+    message: 'the reminder must come before the first contact target (firstContactHours)',
+  })
+  .refine((c) => !c.firstContactCall.length || c.servicePhone !== D.SERVICE_PHONE, {
+    path: ['servicePhone'],
+    message: "phone-first services text patients a number to call back: set the service's own (the default is a drama number)",
   })
   .refine((c) => c.triageReminderHours < c.triageSlaHours, {
     path: ['triageReminderHours'],
@@ -138,6 +169,17 @@ export interface MskPathwaySettings {
   readonly selfReferralRateLimit: number;
   /** Days after closure before a referral's personal data is removed (retention rule). */
   readonly personalDataRetentionDays: number;
+  /** Phone-first: which referrals start with a first contact call, its target and attempts (README). */
+  readonly firstContact: {
+    sources: string[];
+    priorities: string[];
+    hours: number;
+    reminderHours: number;
+    targetPercent: number;
+    attempts: number;
+    retryHours: number;
+    servicePhone: string;
+  };
 }
 
 export class SettingsError extends Error {
@@ -174,6 +216,16 @@ export function parseSettings(context: Record<string, unknown>): MskPathwaySetti
     wafRateLimit: c.wafRateLimit,
     selfReferralRateLimit: c.selfReferralRateLimit,
     personalDataRetentionDays: c.personalDataRetentionDays,
+    firstContact: {
+      sources: c.firstContactCall,
+      priorities: c.firstContactPriorities,
+      hours: c.firstContactHours,
+      reminderHours: c.firstContactReminderHours,
+      targetPercent: c.firstContactTargetPercent,
+      attempts: c.callAttempts,
+      retryHours: c.callRetryHours,
+      servicePhone: c.servicePhone,
+    },
   };
 }
 

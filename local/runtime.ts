@@ -54,6 +54,11 @@ export interface LocalRuntimeOptions {
   /** See LocalWorkflowOptions.retryJitter. */
   retryJitter?: boolean;
   /**
+   * Service settings the handlers read from their environment, as in Lambda (e.g.
+   * `{ FIRST_CONTACT_CALL: 'gp' }`); `npm start` takes them from its own environment instead.
+   */
+  settings?: Record<string, string>;
+  /**
    * Called once the runtime has stopped itself because DynamoDB Local died and could not be
    * restarted (the log says why); npm start exits with it.
    */
@@ -118,6 +123,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       STAFF_AUTH_URL: `${url}/local`,
       STAFF_CLIENT_ID: LOCAL_STAFF_CLIENT_ID,
       POWERTOOLS_SERVICE_NAME: 'msk-pathway-local',
+      ...options.settings,
     });
     resetConfig();
     resetDocumentClient();

@@ -30,6 +30,14 @@ export const CONFIG_DEFAULTS = {
   CLAIM_MINUTES: 30,
   TIMETABLE_WEEKS_AHEAD: 6,
   SELF_REFERRAL_TEXTS_PER_MOBILE_PER_DAY: 3,
+  FIRST_CONTACT_CALL: '',
+  FIRST_CONTACT_PRIORITIES: 'urgent,routine',
+  FIRST_CONTACT_HOURS: 48,
+  FIRST_CONTACT_REMINDER_HOURS: 40,
+  FIRST_CONTACT_TARGET_PERCENT: 90,
+  CALL_ATTEMPTS: 3,
+  CALL_RETRY_HOURS: 4,
+  SERVICE_PHONE: '01632 960000',
 } as const;
 const D = CONFIG_DEFAULTS;
 
@@ -82,6 +90,37 @@ const configSchema = z.object({
    * form cannot be used to text a stranger again and again at the service's cost.
    */
   SELF_REFERRAL_TEXTS_PER_MOBILE_PER_DAY: z.coerce.number().int().positive().default(D.SELF_REFERRAL_TEXTS_PER_MOBILE_PER_DAY),
+  /**
+   * Which referrals start with a first contact call from a physiotherapist instead of triage: a
+   * comma-separated list of sources (`gp`, `self`; empty: none), and of the screened priorities
+   * that do (`urgent`, `routine`: e.g. routine only). An emergency never waits for a call.
+   */
+  FIRST_CONTACT_CALL: z
+    .string()
+    .default(D.FIRST_CONTACT_CALL)
+    .transform((s, ctx) => listOf(s, ['gp', 'self'] as const, ctx)),
+  FIRST_CONTACT_PRIORITIES: z
+    .string()
+    .default(D.FIRST_CONTACT_PRIORITIES)
+    .transform((s, ctx) => listOf(s, ['urgent', 'routine'] as const, ctx)),
+  /**
+   * The first contact target: the call made within this many hours of the referral's arrival.
+   * Calendar hours, as the triage target is (see the README), so a service open on weekdays only
+   * sets 72 or 96 rather than the clock pretending weekends away.
+   */
+  FIRST_CONTACT_HOURS: z.coerce.number().positive().default(D.FIRST_CONTACT_HOURS),
+  /** When the call team is reminded of a call not yet made, counted from arrival (before the target). */
+  FIRST_CONTACT_REMINDER_HOURS: z.coerce.number().positive().default(D.FIRST_CONTACT_REMINDER_HOURS),
+  /** The share of first contacts the service aims to make within FIRST_CONTACT_HOURS (the figure's target). */
+  FIRST_CONTACT_TARGET_PERCENT: z.coerce.number().min(0).max(100).default(D.FIRST_CONTACT_TARGET_PERCENT),
+  /** Unanswered calls before the patient is offered booking instead, and the least gap between them. */
+  CALL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(D.CALL_ATTEMPTS),
+  CALL_RETRY_HOURS: z.coerce.number().min(0).default(D.CALL_RETRY_HOURS),
+  /** The number patients call back on (it goes in the missed-call text). */
+  SERVICE_PHONE: z
+    .string()
+    .regex(/^\+?[0-9 ]{6,20}$/, 'a telephone number of digits and spaces, e.g. 01632 960000')
+    .default(D.SERVICE_PHONE),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(D.IDEMPOTENCY_TTL_HOURS),
   /** Where links in emails and texts point: the API's public URL (no trailing slash). */
@@ -105,6 +144,17 @@ const configSchema = z.object({
   STAFF_CLIENT_ID: z.string().optional(),
   STAFF_AUTH_URL: z.string().url().optional(),
 });
+
+/** A comma-separated list of known words; an unknown one is a configuration error naming it. */
+function listOf<const T extends string>(value: string, known: readonly T[], ctx: z.RefinementCtx): T[] {
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  for (const item of items)
+    if (!known.includes(item as T)) ctx.addIssue({ code: 'custom', message: `"${item}" is not one of ${known.join(', ')}` });
+  return [...new Set(items)] as T[];
+}
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -86,6 +86,26 @@ describe('first deployment: configuration refused at synth', () => {
     expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:authDomainPrefix': 'MSK_Pathway' })).toContain('mskPathway:authDomainPrefix:');
     expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:triageReminderHours': '30' })).toContain('mskPathway:triageReminderHours:');
   });
+
+  it('turns phone first on by context, for the sources and priorities named, with its own call-back number', () => {
+    const off = parseSettings(withoutPrefix(EXAMPLE_CONTEXT)).firstContact;
+    expect(off).toMatchObject({ sources: [], priorities: ['urgent', 'routine'], hours: 48, attempts: 3 });
+    const on = {
+      ...EXAMPLE_CONTEXT,
+      'mskPathway:firstContactCall': 'gp,self',
+      'mskPathway:firstContactPriorities': ['routine'],
+      'mskPathway:servicePhone': '01772 000000',
+    };
+    expect(parseSettings(withoutPrefix(on)).firstContact).toMatchObject({ sources: ['gp', 'self'], priorities: ['routine'] });
+    // Every Lambda reads it from its environment, as the local runtime reads FIRST_CONTACT_CALL.
+    const env = resources(templateOf(on, 'PhoneFirst'), 'AWS::Lambda::Function').map((f) => f.Properties.Environment?.Variables ?? {});
+    expect(env.filter((v) => v.FIRST_CONTACT_CALL === 'gp,self' && v.SERVICE_PHONE === '01772 000000').length).toBeGreaterThan(5);
+    const unknownSource = refusal({ ...on, 'mskPathway:firstContactCall': 'gp,hospital' });
+    expect(unknownSource).toContain('mskPathway:firstContactCall: "hospital" is not one of');
+    expect(refusal({ ...on, 'mskPathway:firstContactReminderHours': '48' })).toContain('mskPathway:firstContactReminderHours:');
+    // Patients are texted the number to call back: not the documentation default.
+    expect(refusal({ ...on, 'mskPathway:servicePhone': undefined })).toContain('mskPathway:servicePhone:');
+  });
 });
 
 describe('first deployment: the template', () => {

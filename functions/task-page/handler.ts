@@ -16,5 +16,7 @@ export const handler = staffPageHandler(async (event, session) => {
   const kind = link.task.kind as StepKind;
   if (!mayDecide(session.user, kind)) return forbiddenPage(DECIDED_BY[kind]);
   await recordViews(session.user, [link.referral.id], `${kind} decision page`);
-  return openTaskPage(link.task, link.referral, session);
+  // The query only chooses what to show (the call page's appointments for a service and priority).
+  const shown = Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).filter(([k]) => k === 'service' || k === 'priority'));
+  return openTaskPage(link.task, link.referral, session, [], shown as Record<string, string>);
 });

@@ -35,6 +35,26 @@ export const SURGERY_FITNESS = {
   no: 'Not fit for surgery',
 } as const;
 
+/**
+ * The first contact call. An attempt that does not reach the patient, and the telephone
+ * assessment's outcomes once it does.
+ */
+export const CALL_ATTEMPT_RESULTS = {
+  'no-answer': 'No answer',
+  'wrong-number': 'Wrong number: someone else answered',
+} as const;
+export type CallAttemptResult = keyof typeof CALL_ATTEMPT_RESULTS;
+
+export const CALL_OUTCOMES = {
+  'self-management': 'Advice and self-management',
+  book: 'Book a face-to-face appointment',
+  triage: 'Needs clinician triage',
+  'senior-review': 'Needs senior review (e.g. considering surgery)',
+  emergency: 'Red flag: emergency care now',
+  declined: 'Patient declines the service',
+} as const;
+export type CallOutcome = keyof typeof CALL_OUTCOMES;
+
 export const PRIORITIES = { urgent: 'Urgent (seen within 5 days)', routine: 'Routine (seen within 4 weeks)' } as const;
 
 export const APPOINTMENT_OUTCOMES = {

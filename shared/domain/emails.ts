@@ -37,6 +37,35 @@ export const staffEmails = {
       `The ${p.priority} referral ${p.reference} was due for triage by ${ukTime(p.dueAt)} and is still ` +
       `waiting.\n\nOpen it: ${p.link}${footer}`,
   }),
+  callReminder: (p: { reference: string; priority: Priority; dueAt: string; attempts: number; link: string }): Email => ({
+    subject: `Reminder: first contact call due ${ukTime(p.dueAt)} for referral ${p.reference}`,
+    body:
+      `The ${p.priority} referral ${p.reference} is still on the call list (${p.attempts} unanswered attempts so far); ` +
+      `the first contact target runs out at ${ukTime(p.dueAt)}.\n\nOpen it: ${p.link}${footer}`,
+  }),
+  callTargetMissed: (p: { reference: string; priority: Priority; dueAt: string; attempts: number; link: string }): Email => ({
+    subject: `First contact target missed: referral ${p.reference}`,
+    body:
+      `The ${p.priority} referral ${p.reference} was due a first contact call by ${ukTime(p.dueAt)} and the patient has ` +
+      `not been reached (${p.attempts} unanswered attempts). The breach has been recorded; it stays on the call list.` +
+      `\n\nOpen it: ${p.link}${footer}`,
+  }),
+  callStillOverdue: (p: { reference: string; priority: Priority; dueAt: string; attempts: number; link: string }): Email => ({
+    subject: `Still not called: referral ${p.reference}`,
+    body:
+      `The ${p.priority} referral ${p.reference} was due a first contact call by ${ukTime(p.dueAt)} and is still on ` +
+      `the call list (${p.attempts} unanswered attempts).\n\nOpen it: ${p.link}${footer}`,
+  }),
+  callEmergency: (p: { reference: string; patientTexted: boolean }): Email => ({
+    subject: `Emergency: referral ${p.reference} directed to emergency care on the first contact call`,
+    body:
+      `A red flag was found on the first contact call for referral ${p.reference}; the physiotherapist directed the ` +
+      `patient to emergency care during the call.\n\n` +
+      (p.patientTexted
+        ? 'The patient is also being sent a text telling them to go to A&E now.'
+        : 'The patient has NO MOBILE NUMBER to text: check that the physiotherapist has made sure they are going.') +
+      `\n\nThe referral is closed as redirected_emergency.${footer}`,
+  }),
   emergency: (p: { reference: string; patientTexted: boolean }): Email => ({
     subject: `Emergency: referral ${p.reference} directed to A&E`,
     body:
@@ -123,6 +152,12 @@ export const referrerEmails = {
     body:
       `The information the MSK service asked for about referral ${p.reference} did not arrive in time, so the ` +
       `referral has been returned to you. Please refer again when you have it.`,
+  }),
+  declined: (p: { reference: string }): Email => ({
+    subject: `Referral ${p.reference}: the patient declined the MSK service`,
+    body:
+      `A physiotherapist phoned the patient about referral ${p.reference}. The patient declined the service, and the ` +
+      `referral is closed. Please refer again if they change their mind.`,
   }),
   unableToContact: (p: { reference: string }): Email => ({
     subject: `Referral ${p.reference} returned: unable to contact the patient`,

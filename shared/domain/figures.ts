@@ -19,6 +19,19 @@
  * - Unable-to-contact rate: of referrals offered booking, those closed as unable to contact.
  * - SMS per booked appointment: texts sent to the cohort's patients per appointment booked
  *   (rearranged appointments are not new bookings).
+ * - First contact within 48 hours (phone-first referrals: screened to start with a call, or to
+ *   go straight to booking for want of a number): reached on the first contact call (any outcome
+ *   recorded but "not reached") at most FIRST_CONTACT_HOURS elapsed hours after arrival; exactly
+ *   48 counts as within. Referrals that fell back (not reached after the last attempt, a wrong
+ *   number, or no number to call) count as missed; uncalled ones are left out until 48 hours have
+ *   passed, then missed. Time to first contact: elapsed hours to that call; median.
+ * - Outcomes of calls: each call's outcome, once recorded (advice only, booked, triage, senior
+ *   review, emergency, declined, not reached). Managed by telephone alone: advice only, out of
+ *   every call with an outcome (not reached included: they are the calls' patients too).
+ * - For phone-first referrals, triage is timed from the call that asked for it (its 24 hours
+ *   start then); those the call dealt with are not triaged. Booking after the call (booked on it,
+ *   or offered after not being reached) counts as accepted, at that moment, for the seen-within
+ *   figures.
  */
 import { DateTime } from 'luxon';
 
@@ -35,6 +48,9 @@ export interface FigureRules {
   triageSlaHours: number;
   urgentWindowDays: number;
   routineWindowDays: number;
+  firstContactHours: number;
+  /** The share of first contacts the service aims to make in time (the dashboard shows it against the figure). */
+  firstContactTargetPercent: number;
 }
 
 export type Share = { count: number; of: number; percent: number | null };
@@ -72,6 +88,39 @@ export interface Figures {
     notFit: number;
     unrecorded: number;
   };
+  /** Phone-first referrals reached on the call in time; `fellBack`: missed because they were offered booking instead. */
+  firstContactWithinTarget: Share & {
+    withinHours: number;
+    pending: number;
+    fellBack: number;
+    targetPercent: number;
+    metTarget: boolean | null;
+  };
+  hoursToFirstContact: { contacted: number; median: number | null };
+  callOutcomes: {
+    calls: number;
+    selfManagement: number;
+    booked: number;
+    triage: number;
+    seniorReview: number;
+    emergency: number;
+    declined: number;
+    notReached: number;
+    managedByTelephoneAlone: Share;
+  };
+}
+
+/** A call's outcome as the figures count it (the form's words, and not-reached). */
+type CallOutcomeKind = 'self-management' | 'book' | 'triage' | 'senior-review' | 'emergency' | 'declined' | 'not-reached';
+
+/** The first contact call's outcome event: its own, or the booking made on the call. */
+function callOutcomeOf(timeline: ReferralEvent[]): { kind: CallOutcomeKind; at: number; priority?: string } | undefined {
+  for (const e of timeline) {
+    const d = (e.detail ?? {}) as { outcome?: string; callOutcome?: string; priority?: string };
+    if (e.type === 'call_outcome_recorded') return { kind: d.outcome as CallOutcomeKind, at: Date.parse(e.at), priority: d.priority };
+    if (e.type === 'appointment_booked' && d.callOutcome) return { kind: 'book', at: Date.parse(e.at), priority: d.priority };
+  }
+  return undefined;
 }
 
 type SurgeryScreening = 'referred' | 'notWanted' | 'undecided' | 'notYetFit' | 'notFit' | 'unrecorded';
@@ -93,6 +142,8 @@ const ATTENDED = new Set(['attended-discharged', 'attended-follow-up', 'onward-r
 interface Facts {
   source: 'gp' | 'self';
   emergency: boolean;
+  firstContact?: { state: 'within' | 'late' | 'fell-back' | 'pending' | 'missed'; hours?: number };
+  call?: CallOutcomeKind;
   hoursToTriage?: number;
   triage: 'within' | 'missed' | 'pending' | 'not-triaged';
   decision?: { kind: string; service?: string };
@@ -113,18 +164,36 @@ function factsOf({ referral, timeline }: ReferralRecord, asOf: Date, rules: Figu
   const of = (type: string) => timeline.filter((e) => e.type === type);
   const received = Date.parse(of('received')[0]?.at ?? referral.receivedAt);
   const emergency = of('redirected_emergency').length > 0;
+  const startedWith = (of('screened')[0]?.detail as { firstContact?: string } | undefined)?.firstContact;
+  const phoneFirst = startedWith === 'call' || startedWith === 'booking';
+  const call = phoneFirst ? callOutcomeOf(timeline) : undefined;
+
+  // Triage's clock starts at arrival, or, after a call that asked for it, at that call.
+  const triageFrom = phoneFirst ? (call?.kind === 'triage' ? call.at : undefined) : received;
   const decisions = of('triage_decided');
   const first = decisions[0];
-  const hoursToTriage = first ? (Date.parse(first.at) - received) / HOUR_MS : undefined;
-  const triage = emergency
-    ? 'not-triaged'
-    : hoursToTriage !== undefined
-      ? hoursToTriage <= rules.triageSlaHours
-        ? 'within'
-        : 'missed'
-      : asOf.getTime() - received > rules.triageSlaHours * HOUR_MS
-        ? 'missed'
-        : 'pending';
+  const hoursToTriage = first && triageFrom !== undefined ? (Date.parse(first.at) - triageFrom) / HOUR_MS : undefined;
+  const triage =
+    emergency || triageFrom === undefined
+      ? 'not-triaged'
+      : hoursToTriage !== undefined
+        ? hoursToTriage <= rules.triageSlaHours
+          ? 'within'
+          : 'missed'
+        : asOf.getTime() - triageFrom > rules.triageSlaHours * HOUR_MS
+          ? 'missed'
+          : 'pending';
+
+  let firstContact: Facts['firstContact'];
+  if (phoneFirst) {
+    const hours = call && call.kind !== 'not-reached' ? (call.at - received) / HOUR_MS : undefined;
+    firstContact =
+      hours !== undefined
+        ? { state: hours <= rules.firstContactHours ? 'within' : 'late', hours }
+        : call || startedWith === 'booking'
+          ? { state: 'fell-back' }
+          : { state: asOf.getTime() - received > rules.firstContactHours * HOUR_MS ? 'missed' : 'pending' };
+  }
 
   // The decision that stands: the last triage decision, as settled by a senior review.
   const last = decisions.at(-1)?.detail as { decision?: string; service?: string; priority?: Priority; destination?: string } | undefined;
@@ -144,6 +213,16 @@ function factsOf({ referral, timeline }: ReferralRecord, asOf: Date, rules: Figu
     const acceptedBy = review && last?.decision === 'redirect' ? review : decisions.at(-1)!;
     const priority = ((acceptedBy.detail as { priority?: Priority }).priority ?? 'routine') as Exclude<Priority, 'emergency'>;
     accepted = { at: Date.parse(acceptedBy.at), priority };
+  } else if (phoneFirst && !decision) {
+    // Booked on the call, or offered booking after it (or for want of a number): accepted then.
+    const offer = of('booking_invited')[0] ?? of('booking_worklist')[0];
+    const acceptedAt =
+      call?.kind === 'book' ? call : offer && { at: Date.parse(offer.at), priority: (offer.detail as { priority?: string })?.priority };
+    if (acceptedAt) {
+      const service = ((offer ?? of('appointment_booked')[0])?.detail as { service?: string } | undefined)?.service;
+      decision = { kind: 'accepted', service: service ?? referral.screening?.service };
+      accepted = { at: acceptedAt.at, priority: acceptedAt.priority === 'urgent' ? 'urgent' : 'routine' };
+    } else if (call?.kind === 'self-management') decision = { kind: 'self-management' };
   }
 
   const windowDays = accepted?.priority === 'urgent' ? rules.urgentWindowDays : rules.routineWindowDays;
@@ -155,6 +234,8 @@ function factsOf({ referral, timeline }: ReferralRecord, asOf: Date, rules: Figu
   return {
     source: referral.source === 'self' ? 'self' : 'gp',
     emergency,
+    firstContact,
+    call: call?.kind,
     hoursToTriage,
     triage,
     decision,
@@ -209,6 +290,12 @@ export function computeFigures(records: ReferralRecord[], asOf: Date, rules: Fig
   const outcomes = facts.reduce((n, f) => n + f.outcomes, 0);
   const within = count((f) => f.triage === 'within');
   const missed = count((f) => f.triage === 'missed');
+  const reached = count((f) => f.firstContact?.state === 'within');
+  const notReached = count((f) => f.firstContact !== undefined && f.firstContact.state !== 'within' && f.firstContact.state !== 'pending');
+  const contactHours = facts.flatMap((f) => (f.firstContact?.hours === undefined ? [] : [f.firstContact.hours]));
+  const firstContactShare = share(reached, reached + notReached);
+  const calls = count((f) => f.call !== undefined);
+  const calledAs = (kind: CallOutcomeKind) => count((f) => f.call === kind);
 
   return {
     referralsReceived: { total: facts.length, gp: count((f) => f.source === 'gp'), self: count((f) => f.source === 'self') },
@@ -247,6 +334,26 @@ export function computeFigures(records: ReferralRecord[], asOf: Date, rules: Fig
       notYetFit: count((f) => f.surgeryScreening === 'notYetFit'),
       notFit: count((f) => f.surgeryScreening === 'notFit'),
       unrecorded: count((f) => f.surgeryScreening === 'unrecorded'),
+    },
+    firstContactWithinTarget: {
+      ...firstContactShare,
+      pending: count((f) => f.firstContact?.state === 'pending'),
+      fellBack: count((f) => f.firstContact?.state === 'fell-back'),
+      withinHours: rules.firstContactHours,
+      targetPercent: rules.firstContactTargetPercent,
+      metTarget: firstContactShare.percent === null ? null : firstContactShare.percent >= rules.firstContactTargetPercent,
+    },
+    hoursToFirstContact: { contacted: contactHours.length, median: median(contactHours) === null ? null : round1(median(contactHours)!) },
+    callOutcomes: {
+      calls,
+      selfManagement: calledAs('self-management'),
+      booked: calledAs('book'),
+      triage: calledAs('triage'),
+      seniorReview: calledAs('senior-review'),
+      emergency: calledAs('emergency'),
+      declined: calledAs('declined'),
+      notReached: calledAs('not-reached'),
+      managedByTelephoneAlone: share(calledAs('self-management'), calls),
     },
   };
 }

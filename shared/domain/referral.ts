@@ -161,6 +161,36 @@ export interface Screening {
   priority: Priority;
   service: ServiceId;
   reasons: string[];
+  /**
+   * Where the journey starts (the service's FIRST_CONTACT_CALL setting): a first contact call, triage,
+   * or, for a phone-first referral with no number to call, straight to booking. Absent on referrals
+   * screened before calls existed: triage.
+   */
+  firstContact?: FirstContact;
+}
+
+export type FirstContact = 'call' | 'triage' | 'booking';
+
+/** The first contact call: its 48-hour clock (as the triage clock), and the unanswered attempts so far. */
+export interface FirstContactCall {
+  dueAt: string;
+  reminderSentAt?: string;
+  breachedAt?: string;
+  attempts: number;
+  lastAttemptAt?: string;
+}
+
+/** The numbers a first contact call may try, best first. */
+export function numbersToCall(patient: Pick<ReferralRequest['patient'], 'mobile'> | undefined): string[] {
+  return patient?.mobile ? [patient.mobile] : [];
+}
+
+/**
+ * The mobile the service may text: none once a call found the number reaches someone else (the
+ * patient's texts would go to a stranger), whatever the referral says.
+ */
+export function mobileForTexts(referral: Pick<Referral, 'patient' | 'wrongNumberAt'>): string | undefined {
+  return referral.wrongNumberAt ? undefined : referral.patient?.mobile;
 }
 
 export interface Referral extends ReferralRequest {
@@ -183,6 +213,12 @@ export interface Referral extends ReferralRequest {
   openTask?: { kind: TaskKind; taskId: string; patientLinkId?: string };
   triageReminderSentAt?: string;
   triageBreachedAt?: string;
+  /** Phone-first referrals: the first contact call. */
+  call?: FirstContactCall;
+  /** When a call found that the number on the referral reaches someone else: no texts from then on. */
+  wrongNumberAt?: string;
+  /** When the patient was told to go to A&E (screening, or a red flag found on the call). */
+  redirectedEmergencyAt?: string;
   /** The latest clinical decision, as the referrer may see it. */
   outcome?: Outcome;
   /** Booking: the window, how the patient is being asked, and the appointment once booked. */

@@ -3,7 +3,15 @@
  * Both are tables read top to bottom, so that a clinician can review the rules in one place.
  * The clinician at triage can change either; this is a suggestion, never the decision.
  */
-import type { BodySite, Priority, RedFlag, ReferralRequest, Screening } from './referral.js';
+import {
+  type BodySite,
+  type FirstContact,
+  numbersToCall,
+  type Priority,
+  type RedFlag,
+  type ReferralRequest,
+  type Screening,
+} from './referral.js';
 
 export const SERVICES = {
   physiotherapy: 'Physiotherapy',
@@ -83,4 +91,25 @@ export function screenReferral(referral: Pick<ReferralRequest, 'complaint' | 're
   const serviceRule = SERVICE_RULES.find((rule) => rule.applies(referral))!;
   reasons.push(serviceRule.reason);
   return { priority, service: serviceRule.service, reasons };
+}
+
+/** Which referrals the service phones first (FIRST_CONTACT_CALL, FIRST_CONTACT_PRIORITIES). */
+export interface FirstContactRule {
+  sources: readonly ReferralRequest['source'][];
+  priorities: readonly Exclude<Priority, 'emergency'>[];
+}
+
+/**
+ * Where a screened referral starts: a first contact call if the service phones referrals of its
+ * source and priority first (with a number to call; without one, straight to booking), else triage.
+ * An emergency never waits for a call.
+ */
+export function firstContactFor(
+  referral: Pick<ReferralRequest, 'source' | 'patient'>,
+  screening: Screening,
+  rule: FirstContactRule,
+): FirstContact {
+  const { priority } = screening;
+  if (priority === 'emergency' || !rule.sources.includes(referral.source) || !rule.priorities.includes(priority)) return 'triage';
+  return numbersToCall(referral.patient).length ? 'call' : 'booking';
 }

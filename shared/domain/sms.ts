@@ -41,6 +41,8 @@ export interface SmsContext {
   baseUrl: string;
   /** The patient's own link (booking, or changing an appointment). */
   link?: string;
+  /** The number patients call the service on (SERVICE_PHONE, 20 characters at most). */
+  servicePhone?: string;
   /** Appointment time as slotTime() writes it, and the clinic's name (30 characters at most). */
   time?: string;
   clinic?: string;
@@ -70,6 +72,16 @@ export const smsTemplates = {
     (greeting) =>
       `${greeting} ${serviceName} has reviewed your referral and passed it to another NHS service, who will contact you. ` +
       `Please do not reply.`,
+  // A first contact call went unanswered: who tried, that they will try again, and how to call back.
+  callMissed:
+    ({ serviceName, servicePhone }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} ${serviceName} tried to phone you about your referral and will try again. To call us: ${servicePhone}`,
+  // The calls never reached the patient: they book a face-to-face appointment themselves.
+  notReachedInvite:
+    ({ serviceName, link }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} ${serviceName} could not reach you by phone. Book: ${link}`,
   bookingInvite:
     ({ serviceName, link }: SmsContext): Template =>
     (greeting) =>

@@ -22,6 +22,8 @@ export interface StaffUser {
 
 /** Who decides each step (the service lead may do everything). */
 export const DECIDED_BY: Record<StepKind, readonly StaffRole[]> = {
+  // First contact calls are made by physiotherapists who triage: the triage clinicians.
+  call: ['triage-clinician'],
   triage: ['triage-clinician'],
   'senior-review': ['senior-clinician'],
   information: [],

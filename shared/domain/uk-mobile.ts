@@ -21,3 +21,8 @@ export function normaliseUkMobile(input: string): string | null {
   if (parsed.isValid() || OFCOM_DRAMA_RANGE.test(parsed.nationalNumber)) return parsed.number;
   return null;
 }
+
+/** A stored (E.164) UK number as people read and dial it: "07700 900123". */
+export function ukNational(e164: string): string {
+  return parsePhoneNumberFromString(e164, 'GB', ukMetadata as unknown as MetadataJson)?.formatNational() ?? e164;
+}

@@ -18,6 +18,8 @@ export const CLOSED_STATUSES = [
   'referred_to_secondary_care',
   'returned_to_referrer',
   'closed_self_management',
+  // The patient declined the service on the first contact call.
+  'closed_declined',
   'unable_to_contact',
   'cancelled_by_patient',
   'attended_discharged',
@@ -37,6 +39,7 @@ export const FAILED_STATUSES = ['notification_failed', 'workflow_failed'] as con
  */
 export const REFERRAL_STATUSES = [
   'received',
+  'awaiting_call',
   'awaiting_triage',
   'accepted',
   'awaiting_senior_review',
@@ -53,7 +56,7 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
  * The human steps: the workflow waits (with a task token) until a person acts. Each has its own
  * module under shared/services/steps/.
  */
-export const STEP_KINDS = ['triage', 'senior-review', 'information', 'booking', 'outcome'] as const;
+export const STEP_KINDS = ['call', 'triage', 'senior-review', 'information', 'booking', 'outcome'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /**
@@ -61,6 +64,7 @@ export type StepKind = (typeof STEP_KINDS)[number];
  * nobody (the referrer answers a request for information through the API).
  */
 export const STEP_LINKS = {
+  call: { staff: true, patient: false },
   triage: { staff: true, patient: false },
   'senior-review': { staff: true, patient: false },
   information: { staff: false, patient: false },
@@ -85,6 +89,7 @@ export const NOTICES = [
   'attended-discharged',
   'onward-referral',
   'closed-did-not-attend',
+  'declined',
 ] as const;
 export type Notice = (typeof NOTICES)[number];
 
@@ -108,6 +113,11 @@ export const ROUTES = [
   'rebook',
   'closed-did-not-attend',
   'onward-referral',
+  // The first contact call's outcomes (besides booked, self-management and secondary-care-review).
+  'call-triage',
+  'emergency',
+  'declined',
+  'not-reached',
 ] as const;
 export type Route = (typeof ROUTES)[number];
 
@@ -127,6 +137,11 @@ export const ROUTE_STATUS = {
   rebook: 'awaiting_booking',
   'closed-did-not-attend': 'closed_did_not_attend',
   'onward-referral': 'onward_referral',
+  'call-triage': 'awaiting_triage',
+  emergency: 'redirected_emergency',
+  declined: 'closed_declined',
+  // Not reached by phone: offered booking as if accepted, with screening's service and priority.
+  'not-reached': 'accepted',
 } as const satisfies Record<Route, ReferralStatus>;
 
 /** Everything that can appear on a referral's timeline. */
@@ -138,6 +153,11 @@ export const EVENT_TYPES = [
   'service_lead_alerted',
   // Human steps
   'task_opened',
+  'call_attempted',
+  'call_reminder_sent',
+  'call_target_missed',
+  'call_still_overdue',
+  'call_outcome_recorded',
   'triage_team_emailed',
   'triage_reminder_sent',
   'triage_sla_breached',

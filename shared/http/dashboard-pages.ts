@@ -82,6 +82,23 @@ function columns(f: Figures): Record<string, string | number | null> {
     surgery_not_yet_fit: f.surgeryScreening.notYetFit,
     surgery_not_fit: f.surgeryScreening.notFit,
     surgery_unrecorded: f.surgeryScreening.unrecorded,
+    first_contact_within_target: f.firstContactWithinTarget.count,
+    first_contact_due: f.firstContactWithinTarget.of,
+    first_contact_within_target_pct: f.firstContactWithinTarget.percent,
+    first_contact_target_hours: f.firstContactWithinTarget.withinHours,
+    first_contact_target_pct: f.firstContactWithinTarget.targetPercent,
+    first_contact_pending: f.firstContactWithinTarget.pending,
+    first_contact_fell_back: f.firstContactWithinTarget.fellBack,
+    median_hours_to_first_contact: f.hoursToFirstContact.median,
+    calls_with_outcome: f.callOutcomes.calls,
+    call_advice_only: f.callOutcomes.selfManagement,
+    call_booked: f.callOutcomes.booked,
+    call_triage: f.callOutcomes.triage,
+    call_senior_review: f.callOutcomes.seniorReview,
+    call_emergency: f.callOutcomes.emergency,
+    call_declined: f.callOutcomes.declined,
+    call_not_reached: f.callOutcomes.notReached,
+    managed_by_telephone_alone_pct: f.callOutcomes.managedByTelephoneAlone.percent,
   };
 }
 
@@ -101,8 +118,8 @@ export function reportCsv(report: Report): string {
   return stringify(rows, { header: true, cast: { number: (n) => spreadsheetSafe(String(n)), string: spreadsheetSafe } });
 }
 
-function headline(key: keyof typeof TARGETS, share: Share): SafeHtml {
-  const target = TARGETS[key];
+function headline(key: keyof typeof TARGETS | { label: string; target: number; amberFrom: number }, share: Share): SafeHtml {
+  const target = typeof key === 'string' ? TARGETS[key] : key;
   return html`<div class="nhsuk-grid-column-one-half"><div class="nhsuk-card"><div class="nhsuk-card__content">
 <h2 class="nhsuk-card__heading nhsuk-heading-s">${target.label}</h2>
 <p class="nhsuk-heading-l nhsuk-u-margin-bottom-1">${pct(share)}</p>
@@ -151,6 +168,62 @@ ${bars}
 </svg>`;
 }
 
+/** Whether the period has phone-first referrals (a service that does not call first sees none of this). */
+const usesCalls = (f: Figures) => f.firstContactWithinTarget.of + f.firstContactWithinTarget.pending + f.callOutcomes.calls > 0;
+
+/** Phone first: the first contact target, the calls' outcomes, and the target week by week. */
+function firstContactSection(report: Report): SafeHtml {
+  const f = report.overall.firstContactWithinTarget;
+  const calls = report.overall.callOutcomes;
+  const target = {
+    label: `First contact within ${f.withinHours} hours`,
+    target: f.targetPercent,
+    amberFrom: Math.max(0, f.targetPercent - 10),
+  };
+  return html`<h2>First contact calls</h2>
+<div class="nhsuk-grid-row">
+${headline(target, f)}
+<div class="nhsuk-grid-column-one-half"><div class="nhsuk-card"><div class="nhsuk-card__content">
+<h2 class="nhsuk-card__heading nhsuk-heading-s">Managed by telephone alone (advice only)</h2>
+<p class="nhsuk-heading-l nhsuk-u-margin-bottom-1">${pct(calls.managedByTelephoneAlone)}</p>
+<p class="nhsuk-body-s">${calls.managedByTelephoneAlone.count} of ${calls.calls} calls with an outcome</p>
+</div></div></div>
+</div>
+${table(
+  ['Figure', 'Value'],
+  [
+    ['Time to first contact: median', hours(report.overall.hoursToFirstContact.median)],
+    ['Waiting for a call, not yet due', f.pending],
+    ['Fell back to booking (not reached, wrong number, or no number to call)', f.fellBack],
+  ],
+  'First contact',
+)}
+${table(
+  ['Outcome of the call', 'Calls'],
+  [
+    ['Advice and self-management', calls.selfManagement],
+    ['Booked face to face on the call', calls.booked],
+    ['Needs clinician triage', calls.triage],
+    ['Needs senior review', calls.seniorReview],
+    ['Emergency care', calls.emergency],
+    ['Declined', calls.declined],
+    ['Not reached (offered booking instead)', calls.notReached],
+    ['All calls with an outcome', calls.calls],
+  ],
+  'Outcomes of calls',
+)}
+${table(
+  ['Week starting', 'Reached in time', 'Due', 'Share'],
+  report.weeks.map((w) => [
+    w.weekStarting,
+    w.firstContactWithinTarget.count,
+    w.firstContactWithinTarget.of,
+    pct(w.firstContactWithinTarget),
+  ]),
+  `First contact within ${f.withinHours} hours, week by week`,
+)}`;
+}
+
 /** Referrals listed with links to their timelines (newest first, up to this many). */
 const LISTED_REFERRALS = 200;
 
@@ -162,6 +235,7 @@ export function dashboardPage(
   const query = `from=${report.period.from}&to=${report.period.to}`;
   const decisions = o.decisions;
   const newest = [...referrals].reverse().slice(0, LISTED_REFERRALS);
+  const phoneFirst = usesCalls(o);
   const content = html`${signOutButton}<h1>Service dashboard</h1>
 <form method="get" action="dashboard" class="nhsuk-u-margin-bottom-4">
 <div class="nhsuk-form-group"><label class="nhsuk-label" for="from">From (UK date)</label>
@@ -180,6 +254,7 @@ ${headline('urgentSeenWithin5Days', o.urgentSeenWithin5Days)}
 ${headline('routineSeenWithin4Weeks', o.routineSeenWithin4Weeks)}
 ${headline('diversionFromOrthopaedics', o.diversionFromOrthopaedics)}
 </div>
+${phoneFirst ? firstContactSection(report) : ''}
 ${table(
   ['Figure', 'Value'],
   [
@@ -226,11 +301,21 @@ ${table(
   'Surgery screening',
 )}
 ${table(
-  ['Rank', 'Practice', 'Referrals', 'Triaged in 24 h', 'Returned with advice', 'Kept in community', 'Did not attend'],
+  [
+    'Rank',
+    'Practice',
+    'Referrals',
+    ...(phoneFirst ? [`First contact in ${o.firstContactWithinTarget.withinHours} h`] : []),
+    'Triaged in 24 h',
+    'Returned with advice',
+    'Kept in community',
+    'Did not attend',
+  ],
   report.practices.map((p) => [
     p.rank,
     p.odsCode === 'SELF' ? 'Self-referrals' : p.odsCode,
     p.referralsReceived.total,
+    ...(phoneFirst ? [pct(p.firstContactWithinTarget)] : []),
     pct(p.triagedWithin24Hours),
     p.decisions.returnedWithAdvice,
     pct(p.diversionFromOrthopaedics),

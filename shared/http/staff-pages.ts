@@ -11,6 +11,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 
 import { config } from '../config.js';
 import { hasRole, type StaffRole, type StaffUser } from '../domain/staff.js';
+import { ukNational } from '../domain/uk-mobile.js';
 import { adapters } from '../ports/index.js';
 import { html, messagePage, page, type SafeHtml } from './html.js';
 import { crossSite, crossSitePage, formBody, pageHandler } from './pages.js';
@@ -53,6 +54,12 @@ async function formTokenHolds(posted: string, sessionToken: string): Promise<boo
 }
 
 export const csrfField = (session: StaffSession): SafeHtml => html`<input type="hidden" name="csrf" value="${session.csrf}">`;
+
+/** Numbers to call, each a tel: link (a click dials from a softphone), written as people read them. */
+export const telephoneLinks = (numbers: string[]): SafeHtml | string =>
+  numbers.length
+    ? html`${numbers.map((n, i) => html`${i ? html`<br>` : ''}<a href="tel:${n}">${ukNational(n)}</a>`)}`
+    : 'No number on the referral';
 
 /** The sign-out button: a form, so that only a page of this service can sign someone out. */
 export const signOutButton = html`<form method="post" action="/staff/sign-out" class="sign-out">

@@ -2,18 +2,29 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 
 import { now } from '../clock.js';
-import { APPOINTMENT_OUTCOMES, DECISIONS, PRIORITIES, REDIRECT_DESTINATIONS, SURGERY_FITNESS, SURGERY_WISH } from '../domain/choices.js';
-import type { Referral } from '../domain/referral.js';
-import { RED_FLAG_RULES, SERVICES } from '../domain/screening.js';
+import { config } from '../config.js';
+import {
+  APPOINTMENT_OUTCOMES,
+  CALL_ATTEMPT_RESULTS,
+  CALL_OUTCOMES,
+  DECISIONS,
+  PRIORITIES,
+  REDIRECT_DESTINATIONS,
+  SURGERY_FITNESS,
+  SURGERY_WISH,
+} from '../domain/choices.js';
+import { numbersToCall, type Referral, type ReferralEvent } from '../domain/referral.js';
+import { RED_FLAG_RULES, type ServiceId, SERVICES } from '../domain/screening.js';
 import { ukTime } from '../domain/time.js';
 import type { StepKind } from '../domain/vocabulary.js';
-import { choosableSlots } from '../services/booking.js';
+import { choosableSlots, windowEndFor } from '../services/booking.js';
 import type { LinkState, SubmitResult } from '../services/decisions.js';
+import { callRecord, nextAttemptFrom } from '../services/steps/call.js';
 import type { Task } from '../store/tasks.js';
 import type { FieldIssue } from './api.js';
 import { type ChoosableSlot, errorSummary, slotChoices } from './booking-pages.js';
 import { fieldError, groupClass, html, messagePage, page, type SafeHtml } from './html.js';
-import { csrfField, signedInAs, type StaffSession } from './staff-pages.js';
+import { csrfField, signedInAs, type StaffSession, telephoneLinks } from './staff-pages.js';
 
 type Values = Record<string, string>;
 
@@ -37,6 +48,16 @@ const formatNhsNumber = (n: string) => `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.sl
 function referralSummary(referral: Referral): SafeHtml {
   const { patient, complaint, screening } = referral;
   const overdue = now().toISOString() > referral.triageDueAt;
+  // Until a first contact call hands it to triage, the referral has no triage clock to show.
+  const triageDue: [string, unknown][] =
+    referral.status === 'awaiting_call'
+      ? []
+      : [
+          [
+            'Triage due',
+            html`${ukTime(referral.triageDueAt)}${overdue ? html` <strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>` : ''}`,
+          ],
+        ];
   const flags = referral.redFlags.length
     ? html`<ul class="nhsuk-list nhsuk-list--bullet">
 ${referral.redFlags.map((f) => html`<li>${f} (${RED_FLAG_RULES[f].suspicion})</li>`)}
@@ -55,7 +76,7 @@ ${summaryList([
 ${summaryList([
   ['Reference', referral.id],
   ['Received', ukTime(referral.receivedAt)],
-  ['Triage due', html`${ukTime(referral.triageDueAt)}${overdue ? html` <strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>` : ''}`],
+  ...triageDue,
   ['Referred by', referral.referrer ? `${referral.referrer.name}, practice ${referral.referrer.odsCode}` : 'Self-referral'],
   ['Body site', complaint.bodySite],
   ['Duration', `${complaint.durationWeeks} weeks`],
@@ -135,6 +156,7 @@ export function triagePage(
   issues: FieldIssue[] = [],
   values: Values = {},
   statusCode = 200,
+  call: SafeHtml | '' = '',
 ): APIGatewayProxyResult {
   const suggested = referral.screening;
   const priorityDefault = values.priority ?? (suggested?.priority === 'urgent' ? 'urgent' : suggested ? 'routine' : undefined);
@@ -144,6 +166,7 @@ export function triagePage(
     content: html`${errorSummary(issues)}
 <h1>Triage referral</h1>
 ${referralSummary(referral)}
+${call}
 ${decisionForm(
   session,
   html`<h2>Your decision</h2>
@@ -165,8 +188,10 @@ export function seniorReviewPage(
   issues: FieldIssue[] = [],
   values: Values = {},
   statusCode = 200,
+  call: SafeHtml | '' = '',
 ): APIGatewayProxyResult {
   const proposed = referral.outcome;
+  const proposer = proposed?.decision === 'call-senior-review' ? 'The first contact call' : 'Triage';
   const destination = proposed?.destination as keyof typeof REDIRECT_DESTINATIONS | undefined;
   return page({
     statusCode,
@@ -174,11 +199,12 @@ export function seniorReviewPage(
     content: html`${errorSummary(issues)}
 <h1>Senior review before secondary care</h1>
 <div class="nhsuk-inset-text">
-<p>Triage by ${proposed?.decidedBy ?? 'a clinician'} proposes:
+<p>${proposer} by ${proposed?.decidedBy ?? 'a clinician'} proposes:
 <strong>${destination ? REDIRECT_DESTINATIONS[destination].label : 'secondary care'}</strong>.
 Confirm only if the patient wants surgery and is fit for it; otherwise return them to community care
 (not yet fit: the referrer is told what to optimise).</p></div>
 ${referralSummary(referral)}
+${call}
 ${decisionForm(
   session,
   html`<h2>Surgery screening</h2>
@@ -265,6 +291,131 @@ ${decisionForm(
   });
 }
 
+/** What the first contact call found, for the steps after it (triage, senior review): attempts and outcome, with notes. */
+async function callSection(referral: Referral): Promise<SafeHtml | ''> {
+  if (referral.screening?.firstContact !== 'call') return '';
+  const events = await callRecord(referral.id);
+  if (!events.length) return '';
+  const what = (e: ReferralEvent) => {
+    const d = (e.detail ?? {}) as { result?: string; outcome?: string; callOutcome?: string; calledBy?: string; decidedBy?: string };
+    const label =
+      e.type === 'call_attempted'
+        ? `Attempt: ${CALL_ATTEMPT_RESULTS[d.result as keyof typeof CALL_ATTEMPT_RESULTS] ?? d.result}`
+        : `Outcome: ${CALL_OUTCOMES[(d.outcome ?? d.callOutcome) as keyof typeof CALL_OUTCOMES] ?? d.outcome}`;
+    return html`${label} (${d.calledBy ?? d.decidedBy ?? 'staff'})${e.note?.reason ? html`<br>${e.note.reason}` : ''}`;
+  };
+  return html`<h2>First contact call</h2>
+${summaryList(events.map((e) => [ukTime(e.at), what(e)]))}`;
+}
+
+/**
+ * The call list's page for one patient: who to phone and how to check it is them, the attempts so
+ * far, and the call's outcome. Booking during the call lists the free slots for the service and
+ * priority chosen (a GET form, so choosing them changes nothing).
+ */
+export async function callPage(
+  referral: Referral,
+  session: StaffSession,
+  issues: FieldIssue[] = [],
+  values: Values = {},
+  statusCode = 200,
+): Promise<APIGatewayProxyResult> {
+  const call = referral.call!;
+  const { patient } = referral;
+  const service = (values.service && values.service in SERVICES ? values.service : referral.screening!.service) as ServiceId;
+  const priority = (
+    values.priority === 'urgent' || values.priority === 'routine'
+      ? values.priority
+      : referral.screening?.priority === 'urgent'
+        ? 'urgent'
+        : 'routine'
+  ) as keyof typeof PRIORITIES;
+  const slots = await choosableSlots(referral, { service, windowEnd: windowEndFor(priority) });
+  const overdue = now().toISOString() > call.dueAt;
+  const next = nextAttemptFrom(call);
+  const secondaryCare = Object.fromEntries(
+    Object.entries(REDIRECT_DESTINATIONS)
+      .filter(([, d]) => d.secondaryCare)
+      .map(([k, d]) => [k, d.label]),
+  );
+  return page({
+    statusCode,
+    title: 'First contact call',
+    content: html`${errorSummary(issues)}
+<h1>First contact call</h1>
+<div class="nhsuk-inset-text">
+<p>Call by <strong>${ukTime(call.dueAt)}</strong>${overdue ? html` <strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>` : ''}.
+Unanswered attempts: ${call.attempts} of ${config().CALL_ATTEMPTS}${
+      next && next > now().toISOString() ? html`; the next from ${ukTime(next)}` : ''
+    }.</p></div>
+${signedInAs(session, '. What you record here is recorded in your name.')}
+<h2>Who to call</h2>
+${summaryList([
+  ['Telephone', telephoneLinks(numbersToCall(patient))],
+  ['Name', `${patient.givenName} ${patient.familyName}`],
+])}
+<p class="nhsuk-body-s">Before discussing anything, check that you are speaking to the patient: their name, date of birth and
+postcode (below).</p>
+${referralSummary(referral)}
+${await callSection(referral)}
+<h2 id="decision">No answer, or the wrong person</h2>
+${fieldError(issues, 'decision')}
+<form method="post" novalidate>${csrfField(session)}
+<div class="nhsuk-form-group">
+<label class="nhsuk-label" for="attempt-note">Note about the attempt (optional)</label>
+<textarea class="nhsuk-textarea" id="attempt-note" name="note" rows="2"></textarea>
+</div>
+<div class="nhsuk-button-group">${NO_DEFAULT_DECISION}
+${button('no-answer', 'No answer: text the patient that we will try again', true)}
+${button('wrong-number', CALL_ATTEMPT_RESULTS['wrong-number'], true)}
+</div>
+<p class="nhsuk-body-s">After ${config().CALL_ATTEMPTS} unanswered attempts, or a wrong number, the patient is offered booking instead:
+by text, or by the booking team when there is no mobile to text. A wrong number is never texted again.</p>
+</form>
+<h2>The call's outcome</h2>
+<form method="get" novalidate>
+<div class="nhsuk-form-group">
+${select('service', 'Appointments for the service', SERVICES, service, [])}
+${select('priority', 'Priority (sets how far ahead to look)', PRIORITIES, priority, [])}
+<button class="nhsuk-button nhsuk-button--secondary" type="submit">Show appointments</button>
+</div>
+</form>
+<form method="post" novalidate>${csrfField(session)}
+<input type="hidden" name="service" value="${service}"><input type="hidden" name="priority" value="${priority}">
+${textArea('note', issues, values, 'Clinical note of the call', 'What you discussed and advised; the next clinician reads it')}
+${
+  slots.length
+    ? slotChoices(slots, issues, `To book: ${SERVICES[service]} appointments in the ${priority} window`)
+    : html`<p id="slot">No free ${SERVICES[service]} appointments in the ${priority} window: choose another service or priority above,
+or hand the patient to the booking team through triage.</p>`
+}
+${select('destination', 'For senior review: the secondary care proposed', secondaryCare, values.destination, issues)}
+${select('wantsSurgery', 'If surgery was discussed: does the patient want it? (optional)', SURGERY_WISH, values.wantsSurgery, issues)}
+${select('fitForSurgery', 'If surgery was discussed: are they fit for it? (optional)', SURGERY_FITNESS, values.fitForSurgery, issues)}
+<div class="nhsuk-button-group">${NO_DEFAULT_DECISION}
+${Object.entries(CALL_OUTCOMES).map(([value, label], i) => button(value, label, i !== 1))}
+</div>
+</form>`,
+  });
+}
+
+/** After an unanswered attempt: what was recorded and sent, and back to the list. */
+export function attemptRecordedPage(referral: Referral, texted: boolean, nextFrom: string | undefined): APIGatewayProxyResult {
+  const call = referral.call!;
+  return page({
+    title: 'Attempt recorded',
+    content: html`<div class="nhsuk-panel"><h1 class="nhsuk-panel__title">Attempt recorded</h1>
+<div class="nhsuk-panel__body">Referral ${referral.id}: ${call.attempts} of ${config().CALL_ATTEMPTS} attempts</div></div>
+<p>${
+      texted
+        ? 'The patient has been texted that we tried to call and will try again.'
+        : 'No text was sent: there is no mobile to text, or the text could not be sent.'
+    }</p>
+${nextFrom ? html`<p>The next attempt is due from ${ukTime(nextFrom)}. The referral stays on the call list.</p>` : ''}
+<p><a href="/staff/calls">Back to the call list</a></p>`,
+  });
+}
+
 type DecisionPage = (
   referral: Referral,
   session: StaffSession,
@@ -275,8 +426,9 @@ type DecisionPage = (
 
 /** The decision page of each step staff decide through a link (STEP_LINKS). */
 export const DECISION_PAGES: Partial<Record<StepKind, DecisionPage>> = {
-  triage: async (...args) => triagePage(...args),
-  'senior-review': async (...args) => seniorReviewPage(...args),
+  call: callPage,
+  triage: async (referral, ...rest) => triagePage(referral, ...rest, await callSection(referral)),
+  'senior-review': async (referral, ...rest) => seniorReviewPage(referral, ...rest, await callSection(referral)),
   outcome: async (...args) => outcomePage(...args),
   // Staff may book beyond the window: it is why the referral is on their worklist.
   booking: async (referral, session, ...rest) =>
@@ -295,28 +447,30 @@ export function openTaskPage(
   return DECISION_PAGES[task.kind as StepKind]!(referral, session, issues, values, statusCode);
 }
 
-/** What a step's page says once its decision is recorded (a clinical decision, unless listed). */
-const DECIDED_PAGES: Partial<Record<StepKind, (referral: Referral) => APIGatewayProxyResult>> = {
-  booking: (referral) =>
-    messagePage(
-      200,
-      'Appointment booked',
-      `${ukTime(referral.booking!.start)} at ${referral.booking!.clinicName}. The patient has been sent a confirmation ` +
-        `if they have a mobile.`,
-    ),
-  outcome: (referral) => messagePage(200, 'Outcome recorded', `Referral ${referral.id} is now ${referral.status.replaceAll('_', ' ')}.`),
+const bookedPage = (referral: Referral) =>
+  messagePage(
+    200,
+    'Appointment booked',
+    `${ukTime(referral.booking!.start)} at ${referral.booking!.clinicName}. The patient has been sent a confirmation ` +
+      `if they have a mobile.`,
+  );
+
+/** The words for a recorded decision's code, where the code alone would not say it. */
+const DECISION_WORDS: Record<string, string> = {
+  ...CALL_OUTCOMES,
+  'call-triage': 'Needs clinician triage (the 24 hours start now)',
+  'call-senior-review': 'Needs senior review',
+  'not-reached': 'Not reached by phone: offered booking instead',
 };
 
-export function decidedPage(referral: Referral, task: Task): APIGatewayProxyResult {
-  const special = DECIDED_PAGES[task.kind as StepKind];
-  if (special) return special(referral);
+function clinicalDecidedPage(referral: Referral): APIGatewayProxyResult {
   const outcome = referral.outcome!;
   return page({
     title: 'Decision recorded',
     content: html`<div class="nhsuk-panel"><h1 class="nhsuk-panel__title">Decision recorded</h1>
 <div class="nhsuk-panel__body">Referral ${referral.id}</div></div>
 ${summaryList([
-  ['Decision', outcome.decision],
+  ['Decision', DECISION_WORDS[outcome.decision] ?? outcome.decision],
   ['Recorded by', outcome.decidedBy],
   ['At', ukTime(outcome.decidedAt)],
   ['Status now', referral.status.replaceAll('_', ' ')],
@@ -325,9 +479,20 @@ ${summaryList([
   });
 }
 
+/** What a step's page says once its decision is recorded (a clinical decision, unless listed). */
+const DECIDED_PAGES: Partial<Record<StepKind, (referral: Referral) => APIGatewayProxyResult>> = {
+  booking: bookedPage,
+  call: (referral) => (referral.status === 'booked' && referral.booking ? bookedPage(referral) : clinicalDecidedPage(referral)),
+  outcome: (referral) => messagePage(200, 'Outcome recorded', `Referral ${referral.id} is now ${referral.status.replaceAll('_', ' ')}.`),
+};
+
+export function decidedPage(referral: Referral, task: Task): APIGatewayProxyResult {
+  return (DECIDED_PAGES[task.kind as StepKind] ?? clinicalDecidedPage)(referral);
+}
+
 /** Pages for links that cannot act: each says what happened, and changes nothing. */
 export function closedLinkPage(
-  link: Exclude<LinkState | SubmitResult, { state: 'open' | 'decided' | 'invalid-form' | 'slot-taken' }>,
+  link: Exclude<LinkState | SubmitResult, { state: 'open' | 'decided' | 'invalid-form' | 'slot-taken' | 'attempt-recorded' }>,
 ): APIGatewayProxyResult {
   switch (link.state) {
     case 'invalid':

@@ -8,15 +8,16 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { now } from '../clock.js';
 import { REDIRECT_DESTINATIONS, type RedirectDestination } from '../domain/choices.js';
 import type { FieldIssue } from '../domain/field-issues.js';
-import type { Referral } from '../domain/referral.js';
+import { numbersToCall, type Referral } from '../domain/referral.js';
 import { SERVICES } from '../domain/screening.js';
 import { hasRole, STAFF_ROLES, type StaffUser } from '../domain/staff.js';
 import { DAY_MS, HOUR_MS, ukTime } from '../domain/time.js';
 import type { Access } from '../services/access-log.js';
+import { nextAttemptFrom } from '../services/steps/call.js';
 import { mayRetry, type Queue, type QueueName, type QueueRow, QUEUES, retryRefusal } from '../services/workspace.js';
 import { errorSummary } from './booking-pages.js';
 import { html, page, type SafeHtml, table } from './html.js';
-import { csrfField, signedInAs, type StaffSession } from './staff-pages.js';
+import { csrfField, signedInAs, type StaffSession, telephoneLinks } from './staff-pages.js';
 
 /** The queues a person works (the service lead sees all). */
 export const queuesFor = (user: StaffUser) => (Object.entries(QUEUES) as [QueueName, Queue][]).filter(([, q]) => hasRole(user, ...q.roles));
@@ -116,6 +117,23 @@ function cells(name: QueueName, row: QueueRow, open: string | undefined, session
   const reference = open ? html`<a href="${open}">${r.id}</a>` : html`<a href="/dashboard/referrals/${r.id}">${r.id}</a>`;
   const practice = r.referrer ? r.referrer.odsCode : 'Self-referral';
   switch (name) {
+    case 'calls': {
+      const call = r.call!;
+      const next = nextAttemptFrom(call);
+      return [
+        reference,
+        `${r.patient.givenName} ${r.patient.familyName}`,
+        telephoneLinks(numbersToCall(r.patient)),
+        priorityTag(r),
+        practice,
+        r.complaint.bodySite,
+        html`${call.attempts}${
+          next && next > now().toISOString() ? html`<br><span class="nhsuk-body-s">next from ${ukTime(next)}</span>` : ''
+        }`,
+        timeLeft(call.dueAt),
+        claimCell(session, name, row),
+      ];
+    }
     case 'triage':
       return [
         reference,
@@ -141,7 +159,7 @@ function cells(name: QueueName, row: QueueRow, open: string | undefined, session
       return [
         reference,
         `${r.patient.givenName} ${r.patient.familyName}`,
-        r.patient.mobile ?? 'No mobile: contact the practice',
+        r.wrongNumberAt ? 'The number is wrong: contact the practice' : (r.patient.mobile ?? 'No mobile: contact the practice'),
         `${SERVICES[(r.outcome?.service ?? r.screening?.service) as keyof typeof SERVICES] ?? ''}`,
         priorityTag(r),
         r.bookingWindowEnd ? ukTime(r.bookingWindowEnd) : '–',
@@ -174,6 +192,7 @@ const STOPPED_HEADINGS = [
 ];
 
 const HEADINGS: Record<QueueName, string[]> = {
+  calls: ['Reference', 'Patient', 'Telephone', 'Priority', 'Practice', 'Body site', 'Unanswered attempts', 'Time left', 'Claimed by'],
   triage: ['Reference', 'Priority', 'Practice', 'Body site', 'Red flags', 'Time left', 'Claimed by'],
   'senior-review': ['Reference', 'Proposed', 'Proposed by', 'Claimed by'],
   information: ['Reference', 'Practice', 'Asked on', 'Question'],

@@ -16,7 +16,8 @@ import {
 } from '../domain/booking.js';
 import { referrerEmails } from '../domain/emails.js';
 import { newLinkId } from '../domain/links.js';
-import type { Booking, Referral } from '../domain/referral.js';
+import { type Booking, mobileForTexts, type Priority, type Referral } from '../domain/referral.js';
+import type { ServiceId } from '../domain/screening.js';
 import type { SmsTemplateName } from '../domain/sms.js';
 import { DAY_MS, slotTime } from '../domain/time.js';
 import { logger } from '../logger.js';
@@ -25,7 +26,7 @@ import { NotificationFailedError } from '../ports/notifier.js';
 import { TaskNotWaitingError } from '../ports/workflow.js';
 import { freeSlots, getClinic, getSlot, releaseSlot, takeSlot } from '../store/clinics.js';
 import { SlotTakenError } from '../store/errors.js';
-import { changeReferral, loadReferral, type TransactItem } from '../store/referrals.js';
+import { changeReferral, loadReferral, type ReferralChange, type TransactItem } from '../store/referrals.js';
 import { getTaskByPatientLink, putNewTask, replaceTaskToken } from '../store/tasks.js';
 import { patientLink } from './links.js';
 import { textAndRecord } from './notifications.js';
@@ -49,18 +50,20 @@ export async function prepareBooking(
   const chosen = referral.outcome?.priority ?? referral.screening!.priority;
   const priority = chosen === 'routine' ? 'routine' : 'urgent';
   const windowEnd = bookingWindowEnd(at, priority, windows());
-  const mobile = referral.patient.mobile;
+  const mobile = mobileForTexts(referral);
   const optedOut = mobile ? await optOutStatus(mobile) : false;
   const [slot] = await freeSlots(service, at.toISOString(), windowEnd, 1);
-  const reason = !mobile
-    ? 'no mobile number'
-    : optedOut === 'unknown'
-      ? 'could not check the SMS opt-out list'
-      : optedOut
-        ? 'patient opted out of texts'
-        : !slot
-          ? 'no free slot in the booking window'
-          : undefined;
+  const reason = referral.wrongNumberAt
+    ? 'the number on the referral reaches someone else'
+    : !mobile
+      ? 'no mobile number'
+      : optedOut === 'unknown'
+        ? 'could not check the SMS opt-out list'
+        : optedOut
+          ? 'patient opted out of texts'
+          : !slot
+            ? 'no free slot in the booking window'
+            : undefined;
   const channel = reason ? 'staff' : 'patient';
   const taskId = newLinkId();
   const patientLinkId = newLinkId();
@@ -97,7 +100,11 @@ export async function prepareBooking(
   return {
     nextInSeconds: firstBookingWaitSeconds(config().BOOKING_CHASER_DAYS, config().BOOKING_GIVE_UP_DAYS),
     channel,
-    inviteTemplate: referral.missedAppointments ? 'rebookAfterMissed' : 'bookingInvite',
+    inviteTemplate: referral.missedAppointments
+      ? 'rebookAfterMissed'
+      : referral.outcome?.decision === 'not-reached'
+        ? 'notReachedInvite'
+        : 'bookingInvite',
   };
 }
 
@@ -116,12 +123,19 @@ async function optOutStatus(mobile: string): Promise<boolean | 'unknown'> {
   }
 }
 
-/** Free slots the referral may choose from: its service, from now to the end of its window. */
-export async function choosableSlots(referral: Referral, options: { anyTime?: boolean } = {}): Promise<(Slot & { clinicName: string })[]> {
+/**
+ * Free slots the referral may choose from: its service, from now to the end of its window (or, on a
+ * first contact call, the service and window the physiotherapist is booking for).
+ */
+export async function choosableSlots(
+  referral: Referral,
+  options: { anyTime?: boolean; service?: ServiceId; windowEnd?: string } = {},
+): Promise<(Slot & { clinicName: string })[]> {
   const from = now().toISOString();
-  const service = referral.booking?.service ?? referral.outcome?.service ?? referral.screening!.service;
+  const service = options.service ?? referral.booking?.service ?? referral.outcome?.service ?? referral.screening!.service;
   // Staff may book beyond the window (it is why the referral is on their worklist); patients may not.
-  const until = options.anyTime ? new Date(now().getTime() + 90 * DAY_MS).toISOString() : (referral.bookingWindowEnd ?? from);
+  const windowEnd = options.windowEnd ?? referral.bookingWindowEnd ?? from;
+  const until = options.anyTime ? new Date(now().getTime() + 90 * DAY_MS).toISOString() : windowEnd;
   const latest = latestAppointmentStart(referral.receivedAt);
   const to = until < latest ? until : latest;
   const slots = await freeSlots(service, from, to > from ? to : from, 60);
@@ -129,6 +143,9 @@ export async function choosableSlots(referral: Referral, options: { anyTime?: bo
   const names = new Map(clinics.filter(Boolean).map((c) => [c!.clinicId, c!.name]));
   return slots.map((s) => ({ ...s, clinicName: names.get(s.clinicId) ?? s.clinicId }));
 }
+
+/** The end of the booking window for a priority, from now. */
+export const windowEndFor = (priority: Exclude<Priority, 'emergency'>): string => bookingWindowEnd(now(), priority, windows());
 
 /**
  * Books (or moves) the referral into `slotId`, with `alsoWrite` (e.g. claiming the booking task).
@@ -140,7 +157,11 @@ export async function bookSlot(
   slotId: string,
   actor: string,
   alsoWrite: TransactItem[] = [],
-  options: { anyTime?: boolean } = {},
+  options: {
+    anyTime?: boolean;
+    /** Recorded with the booking, in its transaction (a first contact call's outcome, booked during the call). */
+    with?: Pick<ReferralChange, 'note'> & { set?: ReferralChange['set']; detail?: Record<string, unknown> };
+  } = {},
 ): Promise<Referral> {
   const slot = await getSlot(slotId);
   const at = now().toISOString();
@@ -167,13 +188,20 @@ export async function bookSlot(
       referral,
       {
         status: 'booked',
-        set: { booking },
+        set: { ...options.with?.set, booking },
         event: {
           type: previous ? 'appointment_rearranged' : 'appointment_booked',
           at,
           actor,
-          detail: { slotId, start: slot.start, clinicId: slot.clinicId, ...(previous ? { from: previous.start } : {}) },
+          detail: {
+            ...options.with?.detail,
+            slotId,
+            start: slot.start,
+            clinicId: slot.clinicId,
+            ...(previous ? { from: previous.start } : {}),
+          },
         },
+        note: options.with?.note,
       },
       [takeSlot(slotId, referral.id, at), ...(previous ? [releaseSlot(previous, referral.id)] : []), ...alsoWrite],
     );
@@ -207,7 +235,7 @@ export async function confirmBooking(referralId: string): Promise<{ waitUntil: s
   }
   // Booked by the team on the patient's behalf: a confirmation too, unless they opted out of texts
   // (or the list could not be checked: then no text, the team has spoken to them).
-  const mobile = referral.patient.mobile;
+  const mobile = mobileForTexts(referral);
   const mayText = mobile && (referral.bookingChannel === 'patient' || (await optOutStatus(mobile)) === false);
   if (mayText) {
     referral = (
@@ -252,7 +280,7 @@ export async function appointmentCheck(
   const reminderAt = appointmentReminderAt(booking.start, config().APPOINTMENT_REMINDER_HOURS);
   const end = appointmentEnd(booking.start, booking.lengthMinutes);
   if (t >= reminderAt && t < booking.start && referral.reminderSentFor !== booking.start) {
-    if (referral.patient.mobile) {
+    if (mobileForTexts(referral)) {
       const link = referral.appointmentLinkId ? await patientLink(referral.appointmentLinkId) : `${config().PUBLIC_BASE_URL}`;
       referral = (
         await textAndRecord(referral, 'appointmentReminder', {
@@ -315,7 +343,8 @@ export async function cancelAppointment(referral: Referral): Promise<Referral> {
     slot ? [releaseSlot(slot, referral.id)] : [],
   );
   let after = cancelled;
-  if (referral.patient.mobile) after = (await textAndRecord(cancelled, 'appointmentCancelled', { time: slotTime(booking.start) })).referral;
+  if (mobileForTexts(referral))
+    after = (await textAndRecord(cancelled, 'appointmentCancelled', { time: slotTime(booking.start) })).referral;
   if (referral.referrer) {
     const { messageId } = await adapters().notifier.sendEmail(
       referral.referrer.email,

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { nowIso } from '../clock.js';
 import { config } from '../config.js';
 import { type Email, referrerEmails } from '../domain/emails.js';
-import type { Referral } from '../domain/referral.js';
+import { mobileForTexts, type Referral } from '../domain/referral.js';
 import { renderSms, type SmsTemplateName, smsTemplates } from '../domain/sms.js';
 import { ukDate } from '../domain/time.js';
 import { type EventType, type Notice, STEP_LINKS } from '../domain/vocabulary.js';
@@ -20,13 +20,15 @@ export async function patientSms(
   template: SmsTemplateName,
   extra: SmsExtras = {},
 ): Promise<{ to: string; body: string } | undefined> {
-  if (!referral.patient.mobile) return undefined;
+  const mobile = mobileForTexts(referral);
+  if (!mobile) return undefined;
   // Texts about booking carry the patient's own link to the open booking step.
   const open = referral.openTask;
   const link =
     open?.patientLinkId && open.kind !== 'appointment' && STEP_LINKS[open.kind].patient ? await patientLink(open.patientLinkId) : undefined;
-  const context = { serviceName: config().SERVICE_NAME, baseUrl: config().PUBLIC_BASE_URL, link, ...extra };
-  return { to: referral.patient.mobile, body: renderSms(smsTemplates[template](context), referral.patient.givenName) };
+  const c = config();
+  const context = { serviceName: c.SERVICE_NAME, baseUrl: c.PUBLIC_BASE_URL, servicePhone: c.SERVICE_PHONE, link, ...extra };
+  return { to: mobile, body: renderSms(smsTemplates[template](context), referral.patient.givenName) };
 }
 
 /**
@@ -37,7 +39,7 @@ export async function textPatient(referralId: string, template: SmsTemplateName)
   const referral = await loadReferral(referralId);
   // The submission texts are the only ones a stranger could aim, and they go only through here
   // (the workflow's text step): so only the functions behind it may write the allowance.
-  const mobile = referral.patient.mobile;
+  const mobile = mobileForTexts(referral);
   const at = nowIso();
   if (mobile && !(await withinSelfReferralAllowance(referral, template, mobile, at))) {
     const perDay = config().SELF_REFERRAL_TEXTS_PER_MOBILE_PER_DAY;
@@ -97,6 +99,7 @@ const referrerEmailFor: Record<ReferrerNotice, (referral: Referral) => Email> = 
   'referred-to-secondary-care': (r) => referrerEmails.secondaryCare({ reference: r.id, destination: r.outcome?.destination }),
   'no-information': (r) => referrerEmails.noInformationReceived({ reference: r.id }),
   'unable-to-contact': (r) => referrerEmails.unableToContact({ reference: r.id }),
+  declined: (r) => referrerEmails.declined({ reference: r.id }),
   'attended-discharged': (r) => referrerEmails.appointmentOutcome({ reference: r.id, outcome: 'attended and discharged' }),
   'onward-referral': (r) => referrerEmails.appointmentOutcome({ reference: r.id, outcome: 'attended and referred on' }),
   'closed-did-not-attend': (r) => referrerEmails.appointmentOutcome({ reference: r.id, outcome: 'closed after missed appointments' }),

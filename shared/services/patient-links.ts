@@ -6,7 +6,7 @@ import { now } from '../clock.js';
 import { appointmentEnd } from '../domain/booking.js';
 import type { FieldIssue } from '../domain/field-issues.js';
 import { parseForm } from '../domain/forms.js';
-import type { Referral } from '../domain/referral.js';
+import { mobileForTexts, type Referral } from '../domain/referral.js';
 import { slotTime } from '../domain/time.js';
 import { STEP_LINKS } from '../domain/vocabulary.js';
 import { ConcurrentChangeError } from '../store/errors.js';
@@ -56,6 +56,8 @@ export async function patientAction(signed: string, form: Record<string, string>
     if (step) {
       const result = await step.decide!(task, referral, form, { by: 'patient', actor: 'patient' });
       if (result === 'raced') continue;
+      // Patients act only on booking (STEP_LINKS): nothing else is reached through their links.
+      if (result.state === 'attempt-recorded') throw new Error(`a patient cannot record a call (${task.kind})`);
       return result.state === 'decided' ? { state: 'booked', task, referral: result.referral } : result;
     }
     if (referral.status !== 'booked') return { state: 'used', referral };
@@ -70,7 +72,7 @@ export async function patientAction(signed: string, form: Record<string, string>
       let moved = await bookSlot(referral, parsed.slot, 'patient');
       const booking = moved.booking!;
       await setLinkExpiry(task.taskId, appointmentEnd(booking.start, booking.lengthMinutes));
-      if (moved.patient.mobile) {
+      if (mobileForTexts(moved)) {
         moved = (
           await textAndRecord(moved, 'bookingConfirmed', {
             link: await patientLink(task.patientLinkId!),

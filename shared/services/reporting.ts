@@ -29,6 +29,8 @@ export async function serviceReport(period: Period): Promise<{ report: Report; r
     triageSlaHours: config().TRIAGE_SLA_HOURS,
     urgentWindowDays: config().URGENT_WINDOW_DAYS,
     routineWindowDays: config().ROUTINE_WINDOW_DAYS,
+    firstContactHours: config().FIRST_CONTACT_HOURS,
+    firstContactTargetPercent: config().FIRST_CONTACT_TARGET_PERCENT,
   };
   return { report: buildReport(records, period, now(), rules), records };
 }

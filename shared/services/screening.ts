@@ -1,35 +1,57 @@
 /** The workflow's screening step: apply the rules and record the result on the referral. */
 import { now } from '../clock.js';
 import { config, workflowWaits } from '../config.js';
-import type { Screening } from '../domain/referral.js';
-import { screenReferral } from '../domain/screening.js';
+import type { FirstContactCall, Screening } from '../domain/referral.js';
+import { firstContactFor, screenReferral } from '../domain/screening.js';
+import { HOUR_MS } from '../domain/time.js';
+import type { ReferralStatus } from '../domain/vocabulary.js';
 import { changeReferral, loadReferral } from '../store/referrals.js';
+import { nextCallWaitSeconds } from './steps/call.js';
 import { nextTriageWaitSeconds } from './steps/triage.js';
 
 export interface ScreeningOutcome extends Screening {
   hasMobile: boolean;
   /** How long the workflow waits for triage before its timer next acts (reminder, deadline). */
   nextTriageWaitSeconds: number;
+  /** The same for a first contact call (phone-first referrals; 1 for the others, never read). */
+  nextCallWaitSeconds: number;
   /** The later steps' waits, which the state machine reads by path. */
   waits: ReturnType<typeof workflowWaits>;
 }
 
+/** Where each start leaves the referral until its step opens. */
+const STARTS_IN: Record<NonNullable<Screening['firstContact']>, ReferralStatus> = {
+  call: 'awaiting_call',
+  triage: 'awaiting_triage',
+  // Phone-first with no number to call: offered booking (by the team: there is no mobile either).
+  booking: 'accepted',
+};
+
 /** Idempotent: a retried step returns the recorded result instead of screening twice. */
 export async function screenAndRecord(referralId: string): Promise<ScreeningOutcome> {
   const referral = await loadReferral(referralId);
-  const outcome = (screening: Screening) => ({
+  const outcome = (screening: Screening, call: FirstContactCall | undefined) => ({
     ...screening,
+    firstContact: screening.firstContact ?? 'triage',
     hasMobile: Boolean(referral.patient.mobile),
     nextTriageWaitSeconds: nextTriageWaitSeconds(referral, now(), config().TRIAGE_REMINDER_HOURS),
+    nextCallWaitSeconds: call ? nextCallWaitSeconds(referral.receivedAt, call, now()) : 1,
     waits: workflowWaits(),
   });
-  if (referral.screening) return outcome(referral.screening);
-  const screening = screenReferral(referral);
+  if (referral.screening) return outcome(referral.screening, referral.call);
+  const c = config();
+  const screened = screenReferral(referral);
+  const firstContact = firstContactFor(referral, screened, { sources: c.FIRST_CONTACT_CALL, priorities: c.FIRST_CONTACT_PRIORITIES });
+  const screening: Screening = { ...screened, firstContact };
+  const call: FirstContactCall | undefined =
+    firstContact === 'call'
+      ? { dueAt: new Date(Date.parse(referral.receivedAt) + c.FIRST_CONTACT_HOURS * HOUR_MS).toISOString(), attempts: 0 }
+      : undefined;
   await changeReferral(referral, {
-    // An emergency never waits for triage; the workflow closes it at once.
-    status: screening.priority === 'emergency' ? undefined : 'awaiting_triage',
-    set: { screening },
+    // An emergency never waits; the workflow closes it at once.
+    status: screening.priority === 'emergency' ? undefined : STARTS_IN[firstContact],
+    set: { screening, ...(call ? { call } : {}) },
     event: { type: 'screened', at: now().toISOString(), actor: 'system:screening', detail: { ...screening } },
   });
-  return outcome(screening);
+  return outcome(screening, call);
 }

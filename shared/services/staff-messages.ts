@@ -3,7 +3,7 @@
  * also need to publish to staff topics (an SMS role is fenced off every SNS ARN).
  */
 import { type Email, staffEmails } from '../domain/emails.js';
-import type { Referral } from '../domain/referral.js';
+import { mobileForTexts, type Referral } from '../domain/referral.js';
 import type { EventType } from '../domain/vocabulary.js';
 import type { StaffAudience } from '../ports/notifier.js';
 import { loadReferral } from '../store/referrals.js';
@@ -17,7 +17,12 @@ export const STAFF_MESSAGES = {
   emergency: {
     audience: 'service-lead',
     event: 'service_lead_emailed',
-    email: (r) => staffEmails.emergency({ reference: r.id, patientTexted: Boolean(r.patient.mobile) }),
+    email: (r) => staffEmails.emergency({ reference: r.id, patientTexted: Boolean(mobileForTexts(r)) }),
+  },
+  'call-emergency': {
+    audience: 'service-lead',
+    event: 'service_lead_emailed',
+    email: (r) => staffEmails.callEmergency({ reference: r.id, patientTexted: Boolean(mobileForTexts(r)) }),
   },
   'booking-worklist': {
     audience: 'booking-team',

@@ -14,6 +14,7 @@ import { now, nowIso } from '../clock.js';
 import { config } from '../config.js';
 import { slotIdOf } from '../domain/booking.js';
 import { newLinkId } from '../domain/links.js';
+import { mobileForTexts } from '../domain/referral.js';
 import type { StaffUser } from '../domain/staff.js';
 import { daysAfter, SERVICE_TIME_ZONE, slotTime } from '../domain/time.js';
 import { type Session, sessionDates, type SessionInput, slotsOn } from '../domain/timetable.js';
@@ -128,7 +129,7 @@ async function moveBookingBack(referralId: string, slotId: string, start: string
   );
   // The workflow, asleep until the old appointment, wakes to wait on the new booking step.
   await wakeAppointmentWait(referral);
-  if (!moved.patient?.mobile) return;
+  if (!mobileForTexts(moved)) return;
   try {
     await textAndRecord(moved, 'cancelledByClinic', { time: slotTime(start), link: await patientLink(patientLinkId) });
   } catch (error) {

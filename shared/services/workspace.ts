@@ -33,7 +33,19 @@ export interface Queue {
 /** Breached first, then by time left. */
 const byTriageDeadline = (a: Referral, b: Referral) => a.triageDueAt.localeCompare(b.triageDueAt);
 
+/** Overdue first, then by time left (every call's clock is the same length, so oldest first too). */
+const byCallDeadline = (a: Referral, b: Referral) => (a.call?.dueAt ?? '').localeCompare(b.call?.dueAt ?? '');
+
 export const QUEUES = {
+  calls: {
+    title: 'Call list',
+    summary: 'Patients to phone for their first contact call, overdue first, then by time left.',
+    status: 'awaiting_call',
+    roles: ['triage-clinician'],
+    step: 'call',
+    showsPatient: true,
+    order: byCallDeadline,
+  },
   triage: {
     title: 'Triage',
     summary: 'Referrals waiting for a triage decision, overdue first, then by time left.',

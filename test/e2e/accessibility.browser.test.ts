@@ -6,21 +6,17 @@
  * rules catch about a third of WCAG failures; keyboard-only journeys are in the other browser
  * tests, and a person with a screen reader should still try the pages before a service goes live.
  */
-import { createRequire } from 'node:module';
-
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { LOCAL_STAFF } from '../../local/staff-identity.js';
-import { launchChromium } from '../support/browser.js';
+import { auditContext, launchChromium, violations } from '../support/browser.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
 import { type LocalService, startLocalService } from '../support/local-service.js';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
 let svc: LocalService;
 let browser: Browser;
+const context = (cookie?: string) => auditContext(browser, svc.url, cookie);
 let ids: { triage: string; booking: string };
 let bookingLink: string;
 
@@ -37,36 +33,6 @@ afterAll(async () => {
   await browser?.close();
   await svc?.stop();
 });
-
-type Violation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
-
-/** axe-core's WCAG 2.2 A and AA rules on the page as it stands; the violations, described. */
-async function violations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const found = (
-    await page.evaluate(
-      (tags) =>
-        (window as unknown as { axe: { run: (...a: unknown[]) => Promise<{ violations: unknown[] }> } }).axe.run(document, {
-          runOnly: { type: 'tag', values: tags },
-        }),
-      WCAG_22_AA,
-    )
-  ).violations as Violation[];
-  return found.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-/**
- * A browser context in which axe can run: JavaScript on, and the pages' CSP (which allows no
- * script at all: they have none of their own) set aside for the auditor's one script.
- */
-async function context(cookie?: string) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-  if (cookie) {
-    const [name, value] = cookie.split('=') as [string, string];
-    await ctx.addCookies([{ name, value, url: svc.url }]);
-  }
-  return ctx;
-}
 
 describe('WCAG 2.2 AA (axe-core) in Chromium', () => {
   it('holds on the public pages: the form, its errors, the emergency answer, self-care, signed out', async () => {
@@ -103,6 +69,7 @@ describe('WCAG 2.2 AA (axe-core) in Chromium', () => {
     const results: Record<string, string[]> = {};
     const paths = [
       '/staff',
+      '/staff/calls',
       '/staff/triage',
       '/staff/senior-review',
       '/staff/information',

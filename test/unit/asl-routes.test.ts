@@ -32,7 +32,14 @@ type Answer = unknown | Error;
 type Script = Record<string, Answer[]>;
 
 const WAITS = { seniorReviewSeconds: 259_200, informationSeconds: 1_209_600, outcomeSeconds: 172_800 };
-const screened = (priority = 'routine', hasMobile = true) => ({ priority, hasMobile, nextTriageWaitSeconds: 72_000, waits: WAITS });
+const screened = (priority = 'routine', hasMobile = true, firstContact = 'triage') => ({
+  priority,
+  hasMobile,
+  firstContact,
+  nextTriageWaitSeconds: 72_000,
+  nextCallWaitSeconds: 144_000,
+  waits: WAITS,
+});
 
 /** What a Task answers when a test does not say: what the path needs to carry on. */
 const USUALLY: Script = { ConfirmBooking: [{ waitUntil: '2026-12-01T09:00:00.000Z', waitSeconds: 60 }] };
@@ -91,7 +98,7 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
     const r = await run({ ScreenReferral: [screened('routine', false)], AwaitTriage: decided({ route: 'self-management' }) });
     expect(r.visited.slice(0, 4)).toEqual(['Begin', 'ScreenReferral', 'IsEmergency', 'CanTextPatient']);
     expect(r.visited).not.toContain('AcknowledgePatient');
-    expect(r.visited[4]).toBe('AwaitTriage');
+    expect(r.visited.slice(4, 6)).toEqual(['FirstContact', 'AwaitTriage']);
   });
 
   it('triage waits as long as screening said, then for as long as each timer says', async () => {
@@ -140,6 +147,7 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
       'IsEmergency',
       'CanTextPatient',
       'AcknowledgePatient',
+      'FirstContact',
       'AwaitTriage',
       'RouteDecision',
       'PrepareBooking',
@@ -234,6 +242,104 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
     expect(r.inputs.AwaitInformation![0]).toMatchObject({ [LOCAL_TIMEOUT_PARAMETER]: WAITS.informationSeconds });
   });
 
+  describe('phone first: the first contact call', () => {
+    const phoneFirst = (hasMobile = true) => screened('routine', hasMobile, 'call');
+
+    it('waits on the call list as long as screening said, then as each timer says, and the call stays open', async () => {
+      routed('self-management');
+      const r = await run({
+        ScreenReferral: [phoneFirst()],
+        AwaitCall: [timeout(), timeout(), { route: 'self-management' }],
+        CallTimer: [{ nextInSeconds: 28_800 }, { nextInSeconds: 86_400 }],
+      });
+      expect(r.visited.slice(0, 7)).toEqual([
+        'Begin',
+        'ScreenReferral',
+        'IsEmergency',
+        'CanTextPatient',
+        'AcknowledgePatient',
+        'FirstContact',
+        'AwaitCall',
+      ]);
+      expect(r.visited).not.toContain('AwaitTriage');
+      expect(r.inputs.AwaitCall!.map((i) => (i as Record<string, unknown>)[LOCAL_TIMEOUT_PARAMETER])).toEqual([144_000, 28_800, 86_400]);
+      expect(r.inputs.AwaitCall![0]).toMatchObject({ Payload: { referralId: 'MSK-TEST', kind: 'call' } });
+      expect(r.inputs.CallTimer![0]).toMatchObject({ Payload: { referralId: 'MSK-TEST', kind: 'call' } });
+      expect(r.visited.slice(-3)).toEqual(['RouteDecision', 'NotifyOutcome', 'Closed']);
+      expect(r.inputs.NotifyOutcome![0]).toMatchObject({ Payload: { notice: 'self-management' } });
+    });
+
+    it('booked during the call: confirmed to the patient, then as any booked appointment', async () => {
+      const r = await run({ ScreenReferral: [phoneFirst()], AwaitCall: decided({ route: 'booked' }) });
+      expect(r.visited.slice(6, 10)).toEqual(['AwaitCall', 'RouteDecision', 'ConfirmBooking', 'WaitForAppointment']);
+      expect(r.visited).not.toContain('PrepareBooking');
+    });
+
+    it('needs triage: triage waits on the clock restarted by the call', async () => {
+      routed('call-triage');
+      const r = await run({
+        ScreenReferral: [phoneFirst()],
+        AwaitCall: decided({ route: 'call-triage', nextInSeconds: 72_000 }),
+        AwaitTriage: decided({ route: 'returned' }),
+      });
+      expect(r.visited.slice(6, 10)).toEqual(['AwaitCall', 'RouteDecision', 'RestartTriageClock', 'AwaitTriage']);
+      expect(r.inputs.AwaitTriage![0]).toMatchObject({ [LOCAL_TIMEOUT_PARAMETER]: 72_000 });
+    });
+
+    it('needs senior review: straight to the senior clinicians', async () => {
+      const r = await run({
+        ScreenReferral: [phoneFirst()],
+        AwaitCall: decided({ route: 'secondary-care-review' }),
+        AwaitSeniorReview: decided({ route: 'referred-to-secondary-care' }),
+      });
+      expect(r.visited.slice(6, 9)).toEqual(['AwaitCall', 'RouteDecision', 'AwaitSeniorReview']);
+      expect(r.ends).toBe('Closed');
+    });
+
+    it('a red flag on the call: the service lead is told, then the patient texted to go to A&E', async () => {
+      routed('emergency');
+      const r = await run({ ScreenReferral: [phoneFirst()], AwaitCall: decided({ route: 'emergency' }) });
+      expect(r.visited.slice(-4)).toEqual(['RouteDecision', 'AlertCallEmergency', 'RedirectEmergency', 'RedirectedEmergency']);
+      expect(r.inputs.AlertCallEmergency![0]).toMatchObject({ Payload: { referralId: 'MSK-TEST', message: 'call-emergency' } });
+    });
+
+    it('declined: the referrer is told, and the referral closes', async () => {
+      routed('declined');
+      const r = await run({ ScreenReferral: [phoneFirst()], AwaitCall: decided({ route: 'declined' }) });
+      expect(r.visited.slice(-3)).toEqual(['RouteDecision', 'NotifyOutcome', 'Closed']);
+      expect(r.inputs.NotifyOutcome![0]).toMatchObject({ Payload: { notice: 'declined' } });
+    });
+
+    it('not reached after the last attempt: offered booking by text, as if accepted', async () => {
+      routed('not-reached');
+      const r = await run({
+        ScreenReferral: [phoneFirst()],
+        AwaitCall: decided({ route: 'not-reached', service: 'physiotherapy', priority: 'routine' }),
+        PrepareBooking: [{ nextInSeconds: 1, channel: 'patient', inviteTemplate: 'notReachedInvite' }],
+        AwaitBooking: decided({ route: 'self-management' }),
+      });
+      expect(r.visited.slice(6, 11)).toEqual(['AwaitCall', 'RouteDecision', 'PrepareBooking', 'InviteHow', 'InviteByText']);
+      expect(r.inputs.InviteByText![0]).toMatchObject({ Payload: { template: 'notReachedInvite' } });
+    });
+
+    it('phone first with no number to call: offered booking at once (the team books: no mobile either)', async () => {
+      const r = await run({
+        ScreenReferral: [screened('routine', false, 'booking')],
+        PrepareBooking: [{ nextInSeconds: 1, channel: 'staff', inviteTemplate: 'bookingInvite' }],
+        AwaitBooking: decided({ route: 'self-management' }),
+      });
+      expect(r.visited.slice(3, 8)).toEqual(['CanTextPatient', 'FirstContact', 'PrepareBooking', 'InviteHow', 'AddToBookingWorklist']);
+      expect(r.visited).not.toContain('AwaitCall');
+      expect(r.visited).not.toContain('AwaitTriage');
+    });
+
+    it('an emergency never waits for a call', async () => {
+      const r = await run({ ScreenReferral: [screened('emergency', true, 'triage')] });
+      expect(r.visited).not.toContain('AwaitCall');
+      expect(r.ends).toBe('RedirectedEmergency');
+    });
+  });
+
   /** Accepted, booked, and the appointment over: the outcome step is next. */
   const TO_THE_OUTCOME: Script = {
     ScreenReferral: [screened()],
@@ -302,6 +408,7 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
 
   it.each([
     'received',
+    'awaiting_call',
     'awaiting_triage',
     'awaiting_senior_review',
     'information_requested',
@@ -311,7 +418,8 @@ describe('the workflow, route by route (Tasks stubbed)', () => {
   ] as const)(
     'a journey stopped in %s that a person retries re-enters where retryEntry says, with what that state needs',
     async (status) => {
-      const entry = retryEntry({ id: 'MSK-TEST', receivedAt: '2026-11-01T09:00:00.000Z' } as never, status)!;
+      const call = { dueAt: '2026-11-03T09:00:00.000Z', attempts: 1 };
+      const entry = retryEntry({ id: 'MSK-TEST', receivedAt: '2026-11-01T09:00:00.000Z', call } as never, status)!;
       const r = await run(
         { ScreenReferral: [screened()], AwaitTriage: [decided({ route: 'returned' })] },
         { resumeAt: entry.state, ...entry.input },

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReport, median, percentile, periodBounds, type ReferralRecord } from '../../shared/domain/figures.js';
 import type { EventType } from '../../shared/domain/vocabulary.js';
 
-const RULES = { triageSlaHours: 24, urgentWindowDays: 5, routineWindowDays: 28 };
+const RULES = { triageSlaHours: 24, urgentWindowDays: 5, routineWindowDays: 28, firstContactHours: 48, firstContactTargetPercent: 90 };
 const AS_OF = new Date('2026-11-01T12:00:00Z');
 const OCTOBER = { from: '2026-10-01', to: '2026-10-31' };
 
@@ -106,6 +106,120 @@ const fixture: ReferralRecord[] = [
   ]),
 ];
 
+describe('first contact figures (phone first)', () => {
+  const h = (receivedAt: string, hours: number) => new Date(Date.parse(receivedAt) + hours * 3_600_000).toISOString();
+  /** A phone-first referral: screened to start with a call (or, with no number, straight to booking). */
+  const phoned = (id: string, receivedAt: string, from: string, events: Ev[], firstContact = 'call') =>
+    referral(id, receivedAt, from, 'physiotherapy', [['screened', receivedAt, { priority: 'routine', firstContact }], ...events]);
+  const attempt = (at: string, n: number): Ev => ['call_attempted', at, { attempt: n, result: 'no-answer' }];
+  const called = (at: string, outcome: string, extra: Record<string, unknown> = {}): Ev => [
+    'call_outcome_recorded',
+    at,
+    { outcome, ...extra },
+  ];
+  const C = {
+    C1: '2026-10-05T09:00:00.000Z',
+    C2: '2026-10-05T10:00:00.000Z',
+    C3: '2026-10-06T09:00:00.000Z',
+    C4: '2026-10-07T09:00:00.000Z',
+    C5: '2026-10-07T10:00:00.000Z',
+    C6: '2026-10-31T20:00:00.000Z',
+    C7: '2026-10-20T09:00:00.000Z',
+    C8: '2026-10-13T09:00:00.000Z',
+    C9: '2026-10-14T09:00:00.000Z',
+    C10: '2026-10-14T10:00:00.000Z',
+    C11: '2026-10-15T09:00:00.000Z',
+  };
+  const phoneFirst: ReferralRecord[] = [
+    // Reached at exactly 48 hours after two unanswered attempts: within. Advice only.
+    phoned('C1', C.C1, 'P81001', [attempt(h(C.C1, 2), 1), attempt(h(C.C1, 20), 2), called(h(C.C1, 48), 'self-management')]),
+    // A minute over 48 hours: late. Booked on the call (urgent): accepted then.
+    phoned('C2', C.C2, 'P81001', [
+      [
+        'appointment_booked',
+        h(C.C2, 48 + 1 / 60),
+        { callOutcome: 'book', service: 'physiotherapy', priority: 'urgent', start: h(C.C2, 72) },
+      ],
+    ]),
+    // Three unanswered attempts: fell back to booking by text.
+    phoned('C3', C.C3, 'P81001', [
+      attempt(h(C.C3, 1), 1),
+      attempt(h(C.C3, 10), 2),
+      called(h(C.C3, 30), 'not-reached', { attempts: 3, result: 'no-answer' }),
+      ['booking_invited', h(C.C3, 30), { service: 'physiotherapy', priority: 'routine' }],
+    ]),
+    // A wrong number: fell back to the booking team.
+    phoned('C4', C.C4, 'P82002', [
+      called(h(C.C4, 2), 'not-reached', { attempts: 1, result: 'wrong-number' }),
+      ['booking_worklist', h(C.C4, 2), { service: 'physiotherapy', priority: 'routine' }],
+    ]),
+    // No number to call: fell back at once (never called).
+    phoned('C5', C.C5, 'P82002', [['booking_worklist', h(C.C5, 0), { service: 'physiotherapy', priority: 'routine' }]], 'booking'),
+    // Not called after 16 hours: pending, left out.
+    phoned('C6', C.C6, 'P82002', []),
+    // Never called, days later: missed.
+    phoned('C7', C.C7, 'P82002', [attempt(h(C.C7, 3), 1)]),
+    // Reached at 10 hours, handed to triage, triaged 20 hours after the call (30 after arrival): within.
+    phoned('C8', C.C8, 'P81001', [called(h(C.C8, 10), 'triage'), accept(h(C.C8, 30), 'physiotherapy', 'routine')]),
+    phoned('C9', C.C9, 'P81001', [called(h(C.C9, 5), 'emergency'), ['redirected_emergency', h(C.C9, 5)]]),
+    phoned('C10', C.C10, 'P81001', [called(h(C.C10, 1), 'declined')]),
+    phoned('C11', C.C11, 'P82002', [called(h(C.C11, 24), 'senior-review', { destination: 'orthopaedic-surgery' })]),
+  ];
+  const report = buildReport(phoneFirst, OCTOBER, AS_OF, RULES);
+
+  it('counts first contact within 48 hours exactly: exactly 48 within, a minute over late, fallbacks missed, the uncalled pending', () => {
+    // Within: C1 (48 h), C8, C9, C10, C11. Not: C2 (late), C3, C4, C5 (fell back), C7 (missed). Pending: C6.
+    expect(report.overall.firstContactWithinTarget).toEqual({
+      count: 5,
+      of: 10,
+      percent: 50,
+      withinHours: 48,
+      pending: 1,
+      fellBack: 3,
+      targetPercent: 90,
+      metTarget: false,
+    });
+    // 1, 5, 10, 24, 48, 48.02
+    expect(report.overall.hoursToFirstContact).toEqual({ contacted: 6, median: 17 });
+  });
+
+  it('counts the calls’ outcomes, and the share managed by telephone alone', () => {
+    expect(report.overall.callOutcomes).toEqual({
+      calls: 8,
+      selfManagement: 1,
+      booked: 1,
+      triage: 1,
+      seniorReview: 1,
+      emergency: 1,
+      declined: 1,
+      notReached: 2,
+      managedByTelephoneAlone: { count: 1, of: 8, percent: 12.5 },
+    });
+  });
+
+  it('times triage from the call that asked for it, and counts booking after a call as accepted', () => {
+    expect(report.overall.triagedWithin24Hours).toEqual({ count: 1, of: 1, percent: 100, pending: 0 });
+    expect(report.overall.hoursToTriage).toEqual({ decided: 1, median: 20, p95: 20 });
+    expect(report.overall.decisions).toMatchObject({ accepted: { physiotherapy: 5 }, selfManagement: 1, emergency: 1 });
+    // C2, booked urgent on the call, with no attendance recorded and its 5 days over: counted, not seen.
+    expect(report.overall.urgentSeenWithin5Days).toEqual({ count: 0, of: 1, percent: 0 });
+  });
+
+  it('gives each practice and each week its own first contact figure', () => {
+    const byPractice = Object.fromEntries(report.practices.map((p) => [p.odsCode, p.firstContactWithinTarget]));
+    // P81001: C1, C8, C9, C10 within; C2 late, C3 fell back.
+    expect(byPractice.P81001).toMatchObject({ count: 4, of: 6, percent: 66.7, fellBack: 1 });
+    // P82002: C11 within; C4, C5 fell back, C7 missed; C6 pending.
+    expect(byPractice.P82002).toMatchObject({ count: 1, of: 4, percent: 25, pending: 1, fellBack: 2 });
+    expect(report.weeks.map((w) => [w.weekStarting, w.firstContactWithinTarget.count, w.firstContactWithinTarget.of])).toEqual([
+      ['2026-10-05', 1, 5],
+      ['2026-10-12', 4, 4],
+      ['2026-10-19', 0, 1],
+      ['2026-10-26', 0, 0],
+    ]);
+  });
+});
+
 describe('service figures', () => {
   const report = buildReport(fixture, OCTOBER, AS_OF, RULES);
 
@@ -137,6 +251,29 @@ describe('service figures', () => {
       smsPerBookedAppointment: { sms: 15, bookedAppointments: 4, ratio: 3.75 },
       // R3's review confirmed surgery.
       surgeryScreening: { reviewed: 1, referred: 1, notWanted: 0, undecided: 0, notYetFit: 0, notFit: 0, unrecorded: 0 },
+      // Nobody here was phoned first.
+      firstContactWithinTarget: {
+        count: 0,
+        of: 0,
+        percent: null,
+        withinHours: 48,
+        pending: 0,
+        fellBack: 0,
+        targetPercent: 90,
+        metTarget: null,
+      },
+      hoursToFirstContact: { contacted: 0, median: null },
+      callOutcomes: {
+        calls: 0,
+        selfManagement: 0,
+        booked: 0,
+        triage: 0,
+        seniorReview: 0,
+        emergency: 0,
+        declined: 0,
+        notReached: 0,
+        managedByTelephoneAlone: { count: 0, of: 0, percent: null },
+      },
     });
   });
 

@@ -12,6 +12,7 @@ const LONGEST = {
   link: `${LONGEST_BASE}/a/${'A'.repeat(16)}.${'B'.repeat(16)}`,
   time: 'Wed 30 Dec, 09:30',
   clinic: 'Chorley and South Ribble Hosp.',
+  servicePhone: '+44 1632 960 000 00'.padEnd(20, '0'),
 };
 const TYPICAL = {
   serviceName: 'MSK Service',
@@ -19,6 +20,7 @@ const TYPICAL = {
   link: 'http://localhost:3000/a/x.y',
   time: 'Tue 1 Dec, 09:30',
   clinic: 'Leyland Clinic',
+  servicePhone: '01632 960000',
 };
 
 describe('patient SMS', () => {

@@ -38,6 +38,7 @@ const { information } = await import('../../shared/services/steps/information.js
 const { outcome, outcomeDecision } = await import('../../shared/services/steps/outcome.js');
 const { seniorReview, seniorReviewDecision } = await import('../../shared/services/steps/senior-review.js');
 const { nextTriageWaitSeconds, triage, triageActionDue, triageDecision } = await import('../../shared/services/steps/triage.js');
+const { call, callDecision, callFormSchema, nextCallWaitSeconds } = await import('../../shared/services/steps/call.js');
 
 const RECEIVED = '2026-11-23T09:00:00.000Z';
 const JO: StaffUser = { id: 'jo-1', name: 'Jo Physio', roles: ['triage-clinician'] };
@@ -345,5 +346,118 @@ describe('booking', () => {
     expect(staff).toMatchObject({ state: 'invalid-form', issues: [{ path: 'slot', message: 'Choose an appointment' }] });
     const patient = await bookForPatient(task('booking'), invited('patient'), {}, { by: 'patient', actor: 'patient' });
     expect(patient).toMatchObject({ state: 'invalid-form', issues: [{ path: 'slot', message: 'Choose an appointment' }] });
+  });
+});
+
+describe('the first contact call', () => {
+  const onCallList = (r: Partial<Referral> = {}) =>
+    referral({
+      status: 'awaiting_call',
+      patient: { mobile: '+447700900123', givenName: 'Ada' } as Referral['patient'],
+      screening: { priority: 'routine', service: 'physiotherapy', reasons: [], firstContact: 'call' },
+      call: { dueAt: at(48).toISOString(), attempts: 0 },
+      openTask: { kind: 'call', taskId: 'task-1' },
+      ...r,
+    });
+  const staff = { by: 'staff' as const, user: JO };
+  const decide = (form: Record<string, string>, r = onCallList()) => call.decide!(task('call'), r, form, staff);
+
+  it('waits until the reminder at 40 hours, then the 48-hour target, then a day at a time', () => {
+    const c = { dueAt: at(48).toISOString(), attempts: 0 };
+    expect(nextCallWaitSeconds(RECEIVED, c, at(0))).toBe(40 * 3600);
+    expect(nextCallWaitSeconds(RECEIVED, { ...c, reminderSentAt: at(40).toISOString() }, at(40))).toBe(8 * 3600);
+    expect(nextCallWaitSeconds(RECEIVED, { ...c, breachedAt: at(48).toISOString() }, at(48))).toBe(DAY_SECONDS);
+  });
+
+  it('reminds the call team, then records the missed target for the service lead, then tells them daily; the call stays open', async () => {
+    clock.set(at(40));
+    expect(await call.timedOut(onCallList())).toEqual({ nextInSeconds: 8 * 3600, closed: false });
+    expect(sent).toEqual([{ to: 'triage-team', subject: expect.stringMatching(/^Reminder: first contact call due/) }]);
+    expect(changes[0]).toMatchObject({ set: { call: { reminderSentAt: at(40).toISOString() } }, event: { type: 'call_reminder_sent' } });
+    clock.set(at(48));
+    const reminded = onCallList({ call: { dueAt: at(48).toISOString(), attempts: 2, reminderSentAt: at(40).toISOString() } });
+    expect(await call.timedOut(reminded)).toEqual({ nextInSeconds: DAY_SECONDS, closed: false });
+    expect(sent[1]).toEqual({ to: 'service-lead', subject: expect.stringMatching(/^First contact target missed/) });
+    expect(changes[1]).toMatchObject({ event: { type: 'call_target_missed', detail: { attempts: 2 } } });
+    clock.set(at(72));
+    await call.timedOut(onCallList({ call: { dueAt: at(48).toISOString(), attempts: 2, breachedAt: at(48).toISOString() } }));
+    expect(changes[2]).toMatchObject({ event: { type: 'call_still_overdue' } });
+    expect(changes.every((c) => c.status === undefined)).toBe(true);
+  });
+
+  it('records an unanswered attempt and texts the patient, without closing the step', async () => {
+    clock.set(at(1));
+    const result = await decide({ decision: 'no-answer' });
+    expect(result).toMatchObject({ state: 'attempt-recorded', texted: true, nextAttemptFrom: at(5).toISOString() });
+    expect(changes[0]).toMatchObject({
+      set: { call: { attempts: 1, lastAttemptAt: at(1).toISOString() } },
+      event: { type: 'call_attempted', actor: 'staff:jo-1', detail: { attempt: 1, result: 'no-answer', calledBy: 'Jo Physio' } },
+    });
+    expect(changes[0]!.status).toBeUndefined();
+    expect(sent).toEqual([{ to: '+447700900123', subject: 'sms' }]);
+    expect(resumed).toEqual([]);
+  });
+
+  it('refuses the next attempt before CALL_RETRY_HOURS have passed, and takes it after', async () => {
+    const tried = onCallList({ call: { dueAt: at(48).toISOString(), attempts: 1, lastAttemptAt: at(1).toISOString() } });
+    clock.set(at(4.9));
+    expect(await decide({ decision: 'no-answer' }, tried)).toMatchObject({ state: 'invalid-form', issues: [{ path: 'decision' }] });
+    expect(changes).toEqual([]);
+    clock.set(at(5));
+    expect(await decide({ decision: 'no-answer' }, tried)).toMatchObject({ state: 'attempt-recorded' });
+  });
+
+  it('after the last unanswered attempt, offers booking with screening’s service and priority', async () => {
+    clock.set(at(10));
+    const twice = onCallList({ call: { dueAt: at(48).toISOString(), attempts: 2, lastAttemptAt: at(5).toISOString() } });
+    expect(await decide({ decision: 'no-answer' }, twice)).toMatchObject({ state: 'decided' });
+    expect(changes[0]).toMatchObject({
+      status: 'accepted',
+      set: { call: { attempts: 3 }, outcome: { decision: 'not-reached', service: 'physiotherapy', priority: 'routine' } },
+      event: { type: 'call_outcome_recorded', detail: { outcome: 'not-reached', attempts: 3, result: 'no-answer' } },
+    });
+    expect(changes[0]!.set).not.toHaveProperty('wrongNumberAt');
+    expect(resumed).toEqual([{ route: 'not-reached', service: 'physiotherapy', priority: 'routine' }]);
+    expect(sent).toEqual([]);
+  });
+
+  it('a wrong number falls back at once and stops every text to that number', async () => {
+    clock.set(at(2));
+    expect(await decide({ decision: 'wrong-number' })).toMatchObject({ state: 'decided' });
+    expect(changes[0]).toMatchObject({ status: 'accepted', set: { wrongNumberAt: at(2).toISOString(), call: { attempts: 1 } } });
+    expect(sent).toEqual([]);
+  });
+
+  it.each([
+    [{ decision: 'self-management' }, 'self-management', 'closed_self_management'],
+    [{ decision: 'triage' }, 'call-triage', 'awaiting_triage'],
+    [{ decision: 'senior-review', destination: 'orthopaedic-surgery' }, 'secondary-care-review', 'awaiting_senior_review'],
+    [{ decision: 'emergency' }, 'emergency', 'redirected_emergency'],
+    [{ decision: 'declined' }, 'declined', 'closed_declined'],
+  ])('%o routes %s and leaves the referral %s', (form, route, status) => {
+    const parsed = callFormSchema.parse({ note: 'Talked it through', ...form });
+    const decision = callDecision(onCallList(), parsed);
+    expect(decision.routing.route).toBe(route);
+    expect(ROUTE_STATUS[decision.routing.route]).toBe(status);
+    expect(decision.note).toEqual({ reason: 'Talked it through' });
+  });
+
+  it('restarts the 24 hours for a triage the call asks for', () => {
+    clock.set(at(30));
+    const decision = callDecision(onCallList(), callFormSchema.parse({ decision: 'triage', note: 'n' }));
+    expect(decision.set).toMatchObject({ triageDueAt: at(54).toISOString() });
+    expect(decision.routing.nextInSeconds).toBe(20 * 3600);
+  });
+
+  it('asks for the clinical note with every outcome, a slot to book, and the secondary care to propose', async () => {
+    for (const decision of ['self-management', 'triage', 'emergency', 'declined'])
+      expect(await decide({ decision })).toMatchObject({ issues: [{ path: 'note', message: 'Write the clinical note of the call' }] });
+    expect(await decide({ decision: 'book', note: 'n' })).toMatchObject({ issues: [{ path: 'slot' }] });
+    expect(await decide({ decision: 'senior-review', note: 'n' })).toMatchObject({ issues: [{ path: 'destination' }] });
+    expect(await decide({ decision: 'senior-review', note: 'n', destination: 'falls-service' })).toMatchObject({
+      issues: [{ path: 'destination' }],
+    });
+    expect(await decide({})).toMatchObject({ issues: [{ path: 'decision', message: 'Choose what happened on the call' }] });
+    expect(changes).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { type ReferralStatus, STEP_LINKS, type StepKind, type TaskKind } from '.
 import { changeReferral, loadReferral } from '../../store/referrals.js';
 import { getTask, putNewTask, replaceTaskToken } from '../../store/tasks.js';
 import { booking } from './booking.js';
+import { call } from './call.js';
 import { information } from './information.js';
 import { outcome } from './outcome.js';
 import { seniorReview } from './senior-review.js';
@@ -20,6 +21,7 @@ import type { HumanStep, TimerResult } from './step.js';
 import { triage } from './triage.js';
 
 export const STEPS = {
+  call,
   triage,
   'senior-review': seniorReview,
   information,

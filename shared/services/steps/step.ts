@@ -27,6 +27,8 @@ export type DecisionResult =
   | { state: 'decided'; task: Task; referral: Referral }
   | { state: 'invalid-form'; task: Task; referral: Referral; issues: FieldIssue[] }
   | { state: 'slot-taken'; task: Task; referral: Referral }
+  // A first contact call that did not reach the patient: recorded, and the step stays open.
+  | { state: 'attempt-recorded'; task: Task; referral: Referral; texted: boolean; nextAttemptFrom?: string }
   | 'raced';
 
 export interface HumanStep {
