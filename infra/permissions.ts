@@ -60,6 +60,13 @@ export const functionPermissions = {
     uses: ['start-workflow'],
   },
   getReferral: { query: ['table'] },
+  // The FHIR intake is POST /referrals' intake; its reads need only the referral itself.
+  fhirProcessMessage: {
+    read: ['GetItem'],
+    write: { PutItem: ['IDEMPOTENCY#', REFERRAL] },
+    uses: ['start-workflow'],
+  },
+  fhirRead: { read: ['GetItem'] },
   provideInformation: {
     read: ['GetItem'],
     query: ['table'],

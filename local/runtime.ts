@@ -33,6 +33,8 @@ export interface LocalRuntimeOptions {
   /** Keep data here between runs; leave out for an in-memory service (tests). */
   dataDir?: string;
   referrerToken?: string;
+  /** More referring systems, by bearer token: their client ids (tests of who may read what). */
+  otherReferrers?: Record<string, string>;
   /** The local referring system's client secret for the client credentials grant (`local-referrer`). */
   referrerClientSecret?: string;
   serviceName?: string;
@@ -159,6 +161,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const server = createLocalServer({
       referrerToken: options.referrerToken ?? DEFAULT_REFERRER_TOKEN,
+      otherReferrers: options.otherReferrers,
       staffIdentity,
       localRoutes: {
         'GET /health': () => ({ status: 200, body: { status: 'ok' } }),

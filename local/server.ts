@@ -19,6 +19,8 @@ const API_GATEWAY_MAX_PAYLOAD = 10 * 1024 * 1024;
 
 export interface LocalServerOptions {
   referrerToken: string;
+  /** More referring systems, by bearer token: their client ids. */
+  otherReferrers?: Record<string, string>;
   /** Who a staff token or session cookie belongs to (the staff authorizer's part). */
   staffIdentity: StaffIdentity;
   /** Extra local-only routes (health, outbox), answered before the API routes. */
@@ -50,7 +52,9 @@ function matchRoute(method: string, path: string): { route?: Route; params?: Rec
   let pathKnown = false;
   for (const route of byLiteralFirst) {
     const names: string[] = [];
-    const pattern = new RegExp(`^${route.path.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
+    // Literal parts are escaped: `/fhir/$process-message` has a `$` in it.
+    const literal = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(`^${literal.replace(/\{(\w+)\}/g, (_, name: string) => (names.push(name), '([^/]+)'))}$`);
     const match = pattern.exec(path);
     if (!match) continue;
     pathKnown = true;
@@ -65,6 +69,12 @@ function sameSecret(token: string | undefined, expected: string): boolean {
   const a = Buffer.from(token ?? '');
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The referring system a bearer token belongs to, as Cognito's authorizer would name its client. */
+function referrerClientOf(token: string | undefined, options: LocalServerOptions): string | undefined {
+  if (sameSecret(token, options.referrerToken)) return LOCAL_REFERRER_CLIENT_ID;
+  return Object.entries(options.otherReferrers ?? {}).find(([other]) => sameSecret(token, other))?.[1];
 }
 
 function bearerOf(req: IncomingMessage): string | undefined {
@@ -89,6 +99,7 @@ function toProxyEvent(
   params: Record<string, string>,
   body: Buffer,
   staff: StaffUser | undefined,
+  referrerClientId: string,
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -126,7 +137,7 @@ function toProxyEvent(
       // What API Gateway's Cognito authorizer passes on; routes without one get nothing.
       authorizer:
         route.auth === 'referrer'
-          ? { claims: { client_id: LOCAL_REFERRER_CLIENT_ID, scope: `${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}` } }
+          ? { claims: { client_id: referrerClientId, scope: `${REFERRER_SCOPE.resourceServer}/${REFERRER_SCOPE.scope}` } }
           : route.auth === 'staff' && staff
             ? { userId: staff.id, name: staff.name, roles: staff.roles.join(',') }
             : undefined,
@@ -155,7 +166,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
       }
       // Referrers: the bearer token. Staff: the bearer token or the session cookie, as the staff authorizer.
       const staff = route.auth === 'staff' ? await options.staffIdentity.verify(staffToken({ headers: req.headers as never })) : undefined;
-      const refused = route.auth === 'referrer' ? !sameSecret(bearerOf(req), options.referrerToken) : route.auth === 'staff' && !staff;
+      const referrer = route.auth === 'referrer' ? referrerClientOf(bearerOf(req), options) : undefined;
+      const refused = route.auth === 'referrer' ? !referrer : route.auth === 'staff' && !staff;
       if (refused) {
         return send(res, 401, { error: 'unauthorized', message: 'a valid bearer token is required' }, { 'WWW-Authenticate': 'Bearer' });
       }
@@ -163,7 +175,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
       if (body === 'too_large') return send(res, 413, { error: 'payload_too_large', message: 'request body too large' });
       const handler = await loadHandler(route.function);
       const result = (await handler(
-        toProxyEvent(req, url, route, params ?? {}, body, staff),
+        toProxyEvent(req, url, route, params ?? {}, body, staff, referrer ?? LOCAL_REFERRER_CLIENT_ID),
         lambdaContext(route.function),
       )) as APIGatewayProxyResult;
       res.writeHead(result.statusCode, { ...result.headers, ...result.multiValueHeaders } as Record<string, string | string[]>);

@@ -11,12 +11,24 @@ export const lambdaFunctions = {
     entry: 'functions/provide-information/handler.ts',
     description: 'POST /referrals/{id}/information: answer a question',
   },
+  fhirProcessMessage: {
+    entry: 'functions/fhir-process-message/handler.ts',
+    description: 'POST /fhir/$process-message: a FHIR referral message, validated, stored, workflow started',
+  },
+  fhirRead: {
+    entry: 'functions/fhir-read/handler.ts',
+    description: 'GET /fhir/ServiceRequest/{id}, /fhir/Task: a referral and its status as FHIR',
+  },
   taskPage: { entry: 'functions/task-page/handler.ts', description: 'GET /tasks/{link}: decision page (reads only)' },
   taskDecision: {
     entry: 'functions/task-decision/handler.ts',
     description: 'POST /tasks/{link}: record a decision once, resume the workflow',
   },
-  publicPages: { entry: 'functions/public-pages/handler.ts', description: 'Self-care page and static assets', copyAssets: true },
+  publicPages: {
+    entry: 'functions/public-pages/handler.ts',
+    description: 'Self-care page, static assets and the OpenAPI document',
+    copyAssets: true,
+  },
   patientPage: { entry: 'functions/patient-page/handler.ts', description: "GET /a/{link}: the patient's booking or appointment page" },
   patientAction: { entry: 'functions/patient-action/handler.ts', description: 'POST /a/{link}: book, change or cancel' },
   selfReferral: { entry: 'functions/self-referral/handler.ts', description: 'The self-referral form and its intake' },

@@ -275,12 +275,13 @@ describe('CDK stack', () => {
     }
   });
 
-  it('lets only the two intakes (API and self-referral form), the stalled-referral schedule and a retry from the workspace start executions', () => {
+  it('lets only the intakes (API, FHIR and self-referral form), the stalled-referral schedule and a workspace retry start executions', () => {
     const starters = resources('AWS::IAM::Policy').filter((p) =>
       p.Properties.PolicyDocument.Statement.some((s: any) => [s.Action].flat().includes('states:StartExecution')),
     );
     expect(starters.map((p) => JSON.stringify(p.Properties.Roles).match(/Functions(\w+?)ServiceRole/)![1]).sort()).toEqual([
       'createReferral',
+      'fhirProcessMessage',
       'selfReferral',
       'staffWorkspace',
       'startStalledReferrals',

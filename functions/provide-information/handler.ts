@@ -1,24 +1,14 @@
 /** POST /referrals/{id}/information: the referrer answers the triage team's question. */
-import * as z from 'zod';
-
-import { typedText } from '../../shared/domain/text.js';
+import { informationRequestSchema } from '../../shared/domain/referral.js';
 import { apiHandler, HttpError, json, parseJsonBody, referrerOf } from '../../shared/http/api.js';
 import { referralStatusView } from '../../shared/http/views.js';
 import { isReferralId } from '../../shared/ids.js';
 import { NotWaitingForInformationError, provideInformation } from '../../shared/services/steps/information.js';
 import { getReferralWithTimeline } from '../../shared/store/referrals.js';
 
-const body = z.strictObject(
-  {
-    // Shown to the triage clinician as typed: nothing hidden or reordered.
-    information: typedText({ max: 5000, multiline: true, typeError: () => 'is required' }),
-  },
-  { error: 'the body must be a JSON object' },
-);
-
 export const handler = apiHandler(async (event) => {
   const caller = referrerOf(event);
-  const { information } = parseJsonBody(event, body);
+  const { information } = parseJsonBody(event, informationRequestSchema);
   const id = event.pathParameters?.id ?? '';
   try {
     const updated = isReferralId(id) ? await provideInformation(id, caller, information) : undefined;

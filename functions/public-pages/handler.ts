@@ -1,4 +1,5 @@
-/** GET /self-care and GET /assets/{file}: pages and files anyone may open; no patient data. */
+/** GET /self-care, GET /assets/{file} and GET /openapi.json: pages and files anyone may open; no patient data. */
+import openApi from '../../docs/openapi.json' with { type: 'json' };
 import { html, messagePage, page } from '../../shared/http/html.js';
 import { pageHandler } from '../../shared/http/pages.js';
 import { type AssetName, readAsset, STATIC_ASSETS } from '../../shared/http/static-assets.js';
@@ -33,8 +34,19 @@ problems peeing or pooing, or weakness in your legs that is getting worse.</p>
   });
 }
 
+/** The checked-in contract (`npm run openapi`), bundled into the function. */
+const OPENAPI_JSON = JSON.stringify(openApi);
+
 export const handler = pageHandler(async (event) => {
   if (event.resource === '/self-care') return selfCarePage();
+  if (event.resource === '/openapi.json') {
+    const headers = {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'public, max-age=300',
+      'X-Content-Type-Options': 'nosniff',
+    };
+    return { statusCode: 200, headers, body: OPENAPI_JSON };
+  }
   const name = event.pathParameters?.file ?? '';
   if (!Object.hasOwn(STATIC_ASSETS, name)) return messagePage(404, 'Page not found', 'There is nothing at this address.');
   const asset = name as AssetName;

@@ -153,6 +153,15 @@ export const referralRequestSchema = z
 
 export type ReferralRequest = z.output<typeof referralRequestSchema>;
 
+/** POST /referrals/{id}/information: the referrer's answer to the triage team's question. */
+export const informationRequestSchema = z.strictObject(
+  {
+    // Shown to the triage clinician as typed: nothing hidden or reordered.
+    information: typedText({ max: 5000, multiline: true, typeError: () => 'is required' }),
+  },
+  { error: 'the body must be a JSON object' },
+);
+
 import type { EventType, ReferralStatus, Route, TaskKind } from './vocabulary.js';
 
 export type Priority = 'emergency' | 'urgent' | 'routine';

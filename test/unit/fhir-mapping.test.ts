@@ -1,0 +1,225 @@
+/**
+ * FHIR R4 both ways: a BaRS-shaped referral message read as the domain referral (the same one the
+ * JSON API takes), every refusal as an OperationOutcome naming the element, and the referral sent
+ * back as ServiceRequest, Task and a response message that FHIR.js finds valid R4.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { REPO_ROOT } from '../../local/runtime.js';
+import { BODY_SITE_SNOMED, bodySiteOfSnomed, FHIR_SYSTEMS, TASK_STATUS } from '../../shared/domain/fhir-codes.js';
+import { BODY_SITES, type Referral, referralRequestSchema } from '../../shared/domain/referral.js';
+import { REFERRAL_STATUSES } from '../../shared/domain/vocabulary.js';
+import { referralFromMessage } from '../../shared/http/fhir/message.js';
+import { FhirError, fhirErrorResponse, operationOutcome } from '../../shared/http/fhir/outcome.js';
+import { responseMessage, searchSet, serviceRequestOf, taskOf } from '../../shared/http/fhir/resources.js';
+import { structureIssues } from '../../shared/http/fhir/validate.js';
+import { validReferral } from '../support/fixtures.js';
+
+process.env.TABLE_NAME ??= 'unit';
+
+const EXAMPLE = join(REPO_ROOT, 'docs/fhir/example-referral-message.json');
+const example = () => JSON.parse(readFileSync(EXAMPLE, 'utf8'));
+
+/** The refusal a message gets: its status and issues. */
+function refusal(message: unknown): { status: number; issues: { code: string; expression?: string; message: string }[] } {
+  try {
+    referralFromMessage(message);
+  } catch (error) {
+    if (error instanceof FhirError) return { status: error.statusCode, issues: error.issues };
+    throw error;
+  }
+  throw new Error('the message was accepted');
+}
+
+function storedReferral(overrides: Partial<Referral> = {}): Referral {
+  return {
+    ...referralRequestSchema.parse(validReferral()),
+    id: '01JB2C3D4E5F6G7H8J9K0M1N2P',
+    status: 'awaiting_triage',
+    clientId: 'gp-system',
+    receivedAt: '2026-11-02T09:15:01.000Z',
+    triageDueAt: '2026-11-03T09:15:01.000Z',
+    updatedAt: '2026-11-02T09:15:03.000Z',
+    version: 3,
+    screening: { priority: 'routine', service: 'physiotherapy', reasons: [] },
+    ...overrides,
+  };
+}
+
+describe('FHIR message to referral', () => {
+  it('reads the example message as exactly the JSON API example', () => {
+    const { messageId, request } = referralFromMessage(example());
+    expect(messageId).toBe('6b0f3f3e-5d43-4c43-9d1b-8f5f2f6e0a01');
+    expect(request).toEqual(referralRequestSchema.parse(validReferral()));
+  });
+
+  it('reads red flags as coded answers of the red-flag system', () => {
+    const message = example();
+    message.entry[6].resource.item[2].answer = [
+      { valueCoding: { system: FHIR_SYSTEMS.redFlag, code: 'saddle-anaesthesia' } },
+      { valueCoding: { system: FHIR_SYSTEMS.redFlag, code: 'recent-trauma' } },
+    ];
+    expect(referralFromMessage(message).request.redFlags).toEqual(['saddle-anaesthesia', 'recent-trauma']);
+  });
+
+  it('names every bad field at once, each by the FHIRPath of its element (422)', () => {
+    const message = example();
+    message.entry[2].resource.identifier[0].value = '9434765918';
+    message.entry[2].resource.birthDate = '2999-01-01';
+    message.entry[1].resource.bodySite[0].coding[0].code = '12345';
+    message.entry[6].resource.item[1].answer[0].valueInteger = 11;
+    message.entry[6].resource.item[2].answer = [{ valueCoding: { system: FHIR_SYSTEMS.redFlag, code: 'headache' } }];
+    const { status, issues } = refusal(message);
+    expect(status).toBe(422);
+    expect(issues.map((i) => i.expression).sort()).toEqual(
+      [
+        'Bundle.entry[1].resource.bodySite',
+        'Bundle.entry[2].resource.birthDate',
+        'Bundle.entry[2].resource.identifier[0].value',
+        'Bundle.entry[6].resource.item[1].answer[0]',
+        'Bundle.entry[6].resource.item[2].answer[0].valueCoding',
+      ].sort(),
+    );
+    expect(issues.find((i) => i.expression?.endsWith('identifier[0].value'))!.message).toMatch(/check digit/);
+  });
+
+  it('points a missing field at where it belongs', () => {
+    const message = example();
+    delete message.entry[2].resource.address;
+    message.entry[4].resource.identifier = [];
+    const { issues } = refusal(message);
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { code: 'required', expression: 'Bundle.entry[2].resource.address.postalCode', message: 'is required' },
+        {
+          code: 'required',
+          expression: "Bundle.entry[4].resource.identifier.where(system='https://fhir.nhs.uk/Id/ods-organization-code').value",
+          message: 'is required',
+        },
+      ]),
+    );
+  });
+
+  it('refuses what is not well-formed FHIR R4 (FHIR.js, structure definitions) with 400 and the element', () => {
+    const message = example();
+    message.entry[2].resource.gender = 'unknown-ish';
+    message.entry[2].resource.nickname = 'Sammy';
+    const { status, issues } = refusal(message);
+    expect(status).toBe(400);
+    expect(issues.map((i) => i.expression).sort()).toEqual(['Bundle.entry[2].resource.gender', 'Bundle.entry[2].resource.nickname']);
+  });
+
+  it('refuses a bundle that is not a referral message: no id, another event', () => {
+    const message = example();
+    delete message.id;
+    message.entry[0].resource.eventCoding.code = 'servicerequest-cancel';
+    const { status, issues } = refusal(message);
+    expect(status).toBe(400);
+    expect(issues.map((i) => i.expression)).toEqual(['Bundle.id', 'Bundle.entry[0].resource.eventCoding']);
+    expect(refusal({ resourceType: 'Patient' }).issues[0]!.expression).toBe('Bundle');
+  });
+
+  it('refuses two different body sites, and takes two codes of one site', () => {
+    const twoSites = example();
+    twoSites.entry[1].resource.bodySite.push({ coding: [{ system: FHIR_SYSTEMS.snomed, code: '72696002' }] });
+    expect(refusal(twoSites).issues[0]).toMatchObject({ code: 'business-rule', expression: 'Bundle.entry[1].resource.bodySite' });
+    const wristAndHand = example();
+    wristAndHand.entry[1].resource.bodySite = BODY_SITE_SNOMED['wrist-hand'].map(({ code }) => ({
+      coding: [{ system: FHIR_SYSTEMS.snomed, code }],
+    }));
+    expect(referralFromMessage(wristAndHand).request.complaint.bodySite).toBe('wrist-hand');
+  });
+});
+
+describe('the SNOMED CT body site table', () => {
+  it('gives every body site a code, and reads each code back as its site', () => {
+    for (const site of BODY_SITES) {
+      expect(BODY_SITE_SNOMED[site].length).toBeGreaterThan(0);
+      for (const { code } of BODY_SITE_SNOMED[site]) expect(bodySiteOfSnomed(code)).toBe(site);
+    }
+  });
+});
+
+describe('referral to FHIR', () => {
+  it('maps every status to a Task status and a businessStatus (a new status without a row fails here)', () => {
+    for (const status of REFERRAL_STATUSES) {
+      expect(TASK_STATUS[status], status).toMatchObject({ task: expect.any(String), display: expect.any(String) });
+    }
+    expect(TASK_STATUS.awaiting_call.display).toBe('Awaiting first contact call');
+    expect(TASK_STATUS.closed_declined.display).toBe('Closed: patient declined');
+  });
+
+  it('documents every row of the businessStatus table in the README', () => {
+    const rows = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')
+      .split('\n')
+      .map((line) => line.split('|').map((cell) => cell.trim()));
+    for (const [status, { task, display }] of Object.entries(TASK_STATUS)) {
+      expect(rows, status).toContainEqual(['', `\`${status}\``, `\`${task}\``, display, '']);
+    }
+  });
+
+  it('sends back the body site as the SNOMED CT code it came as (the round trip)', () => {
+    const { request } = referralFromMessage(example());
+    const serviceRequest = serviceRequestOf(storedReferral(request));
+    expect(serviceRequest.bodySite).toEqual([
+      { coding: [{ system: FHIR_SYSTEMS.snomed, code: '37822005', display: 'Lower back structure' }] },
+    ]);
+    expect(serviceRequest.subject).toEqual({ identifier: { system: FHIR_SYSTEMS.nhsNumber, value: '9434765919' } });
+    expect(serviceRequest.requester).toEqual({ identifier: { system: FHIR_SYSTEMS.odsCode, value: 'P81001' } });
+  });
+
+  it('makes only resources FHIR.js finds valid R4, for every status and after retention', () => {
+    for (const status of REFERRAL_STATUSES) {
+      const referral = storedReferral({ status });
+      const { header } = referralFromMessage(example());
+      for (const resource of [
+        serviceRequestOf(referral),
+        taskOf(referral),
+        searchSet([taskOf(referral)]),
+        responseMessage(referral, header),
+      ]) {
+        expect(structureIssues(resource), `${resource.resourceType} for ${status}`).toEqual([]);
+      }
+    }
+    const removed = storedReferral({ status: 'attended_discharged', patient: undefined, personalDataRemovedAt: '2034-01-01T00:00:00Z' });
+    expect(structureIssues(taskOf(removed))).toEqual([]);
+    expect(JSON.stringify(taskOf(removed))).not.toContain('9434765919');
+  });
+
+  it("answers a message with ok, naming the request's MessageHeader and the ServiceRequest", () => {
+    const { header } = referralFromMessage(example());
+    const answer = responseMessage(storedReferral(), header);
+    expect(answer.entry![0]!.resource).toMatchObject({
+      resourceType: 'MessageHeader',
+      response: { identifier: '1d3a4b6e-0f6c-4a7e-9a7a-7e1c1f0f1001', code: 'ok' },
+      focus: [{ reference: 'ServiceRequest/01JB2C3D4E5F6G7H8J9K0M1N2P' }],
+    });
+    expect(taskOf(storedReferral()).businessStatus!.text).toBe('Awaiting triage');
+  });
+});
+
+describe('OperationOutcome', () => {
+  it('is valid R4, one issue per problem with its expression', () => {
+    const outcome = operationOutcome([
+      { code: 'value', expression: 'Bundle.entry[2].resource.birthDate', message: 'must not be in the future' },
+      { code: 'required', message: 'a ServiceRequest is required' },
+    ]);
+    expect(structureIssues(outcome)).toEqual([]);
+    expect(outcome.issue[0]).toEqual({
+      severity: 'error',
+      code: 'value',
+      diagnostics: 'Bundle.entry[2].resource.birthDate: must not be in the future',
+      expression: ['Bundle.entry[2].resource.birthDate'],
+    });
+  });
+
+  it('answers an unexpected failure as a logged 500 OperationOutcome with nothing of the error in it', () => {
+    const answer = fhirErrorResponse(new Error('patient Sam Jones'));
+    expect(answer.statusCode).toBe(500);
+    expect(answer.headers!['Content-Type']).toMatch(/^application\/fhir\+json/);
+    expect(answer.body).not.toContain('Sam');
+  });
+});
