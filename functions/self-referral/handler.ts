@@ -32,6 +32,7 @@ export const handler = pageHandler(async (event) => {
       nhsNumber: form.nhsNumber,
       dateOfBirth: form.dateOfBirth,
       ...(form.mobile?.trim() ? { mobile: form.mobile } : {}),
+      ...(form.phone?.trim() ? { phone: form.phone } : {}),
       postcode: form.postcode,
     },
     complaint: {

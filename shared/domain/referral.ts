@@ -9,7 +9,7 @@ import type { SURGERY_FITNESS, SURGERY_WISH } from './choices.js';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.js';
 import type { ServiceId } from './screening.js';
 import { typedText } from './text.js';
-import { normaliseUkMobile } from './uk-mobile.js';
+import { normaliseUkMobile, normaliseUkPhone } from './uk-mobile.js';
 
 export const BODY_SITES = [
   'neck',
@@ -75,6 +75,15 @@ const mobile = z.string({ error: requiredOr('must be a string') }).transform((va
   return e164;
 });
 
+const phone = z.string({ error: requiredOr('must be a string') }).transform((value, ctx) => {
+  const e164 = normaliseUkPhone(value);
+  if (!e164) {
+    ctx.addIssue({ code: 'custom', message: 'must be a UK telephone number, such as 01632 960000' });
+    return z.NEVER;
+  }
+  return e164;
+});
+
 // UK postcode, outward and inward parts; normalised to upper case with one space.
 const POSTCODE = /^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$/;
 const postcode = z.string({ error: requiredOr('must be a string') }).transform((value, ctx) => {
@@ -105,6 +114,8 @@ const patient = z.strictObject({
   familyName: text(60),
   dateOfBirth,
   mobile: mobile.optional(),
+  /** Another number to phone the patient on (a landline, say): called, never texted. */
+  phone: phone.optional(),
   postcode,
 });
 
@@ -189,9 +200,9 @@ export interface FirstContactCall {
   lastAttemptAt?: string;
 }
 
-/** The numbers a first contact call may try, best first. */
-export function numbersToCall(patient: Pick<ReferralRequest['patient'], 'mobile'> | undefined): string[] {
-  return patient?.mobile ? [patient.mobile] : [];
+/** The numbers a first contact call may try, mobile first. */
+export function numbersToCall(patient: Pick<ReferralRequest['patient'], 'mobile' | 'phone'> | undefined): string[] {
+  return [...new Set([patient?.mobile, patient?.phone].filter((n): n is string => Boolean(n)))];
 }
 
 /**

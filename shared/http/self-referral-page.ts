@@ -14,6 +14,7 @@ import { html, page, type SafeHtml } from './html.js';
 const NHS_NUMBER_HINT = 'A 10 digit number, like 943 476 5919. You can find it on a letter from the NHS or in the NHS App.';
 const NO_MOBILE_NEXT = 'As you did not give a mobile number, we will contact you another way.';
 const MOBILE_HINT = 'We text you to book your appointment. Leave it empty if you do not have a mobile.';
+const PHONE_HINT = 'A landline we can call you on, if you have one. We never text this number.';
 
 /** The red-flag questions in words a patient understands. */
 const RED_FLAG_QUESTIONS: Record<RedFlag, string> = {
@@ -47,6 +48,7 @@ export const SELF_REFERRAL_FIELDS = {
   nhsNumber: 'patient.nhsNumber',
   dateOfBirth: 'patient.dateOfBirth',
   mobile: 'patient.mobile',
+  phone: 'patient.phone',
   postcode: 'patient.postcode',
   bodySite: 'complaint.bodySite',
   summary: 'complaint.summary',
@@ -108,6 +110,7 @@ ${field(
  type="date" value="${String(values.dateOfBirth ?? '')}">`,
 )}
 ${field('mobile', 'Mobile phone number (optional)', issues, text('mobile', values), MOBILE_HINT)}
+${field('phone', 'Other phone number (optional)', issues, text('phone', values), PHONE_HINT)}
 ${field('postcode', 'Postcode', issues, text('postcode', values))}
 <h2>Your problem</h2>
 ${field(

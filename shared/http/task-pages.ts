@@ -71,6 +71,7 @@ ${summaryList([
   ['Date of birth', html`${patient.dateOfBirth} (age ${ageOn(patient.dateOfBirth, now())})`],
   ['Postcode', patient.postcode],
   ['Mobile for texts', patient.mobile ? 'Yes' : 'No mobile number: the patient cannot be texted'],
+  ...(patient.phone ? [['Other phone (never texted)', telephoneLinks([patient.phone])] as [string, unknown]] : []),
 ])}
 <h2>Referral</h2>
 ${summaryList([
@@ -281,7 +282,13 @@ export function staffBookingPage(
 <h1>Book an appointment</h1>
 <div class="nhsuk-inset-text">
 <p>Book ${referral.outcome?.priority ?? ''} ${referral.outcome?.service ?? ''}, ideally by ${byWhen}.
-Telephone: ${referral.patient.mobile ?? 'no mobile on the referral: contact the GP practice'}</p></div>
+Telephone: ${
+      referral.wrongNumberAt
+        ? 'the number on the referral reaches someone else: contact the GP practice'
+        : numbersToCall(referral.patient).length
+          ? telephoneLinks(numbersToCall(referral.patient))
+          : 'no number on the referral: contact the GP practice'
+    }</p></div>
 ${referralSummary(referral)}
 ${decisionForm(
   session,

@@ -159,7 +159,11 @@ function cells(name: QueueName, row: QueueRow, open: string | undefined, session
       return [
         reference,
         `${r.patient.givenName} ${r.patient.familyName}`,
-        r.wrongNumberAt ? 'The number is wrong: contact the practice' : (r.patient.mobile ?? 'No mobile: contact the practice'),
+        r.wrongNumberAt
+          ? 'The number is wrong: contact the practice'
+          : numbersToCall(r.patient).length
+            ? telephoneLinks(numbersToCall(r.patient))
+            : 'No number: contact the practice',
         `${SERVICES[(r.outcome?.service ?? r.screening?.service) as keyof typeof SERVICES] ?? ''}`,
         priorityTag(r),
         r.bookingWindowEnd ? ukTime(r.bookingWindowEnd) : '–',

@@ -272,6 +272,20 @@ describe('phone first: the first contact call', () => {
     expect(dashboard).toContain('Managed by telephone alone');
   });
 
+  it('calls a patient with only a landline (never texted), and offers them booking by the team when not reached', async () => {
+    const { id, link } = await onCallList(withPatient({ nhsNumber: '9434765870', mobile: undefined, phone: '01632 960321' }));
+    const html = await (await page('/staff/calls')).text();
+    expect(html).toContain('href="tel:+441632960321">01632 960321</a>');
+    for (const attempt of [1, 2]) {
+      const recorded = await svc.submit(link, { clinician: 'Pat Physio', decision: 'no-answer' });
+      expect(await recorded.text()).toContain('No text was sent');
+      expect((await eventsOf(id, 'call_attempted')).length).toBe(attempt);
+    }
+    await svc.submit(link, { clinician: 'Pat Physio', decision: 'no-answer' });
+    await until(async () => (await svc.status(id)).status === 'booking_worklist', 'the booking worklist');
+    expect((await eventsOf(id, 'patient_texted')).length).toBe(0);
+  });
+
   it('refuses the call page to people who do not make calls', async () => {
     const { link } = await onCallList(referralFor(10));
     const refused = await fetch(link, { headers: { Cookie: cookie(BO) } });

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { getReferral } from '../../shared/store/referrals.js';
 import { until } from '../support/harness.js';
 import { type LocalService, startLocalService } from '../support/local-service.js';
 
@@ -98,6 +99,16 @@ describe('the public self-referral form', () => {
     const text = await until(() => textsTo('+447700900314')[0], 'the acknowledgement');
     expect(text.body).toMatch(/^Hi Ren\u00e9e, /);
     expect(reference).toBeDefined();
+  });
+
+  it('takes a landline besides (or instead of) a mobile, refusing one that is not a UK number, field by field', async () => {
+    const refused = await selfRefer({ phone: '+33 1 23 45 67 89' });
+    expect(refused.status).toBe(400);
+    expect(refused.page).toMatch(/id="phone-error"[^>]*>[^<]*<[^>]*>Error:<\/span> Other phone number \(optional\) must be a UK telephone number/);
+    const { reference } = await selfRefer({ phone: '01632 960 444' });
+    const stored = await until(async () => (await getReferral(reference!))?.patient, 'the referral');
+    expect(stored).toMatchObject({ phone: '+441632960444' });
+    expect(stored!.mobile).toBeUndefined();
   });
 
   it('refuses a post from another site and stores nothing', async () => {

@@ -139,7 +139,7 @@ describe('the staff workspace', () => {
   it('puts a patient to phone on the booking worklist, and the team books on their behalf', async () => {
     const list = await (await get('/staff/booking', BO)).text();
     expect(list).toContain('Nia Okafor');
-    expect(list).toContain('No mobile: contact the practice');
+    expect(list).toContain('No number: contact the practice');
     const link = new RegExp(`href="(http://[^"]+/tasks/[^"]+)">${ids.noMobile}<`).exec(list)![1]!;
     const bookingPage = await (await fetch(link, { headers: { Cookie: cookieOf(BO) } })).text();
     const slot = /name="slot" type="radio" value="([^"]+)"/.exec(bookingPage)![1]!;

@@ -65,6 +65,23 @@ describe('FHIR message to referral', () => {
     expect(referralFromMessage(message).request.redFlags).toEqual(['saddle-anaesthesia', 'recent-trauma']);
   });
 
+  it('reads a home or work phone as the number to call besides the mobile (never texted), and names a bad one', () => {
+    const message = example();
+    message.entry[2].resource.telecom = [
+      { system: 'phone', value: '01632 960123', use: 'home' },
+      { system: 'phone', value: '07700 900123', use: 'mobile' },
+    ];
+    expect(referralFromMessage(message).request.patient).toMatchObject({ mobile: '+447700900123', phone: '+441632960123' });
+    message.entry[2].resource.telecom[0].value = '+353 1 234 5678';
+    expect(refusal(message).issues).toEqual([
+      {
+        code: 'value',
+        expression: 'Bundle.entry[2].resource.telecom[0].value',
+        message: 'must be a UK telephone number, such as 01632 960000',
+      },
+    ]);
+  });
+
   it('names every bad field at once, each by the FHIRPath of its element (422)', () => {
     const message = example();
     message.entry[2].resource.identifier[0].value = '9434765918';

@@ -178,6 +178,8 @@ function mapReferral(
     const anyName = name.item ? name : pick(patient, 'name', () => true, '');
     const given = Array.isArray(anyName.item?.given) ? (anyName.item.given as unknown[]) : undefined;
     const mobile = telecom(patient, 'phone', 'mobile');
+    // Another number to call: the first phone that is not the mobile (home, work, or no use given).
+    const phone = pick(patient, 'telecom', (t) => t.system === 'phone' && t.use !== 'mobile', ".where(system='phone' and use!='mobile')");
     const address = pick(patient, 'address', (a) => a.use === 'home', '');
     const anyAddress = address.item ? address : pick(patient, 'address', () => true, '');
     Object.assign(where, {
@@ -186,6 +188,7 @@ function mapReferral(
       'patient.familyName': `${anyName.at}.family`,
       'patient.dateOfBirth': `${patient.at}.birthDate`,
       'patient.mobile': `${mobile.at}.value`,
+      'patient.phone': `${phone.at}.value`,
       'patient.postcode': `${anyAddress.at}.postalCode`,
     });
     patientFields = {
@@ -194,6 +197,7 @@ function mapReferral(
       familyName: anyName.item?.family,
       dateOfBirth: patient.resource.birthDate,
       ...(mobile.item ? { mobile: mobile.item.value } : {}),
+      ...(phone.item ? { phone: phone.item.value } : {}),
       postcode: anyAddress.item?.postalCode,
     };
   }
