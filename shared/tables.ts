@@ -37,6 +37,9 @@ export const referralTable = {
   partitionKey: 'pk',
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
+  // Every write, with the item before and after: status changes are read from it and sent back to
+  // referrer systems (services/callbacks.ts). Reading a stream with Lambda costs nothing.
+  stream: 'NEW_AND_OLD_IMAGES',
   indexes: [
     // Worklists, reporting and retention: referrals in a status, oldest first. Readers fetch the
     // referral itself; only its id and whether its personal data is gone are copied.
@@ -86,6 +89,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
+    StreamSpecification: { StreamEnabled: true, StreamViewType: referralTable.stream },
     AttributeDefinitions: keyAttributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: referralTable.partitionKey, KeyType: 'HASH' },
