@@ -12,7 +12,14 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 
 import { createTableInput } from '../shared/tables.js';
 import { privateDirectory } from './private-files.js';
@@ -237,13 +244,24 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   };
 }
 
-/** Creates the table from the shared definition unless it is there already. */
-export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+/**
+ * Creates the table from the shared definition unless it is there already; a table kept from before
+ * the stream existed (status sent back) gets it. Returns the stream's ARN.
+ */
+export async function ensureTable(endpoint: string, tableName: string): Promise<string> {
   const client = localClient(endpoint);
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
+    const input = createTableInput(tableName);
+    try {
+      const created = await client.send(new CreateTableCommand(input));
+      return created.TableDescription!.LatestStreamArn!;
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.StreamSpecification?.StreamEnabled && Table.LatestStreamArn) return Table.LatestStreamArn;
+    const updated = await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: input.StreamSpecification }));
+    return updated.TableDescription!.LatestStreamArn!;
   } finally {
     client.destroy();
   }
