@@ -245,21 +245,23 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 }
 
 /**
- * Creates the table from the shared definition unless it is there already; a table kept from before
- * the stream existed (status sent back) gets it. Returns the stream's ARN.
+ * Creates the table from the shared definition unless it is there already. With `stream` (a referrer
+ * callback is configured), a table without its stream (kept from before, or made without one) gets
+ * it; returns the stream's ARN, if it has one.
  */
-export async function ensureTable(endpoint: string, tableName: string): Promise<string> {
+export async function ensureTable(endpoint: string, tableName: string, { stream = false } = {}): Promise<string | undefined> {
   const client = localClient(endpoint);
   try {
-    const input = createTableInput(tableName);
+    const input = createTableInput(tableName, { stream });
     try {
       const created = await client.send(new CreateTableCommand(input));
-      return created.TableDescription!.LatestStreamArn!;
+      return created.TableDescription!.LatestStreamArn;
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
     }
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (Table?.StreamSpecification?.StreamEnabled && Table.LatestStreamArn) return Table.LatestStreamArn;
+    if (!stream) return undefined;
     const updated = await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: input.StreamSpecification }));
     return updated.TableDescription!.LatestStreamArn!;
   } finally {

@@ -100,7 +100,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     dataDir: dataDir && join(dataDir, 'dynamodb'),
     watchdog: {
       log,
-      afterRestart: async () => void (await ensureTable(dynamodb.endpoint, tableName)),
+      afterRestart: async () => void (await ensureTable(dynamodb.endpoint, tableName, { stream: !!options.referrerCallback })),
       onGiveUp: (error) => {
         log(`[local] DynamoDB Local could not be restarted (${error.message.split('\n')[0]}); stopping the service`);
         void (runtime ? runtime.stop() : dynamodb.stop()).then(() => options.onFatal?.(error));
@@ -119,7 +119,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await dynamodb.stop();
   };
   try {
-    const streamArn = await ensureTable(dynamodb.endpoint, tableName);
+    const streamArn = await ensureTable(dynamodb.endpoint, tableName, { stream: !!options.referrerCallback });
     // The handlers read their configuration and AWS endpoints from the environment, as in Lambda.
     Object.assign(process.env, LOCAL_AWS_ENV, {
       AWS_ENDPOINT_URL_DYNAMODB: proxy ? proxy.endpoint : dynamodb.endpoint,
@@ -143,7 +143,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     const notifier = outboxNotifier(outbox, new Set(options.smsOptedOut ?? []));
     const staffIdentity = localStaffIdentity(options.staffToken ?? DEFAULT_STAFF_TOKEN);
-    const callbacks = options.referrerCallback && startCallbacks(dynamodb.endpoint, streamArn, log);
+    const callbacks = options.referrerCallback && streamArn ? startCallbacks(dynamodb.endpoint, streamArn, log) : undefined;
     resetAdapters();
     installAdapters({
       workflow: options.faults ? options.faults.workflow(workflow) : workflow,

@@ -79,8 +79,12 @@ export const keys = {
   }),
 };
 
-/** CreateTable input for DynamoDB Local, from the same definition CDK uses. */
-export function createTableInput(tableName: string): CreateTableCommandInput {
+/**
+ * CreateTable input for DynamoDB Local, from the same definition CDK uses. `stream: false` leaves the
+ * stream out: in DynamoDB Local every write to a streamed table also writes its stream record, so
+ * the local runtime turns it on only when something reads it (a referrer callback is configured).
+ */
+export function createTableInput(tableName: string, { stream = true }: { stream?: boolean } = {}): CreateTableCommandInput {
   const keyAttributes = [
     referralTable.partitionKey,
     referralTable.sortKey,
@@ -89,7 +93,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    StreamSpecification: { StreamEnabled: true, StreamViewType: referralTable.stream },
+    ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: referralTable.stream } } : {}),
     AttributeDefinitions: keyAttributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: referralTable.partitionKey, KeyType: 'HASH' },
