@@ -35,7 +35,7 @@ export const STACK_ACKNOWLEDGEMENTS: { id: string; reason: string }[] = [
   {
     id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
     reason:
-      'Only for actions AWS grants on "*": X-Ray tracing, Step Functions log delivery, SMS publish to phone numbers (fenced by a Deny on every SNS ARN) and the SMS opt-out check; the stack tests assert this.',
+      'Only for actions AWS grants on "*": X-Ray tracing, Step Functions log delivery, SMS publish to phone numbers (fenced by a Deny on every SNS ARN), the SMS opt-out check and dynamodb:ListStreams (the stream poller; its reads name the stream); the stack tests assert this.',
   },
   {
     id: 'HIPAA.Security::HIPAA.Security-WAFv2LoggingEnabled',
@@ -59,7 +59,7 @@ export const STACK_ACKNOWLEDGEMENTS: { id: string; reason: string }[] = [
   {
     id: 'HIPAA.Security-LambdaDLQ',
     reason:
-      'No function is invoked asynchronously: API Gateway and Step Functions invoke synchronously and own the retries; failed workflow steps end as workflow_failed.',
+      'No function is invoked asynchronously: API Gateway, Step Functions and the event source mappings (stream, callback queues) invoke synchronously and own the retries; failed workflow steps end as workflow_failed, undelivered callbacks in their dead-letter queue.',
   },
   {
     id: 'HIPAA.Security-LambdaInsideVPC',

@@ -33,7 +33,19 @@ export type Capability =
   /** ses:SendEmail from the sender identity only. */
   | 'referrer-email'
   /** secretsmanager:GetSecretValue on the link-signing key: signs and checks links. */
-  | 'link-secret';
+  | 'link-secret'
+  /** sqs:SendMessage on the callback queue: status changes queued for delivery to referrer systems. */
+  | 'callback-queue'
+  /** sqs:ChangeMessageVisibility on the callback queue: a failed delivery comes back after its wait. */
+  | 'callback-retry'
+  /** secretsmanager:GetSecretValue on the referrer clients' callback secrets: signs their events. */
+  | 'callback-secret';
+
+/**
+ * What invokes a function through a Lambda event source mapping, whose poller reads with the
+ * function's role: the table's stream, the callback queue or its dead-letter queue (see infra/constructs/callbacks.ts).
+ */
+export type Trigger = 'table-stream' | 'callback-queue' | 'callback-dead-letters';
 
 export interface FunctionPermissions {
   /** Items read by key. */
@@ -43,6 +55,8 @@ export interface FunctionPermissions {
   /** Item writes, each only in the partitions named (transaction items count as the write they make). */
   readonly write?: { readonly [A in ItemWrite]?: readonly Partition[] };
   readonly uses?: readonly Capability[];
+  /** The stream or queue that invokes it (read grants for the event source mapping's poller). */
+  readonly triggeredBy?: Trigger;
 }
 
 /** The referral partition: its META item, its append-only EVENT# timeline, its NOTE# texts and its CLAIM. */
@@ -124,6 +138,11 @@ export const functionPermissions = {
   topUpTimetable: { query: ['table'], write: { PutItem: ['SLOT#'] } },
   // The retention rule deletes notes (NOTE#), never events, in the transaction that records it.
   removePersonalData: { query: ['byStatus', 'table'], write: { DeleteItem: [REFERRAL], ...changesReferrals } },
+  // Status sent back: the stream's status changes queued, delivered signed, and the undeliverable put
+  // before the service lead (an email, and an event on the referral's timeline).
+  captureStatusChanges: { triggeredBy: 'table-stream', uses: ['callback-queue'] },
+  deliverCallbacks: { triggeredBy: 'callback-queue', uses: ['callback-retry', 'callback-secret'] },
+  callbackFailed: { triggeredBy: 'callback-dead-letters', query: ['table'], write: changesReferrals, uses: ['staff-email'] },
   // Workflow steps
   screenReferral: { read: ['GetItem'], write: changesReferrals },
   // The self-referral texts' daily allowance per mobile (TEXTS#) is counted here and in redirectEmergency.

@@ -33,6 +33,30 @@ const emailList = z.preprocess(
     .array(z.string().trim().pipe(email))
     .refine((list) => list.length > 0, 'at least one address is needed: nobody would receive these emails'),
 );
+/**
+ * `name=url,name=url` (from `-c`) or an object (cdk.json): each referring system's callback URL; none
+ * by default. A string starting with `{` is read as JSON.
+ */
+function callbackMap(value: unknown): unknown {
+  if (value == null || value === '') return {};
+  if (typeof value !== 'string') return value;
+  if (value.trim().startsWith('{')) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  return Object.fromEntries(
+    value
+      .split(',')
+      .filter((pair) => pair.trim())
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+      }),
+  );
+}
 const nameList = z.preprocess(
   listOf,
   z
@@ -91,6 +115,16 @@ const contextSchema = z
     hostedZoneName: z.string().optional(),
     authDomainPrefix: z.preprocess((v) => v || undefined, domainPrefix.optional()),
     referrerClients: nameList,
+    referrerCallbacks: z.preprocess(
+      callbackMap,
+      z.record(
+        z.string(),
+        z.url({
+          protocol: /^https$/,
+          error: 'an https URL, e.g. https://gp-system.example.com/msk/status (the events cross the internet)',
+        }),
+      ),
+    ),
     triageSlaHours: number(D.TRIAGE_SLA_HOURS),
     triageReminderHours: number(D.TRIAGE_REMINDER_HOURS),
     urgentWindowDays: number(D.URGENT_WINDOW_DAYS),
@@ -121,6 +155,10 @@ const contextSchema = z
   .refine((c) => !c.firstContactCall.length || c.servicePhone !== D.SERVICE_PHONE, {
     path: ['servicePhone'],
     message: "phone-first services text patients a number to call back: set the service's own (the default is a drama number)",
+  })
+  .refine((c) => Object.keys(c.referrerCallbacks).every((name) => c.referrerClients.includes(name)), {
+    path: ['referrerCallbacks'],
+    message: 'each callback is for a referring system named in referrerClients',
   })
   .refine((c) => c.triageReminderHours < c.triageSlaHours, {
     path: ['triageReminderHours'],
@@ -156,6 +194,8 @@ export interface MskPathwaySettings {
   readonly authDomainPrefix?: string;
   /** One Cognito app client (client credentials) per GP system, by name. */
   readonly referrerClients: string[];
+  /** Status sent back: the callback URL of each referring system that has one, by client name. @default none */
+  readonly referrerCallbacks: Record<string, string>;
   readonly triageSlaHours: number;
   readonly triageReminderHours: number;
   readonly booking: { urgentWindowDays: number; routineWindowDays: number; reminderHours: number };
@@ -209,6 +249,7 @@ export function parseSettings(context: Record<string, unknown>): MskPathwaySetti
     hostedZone: c.hostedZoneId && c.hostedZoneName ? { id: c.hostedZoneId, name: c.hostedZoneName } : undefined,
     authDomainPrefix: c.authDomainPrefix,
     referrerClients: c.referrerClients,
+    referrerCallbacks: c.referrerCallbacks,
     triageSlaHours: c.triageSlaHours,
     triageReminderHours: c.triageReminderHours,
     booking: { urgentWindowDays: c.urgentWindowDays, routineWindowDays: c.routineWindowDays, reminderHours: c.appointmentReminderHours },

@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 
 import { type FunctionName, lambdaFunctions } from '../shared/functions.js';
 import { Api } from './constructs/api.js';
+import { Callbacks } from './constructs/callbacks.js';
 import { Data } from './constructs/data.js';
 import { Firewall } from './constructs/firewall.js';
 import { Functions } from './constructs/functions.js';
@@ -103,6 +104,22 @@ export class MskPathwayStack extends Stack {
     );
     const workflow = new Workflow(this, 'Workflow', { tasks, logKey: key });
 
+    const api = new Api(this, 'Api', {
+      restApi,
+      functions: fn,
+      authDomainPrefix: settings.authDomainPrefix,
+      referrerClients: settings.referrerClients,
+      publicBaseUrl,
+    });
+    // Status sent back: each referring system with a callback, by its OAuth client id.
+    const callbacks = new Callbacks(this, 'Callbacks', {
+      table: data.table,
+      key,
+      callbacks: Object.entries(settings.referrerCallbacks).map(([name, url]) => ({ name, url, clientId: api.referrerClientIds[name]! })),
+      functions: [fn.captureStatusChanges, fn.deliverCallbacks, fn.callbackFailed],
+      alarmTopic: notifications.topics['service-lead'],
+    });
+
     // Least privilege, function by function, from the one table of what each may do.
     const grant: Record<Capability, (grantee: NodejsFunction) => void> = {
       'start-workflow': (grantee) => workflow.grantStart(grantee),
@@ -113,6 +130,9 @@ export class MskPathwayStack extends Stack {
       'staff-email': (grantee) => notifications.grantStaffEmail(grantee),
       'referrer-email': (grantee) => notifications.grantReferrerEmail(grantee),
       // Read, not described (Secret.grantRead adds DescribeSecret); the key only through Secrets Manager.
+      'callback-queue': (grantee) => callbacks.grantEnqueue(grantee),
+      'callback-retry': (grantee) => callbacks.grantRetry(grantee),
+      'callback-secret': (grantee) => callbacks.grantSecretRead(grantee),
       'link-secret': (grantee) => {
         grantee.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [linkSecret.secretArn] }));
         grantee.addToRolePolicy(
@@ -127,6 +147,7 @@ export class MskPathwayStack extends Stack {
     for (const [name, may] of Object.entries(functionPermissions) as [FunctionName, FunctionPermissions][]) {
       data.grantItems(fn[name], may);
       for (const capability of may.uses ?? []) grant[capability](fn[name]);
+      if (may.triggeredBy) callbacks.trigger(may.triggeredBy, fn[name]);
     }
 
     // A referral stored whose workflow did not start (and whose client never retried) is started.
@@ -164,13 +185,6 @@ export class MskPathwayStack extends Stack {
       }),
     );
 
-    new Api(this, 'Api', {
-      restApi,
-      functions: fn,
-      authDomainPrefix: settings.authDomainPrefix,
-      referrerClients: settings.referrerClients,
-      publicBaseUrl,
-    });
     acknowledgeStackFindings(this, { workflowFunctions: Object.values(tasks) });
   }
 }

@@ -12,7 +12,14 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 
 import { createTableInput } from '../shared/tables.js';
 import { privateDirectory } from './private-files.js';
@@ -237,13 +244,26 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   };
 }
 
-/** Creates the table from the shared definition unless it is there already. */
-export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+/**
+ * Creates the table from the shared definition unless it is there already. With `stream` (a referrer
+ * callback is configured), a table without its stream (kept from before, or made without one) gets
+ * it; returns the stream's ARN, if it has one.
+ */
+export async function ensureTable(endpoint: string, tableName: string, { stream = false } = {}): Promise<string | undefined> {
   const client = localClient(endpoint);
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
+    const input = createTableInput(tableName, { stream });
+    try {
+      const created = await client.send(new CreateTableCommand(input));
+      return created.TableDescription!.LatestStreamArn;
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.StreamSpecification?.StreamEnabled && Table.LatestStreamArn) return Table.LatestStreamArn;
+    if (!stream) return undefined;
+    const updated = await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: input.StreamSpecification }));
+    return updated.TableDescription!.LatestStreamArn!;
   } finally {
     client.destroy();
   }

@@ -24,6 +24,11 @@ const smsOptedOut = list(process.env.LOCAL_SMS_OPTED_OUT);
 // e.g. LOCAL_FAULTS=sms,dynamodb-throttle: see what the service does when AWS fails (local/faults.ts).
 const faultTargets = list(process.env.LOCAL_FAULTS) as FaultTarget[];
 const faults = faultTargets.length ? faultTargets.reduce((f, target) => f.inject(target), new Faults()) : undefined;
+// Status sent back: the local referring system's callback, both or neither.
+const callbackUrl = process.env.REFERRER_CALLBACK_URL;
+const callbackSecret = process.env.REFERRER_CALLBACK_SECRET;
+if (!callbackUrl !== !callbackSecret) throw new Error('set REFERRER_CALLBACK_URL and REFERRER_CALLBACK_SECRET together (or neither)');
+const referrerCallback = callbackUrl && callbackSecret ? { url: callbackUrl, secret: callbackSecret } : undefined;
 const speedup = Number(process.env.CLOCK_SPEEDUP ?? 1);
 if (!(speedup >= 1)) throw new Error(`CLOCK_SPEEDUP must be a number >= 1, got ${process.env.CLOCK_SPEEDUP}`);
 
@@ -37,6 +42,7 @@ const runtime = await startLocalRuntime({
   seed: true,
   smsOptedOut,
   faults,
+  referrerCallback,
   // DynamoDB Local died and would not come back: the runtime has said why and stopped; so does npm start.
   onFatal: () => process.exit(1),
 });
@@ -52,6 +58,7 @@ console.log(
     `secret ${shown(referrerClientSecret, DEFAULT_REFERRER_CLIENT_SECRET, 'REFERRER_CLIENT_SECRET', '')}`,
 );
 console.log(`  outbox: ${runtime.url}/local/outbox`);
+if (referrerCallback) console.log(`  status sent back to ${referrerCallback.url} (signed with REFERRER_CALLBACK_SECRET)`);
 if (faults) console.log(`  faults injected: ${faultTargets.join(', ')} (every attempt fails)`);
 if (speedup > 1) console.log(`  clock: ${speedup} times faster than real time (24 hours pass in ${Math.round(86_400 / speedup)} s)`);
 

@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 import { spedUpClock, useClock } from '../shared/clock.js';
 import { resetConfig } from '../shared/config.js';
+import { CALLBACK_MAX_ATTEMPTS } from '../shared/domain/callbacks.js';
 import type { FunctionName } from '../shared/functions.js';
+import { staticReferrerCallbacks } from '../shared/ports/callbacks.js';
 import { installAdapters, resetAdapters } from '../shared/ports/index.js';
 import { staticLinkKeys } from '../shared/ports/link-keys.js';
 import { REFERRER_SCOPE } from '../shared/routes.js';
@@ -19,11 +21,13 @@ import { type DynamoDbLocal, ensureTable, freePort, LOCAL_AWS_ENV, startDynamoDb
 import type { Faults } from './faults.js';
 import { Outbox, outboxNotifier } from './outbox.js';
 import { privateDirectory } from './private-files.js';
+import { localCallbackQueue, LocalQueue } from './queue.js';
 import { resumeWaitingReferrals } from './resume.js';
 import { SEED_CLINICS, seedTimetable } from './seed.js';
 import { createLocalServer, LOCAL_REFERRER_CLIENT_ID } from './server.js';
 import { DEFAULT_REFERRER_CLIENT_SECRET, LOCAL_STAFF_CLIENT_ID, localOAuth } from './sign-in.js';
 import { type LocalStaffIdentity, localStaffIdentity } from './staff-identity.js';
+import { TableStream } from './table-stream.js';
 import { lambdaContext, loadHandler, LocalWorkflow } from './workflow-runner.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -61,6 +65,11 @@ export interface LocalRuntimeOptions {
    */
   settings?: Record<string, string>;
   /**
+   * The local referring system's callback (REFERRER_CALLBACK_URL, REFERRER_CALLBACK_SECRET): every
+   * status change of its referrals is POSTed there, signed, as in AWS. None: nothing is sent.
+   */
+  referrerCallback?: { url: string; secret: string };
+  /**
    * Called once the runtime has stopped itself because DynamoDB Local died and could not be
    * restarted (the log says why); npm start exits with it.
    */
@@ -74,6 +83,8 @@ export interface LocalRuntime {
   /** The stand-in staff pool: tests sign people in with `mint`. */
   staffIdentity: LocalStaffIdentity;
   dynamodbEndpoint: string;
+  /** Status sent back: the callback queue and its dead-letter queue (present with `referrerCallback`). */
+  callbacks?: { queue: LocalQueue; deadLetters: LocalQueue };
   /** DynamoDB Local's Java process id (a new one after the watchdog restarted it). */
   readonly dynamodbPid: number | undefined;
   stop(): Promise<void>;
@@ -96,7 +107,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     dataDir: dataDir && join(dataDir, 'dynamodb'),
     watchdog: {
       log,
-      afterRestart: () => ensureTable(dynamodb.endpoint, tableName),
+      afterRestart: async () => void (await ensureTable(dynamodb.endpoint, tableName, { stream: !!options.referrerCallback })),
       onGiveUp: (error) => {
         log(`[local] DynamoDB Local could not be restarted (${error.message.split('\n')[0]}); stopping the service`);
         void (runtime ? runtime.stop() : dynamodb.stop()).then(() => options.onFatal?.(error));
@@ -115,7 +126,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await dynamodb.stop();
   };
   try {
-    await ensureTable(dynamodb.endpoint, tableName);
+    const streamArn = await ensureTable(dynamodb.endpoint, tableName, { stream: !!options.referrerCallback });
     // The handlers read their configuration and AWS endpoints from the environment, as in Lambda.
     Object.assign(process.env, LOCAL_AWS_ENV, {
       AWS_ENDPOINT_URL_DYNAMODB: proxy ? proxy.endpoint : dynamodb.endpoint,
@@ -140,12 +151,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     });
     const notifier = outboxNotifier(outbox, new Set(options.smsOptedOut ?? []));
     const staffIdentity = localStaffIdentity(options.staffToken ?? DEFAULT_STAFF_TOKEN);
+    const callbacks = options.referrerCallback && streamArn ? startCallbacks(dynamodb.endpoint, streamArn, log) : undefined;
     resetAdapters();
     installAdapters({
       workflow: options.faults ? options.faults.workflow(workflow) : workflow,
       notifier: options.faults ? options.faults.notifier(notifier) : notifier,
       linkKeys: staticLinkKeys(options.linkSigningKey ?? localLinkKey(dataDir)),
       staffIdentity,
+      referrerCallbacks: staticReferrerCallbacks(options.referrerCallback ? { [LOCAL_REFERRER_CLIENT_ID]: options.referrerCallback } : {}),
+      ...(callbacks ? { callbackQueue: localCallbackQueue(callbacks.queue) } : {}),
     });
     if (options.seed) {
       const added = await seedTimetable();
@@ -189,6 +203,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       outbox,
       workflow,
       staffIdentity,
+      ...(callbacks ? { callbacks: { queue: callbacks.queue, deadLetters: callbacks.deadLetters } } : {}),
       dynamodbEndpoint: dynamodb.endpoint,
       get dynamodbPid() {
         return dynamodb.pid;
@@ -202,6 +217,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           // a moment to finish their writes, but a shutdown never hangs on them.
           workflow.stop();
           await Promise.race([workflow.settle(), new Promise((r) => setTimeout(r, 2000))]);
+          await callbacks?.stop();
           await stopDynamoDb();
           restoreClock();
         })()),
@@ -212,6 +228,40 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     restoreClock();
     throw error;
   }
+}
+
+/**
+ * Status sent back, as in AWS: the table's stream → captureStatusChanges → the callback queue →
+ * deliverCallbacks (retries on the service's clock) → after the last attempt, the dead-letter
+ * queue → callbackFailed. The same handlers Lambda runs, invoked as their event source mappings would.
+ */
+function startCallbacks(endpoint: string, streamArn: string, log: (line: string) => void) {
+  const invoke = (name: FunctionName) => async (event: unknown) => (await loadHandler(name))(event, lambdaContext(name)) as never;
+  const deadLetters = new LocalQueue({
+    name: 'callback-dead-letters',
+    consume: invoke('callbackFailed'),
+    visibilityTimeoutSeconds: 120,
+    log,
+  });
+  const queue = new LocalQueue({
+    name: 'callbacks',
+    consume: invoke('deliverCallbacks'),
+    visibilityTimeoutSeconds: 120,
+    maxReceiveCount: CALLBACK_MAX_ATTEMPTS,
+    deadLetters,
+    log,
+  });
+  const stream = new TableStream({ endpoint, streamArn, consume: invoke('captureStatusChanges'), log });
+  for (const part of [deadLetters, queue, stream]) part.start();
+  return {
+    queue,
+    deadLetters,
+    stop: async () => {
+      await stream.stop();
+      await queue.stop();
+      await deadLetters.stop();
+    },
+  };
 }
 
 /** As EventBridge does in AWS: a scheduled function's handler at start and then every `everyMs` (virtual). */

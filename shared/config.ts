@@ -143,6 +143,12 @@ const configSchema = z.object({
   STAFF_POOL_ID: z.string().optional(),
   STAFF_CLIENT_ID: z.string().optional(),
   STAFF_AUTH_URL: z.string().url().optional(),
+  /**
+   * Status sent back: each referrer client's callback, as a JSON list of `{ clientId, name, url, secretArn }`
+   * (CDK writes it from `mskPathway:referrerCallbacks`), and the queue that carries status changes to delivery.
+   */
+  REFERRER_CALLBACKS: z.string().optional(),
+  CALLBACK_QUEUE_URL: z.string().optional(),
 });
 
 /** A comma-separated list of known words; an unknown one is a configuration error naming it. */

@@ -63,6 +63,19 @@ export const lambdaFunctions = {
     entry: 'functions/remove-personal-data/handler.ts',
     description: "Daily: the retention rule removes closed referrals' personal data",
   },
+  // Status sent back to referrer systems (stream → queue → callback; dead letters to staff)
+  captureStatusChanges: {
+    entry: 'functions/capture-status-changes/handler.ts',
+    description: "The table's stream: queue each status change of a referral whose referrer has a callback",
+  },
+  deliverCallbacks: {
+    entry: 'functions/deliver-callbacks/handler.ts',
+    description: "The callback queue: sign and POST each status change to its referrer's callback",
+  },
+  callbackFailed: {
+    entry: 'functions/callback-failed/handler.ts',
+    description: 'The callback dead-letter queue: a status change never delivered, put before the service lead',
+  },
   // Workflow steps
   screenReferral: {
     entry: 'functions/screen-referral/handler.ts',

@@ -37,6 +37,9 @@ export const referralTable = {
   partitionKey: 'pk',
   sortKey: 'sk',
   timeToLiveAttribute: 'expiresAt',
+  // Every write, with the item before and after: status changes are read from it and sent back to
+  // referrer systems (services/callbacks.ts). Reading a stream with Lambda costs nothing.
+  stream: 'NEW_AND_OLD_IMAGES',
   indexes: [
     // Worklists, reporting and retention: referrals in a status, oldest first. Readers fetch the
     // referral itself; only its id and whether its personal data is gone are copied.
@@ -76,8 +79,12 @@ export const keys = {
   }),
 };
 
-/** CreateTable input for DynamoDB Local, from the same definition CDK uses. */
-export function createTableInput(tableName: string): CreateTableCommandInput {
+/**
+ * CreateTable input for DynamoDB Local, from the same definition CDK uses. `stream: false` leaves the
+ * stream out: in DynamoDB Local every write to a streamed table also writes its stream record, so
+ * the local runtime turns it on only when something reads it (a referrer callback is configured).
+ */
+export function createTableInput(tableName: string, { stream = true }: { stream?: boolean } = {}): CreateTableCommandInput {
   const keyAttributes = [
     referralTable.partitionKey,
     referralTable.sortKey,
@@ -86,6 +93,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
+    ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: referralTable.stream } } : {}),
     AttributeDefinitions: keyAttributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: referralTable.partitionKey, KeyType: 'HASH' },

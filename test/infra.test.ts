@@ -187,9 +187,11 @@ describe('CDK stack', () => {
     const alarms = resources('AWS::CloudWatch::Alarm');
     const watched = alarms.map((a) => JSON.stringify(a.Properties).match(/"MetricName":"(\w+)"/)![1]);
     expect(watched.sort()).toEqual([
+      'ApproximateAgeOfOldestMessage',
       'ExecutionsAborted',
       'ExecutionsFailed',
       'ExecutionsTimedOut',
+      'IteratorAge',
       'NotificationFailed',
       'SmokeCheck',
       'TriageSlaBreached',
@@ -231,9 +233,11 @@ describe('CDK stack', () => {
         JSON.stringify(s),
       ).toBe(false);
     }
-    // Actions AWS only grants on "*": X-Ray tracing, Step Functions log delivery, SMS publish and its opt-out check.
+    // Actions AWS only grants on "*": X-Ray tracing, Step Functions log delivery, SMS publish and its opt-out check, listing streams.
     const needsStar = (a: string) =>
       a === 'sns:CheckIfPhoneNumberIsOptedOut' ||
+      // Lambda's stream poller lists streams; the action has no resource type (the stream's reads name it).
+      a === 'dynamodb:ListStreams' ||
       a === 'sns:Publish' ||
       a.startsWith('xray:') ||
       /^logs:(\w+LogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/.test(a);
@@ -288,5 +292,82 @@ describe('CDK stack', () => {
     ]);
     const schedules = resources('AWS::Events::Rule').map((r) => r.Properties.ScheduleExpression);
     expect(schedules).toContain('rate(15 minutes)');
+  });
+
+  describe('Status sent back (referrer callbacks)', () => {
+    const logicalId = (type: string, prefix: string) => Object.keys(template.findResources(type)).find((id) => id.startsWith(prefix))!;
+    const functionId = (name: string) => logicalId('AWS::Lambda::Function', `Functions${name}`);
+
+    it('streams every write with the item before and after, from the table definition', () => {
+      const [table] = resources('AWS::DynamoDB::GlobalTable');
+      expect(table!.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    });
+
+    it('queues status changes encrypted with the service key, over TLS only, with a dead-letter queue after 13 receives', () => {
+      const key = logicalId('AWS::KMS::Key', 'DataKey');
+      const deadLetters = logicalId('AWS::SQS::Queue', 'CallbacksDeadLetters');
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] },
+        VisibilityTimeout: 120,
+        // Longer than the 25.8-hour schedule: SQS never drops a message still being tried.
+        MessageRetentionPeriod: Match.anyValue(),
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters, 'Arn'] }, maxReceiveCount: 13 },
+      });
+      const queue = resources('AWS::SQS::Queue').find((q) => q.Properties.RedrivePolicy)!;
+      expect(queue.Properties.MessageRetentionPeriod).toBeGreaterThan(26 * 3600);
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] },
+        MessageRetentionPeriod: 14 * 86_400,
+      });
+      const tlsOnly = resources('AWS::SQS::QueuePolicy').filter((p) =>
+        p.Properties.PolicyDocument.Statement.some(
+          (s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+        ),
+      );
+      expect(tlsOnly).toHaveLength(2);
+    });
+
+    it('feeds the stream to the capture function, filtered to referrals of clients with a callback', () => {
+      const mapping = resources('AWS::Lambda::EventSourceMapping').find((m) =>
+        JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'),
+      )!;
+      expect(mapping.Properties.FunctionName).toEqual({ Ref: functionId('captureStatusChanges') });
+      expect(mapping.Properties).toMatchObject({ StartingPosition: 'TRIM_HORIZON', BisectBatchOnFunctionError: true });
+      const pattern = JSON.stringify(mapping.Properties.FilterCriteria);
+      expect(pattern).toContain('META');
+      expect(pattern).toContain('clientId');
+      // The client id is the Cognito app client's, resolved at deployment.
+      expect(pattern).toContain(logicalId('AWS::Cognito::UserPoolClient', 'ApiReferrerClientemisp81001'));
+    });
+
+    it('delivers from the queue and puts dead letters before staff, reporting failed items one by one', () => {
+      const mappings = resources('AWS::Lambda::EventSourceMapping');
+      for (const [name, queuePrefix] of [
+        ['deliverCallbacks', 'CallbacksQueue'],
+        ['callbackFailed', 'CallbacksDeadLetters'],
+      ] as const) {
+        const mapping = mappings.find((m) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: functionId(name) }))!;
+        expect(mapping.Properties, name).toMatchObject({
+          EventSourceArn: { 'Fn::GetAtt': [logicalId('AWS::SQS::Queue', queuePrefix), 'Arn'] },
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          BatchSize: 10,
+        });
+      }
+    });
+
+    it('keeps each callback secret in Secrets Manager, generated there, never in the template, and outputs its ARN', () => {
+      const [secret] = Object.entries(template.findResources('AWS::SecretsManager::Secret')).filter(([id]) =>
+        id.startsWith('CallbacksSecret'),
+      );
+      expect(secret).toBeDefined();
+      expect(secret![1].Properties.GenerateSecretString).toBeDefined();
+      expect(secret![1].Properties.SecretString).toBeUndefined();
+      expect(Object.keys(template.findOutputs('*')).some((id) => id.startsWith('ReferrerCallbackSecretArn'))).toBe(true);
+      // The registry the functions read names the secret's ARN, never its value.
+      const [deliver] = resources('AWS::Lambda::Function').filter((f) => f.Properties.Description?.startsWith('The callback queue'));
+      const registry = JSON.stringify(deliver!.Properties.Environment.Variables.REFERRER_CALLBACKS);
+      expect(registry).toContain('https://gp-system.example.com/msk/status');
+      expect(registry).toContain(secret![0]);
+    });
   });
 });

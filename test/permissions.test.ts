@@ -34,6 +34,11 @@ const PORT_CALLS: Record<string, { capability?: Capability; command?: string }> 
   'Notifier.sendStaffEmail': { capability: 'staff-email', command: 'PublishCommand' },
   'Notifier.sendEmail': { capability: 'referrer-email', command: 'SendEmailCommand' },
   'LinkKeys.keyring': { capability: 'link-secret', command: 'GetSecretValueCommand' },
+  'CallbackQueue.enqueue': { capability: 'callback-queue', command: 'SendMessageBatchCommand' },
+  'CallbackQueue.retryAfter': { capability: 'callback-retry', command: 'ChangeMessageVisibilityCommand' },
+  'ReferrerCallbacks.secretFor': { capability: 'callback-secret', command: 'GetSecretValueCommand' },
+  // The registry is configuration (REFERRER_CALLBACKS): no AWS call.
+  'ReferrerCallbacks.callbackFor': {},
   // aws-jwt-verify checks tokens against the staff pool's public keys, fetched over HTTPS: no IAM.
   'StaffIdentity.verify': {},
 };
@@ -64,9 +69,34 @@ function expectedGrants(may: FunctionPermissions): string[] {
         'staff-email': ['sns:Publish on staff-topic x5', 'kms:Decrypt on key via sns', 'kms:GenerateDataKey* on key via sns'],
         'referrer-email': ['ses:SendEmail on ses-identity x2 if FromAddress msk.referrals@example.nhs.uk'],
         'link-secret': ['secretsmanager:GetSecretValue on link-secret', 'kms:Decrypt on key via secretsmanager'],
+        'callback-queue': ['sqs:SendMessage on callback-queue', 'kms:Decrypt on key via sqs', 'kms:GenerateDataKey on key via sqs'],
+        'callback-retry': ['sqs:ChangeMessageVisibility on callback-queue'],
+        // The example context registers one referrer client's callback.
+        'callback-secret': ['secretsmanager:GetSecretValue on callback-secret', 'kms:Decrypt on key via secretsmanager'],
       }[capability],
     );
   }
+  // What the event source mapping's poller reads with the function's role.
+  const consume = (queue: string) => [
+    `sqs:DeleteMessage on ${queue}`,
+    `sqs:GetQueueAttributes on ${queue}`,
+    `sqs:ReceiveMessage on ${queue}`,
+    'kms:Decrypt on key via sqs',
+  ];
+  if (may.triggeredBy)
+    grants.push(
+      ...{
+        'table-stream': [
+          'dynamodb:DescribeStream on table-stream',
+          'dynamodb:GetRecords on table-stream',
+          'dynamodb:GetShardIterator on table-stream',
+          'dynamodb:ListStreams on *',
+          'kms:Decrypt on key via dynamodb',
+        ],
+        'callback-queue': consume('callback-queue'),
+        'callback-dead-letters': consume('callback-dead-letters'),
+      }[may.triggeredBy],
+    );
   return grants.sort();
 }
 
@@ -99,14 +129,18 @@ function describeResource(resource: unknown): string {
   if (resource === '*') return '*';
   const text = JSON.stringify(resource);
   if (text.includes(':identity/')) return 'ses-identity';
+  if (text.includes('"StreamArn"')) return 'table-stream';
   const kinds: Record<string, string> = {
     'AWS::DynamoDB::GlobalTable': 'table',
     'AWS::KMS::Key': 'key',
     'AWS::StepFunctions::StateMachine': 'state-machine',
     'AWS::SNS::Topic': 'staff-topic',
     'AWS::SecretsManager::Secret': 'link-secret',
+    'AWS::SQS::Queue': 'callback-queue',
   };
   const [id] = text.match(/"(?:Ref|Fn::GetAtt)":(?:\["|")(\w+)/)?.slice(1) ?? [];
+  if (id?.startsWith('CallbacksSecret')) return 'callback-secret';
+  if (id?.startsWith('CallbacksDeadLetters')) return 'callback-dead-letters';
   const kind = id && kinds[(template.Resources as Record<string, any>)[id]?.Type];
   if (!kind) throw new Error(`a grant on a resource this test does not know: ${text}`);
   return kind + (text.match(/"(\/index\/\w+)"/)?.[1] ?? '');
@@ -184,11 +218,11 @@ describe('Least privilege: the synthesized roles', () => {
     expect(entry('patientPage').write).toBeUndefined();
   });
 
-  it('uses the data key only through DynamoDB, SNS or Secrets Manager, never directly', () => {
+  it('uses the data key only through DynamoDB, SNS, Secrets Manager or SQS, never directly', () => {
     for (const name of names) {
       for (const s of statementsOf(roleOf(name)).filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:'))))
         expect(String(s.Condition?.StringEquals?.['kms:ViaService']), `${name}: ${JSON.stringify(s)}`).toMatch(
-          /^(dynamodb|sns|secretsmanager)\.eu-west-2\.amazonaws\.com$/,
+          /^(dynamodb|sns|secretsmanager|sqs)\.eu-west-2\.amazonaws\.com$/,
         );
     }
   });
@@ -267,7 +301,9 @@ describe('Least privilege: what the code calls', () => {
       ),
     );
     for (const imported of new Set(importers))
-      expect(imported).toMatch(/^shared\/ports |^shared\/store (@aws-sdk\/lib-dynamodb|@aws-sdk\/client-dynamodb)$/);
+      expect(imported).toMatch(
+        /^shared\/ports |^shared\/store (@aws-sdk\/lib-dynamodb|@aws-sdk\/client-dynamodb|@aws-sdk\/util-dynamodb)$/,
+      );
   });
 
   it('reads partitions and indexes that exist', () => {

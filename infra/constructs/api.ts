@@ -56,6 +56,8 @@ export class Api extends Construct {
   static readonly STAGE = 'v1';
   readonly userPool: UserPool;
   readonly referrerScope: OAuthScope;
+  /** Each referring system's OAuth client id (what a referral records as its sender), by name. */
+  readonly referrerClientIds: Record<string, string> = {};
 
   /**
    * The REST API itself, made before the functions so that they can be told its URL (built from
@@ -139,6 +141,7 @@ export class Api extends Construct {
         oAuth: { flows: { clientCredentials: true }, scopes: [this.referrerScope] },
         accessTokenValidity: Duration.hours(1),
       });
+      this.referrerClientIds[name] = client.userPoolClientId;
       output(this, `ReferrerClientId-${name}`, {
         description: `Client id of referring system ${name}`,
         value: client.userPoolClientId,

@@ -1,6 +1,6 @@
 /** The referral table: encrypted with the service's own key, recoverable, never deleted by a stack change. */
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -21,6 +21,7 @@ export class Data extends Construct {
       sortKey: string(referralTable.sortKey),
       billing: Billing.onDemand(),
       timeToLiveAttribute: referralTable.timeToLiveAttribute,
+      dynamoStream: StreamViewType[referralTable.stream],
       globalSecondaryIndexes: referralTable.indexes.map((index) => ({
         indexName: index.indexName,
         partitionKey: string(index.partitionKey),

@@ -115,6 +115,13 @@ export const staffEmails = {
       `move on by itself.\n\nPlease check where it stands, contact the patient if they may be waiting, and carry it on ` +
       `by hand.\n\nIts timeline (staff sign-in): ${p.timeline}${footer}`,
   }),
+  callbackFailed: (p: { reference: string; status: string; client: string; hours: number; timeline: string }): Email => ({
+    subject: `Action needed: the referrer's system was not told referral ${p.reference} is ${p.status}`,
+    body:
+      `The referring system ${p.client} did not accept the update that referral ${p.reference} is now ${p.status}, ` +
+      `after trying for ${p.hours} hours. Its later updates are still sent.\n\nPlease tell the referrer another way if ` +
+      `they need to know, and ask them to check their system's callback.\n\nIts timeline (staff sign-in): ${p.timeline}${footer}`,
+  }),
   patientNotTold: (p: { reference: string; what: string; timeline: string }): Email => ({
     subject: `Patient not texted: referral ${p.reference}`,
     body:

@@ -191,6 +191,8 @@ export const EVENT_TYPES = [
   'text_withheld',
   'referrer_emailed',
   'service_lead_emailed',
+  // A status change the referrer's system never acknowledged, after every retry (status sent back)
+  'status_callback_failed',
   // Failures and housekeeping
   'notification_failed',
   'workflow_failed',

@@ -2,6 +2,7 @@
  * The one place handlers get their adapters from. In AWS these are the real clients; the local
  * runtime and tests install their own with `installAdapters` before any handler runs.
  */
+import { type CallbackQueue, type ReferrerCallbacks, secretsManagerReferrerCallbacks, sqsCallbackQueue } from './callbacks.js';
 import { type LinkKeys, secretsManagerLinkKeys } from './link-keys.js';
 import { awsNotifier, type Notifier, reportingFailures } from './notifier.js';
 import { cognitoStaffIdentity, type StaffIdentity } from './staff-identity.js';
@@ -12,6 +13,8 @@ export interface Adapters {
   notifier: Notifier;
   linkKeys: LinkKeys;
   staffIdentity: StaffIdentity;
+  callbackQueue: CallbackQueue;
+  referrerCallbacks: ReferrerCallbacks;
 }
 
 let installed: Partial<Adapters> = {};
@@ -26,6 +29,8 @@ export function adapters(): Adapters {
     notifier: reportingFailures(notifier),
     linkKeys: installed.linkKeys ?? secretsManagerLinkKeys(),
     staffIdentity: installed.staffIdentity ?? cognitoStaffIdentity(),
+    callbackQueue: installed.callbackQueue ?? sqsCallbackQueue(),
+    referrerCallbacks: installed.referrerCallbacks ?? secretsManagerReferrerCallbacks(),
   };
   return inUse;
 }
@@ -40,4 +45,4 @@ export function resetAdapters(): void {
   inUse = undefined;
 }
 
-export type { LinkKeys, Notifier, StaffIdentity, Workflow };
+export type { CallbackQueue, LinkKeys, Notifier, ReferrerCallbacks, StaffIdentity, Workflow };

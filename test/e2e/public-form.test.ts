@@ -104,7 +104,9 @@ describe('the public self-referral form', () => {
   it('takes a landline besides (or instead of) a mobile, refusing one that is not a UK number, field by field', async () => {
     const refused = await selfRefer({ phone: '+33 1 23 45 67 89' });
     expect(refused.status).toBe(400);
-    expect(refused.page).toMatch(/id="phone-error"[^>]*>[^<]*<[^>]*>Error:<\/span> Other phone number \(optional\) must be a UK telephone number/);
+    expect(refused.page).toMatch(
+      /id="phone-error"[^>]*>[^<]*<[^>]*>Error:<\/span> Other phone number \(optional\) must be a UK telephone number/,
+    );
     const { reference } = await selfRefer({ phone: '01632 960 444' });
     const stored = await until(async () => (await getReferral(reference!))?.patient, 'the referral');
     expect(stored).toMatchObject({ phone: '+441632960444' });

@@ -12,6 +12,7 @@ export const EXAMPLE_CONTEXT: Record<string, string> = {
   'mskPathway:clinicEmails': 'msk.clinics@example.nhs.uk',
   'mskPathway:senderEmail': 'msk.referrals@example.nhs.uk',
   'mskPathway:referrerClients': 'emis-p81001,smoke-check',
+  'mskPathway:referrerCallbacks': 'emis-p81001=https://gp-system.example.com/msk/status',
 };
 
 /** The same as `cdk synth` arguments. */

@@ -45,7 +45,10 @@ export interface LocalService {
 }
 
 export async function startLocalService(
-  options: Pick<LocalRuntimeOptions, 'speedup' | 'tableName' | 'smsOptedOut' | 'faults' | 'retryPauseMs' | 'retryJitter' | 'settings'> = {},
+  options: Pick<
+    LocalRuntimeOptions,
+    'speedup' | 'tableName' | 'smsOptedOut' | 'faults' | 'retryPauseMs' | 'retryJitter' | 'referrerCallback' | 'settings'
+  > = {},
 ): Promise<LocalService> {
   const runtime = await startLocalRuntime({
     port: 0,
