@@ -31,7 +31,8 @@ export const CONFIG_DEFAULTS = {
   TIMETABLE_WEEKS_AHEAD: 6,
   SELF_REFERRAL_TEXTS_PER_MOBILE_PER_DAY: 3,
   FIRST_CONTACT_CALL: '',
-  FIRST_CONTACT_PRIORITIES: 'urgent,routine',
+  // Urgent referrals keep triage's 24 hours unless a service adds them (and a call target to match).
+  FIRST_CONTACT_PRIORITIES: 'routine',
   FIRST_CONTACT_HOURS: 48,
   FIRST_CONTACT_REMINDER_HOURS: 40,
   FIRST_CONTACT_TARGET_PERCENT: 90,

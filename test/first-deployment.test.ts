@@ -89,7 +89,7 @@ describe('first deployment: configuration refused at synth', () => {
 
   it('turns phone first on by context, for the sources and priorities named, with its own call-back number', () => {
     const off = parseSettings(withoutPrefix(EXAMPLE_CONTEXT)).firstContact;
-    expect(off).toMatchObject({ sources: [], priorities: ['urgent', 'routine'], hours: 48, attempts: 3 });
+    expect(off).toMatchObject({ sources: [], priorities: ['routine'], hours: 48, attempts: 3 });
     const on = {
       ...EXAMPLE_CONTEXT,
       'mskPathway:firstContactCall': 'gp,self',

@@ -63,7 +63,7 @@ async function queue(session: StaffSession, name: QueueName, after: string | und
     await recordViews(
       session.user,
       rows.map((r) => r.referral.id),
-      `${spec.title} list`,
+      spec.title,
     );
   return queuePageView(session, name, rows, links, next, notice);
 }

@@ -24,6 +24,13 @@ export const REDIRECT_DESTINATIONS = {
 } as const;
 export type RedirectDestination = keyof typeof REDIRECT_DESTINATIONS;
 
+/** The secondary care destinations (a senior clinician confirms these), by label. */
+export const SECONDARY_CARE_DESTINATIONS = Object.fromEntries(
+  Object.entries(REDIRECT_DESTINATIONS)
+    .filter(([, d]) => d.secondaryCare)
+    .map(([k, d]) => [k, d.label]),
+) as Record<string, string>;
+
 /**
  * Surgery screening, asked at senior review: does the patient want surgery after discussing the
  * options, and are they fit for it. Only "wants it" and "fit" goes on to secondary care.

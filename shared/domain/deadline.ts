@@ -28,14 +28,14 @@ export function nextDeadlineWaitSeconds(deadline: Deadline, at: Date, reminderHo
   const remindAt = Date.parse(deadline.startedAt) + reminderHours * HOUR_MS;
   const dueAt = Date.parse(deadline.dueAt);
   if (!deadline.reminderSentAt && !deadline.breachedAt && t < remindAt && remindAt < dueAt) return seconds(remindAt - t);
-  if (!deadline.breachedAt && t < dueAt) return seconds(dueAt - t);
+  if (!deadline.breachedAt && t <= dueAt) return seconds(dueAt - t);
   return DAY_SECONDS;
 }
 
-/** What the timer must do when it fires at `at`. */
+/** What the timer must do when it fires at `at`. Exactly at the deadline is still within it, as in the figures. */
 export function deadlineActionDue(deadline: Deadline, at: Date): DeadlineAction {
   if (deadline.breachedAt) return 'still-overdue';
-  if (at.getTime() >= Date.parse(deadline.dueAt)) return 'breach';
+  if (at.getTime() > Date.parse(deadline.dueAt)) return 'breach';
   if (!deadline.reminderSentAt) return 'reminder';
   return 'none';
 }

@@ -75,9 +75,10 @@ export interface Figures {
   unableToContactRate: Share;
   smsPerBookedAppointment: { sms: number; bookedAppointments: number; ratio: number | null };
   /**
-   * Senior reviews before surgery: how many went on, and why the rest were screened out (the first
-   * reason that applies: does not want it, undecided, not yet fit, not fit). Reviews from before
-   * the answers were recorded are counted as `unrecorded`.
+   * Senior reviews before surgery (and first contact calls that discussed surgery and kept the
+   * patient from it): how many went on, and why the rest were screened out (the first reason that
+   * applies: does not want it, undecided, not yet fit, not fit). Reviews from before the answers
+   * were recorded are counted as `unrecorded`.
    */
   surgeryScreening: {
     reviewed: number;
@@ -114,14 +115,26 @@ export interface Figures {
 type CallOutcomeKind = 'self-management' | 'book' | 'triage' | 'senior-review' | 'emergency' | 'declined' | 'not-reached';
 
 /** The first contact call's outcome event: its own, or the booking made on the call. */
-function callOutcomeOf(timeline: ReferralEvent[]): { kind: CallOutcomeKind; at: number; priority?: string } | undefined {
+type CallDetail = { outcome?: string; callOutcome?: string; priority?: string; wantsSurgery?: string; fitForSurgery?: string };
+
+function callOutcomeOf(
+  timeline: ReferralEvent[],
+): { kind: CallOutcomeKind; at: number; priority?: string; detail: CallDetail } | undefined {
   for (const e of timeline) {
-    const d = (e.detail ?? {}) as { outcome?: string; callOutcome?: string; priority?: string };
-    if (e.type === 'call_outcome_recorded') return { kind: d.outcome as CallOutcomeKind, at: Date.parse(e.at), priority: d.priority };
-    if (e.type === 'appointment_booked' && d.callOutcome) return { kind: 'book', at: Date.parse(e.at), priority: d.priority };
+    const d = (e.detail ?? {}) as CallDetail;
+    if (e.type === 'call_outcome_recorded')
+      return { kind: d.outcome as CallOutcomeKind, at: Date.parse(e.at), priority: d.priority, detail: d };
+    if (e.type === 'appointment_booked' && d.callOutcome) return { kind: 'book', at: Date.parse(e.at), priority: d.priority, detail: d };
   }
   return undefined;
 }
+
+/** A call that discussed surgery and kept the patient from it (does not want it, undecided, not fit yet or at all). */
+const screenedOutOnCall = (call: { kind: CallOutcomeKind; detail: CallDetail } | undefined) =>
+  call !== undefined &&
+  call.kind !== 'senior-review' &&
+  ((call.detail.wantsSurgery !== undefined && call.detail.wantsSurgery !== 'yes') ||
+    (call.detail.fitForSurgery !== undefined && call.detail.fitForSurgery !== 'yes'));
 
 type SurgeryScreening = 'referred' | 'notWanted' | 'undecided' | 'notYetFit' | 'notFit' | 'unrecorded';
 
@@ -213,6 +226,14 @@ function factsOf({ referral, timeline }: ReferralRecord, asOf: Date, rules: Figu
     const acceptedBy = review && last?.decision === 'redirect' ? review : decisions.at(-1)!;
     const priority = ((acceptedBy.detail as { priority?: Priority }).priority ?? 'routine') as Exclude<Priority, 'emergency'>;
     accepted = { at: Date.parse(acceptedBy.at), priority };
+  } else if (phoneFirst && call?.kind === 'senior-review' && review) {
+    // The call proposed secondary care: the senior review settles it, as after triage.
+    const reviewDetail = review.detail as { decision?: string; service?: string; priority?: Priority };
+    if (reviewDetail.decision === 'confirm') decision = { kind: 'secondary-care' };
+    else if (reviewDetail.decision === 'decline') {
+      decision = { kind: 'accepted', service: reviewDetail.service };
+      accepted = { at: Date.parse(review.at), priority: reviewDetail.priority === 'urgent' ? 'urgent' : 'routine' };
+    }
   } else if (phoneFirst && !decision) {
     // Booked on the call, or offered booking after it (or for want of a number): accepted then.
     const offer = of('booking_invited')[0] ?? of('booking_worklist')[0];
@@ -239,7 +260,11 @@ function factsOf({ referral, timeline }: ReferralRecord, asOf: Date, rules: Figu
     hoursToTriage,
     triage,
     decision,
-    surgeryScreening: review ? surgeryScreeningOf(review.detail as Parameters<typeof surgeryScreeningOf>[0]) : undefined,
+    surgeryScreening: review
+      ? surgeryScreeningOf(review.detail as Parameters<typeof surgeryScreeningOf>[0])
+      : screenedOutOnCall(call)
+        ? surgeryScreeningOf(call!.detail)
+        : undefined,
     accepted,
     seen,
     windowClosed: accepted ? asOf.getTime() - accepted.at >= windowDays * DAY_MS : false,

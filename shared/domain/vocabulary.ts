@@ -138,7 +138,9 @@ export const ROUTE_STATUS = {
   'closed-did-not-attend': 'closed_did_not_attend',
   'onward-referral': 'onward_referral',
   'call-triage': 'awaiting_triage',
-  emergency: 'redirected_emergency',
+  // Still the call's status until RedirectEmergency tells the patient and closes it: a failure on
+  // the way is then retried from the call, whose recorded decision leads straight back here.
+  emergency: 'awaiting_call',
   declined: 'closed_declined',
   // Not reached by phone: offered booking as if accepted, with screening's service and priority.
   'not-reached': 'accepted',

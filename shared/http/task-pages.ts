@@ -10,6 +10,7 @@ import {
   DECISIONS,
   PRIORITIES,
   REDIRECT_DESTINATIONS,
+  SECONDARY_CARE_DESTINATIONS,
   SURGERY_FITNESS,
   SURGERY_WISH,
 } from '../domain/choices.js';
@@ -19,7 +20,7 @@ import { ukTime } from '../domain/time.js';
 import type { StepKind } from '../domain/vocabulary.js';
 import { choosableSlots, windowEndFor } from '../services/booking.js';
 import type { LinkState, SubmitResult } from '../services/decisions.js';
-import { callRecord, nextAttemptFrom } from '../services/steps/call.js';
+import { bookingPriority, callRecord, nextAttemptFrom } from '../services/steps/call.js';
 import type { Task } from '../store/tasks.js';
 import type { FieldIssue } from './api.js';
 import { type ChoosableSlot, errorSummary, slotChoices } from './booking-pages.js';
@@ -70,7 +71,14 @@ ${summaryList([
   ['NHS number', formatNhsNumber(patient.nhsNumber)],
   ['Date of birth', html`${patient.dateOfBirth} (age ${ageOn(patient.dateOfBirth, now())})`],
   ['Postcode', patient.postcode],
-  ['Mobile for texts', patient.mobile ? 'Yes' : 'No mobile number: the patient cannot be texted'],
+  [
+    'Mobile for texts',
+    referral.wrongNumberAt
+      ? 'No: a call found the number reaches someone else'
+      : patient.mobile
+        ? 'Yes'
+        : 'No mobile number: the patient cannot be texted',
+  ],
   ...(patient.phone ? [['Other phone (never texted)', telephoneLinks([patient.phone])] as [string, unknown]] : []),
 ])}
 <h2>Referral</h2>
@@ -330,21 +338,12 @@ export async function callPage(
   const call = referral.call!;
   const { patient } = referral;
   const service = (values.service && values.service in SERVICES ? values.service : referral.screening!.service) as ServiceId;
-  const priority = (
-    values.priority === 'urgent' || values.priority === 'routine'
-      ? values.priority
-      : referral.screening?.priority === 'urgent'
-        ? 'urgent'
-        : 'routine'
-  ) as keyof typeof PRIORITIES;
+  const priority = bookingPriority(referral, {
+    priority: values.priority === 'urgent' || values.priority === 'routine' ? values.priority : undefined,
+  });
   const slots = await choosableSlots(referral, { service, windowEnd: windowEndFor(priority) });
   const overdue = now().toISOString() > call.dueAt;
   const next = nextAttemptFrom(call);
-  const secondaryCare = Object.fromEntries(
-    Object.entries(REDIRECT_DESTINATIONS)
-      .filter(([, d]) => d.secondaryCare)
-      .map(([k, d]) => [k, d.label]),
-  );
   return page({
     statusCode,
     title: 'First contact call',
@@ -368,9 +367,10 @@ ${await callSection(referral)}
 <h2 id="decision">No answer, or the wrong person</h2>
 ${fieldError(issues, 'decision')}
 <form method="post" novalidate>${csrfField(session)}
+<input type="hidden" name="attempt" value="${call.attempts + 1}">
 <div class="nhsuk-form-group">
-<label class="nhsuk-label" for="attempt-note">Note about the attempt (optional)</label>
-<textarea class="nhsuk-textarea" id="attempt-note" name="note" rows="2"></textarea>
+<label class="nhsuk-label" for="attemptNote">Note about the attempt (optional)</label>
+<textarea class="nhsuk-textarea" id="attemptNote" name="attemptNote" rows="2"></textarea>
 </div>
 <div class="nhsuk-button-group">${NO_DEFAULT_DECISION}
 ${button('no-answer', 'No answer: text the patient that we will try again', true)}
@@ -396,7 +396,7 @@ ${
     : html`<p id="slot">No free ${SERVICES[service]} appointments in the ${priority} window: choose another service or priority above,
 or hand the patient to the booking team through triage.</p>`
 }
-${select('destination', 'For senior review: the secondary care proposed', secondaryCare, values.destination, issues)}
+${select('destination', 'For senior review: the secondary care proposed', SECONDARY_CARE_DESTINATIONS, values.destination, issues)}
 ${select('wantsSurgery', 'If surgery was discussed: does the patient want it? (optional)', SURGERY_WISH, values.wantsSurgery, issues)}
 ${select('fitForSurgery', 'If surgery was discussed: are they fit for it? (optional)', SURGERY_FITNESS, values.fitForSurgery, issues)}
 <div class="nhsuk-button-group">${NO_DEFAULT_DECISION}

@@ -10,6 +10,7 @@ import { ukDate } from '../domain/time.js';
 import { type EventType, type Notice, STEP_LINKS } from '../domain/vocabulary.js';
 import { adapters } from '../ports/index.js';
 import type { StaffAudience } from '../ports/notifier.js';
+import { ConcurrentChangeError } from '../store/errors.js';
 import { changeReferral, loadReferral } from '../store/referrals.js';
 import { takeTextAllowance } from '../store/text-allowance.js';
 import { patientLink } from './links.js';
@@ -73,6 +74,8 @@ const SUBMISSION_TEXTS: ReadonlySet<SmsTemplateName> = new Set(['acknowledgement
 /** Whether this text may go: any text but a self-referral's submission texts, or one within the number's daily allowance. */
 async function withinSelfReferralAllowance(referral: Referral, template: SmsTemplateName, mobile: string, at: string): Promise<boolean> {
   if (referral.source !== 'self' || !SUBMISSION_TEXTS.has(template)) return true;
+  // Sent because a clinician decided it (a red flag found on the call), not because a form was posted.
+  if (referral.outcome?.decidedById) return true;
   // A keyed hash: a mobile number is personal data, and too short a secret for a plain hash.
   const numberKey = createHmac('sha256', (await adapters().linkKeys.keyring()).current)
     .update(`mobile:${mobile}`)
@@ -150,8 +153,15 @@ export async function textAndRecord(
     return { sent: false, referral: recorded };
   }
   const { messageId } = await adapters().notifier.sendSms(sms.to, sms.body);
-  const recorded = await changeReferral(referral, {
-    event: { type: 'patient_texted', at, actor: 'system:notifications', detail: { template, messageId } },
-  });
-  return { sent: true, referral: recorded };
+  const event = { type: 'patient_texted', at, actor: 'system:notifications', detail: { template, messageId } } as const;
+  // The text has gone: it goes on the timeline even if someone changed the referral meanwhile (a
+  // decision recorded as a missed call was texted), rather than failing after the fact.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { sent: true, referral: await changeReferral(referral, { event }) };
+    } catch (error) {
+      if (!(error instanceof ConcurrentChangeError) || attempt >= 3) throw error;
+      referral = await loadReferral(referral.id);
+    }
+  }
 }

@@ -3,10 +3,9 @@ import { now } from '../clock.js';
 import { config, workflowWaits } from '../config.js';
 import type { FirstContactCall, Screening } from '../domain/referral.js';
 import { firstContactFor, screenReferral } from '../domain/screening.js';
-import { HOUR_MS } from '../domain/time.js';
 import type { ReferralStatus } from '../domain/vocabulary.js';
 import { changeReferral, loadReferral } from '../store/referrals.js';
-import { nextCallWaitSeconds } from './steps/call.js';
+import { newCallClock, nextCallWaitSeconds } from './steps/call.js';
 import { nextTriageWaitSeconds } from './steps/triage.js';
 
 export interface ScreeningOutcome extends Screening {
@@ -43,10 +42,7 @@ export async function screenAndRecord(referralId: string): Promise<ScreeningOutc
   const screened = screenReferral(referral);
   const firstContact = firstContactFor(referral, screened, { sources: c.FIRST_CONTACT_CALL, priorities: c.FIRST_CONTACT_PRIORITIES });
   const screening: Screening = { ...screened, firstContact };
-  const call: FirstContactCall | undefined =
-    firstContact === 'call'
-      ? { dueAt: new Date(Date.parse(referral.receivedAt) + c.FIRST_CONTACT_HOURS * HOUR_MS).toISOString(), attempts: 0 }
-      : undefined;
+  const call = firstContact === 'call' ? newCallClock(referral.receivedAt) : undefined;
   await changeReferral(referral, {
     // An emergency never waits; the workflow closes it at once.
     status: screening.priority === 'emergency' ? undefined : STARTS_IN[firstContact],

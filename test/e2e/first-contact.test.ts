@@ -71,7 +71,7 @@ describe('phone first: the first contact call', () => {
         LOCAL_STAFF.find((u) => u.id === 'local-lead')!,
       )
     ).text();
-    expect(access).toContain('Call list list');
+    expect(access).toContain('Call list');
     // Other roles do not work the call list.
     expect((await page('/staff/calls', BO)).status).toBe(403);
 
@@ -151,7 +151,7 @@ describe('phone first: the first contact call', () => {
     expect((await svc.status(id)).status).toBe('awaiting_call');
     expect((await eventsOf(id, 'call_attempted')).map((e) => e.detail!.attempt)).toEqual([1, 2]);
 
-    const last = await svc.submit(link, { clinician: 'Pat Physio', decision: 'no-answer', note: 'Voicemail full' });
+    const last = await svc.submit(link, { clinician: 'Pat Physio', decision: 'no-answer', attemptNote: 'Voicemail full' });
     expect(last.status).toBe(200);
     expect(await last.text()).toContain('Not reached by phone');
     const invite = await until(() => textsTo(3).find((m) => m.body.includes('could not reach you by phone')), 'the booking invitation');
@@ -163,13 +163,17 @@ describe('phone first: the first contact call', () => {
   it('a wrong number: straight to the booking team, and that number is never texted again', async () => {
     const { id, link } = await onCallList(referralFor(4));
     const sent = textsTo(4).length; // the acknowledgement went before anyone knew
-    const wrong = await svc.submit(link, { clinician: 'Pat Physio', decision: 'wrong-number', note: 'A Mr Smith answered' });
+    const wrong = await svc.submit(link, { clinician: 'Pat Physio', decision: 'wrong-number', attemptNote: 'A Mr Smith answered' });
     expect(wrong.status).toBe(200);
     await until(async () => (await svc.status(id)).status === 'booking_worklist', 'the booking worklist');
     const worklist = (await eventsOf(id, 'booking_worklist'))[0]!;
     expect(worklist.detail).toMatchObject({ reason: 'the number on the referral reaches someone else' });
     const row = await (await page('/staff/booking', BO)).text();
     expect(row).toContain('The number is wrong: contact the practice');
+    // Nor does the booking page lead the team to phone the stranger.
+    const bookingPage = await (await fetch(await svc.linkFor(id, 'booking-team'), { headers: { Cookie: cookie(BO) } })).text();
+    expect(bookingPage).toContain('reaches someone else: contact the GP practice');
+    expect(bookingPage).not.toContain('900104');
     expect(textsTo(4)).toHaveLength(sent);
   });
 

@@ -167,7 +167,7 @@ describe('the staff workspace', () => {
     expect(log).toContain('Patient phoned about appointment');
     expect(log).toContain('search result');
     expect(log).toContain('Tess Triage (local-triage)'); // the decision page
-    expect(log).toContain('Booking worklist list');
+    expect(log).toContain('Booking worklist');
     const byUser = await (await get('/staff/access?user=local-booking', LEE)).text();
     expect(byUser).toContain('booking decision page');
   });

@@ -157,7 +157,7 @@ describe('first contact figures (phone first)', () => {
     phoned('C5', C.C5, 'P82002', [['booking_worklist', h(C.C5, 0), { service: 'physiotherapy', priority: 'routine' }]], 'booking'),
     // Not called after 16 hours: pending, left out.
     phoned('C6', C.C6, 'P82002', []),
-    // Never called, days later: missed.
+    // Tried once and never reached, days later: missed.
     phoned('C7', C.C7, 'P82002', [attempt(h(C.C7, 3), 1)]),
     // Reached at 10 hours, handed to triage, triaged 20 hours after the call (30 after arrival): within.
     phoned('C8', C.C8, 'P81001', [called(h(C.C8, 10), 'triage'), accept(h(C.C8, 30), 'physiotherapy', 'routine')]),
@@ -203,6 +203,31 @@ describe('first contact figures (phone first)', () => {
     expect(report.overall.decisions).toMatchObject({ accepted: { physiotherapy: 5 }, selfManagement: 1, emergency: 1 });
     // C2, booked urgent on the call, with no attendance recorded and its 5 days over: counted, not seen.
     expect(report.overall.urgentSeenWithin5Days).toEqual({ count: 0, of: 1, percent: 0 });
+  });
+
+  it('settles a call’s proposal of surgery by the senior review, and counts surgery screened out on the call', () => {
+    const ortho = (id: string, events: Ev[]) =>
+      referral(id, C.C1, 'P81001', 'orthopaedic-triage', [['screened', C.C1, { priority: 'routine', firstContact: 'call' }], ...events]);
+    const records = [
+      ortho('S1', [
+        called(h(C.C1, 2), 'senior-review', { destination: 'orthopaedic-surgery', wantsSurgery: 'yes', fitForSurgery: 'yes' }),
+        ['senior_review_decided', h(C.C1, 30), { decision: 'confirm', wantsSurgery: 'yes', fitForSurgery: 'yes' }],
+      ]),
+      ortho('S2', [called(h(C.C1, 3), 'self-management', { wantsSurgery: 'no' })]),
+      ortho('S3', [
+        called(h(C.C1, 4), 'senior-review', { destination: 'orthopaedic-surgery' }),
+        [
+          'senior_review_decided',
+          h(C.C1, 30),
+          { decision: 'decline', service: 'physiotherapy', priority: 'urgent', fitForSurgery: 'not-yet' },
+        ],
+      ]),
+    ];
+    const f = buildReport(records, OCTOBER, AS_OF, RULES).overall;
+    expect(f.decisions).toMatchObject({ secondaryCare: 1, selfManagement: 1, accepted: { physiotherapy: 1 } });
+    // Of three on an orthopaedic route, two kept in community care.
+    expect(f.diversionFromOrthopaedics).toEqual({ count: 2, of: 3, percent: 66.7 });
+    expect(f.surgeryScreening).toMatchObject({ reviewed: 3, referred: 1, notWanted: 1, notYetFit: 1 });
   });
 
   it('gives each practice and each week its own first contact figure', () => {

@@ -178,7 +178,10 @@ describe('the triage timer', () => {
   it('reminds, then breaches, then keeps telling the service lead', () => {
     expect(triageActionDue(clockOf(), at(20))).toBe('reminder');
     expect(triageActionDue(clockOf({ triageReminderSentAt: at(20).toISOString() }), at(22))).toBe('none');
-    expect(triageActionDue(clockOf({ triageReminderSentAt: at(20).toISOString() }), at(24))).toBe('breach');
+    // Exactly at the deadline is still within it (as the figures count it); a second later it is missed.
+    expect(triageActionDue(clockOf({ triageReminderSentAt: at(20).toISOString() }), at(24))).toBe('none');
+    expect(nextTriageWaitSeconds(clockOf({ triageReminderSentAt: at(20).toISOString() }), at(24), 20)).toBe(1);
+    expect(triageActionDue(clockOf({ triageReminderSentAt: at(20).toISOString() }), at(24 + 1 / 3600))).toBe('breach');
     expect(triageActionDue(clockOf({ triageBreachedAt: at(24).toISOString() }), at(48))).toBe('still-overdue');
   });
 
@@ -190,7 +193,7 @@ describe('the triage timer', () => {
   });
 
   it('at the deadline: records the breach and tells the service lead', async () => {
-    clock.set(at(24));
+    clock.set(at(24 + 1 / 3600));
     const result = await triage.timedOut(referral({ triageReminderSentAt: at(20).toISOString() }));
     expect(result).toEqual({ nextInSeconds: DAY_SECONDS, closed: false });
     expect(sent.map((m) => m.to)).toEqual(['service-lead']);
@@ -374,7 +377,7 @@ describe('the first contact call', () => {
     expect(await call.timedOut(onCallList())).toEqual({ nextInSeconds: 8 * 3600, closed: false });
     expect(sent).toEqual([{ to: 'triage-team', subject: expect.stringMatching(/^Reminder: first contact call due/) }]);
     expect(changes[0]).toMatchObject({ set: { call: { reminderSentAt: at(40).toISOString() } }, event: { type: 'call_reminder_sent' } });
-    clock.set(at(48));
+    clock.set(at(48 + 1 / 3600));
     const reminded = onCallList({ call: { dueAt: at(48).toISOString(), attempts: 2, reminderSentAt: at(40).toISOString() } });
     expect(await call.timedOut(reminded)).toEqual({ nextInSeconds: DAY_SECONDS, closed: false });
     expect(sent[1]).toEqual({ to: 'service-lead', subject: expect.stringMatching(/^First contact target missed/) });
@@ -396,6 +399,24 @@ describe('the first contact call', () => {
     expect(changes[0]!.status).toBeUndefined();
     expect(sent).toEqual([{ to: '+447700900123', subject: 'sms' }]);
     expect(resumed).toEqual([]);
+  });
+
+  it('records a resent or double-clicked attempt once: the page names the attempt it offered', async () => {
+    const tried = onCallList({ call: { dueAt: at(48).toISOString(), attempts: 1, lastAttemptAt: at(1).toISOString() } });
+    clock.set(at(6));
+    expect(await decide({ decision: 'no-answer', attempt: '1' }, tried)).toMatchObject({
+      state: 'invalid-form',
+      issues: [{ path: 'decision', message: expect.stringMatching(/^Attempt 1 is already recorded/) }],
+    });
+    expect(changes).toEqual([]);
+    expect(await decide({ decision: 'no-answer', attempt: '2' }, tried)).toMatchObject({ state: 'attempt-recorded' });
+  });
+
+  it('does nothing when its timer fires as the call is decided (the step re-opens and follows the decision)', async () => {
+    clock.set(at(49));
+    expect(await call.timedOut(onCallList({ status: 'closed_declined' }))).toEqual({ nextInSeconds: 1, closed: false });
+    expect(sent).toEqual([]);
+    expect(changes).toEqual([]);
   });
 
   it('refuses the next attempt before CALL_RETRY_HOURS have passed, and takes it after', async () => {
@@ -432,7 +453,7 @@ describe('the first contact call', () => {
     [{ decision: 'self-management' }, 'self-management', 'closed_self_management'],
     [{ decision: 'triage' }, 'call-triage', 'awaiting_triage'],
     [{ decision: 'senior-review', destination: 'orthopaedic-surgery' }, 'secondary-care-review', 'awaiting_senior_review'],
-    [{ decision: 'emergency' }, 'emergency', 'redirected_emergency'],
+    [{ decision: 'emergency' }, 'emergency', 'awaiting_call'],
     [{ decision: 'declined' }, 'declined', 'closed_declined'],
   ])('%o routes %s and leaves the referral %s', (form, route, status) => {
     const parsed = callFormSchema.parse({ note: 'Talked it through', ...form });

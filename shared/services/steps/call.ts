@@ -15,7 +15,7 @@ import {
   CALL_OUTCOMES,
   keysOf,
   PRIORITIES,
-  REDIRECT_DESTINATIONS,
+  SECONDARY_CARE_DESTINATIONS,
   SURGERY_FITNESS,
   SURGERY_WISH,
 } from '../../domain/choices.js';
@@ -46,23 +46,21 @@ import { type ClinicalDecision, recordClinicalDecision, resumeWorkflow } from '.
 import type { DecidedThrough, DecisionResult, HumanStep, TimerResult } from './step.js';
 import { restartedTriageClock } from './triage.js';
 
-const SECONDARY_CARE = Object.fromEntries(
-  Object.entries(REDIRECT_DESTINATIONS)
-    .filter(([, d]) => d.secondaryCare)
-    .map(([k, d]) => [k, d.label]),
-) as Record<string, string>;
-
 /** The call page's form: an attempt that did not reach the patient, or the call's outcome. */
 export const callFormSchema = z
   .object({
     decision: z.enum([...keysOf(CALL_ATTEMPT_RESULTS), ...keysOf(CALL_OUTCOMES)], { error: 'Choose what happened on the call' }),
     note: freeText.default(''),
+    /** The note on an unanswered attempt (its own field: the clinical note belongs to the outcome). */
+    attemptNote: freeText.default(''),
+    /** Which attempt the page offered (attempts so far + 1): a double click or a resent form is not another. */
+    attempt: z.coerce.number().int().optional(),
     service: z.enum(keysOf(SERVICES), { error: 'Choose a service' }).optional(),
     priority: z.enum(keysOf(PRIORITIES), { error: 'Choose a priority' }).optional(),
     slot: z.string().optional(),
     destination: z
       .string()
-      .refine((d) => Object.hasOwn(SECONDARY_CARE, d), { error: 'Choose a secondary care destination' })
+      .refine((d) => Object.hasOwn(SECONDARY_CARE_DESTINATIONS, d), { error: 'Choose a secondary care destination' })
       .optional(),
     wantsSurgery: z.enum(keysOf(SURGERY_WISH), { error: 'Choose an answer' }).optional(),
     fitForSurgery: z.enum(keysOf(SURGERY_FITNESS), { error: 'Choose an answer' }).optional(),
@@ -85,6 +83,11 @@ const callDeadline = (receivedAt: string, call: FirstContactCall): Deadline => (
   breachedAt: call.breachedAt,
 });
 
+/** A new call's clock: FIRST_CONTACT_HOURS from arrival, no attempts yet. */
+export function newCallClock(receivedAt: string): FirstContactCall {
+  return { dueAt: new Date(Date.parse(receivedAt) + config().FIRST_CONTACT_HOURS * HOUR_MS).toISOString(), attempts: 0 };
+}
+
 /** How long the workflow waits on the call before its timer next acts: the reminder, the target, then daily. */
 export function nextCallWaitSeconds(receivedAt: string, call: FirstContactCall, at: Date): number {
   return nextDeadlineWaitSeconds(callDeadline(receivedAt, call), at, config().FIRST_CONTACT_REMINDER_HOURS);
@@ -96,7 +99,7 @@ export function nextAttemptFrom(call: FirstContactCall): string | undefined {
 }
 
 /** The priority the call books or falls back with: the physiotherapist's, else screening's. */
-const bookingPriority = (referral: Referral, form?: CallForm): Exclude<Priority, 'emergency'> =>
+export const bookingPriority = (referral: Referral, form?: Pick<CallForm, 'priority'>): Exclude<Priority, 'emergency'> =>
   form?.priority ?? (referral.screening?.priority === 'urgent' ? 'urgent' : 'routine');
 
 /** Codes the call's event keeps (the note goes beside it). */
@@ -157,7 +160,7 @@ function notReached(referral: Referral, form: CallForm, call: FirstContactCall):
     set: { call, ...(wrongNumber ? { wrongNumberAt: at } : {}) },
     outcome: { decision: 'not-reached', service, priority },
     detail: { outcome: 'not-reached', attempts: call.attempts, result: form.decision, service, priority },
-    note: { reason: form.note },
+    note: { reason: form.attemptNote || form.note },
   };
 }
 
@@ -174,6 +177,10 @@ async function recordAttempt(
 ): Promise<DecisionResult> {
   const previous = referral.call!;
   const at = now().toISOString();
+  if (form.attempt !== undefined && form.attempt !== previous.attempts + 1) {
+    const message = `Attempt ${form.attempt} is already recorded: the patient has had ${previous.attempts} unanswered calls`;
+    return { state: 'invalid-form', task, referral, issues: [{ path: 'decision', message }] };
+  }
   const next = nextAttemptFrom(previous);
   if (form.decision === 'no-answer' && next && at < next) {
     const message =
@@ -194,7 +201,7 @@ async function recordAttempt(
         actor: `staff:${through.user.id}`,
         detail: { attempt: call.attempts, result: form.decision, calledBy: through.user.name, linkId: task.taskId },
       },
-      note: { reason: form.note },
+      note: { reason: form.attemptNote },
     });
   } catch (error) {
     if (error instanceof ConcurrentChangeError) return 'raced';
@@ -279,6 +286,9 @@ export const call: HumanStep = {
 
   async timedOut(referral): Promise<TimerResult> {
     const at = now();
+    // Decided as the wait ran out: no reminder for a call already made. The step re-opens at
+    // once, finds its decision, and follows it.
+    if (referral.status !== 'awaiting_call') return { nextInSeconds: 1, closed: false };
     const params = await messageParams(referral);
     const action = deadlineActionDue(callDeadline(referral.receivedAt, referral.call!), at);
     if (action === 'reminder') {
