@@ -480,7 +480,13 @@ ${summaryList([
   ['Decision', DECISION_WORDS[outcome.decision] ?? outcome.decision],
   ['Recorded by', outcome.decidedBy],
   ['At', ukTime(outcome.decidedAt)],
-  ['Status now', referral.status.replaceAll('_', ' ')],
+  [
+    'Status now',
+    // The call keeps its status until the patient has been told (then redirected_emergency).
+    outcome.decision === 'emergency'
+      ? 'being redirected to emergency care: the service lead is alerted'
+      : referral.status.replaceAll('_', ' '),
+  ],
 ])}
 <p>You can close this page. Opening the link again shows that this decision has been made.</p>`,
   });

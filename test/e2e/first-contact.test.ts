@@ -209,7 +209,8 @@ describe('phone first: the first contact call', () => {
 
   it('a red flag on the call: the service lead is told and the patient texted to go to A&E', async () => {
     const { id, link } = await onCallList(referralFor(7));
-    await svc.submit(link, { clinician: 'Pat Physio', decision: 'emergency', note: 'New saddle numbness: sent to A&E.' });
+    const decided = await svc.submit(link, { clinician: 'Pat Physio', decision: 'emergency', note: 'New saddle numbness: sent to A&E.' });
+    expect(await decided.text()).toContain('being redirected to emergency care');
     await until(async () => (await svc.status(id)).status === 'redirected_emergency', 'redirected');
     const lead = await svc.message((m) => m.to === 'service-lead' && m.body.includes(id), 'the service lead');
     expect(lead.subject).toContain('first contact call');
