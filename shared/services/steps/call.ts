@@ -19,7 +19,7 @@ import {
   SURGERY_FITNESS,
   SURGERY_WISH,
 } from '../../domain/choices.js';
-import { type Deadline, deadlineActionDue, nextDeadlineWaitSeconds } from '../../domain/deadline.js';
+import { type Deadline, nextDeadlineWaitSeconds } from '../../domain/deadline.js';
 import { staffEmails } from '../../domain/emails.js';
 import type { FieldIssue } from '../../domain/field-issues.js';
 import { freeText, parseForm } from '../../domain/forms.js';
@@ -33,15 +33,14 @@ import {
 } from '../../domain/referral.js';
 import { SERVICES } from '../../domain/screening.js';
 import { HOUR_MS, ukTime } from '../../domain/time.js';
-import { metrics } from '../../metrics.js';
-import { adapters } from '../../ports/index.js';
 import { NotificationFailedError } from '../../ports/notifier.js';
 import { ConcurrentChangeError } from '../../store/errors.js';
 import { changeReferral, getReferralWithTimeline } from '../../store/referrals.js';
 import { claimTask, type Task } from '../../store/tasks.js';
 import { bookSlot, SlotUnavailableError, windowEndFor } from '../booking.js';
 import { taskLink } from '../links.js';
-import { emailStaff, textAndRecord } from '../notifications.js';
+import { textAndRecord } from '../notifications.js';
+import { runDeadlineTimer } from './deadline-timer.js';
 import { type ClinicalDecision, recordClinicalDecision, resumeWorkflow } from './decision.js';
 import type { DecidedThrough, DecisionResult, HumanStep, TimerResult } from './step.js';
 import { restartedTriageClock } from './triage.js';
@@ -285,35 +284,24 @@ export const call: HumanStep = {
   open: async () => undefined,
 
   async timedOut(referral): Promise<TimerResult> {
-    const at = now();
     // Decided as the wait ran out: no reminder for a call already made. The step re-opens at
     // once, finds its decision, and follows it.
     if (referral.status !== 'awaiting_call') return { nextInSeconds: 1, closed: false };
     const params = await messageParams(referral);
-    const action = deadlineActionDue(callDeadline(referral.receivedAt, referral.call!), at);
-    if (action === 'reminder') {
-      const { messageId } = await adapters().notifier.sendStaffEmail('triage-team', staffEmails.callReminder(params));
-      referral = await changeReferral(referral, {
-        set: { call: { ...referral.call!, reminderSentAt: at.toISOString() } },
-        event: { type: 'call_reminder_sent', at: at.toISOString(), actor: 'system:sla', detail: { messageId } },
-      });
-    } else if (action === 'breach') {
-      const { messageId } = await adapters().notifier.sendStaffEmail('service-lead', staffEmails.callTargetMissed(params));
-      referral = await changeReferral(referral, {
-        set: { call: { ...referral.call!, breachedAt: at.toISOString() } },
-        event: {
-          type: 'call_target_missed',
-          at: at.toISOString(),
-          actor: 'system:sla',
-          detail: { dueAt: referral.call!.dueAt, attempts: referral.call!.attempts, messageId },
-        },
-      });
-      metrics().addMetric('FirstContactTargetMissed', 'Count', 1);
-      metrics().publishStoredMetrics();
-    } else if (action === 'still-overdue') {
-      referral = await emailStaff(referral, 'service-lead', staffEmails.callStillOverdue(params), 'call_still_overdue');
-    }
-    return { nextInSeconds: nextCallWaitSeconds(referral.receivedAt, referral.call!, at), closed: false };
+    return runDeadlineTimer(referral, {
+      deadline: (r) => callDeadline(r.receivedAt, r.call!),
+      reminderHours: config().FIRST_CONTACT_REMINDER_HOURS,
+      team: 'triage-team',
+      emails: {
+        reminder: staffEmails.callReminder(params),
+        breach: staffEmails.callTargetMissed(params),
+        stillOverdue: staffEmails.callStillOverdue(params),
+      },
+      events: { reminder: 'call_reminder_sent', breach: 'call_target_missed', stillOverdue: 'call_still_overdue' },
+      record: (r, sent) => ({ call: { ...r.call!, ...sent } }),
+      breachDetail: { attempts: referral.call!.attempts },
+      metric: 'FirstContactTargetMissed',
+    });
   },
 
   async decide(task, referral, form, through) {

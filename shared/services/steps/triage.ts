@@ -15,11 +15,9 @@ import { freeText, parseForm } from '../../domain/forms.js';
 import type { Referral, Routing } from '../../domain/referral.js';
 import { SERVICES } from '../../domain/screening.js';
 import { HOUR_MS } from '../../domain/time.js';
-import { metrics } from '../../metrics.js';
-import { adapters } from '../../ports/index.js';
-import { changeReferral } from '../../store/referrals.js';
 import { taskLink } from '../links.js';
 import { emailStaff } from '../notifications.js';
+import { runDeadlineTimer } from './deadline-timer.js';
 import { type ClinicalDecision, recordClinicalDecision } from './decision.js';
 import type { HumanStep, TimerResult } from './step.js';
 
@@ -125,33 +123,28 @@ export const triage: HumanStep = {
   },
 
   async timedOut(referral): Promise<TimerResult> {
-    const at = now();
-    const link = await taskLink(referral.openTask!.taskId);
-    const params = { reference: referral.id, priority: referral.screening!.priority, dueAt: referral.triageDueAt, link };
-    const action = triageActionDue(referral, at);
-    if (action === 'reminder') {
-      const { messageId } = await adapters().notifier.sendStaffEmail('triage-team', staffEmails.triageReminder(params));
-      referral = await changeReferral(referral, {
-        set: { triageReminderSentAt: at.toISOString() },
-        event: { type: 'triage_reminder_sent', at: at.toISOString(), actor: 'system:sla', detail: { messageId } },
-      });
-    } else if (action === 'breach') {
-      const { messageId } = await adapters().notifier.sendStaffEmail('service-lead', staffEmails.triageBreached(params));
-      referral = await changeReferral(referral, {
-        set: { triageBreachedAt: at.toISOString() },
-        event: {
-          type: 'triage_sla_breached',
-          at: at.toISOString(),
-          actor: 'system:sla',
-          detail: { dueAt: referral.triageDueAt, messageId },
-        },
-      });
-      metrics().addMetric('TriageSlaBreached', 'Count', 1);
-      metrics().publishStoredMetrics();
-    } else if (action === 'still-overdue') {
-      referral = await emailStaff(referral, 'service-lead', staffEmails.triageStillOverdue(params), 'triage_still_overdue');
-    }
-    return { nextInSeconds: nextTriageWaitSeconds(referral, at, config().TRIAGE_REMINDER_HOURS), closed: false };
+    const params = {
+      reference: referral.id,
+      priority: referral.screening!.priority,
+      dueAt: referral.triageDueAt,
+      link: await taskLink(referral.openTask!.taskId),
+    };
+    return runDeadlineTimer(referral, {
+      deadline: triageDeadline,
+      reminderHours: config().TRIAGE_REMINDER_HOURS,
+      team: 'triage-team',
+      emails: {
+        reminder: staffEmails.triageReminder(params),
+        breach: staffEmails.triageBreached(params),
+        stillOverdue: staffEmails.triageStillOverdue(params),
+      },
+      events: { reminder: 'triage_reminder_sent', breach: 'triage_sla_breached', stillOverdue: 'triage_still_overdue' },
+      record: (_, sent) => ({
+        ...(sent.reminderSentAt ? { triageReminderSentAt: sent.reminderSentAt } : {}),
+        ...(sent.breachedAt ? { triageBreachedAt: sent.breachedAt } : {}),
+      }),
+      metric: 'TriageSlaBreached',
+    });
   },
 
   decide: (task, referral, form, by) => recordClinicalDecision(task, referral, 'triage_decided', by, triageDecision(referral, form)),
