@@ -14,6 +14,7 @@ import { type LocalRuntime, REPO_ROOT, startLocalRuntime } from '../../local/run
 import { structureIssues } from '../../shared/http/fhir/validate.js';
 import { documented } from '../support/contract.js';
 import { scanAll } from '../support/dynamodb.js';
+import { UNREADABLE_MESSAGES } from '../support/fhir-messages.js';
 import { until } from '../support/harness.js';
 
 const TOKEN = 'test-referrer-token';
@@ -160,6 +161,12 @@ describe('FHIR R4 intake over HTTP', () => {
       [{ resourceType: 'Patient' }, {}, 400],
       [[], {}, 400],
       [freshMessage(), { 'Content-Type': 'text/plain' }, 415],
+      // Once 500s: nulls, prototype names as resource types, nesting that overflowed FHIR.js's stack.
+      ...UNREADABLE_MESSAGES.map(([, breakIt]): [unknown, Record<string, string>, number] => {
+        const message = freshMessage();
+        breakIt(message);
+        return [message, {}, 400];
+      }),
     ];
     for (const [body, headers, status] of cases) {
       const response = await send(body, headers);

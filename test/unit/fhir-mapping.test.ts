@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { Fhir } from 'fhir';
+import { describe, expect, it, vi } from 'vitest';
 
 import { REPO_ROOT } from '../../local/runtime.js';
 import { BODY_SITE_SNOMED, bodySiteOfSnomed, FHIR_SYSTEMS, TASK_STATUS } from '../../shared/domain/fhir-codes.js';
@@ -16,6 +17,7 @@ import { referralFromMessage } from '../../shared/http/fhir/message.js';
 import { FhirError, fhirErrorResponse, operationOutcome } from '../../shared/http/fhir/outcome.js';
 import { responseMessage, searchSet, serviceRequestOf, taskOf } from '../../shared/http/fhir/resources.js';
 import { structureIssues } from '../../shared/http/fhir/validate.js';
+import { UNREADABLE_MESSAGES } from '../support/fhir-messages.js';
 import { validReferral } from '../support/fixtures.js';
 
 process.env.TABLE_NAME ??= 'unit';
@@ -148,6 +150,62 @@ describe('FHIR message to referral', () => {
       coding: [{ system: FHIR_SYSTEMS.snomed, code }],
     }));
     expect(referralFromMessage(wristAndHand).request.complaint.bodySite).toBe('wrist-hand');
+  });
+});
+
+describe('FHIR messages that are not safe to read', () => {
+  it.each(UNREADABLE_MESSAGES)('refuses %s with 400 naming the element, before FHIR.js reads it', (_, breakIt, expression) => {
+    const message = example();
+    breakIt(message);
+    const { status, issues } = refusal(message);
+    expect(status).toBe(400);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ code: 'structure' });
+    expect(issues[0]!.expression!.startsWith(expression), issues[0]!.expression).toBe(true);
+  });
+
+  it('takes JSON nested 64 levels deep and refuses 65, naming where it went too deep', () => {
+    const nested = (levels: number) => {
+      const message = example();
+      let extension: Record<string, unknown> = { url: 'https://example.org/leaf', valueString: 'x' };
+      for (let i = 1; i < levels; i++) extension = { url: 'https://example.org/level', extension: [extension] };
+      message.entry[2].resource.extension = [extension];
+      return message;
+    };
+    // Bundle 1, entry 2, entry[2] 3, resource 4, extension 5, extension[0] 6; then each level adds its array and its object.
+    expect(() => referralFromMessage(nested(30))).not.toThrow();
+    const { status, issues } = refusal(nested(31));
+    expect(status).toBe(400);
+    expect(issues[0]!.message).toBe('is nested more than 64 levels deep');
+    expect(issues[0]!.expression).toBe(`Bundle.entry[2].resource${'.extension[0]'.repeat(30)}.extension`);
+  });
+
+  it('answers 400 at Bundle, never an error, when FHIR.js throws on something not foreseen', () => {
+    const validate = vi.spyOn(Fhir.prototype, 'validate').mockImplementation(() => {
+      throw new RangeError('Maximum call stack size exceeded');
+    });
+    try {
+      expect(refusal(example())).toEqual({
+        status: 400,
+        issues: [{ code: 'structure', expression: 'Bundle', message: expect.stringContaining('could not be read as FHIR R4') }],
+      });
+    } finally {
+      validate.mockRestore();
+    }
+  });
+
+  it('answers 400 at Bundle, never an error, when the mapping throws on something not foreseen', () => {
+    const parse = vi.spyOn(referralRequestSchema, 'safeParse').mockImplementation(() => {
+      throw new TypeError("Cannot read properties of null (reading 'code')");
+    });
+    try {
+      expect(refusal(example())).toEqual({
+        status: 400,
+        issues: [{ code: 'structure', expression: 'Bundle', message: 'could not be read as a FHIR R4 referral message' }],
+      });
+    } finally {
+      parse.mockRestore();
+    }
   });
 });
 

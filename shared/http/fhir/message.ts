@@ -8,6 +8,8 @@
 import { bodySiteOfSnomed, FHIR_SYSTEMS, isRedFlag, QUESTION } from '../../domain/fhir-codes.js';
 import { fieldIssues } from '../../domain/field-issues.js';
 import { type BodySite, type ReferralRequest, referralRequestSchema } from '../../domain/referral.js';
+import { logger } from '../../logger.js';
+import { safeErrorDetails } from '../api.js';
 import { FhirError, type FhirIssue } from './outcome.js';
 import type { Coding, MessageHeader } from './types.js';
 import { structureIssues } from './validate.js';
@@ -88,9 +90,21 @@ function answerOf(item: Json | undefined): unknown {
 
 /**
  * The referral in a message, or a FhirError: 400 when it is not a well-formed FHIR R4 message
- * (FHIR.js), 422 when it is one but breaks the referral's rules.
+ * (FHIR.js), 422 when it is one but breaks the referral's rules. Whatever the body, never another
+ * error: one the mapping did not foresee is still the sender's message, so a 400 (and logged, so
+ * that it is foreseen next time).
  */
 export function referralFromMessage(body: unknown): ReferralMessage {
+  try {
+    return readMessage(body);
+  } catch (error) {
+    if (error instanceof FhirError) throw error;
+    logger.warn('FHIR message not readable', safeErrorDetails(error));
+    throw new FhirError(400, [{ code: 'structure', expression: 'Bundle', message: 'could not be read as a FHIR R4 referral message' }]);
+  }
+}
+
+function readMessage(body: unknown): ReferralMessage {
   if (!isObject(body) || body.resourceType !== 'Bundle') {
     throw new FhirError(400, [{ code: 'structure', expression: 'Bundle', message: 'must be a FHIR Bundle of type "message"' }]);
   }
@@ -205,7 +219,7 @@ function mapReferral(
   // Body site: SNOMED CT codes from the one table (shared/domain/fhir-codes.ts).
   where['complaint.bodySite'] = `${sr.at}.bodySite`;
   const snomed = list(sr.resource.bodySite).flatMap((site) => list(site.coding).filter((c) => c.system === FHIR_SYSTEMS.snomed));
-  const sites = new Set(snomed.map((c) => bodySiteOfSnomed(String(c.code))).filter((s): s is BodySite => s !== undefined));
+  const sites = new Set(snomed.map((c) => typeof c.code === 'string' && bodySiteOfSnomed(c.code)).filter((s): s is BodySite => !!s));
   let bodySite: BodySite | undefined;
   if (sites.size === 1) [bodySite] = sites;
   else if (sites.size > 1) {
@@ -215,10 +229,11 @@ function mapReferral(
       message: 'names more than one body site: send the main one, or SNOMED CT 39352004 (joint structure) for several joints',
     };
   } else if (snomed.length) {
+    const codes = snomed.map((c) => (typeof c.code === 'string' ? c.code : JSON.stringify(c.code))).join(', ');
     found['complaint.bodySite'] = {
       code: 'code-invalid',
       expression: `${sr.at}.bodySite`,
-      message: `SNOMED CT ${snomed.map((c) => String(c.code)).join(', ')} is not a body site this service takes (see the README's table)`,
+      message: `SNOMED CT ${codes} is not a body site this service takes (see the README's table)`,
     };
   }
   const notes = list(sr.resource.note);
