@@ -161,6 +161,8 @@ describe('FHIR R4 intake over HTTP', () => {
       [{ resourceType: 'Patient' }, {}, 400],
       [[], {}, 400],
       [freshMessage(), { 'Content-Type': 'text/plain' }, 415],
+      // A message id is part of a DynamoDB key: 2,100 characters overflowed it.
+      [{ ...freshMessage(), id: 'x'.repeat(2_100) }, {}, 400],
       // Once 500s: nulls, prototype names as resource types, nesting that overflowed FHIR.js's stack.
       ...UNREADABLE_MESSAGES.map(([, breakIt]): [unknown, Record<string, string>, number] => {
         const message = freshMessage();

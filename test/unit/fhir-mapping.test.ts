@@ -141,6 +141,20 @@ describe('FHIR message to referral', () => {
     expect(refusal({ resourceType: 'Patient' }).issues[0]!.expression).toBe('Bundle');
   });
 
+  it('refuses a message id that is not a FHIR id (it is the idempotency key: 2,100 characters overflowed the key)', () => {
+    for (const id of ['x'.repeat(2_100), 'x'.repeat(65), 'a b', 'message/1']) {
+      const message = example();
+      message.id = id;
+      expect(refusal(message), id.slice(0, 20)).toEqual({
+        status: 400,
+        issues: [{ code: 'value', expression: 'Bundle.id', message: 'must be a FHIR id: 1 to 64 letters, digits, "-" or "."' }],
+      });
+    }
+    const longest = example();
+    longest.id = 'A-z.0'.repeat(12) + 'abcd';
+    expect(referralFromMessage(longest).messageId).toHaveLength(64);
+  });
+
   it('refuses two different body sites, and takes two codes of one site', () => {
     const twoSites = example();
     twoSites.entry[1].resource.bodySite.push({ coding: [{ system: FHIR_SYSTEMS.snomed, code: '72696002' }] });

@@ -17,6 +17,10 @@ import { structureIssues } from './validate.js';
 /** The message event a referral is sent with (BaRS: `servicerequest-request`). */
 export const REFERRAL_EVENT = { system: 'https://fhir.nhs.uk/CodeSystem/message-events-bars', code: 'servicerequest-request' } as const;
 
+/** The FHIR R4 id type: what a message id (Bundle.id) must be. */
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const FHIR_ID_RULE = 'must be a FHIR id: 1 to 64 letters, digits, "-" or "."';
+
 export interface ReferralMessage {
   /** Bundle.id: what a resend repeats, and so what the referral is idempotent on. */
   messageId: string;
@@ -113,6 +117,8 @@ function readMessage(body: unknown): ReferralMessage {
   const envelope: FhirIssue[] = [];
   if (body.type !== 'message') envelope.push({ code: 'invalid', expression: 'Bundle.type', message: 'must be "message"' });
   if (typeof body.id !== 'string') envelope.push({ code: 'required', expression: 'Bundle.id', message: 'is required: the message id' });
+  // FHIR.js checks ids unanchored; this one becomes part of a DynamoDB key (2 KB at most), so check it whole.
+  else if (!FHIR_ID.test(body.id)) envelope.push({ code: 'value', expression: 'Bundle.id', message: FHIR_ID_RULE });
   const [first] = list(body.entry);
   const header = isObject(first?.resource) && first.resource.resourceType === 'MessageHeader' ? first.resource : undefined;
   if (!header) {
