@@ -131,6 +131,38 @@ describe('FHIR message to referral', () => {
     expect(issues.map((i) => i.expression).sort()).toEqual(['Bundle.entry[2].resource.gender', 'Bundle.entry[2].resource.nickname']);
   });
 
+  it("names the Bundle's own elements from Bundle, not from its id", () => {
+    const unexpected = example();
+    unexpected.foo = 1;
+    expect(refusal(unexpected).issues.map((i) => i.expression)).toEqual(['Bundle.foo']);
+    const badType = example();
+    badType.type = 'nope';
+    expect(refusal(badType)).toMatchObject({ status: 400, issues: [{ code: 'structure', expression: 'Bundle.type' }] });
+  });
+
+  it('names contained resources, resources without an id, and resources sharing an id by where they are', () => {
+    const contained = example();
+    contained.entry[2].resource.contained = [{ resourceType: 'Patient', id: 'p', gender: 'x' }];
+    expect(refusal(contained).issues.map((i) => i.expression)).toEqual(['Bundle.entry[2].resource.contained[0].gender']);
+
+    // The Practitioner has the Patient's id: FHIR.js names both by it, the type tells them apart.
+    const sharedId = example();
+    sharedId.entry[5].resource.id = sharedId.entry[2].resource.id;
+    sharedId.entry[5].resource.gender = 'x';
+    expect(refusal(sharedId).issues.map((i) => i.expression)).toEqual(['Bundle.entry[5].resource.gender']);
+
+    const noId = example();
+    delete noId.entry[5].resource.id;
+    noId.entry[5].resource.gender = 'x';
+    expect(refusal(noId).issues.map((i) => i.expression)).toEqual(['Bundle.entry[5].resource.gender']);
+
+    // Same type and id twice: which one cannot be known, so the expression selects both.
+    const twice = example();
+    twice.entry[2].resource.contained = [{ resourceType: 'Patient', id: 'p', gender: 'x' }];
+    twice.entry[5].resource.contained = [{ resourceType: 'Patient', id: 'p' }];
+    expect(refusal(twice).issues.map((i) => i.expression)).toEqual(["Bundle.descendants().ofType(Patient).where(id='p').gender"]);
+  });
+
   it('refuses a bundle that is not a referral message: no id, another event', () => {
     const message = example();
     delete message.id;

@@ -69,30 +69,55 @@ function unsafeJson(value: unknown, root: string): FhirIssue[] {
   return issues;
 }
 
+/** Where each resource is, by the name FHIR.js gives it: `Type/id`, or `Type/<its path from the resource around it>`. */
+type ResourceIndex = Map<string, { at: string; id?: string }[]>;
+
 /**
- * Where FHIR.js found an error, as a FHIRPath expression from the resource posted. Its
- * `resourceId` names the resource in a bundle (its `id`, or `Bundle.entry[1].resource` when it
- * has none) and its `location` starts with that resource's type (`ServiceRequest.bodySite[0]`).
+ * Every resource in `resource` (itself, bundle entries, contained ones) by how FHIR.js names it in
+ * a message: its type with its `id`, or, without one, its path from the resource it is in (the
+ * outermost without an id is `#initial`). Keyed by type as well, so that a Patient and a
+ * Practitioner sharing an id are told apart.
  */
-function expressionOf(resourceId: string | undefined, location: string | undefined, entryById: Map<string, string>): string {
-  const where = location ?? '';
-  if (!resourceId || resourceId === '#initial') return where || 'Bundle';
-  const resource = entryById.get(resourceId) ?? resourceId;
-  const dot = where.indexOf('.');
-  return dot === -1 ? resource : `${resource}${where.slice(dot)}`;
+function indexResources(resource: unknown, root: string): ResourceIndex {
+  const index: ResourceIndex = new Map();
+  const visit = (node: unknown, at: string, relative: string, outermost: boolean): void => {
+    if (typeof node !== 'object' || node === null) return;
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => visit(item, `${at}[${i}]`, `${relative}[${i}]`, false));
+      return;
+    }
+    const { resourceType, id } = node as { resourceType?: unknown; id?: unknown };
+    let inside = relative;
+    if (typeof resourceType === 'string') {
+      const named = typeof id === 'string' && id ? id : undefined;
+      const key = `${resourceType}/${named ?? (outermost ? '#initial' : relative)}`;
+      index.set(key, [...(index.get(key) ?? []), { at, id: named }]);
+      inside = resourceType;
+    }
+    for (const [key, child] of Object.entries(node)) visit(child, `${at}.${key}`, `${inside}.${key}`, false);
+  };
+  visit(resource, root, root, true);
+  return index;
 }
 
-/** A bundle's entries by resource id: `Bundle.entry[i].resource`. */
-function entryPaths(resource: unknown): Map<string, string> {
-  const entries = (resource as { entry?: unknown }).entry;
-  const paths = new Map<string, string>();
-  if (Array.isArray(entries)) {
-    entries.forEach((entry: { resource?: { id?: unknown } } | null, i) => {
-      const id = entry?.resource?.id;
-      if (typeof id === 'string' && !paths.has(id)) paths.set(id, `Bundle.entry[${i}].resource`);
-    });
+/**
+ * Where FHIR.js found an error, as a FHIRPath expression from the resource posted. Its `location`
+ * starts with the type of the resource at fault (`ServiceRequest.bodySite[0]`), and its
+ * `resourceId` names that resource as `indexResources` keys it. Two resources of one type and one
+ * id cannot be told apart, so the expression then selects both.
+ */
+function expressionOf(resourceId: unknown, location: unknown, index: ResourceIndex, root: string): string {
+  const where = typeof location === 'string' ? location : '';
+  const dot = where.indexOf('.');
+  const [type, rest] = dot === -1 ? [where, ''] : [where.slice(0, dot), where.slice(dot)];
+  const found = typeof resourceId === 'string' && type ? index.get(`${type}/${resourceId}`) : undefined;
+  if (!found) {
+    // No type: a resource without a (known) resourceType, named by its path from the root when it has no id.
+    return typeof resourceId === 'string' && resourceId.startsWith(`${root}.`) ? resourceId : root;
   }
-  return paths;
+  if (found.length === 1) return `${found[0]!.at}${rest}`;
+  const id = found[0]!.id;
+  return `${root}.descendants().ofType(${type})${id ? `.where(id='${id.replace(/['\\]/g, '\\$&')}')` : ''}${rest}`;
 }
 
 /** Errors only: FHIR.js's warnings and notes (example value sets it does not ship) do not refuse a resource. */
@@ -110,12 +135,12 @@ export function structureIssues(resource: unknown): FhirIssue[] {
       { code: 'structure', expression: root, message: 'could not be read as FHIR R4 (check it against the R4 structure definitions)' },
     ];
   }
-  const entryById = entryPaths(resource);
+  const index = indexResources(resource, root);
   return messages
     .filter((m) => m.severity === 'error' || m.severity === 'fatal')
     .map((m) => ({
       code: m.message === 'Missing property' ? 'required' : 'structure',
-      expression: expressionOf(m.resourceId, m.location, entryById),
+      expression: expressionOf(m.resourceId, m.location, index, root),
       message: m.message === 'Missing property' ? 'is required' : (m.message ?? 'is not valid FHIR R4'),
     }));
 }
