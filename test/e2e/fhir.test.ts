@@ -152,6 +152,21 @@ describe('FHIR R4 intake over HTTP', () => {
     expect(await referralCount()).toBe(before);
   });
 
+  it('refuses a BaRS cancellation (422 not-supported): it never becomes a second referral', async () => {
+    const before = { referrals: await referralCount(), executions: runtime.workflow.list().length };
+    const cancellation = freshMessage();
+    cancellation.entry[0].resource.reason = { coding: [{ system: 'https://fhir.nhs.uk/CodeSystem/message-reason-bars', code: 'cancel' }] };
+    cancellation.entry[1].resource.status = 'revoked';
+    const response = await send(cancellation);
+    expect(response.status).toBe(422);
+    const outcome = await documented(PROCESS, response);
+    expect(outcome.issue.map((i: { code: string; expression: string[] }) => [i.code, ...i.expression])).toEqual([
+      ['not-supported', 'Bundle.entry[0].resource.reason'],
+      ['not-supported', 'Bundle.entry[1].resource.status'],
+    ]);
+    expect({ referrals: await referralCount(), executions: runtime.workflow.list().length }).toEqual(before);
+  });
+
   it('answers what is not FHIR R4, not JSON or not FHIR JSON with 400 or 415, never a 5xx', async () => {
     const wrongType = freshMessage();
     wrongType.entry[2].resource.nickname = 'Sammy';

@@ -163,6 +163,35 @@ describe('FHIR message to referral', () => {
     expect(refusal(twice).issues.map((i) => i.expression)).toEqual(["Bundle.descendants().ofType(Patient).where(id='p').gender"]);
   });
 
+  it('refuses an event code from another system, as another event', () => {
+    const message = example();
+    message.entry[0].resource.eventCoding.system = 'https://example.org/events';
+    expect(refusal(message)).toMatchObject({ status: 400, issues: [{ expression: 'Bundle.entry[0].resource.eventCoding' }] });
+  });
+
+  it('never reads a BaRS amendment or cancellation as a second referral (422 not-supported, naming the element)', () => {
+    const reason = (code: string) => ({ coding: [{ system: 'https://fhir.nhs.uk/CodeSystem/message-reason-bars', code }] });
+    const changes: [string, (m: any) => void, string][] = [
+      ['an update', (m) => (m.entry[0].resource.reason = reason('update')), 'Bundle.entry[0].resource.reason'],
+      ['a cancellation', (m) => (m.entry[0].resource.reason = reason('cancel')), 'Bundle.entry[0].resource.reason'],
+      ['a reason of another system only', (m) => (m.entry[0].resource.reason = { text: 'new' }), 'Bundle.entry[0].resource.reason'],
+      ['a revoked ServiceRequest', (m) => (m.entry[1].resource.status = 'revoked'), 'Bundle.entry[1].resource.status'],
+      ['a draft ServiceRequest', (m) => (m.entry[1].resource.status = 'draft'), 'Bundle.entry[1].resource.status'],
+      ['a proposal', (m) => (m.entry[1].resource.intent = 'proposal'), 'Bundle.entry[1].resource.intent'],
+    ];
+    for (const [what, change, expression] of changes) {
+      const message = example();
+      change(message);
+      expect(refusal(message), what).toEqual({
+        status: 422,
+        issues: [{ code: 'not-supported', expression, message: expect.stringContaining('only new referrals are taken') }],
+      });
+    }
+    const saidNew = example();
+    saidNew.entry[0].resource.reason = reason('new');
+    expect(referralFromMessage(saidNew).request).toEqual(referralFromMessage(example()).request);
+  });
+
   it('refuses a bundle that is not a referral message: no id, another event', () => {
     const message = example();
     delete message.id;

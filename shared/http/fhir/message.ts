@@ -16,6 +16,12 @@ import { structureIssues } from './validate.js';
 
 /** The message event a referral is sent with (BaRS: `servicerequest-request`). */
 export const REFERRAL_EVENT = { system: 'https://fhir.nhs.uk/CodeSystem/message-events-bars', code: 'servicerequest-request' } as const;
+/**
+ * BaRS sends amendments and cancellations with the same event, told apart by MessageHeader.reason
+ * (`update`, `cancel`) and the ServiceRequest's status. Only new referrals are taken (hazard H59).
+ */
+export const NEW_REFERRAL_REASON = { system: 'https://fhir.nhs.uk/CodeSystem/message-reason-bars', code: 'new' } as const;
+const ONLY_NEW = 'only new referrals are taken: to change or cancel a referral, phone the service (or send a new referral)';
 
 /** The FHIR R4 id type: what a message id (Bundle.id) must be. */
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -127,7 +133,7 @@ function readMessage(body: unknown): ReferralMessage {
     if (typeof header.id !== 'string')
       envelope.push({ code: 'required', expression: 'Bundle.entry[0].resource.id', message: 'is required' });
     const event = header.eventCoding as Coding | undefined;
-    if (event?.code !== REFERRAL_EVENT.code) {
+    if (event?.system !== REFERRAL_EVENT.system || event.code !== REFERRAL_EVENT.code) {
       envelope.push({
         code: 'not-supported',
         expression: 'Bundle.entry[0].resource.eventCoding',
@@ -148,9 +154,34 @@ function readMessage(body: unknown): ReferralMessage {
       { code: 'required', expression: 'Bundle.entry.resource.ofType(ServiceRequest)', message: 'a ServiceRequest is required' },
     ]);
   }
+  const amendment = notNew(messageHeader, serviceRequest);
   const { request, issues } = mapReferral(entries, messageHeader, serviceRequest);
-  if (issues.length) throw new FhirError(422, issues);
+  if (amendment.length || issues.length) throw new FhirError(422, [...amendment, ...issues]);
   return { messageId: body.id as string, header: header as unknown as MessageHeader, request: request! };
+}
+
+/**
+ * What says this is not a new referral: a MessageHeader.reason other than BaRS `new` (none is
+ * new), or a ServiceRequest that is not an active order (a cancellation is `revoked`).
+ */
+function notNew(header: Found, sr: Found): FhirIssue[] {
+  const issues: FhirIssue[] = [];
+  if (header.resource.reason !== undefined) {
+    const reasons = list(isObject(header.resource.reason) ? header.resource.reason.coding : undefined).filter(
+      (c) => c.system === NEW_REFERRAL_REASON.system,
+    );
+    if (!reasons.length || reasons.some((c) => c.code !== NEW_REFERRAL_REASON.code)) {
+      const message = `must be ${NEW_REFERRAL_REASON.system}|${NEW_REFERRAL_REASON.code} (or left out): ${ONLY_NEW}`;
+      issues.push({ code: 'not-supported', expression: `${header.at}.reason`, message });
+    }
+  }
+  if (sr.resource.status !== 'active') {
+    issues.push({ code: 'not-supported', expression: `${sr.at}.status`, message: `must be "active": ${ONLY_NEW}` });
+  }
+  if (sr.resource.intent !== 'order') {
+    issues.push({ code: 'not-supported', expression: `${sr.at}.intent`, message: `must be "order": ${ONLY_NEW}` });
+  }
+  return issues;
 }
 
 function mapReferral(
