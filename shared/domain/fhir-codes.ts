@@ -29,7 +29,8 @@ export const BODY_SITE_SNOMED = {
   shoulder: [{ code: '16982005', display: 'Shoulder region structure' }],
   elbow: [{ code: '127949000', display: 'Elbow region structure' }],
   'wrist-hand': [
-    { code: '74670003', display: 'Wrist region structure' },
+    { code: '8205005', display: 'Wrist region structure' },
+    { code: '74670003', display: 'Wrist joint structure' },
     { code: '85562004', display: 'Hand structure' },
   ],
   hip: [{ code: '29836001', display: 'Hip region structure' }],

@@ -285,6 +285,18 @@ describe('FHIR messages that are not safe to read', () => {
 });
 
 describe('the SNOMED CT body site table', () => {
+  it('takes wrist region, wrist joint and hand as wrist-hand, and sends back only wrist region (8205005)', () => {
+    for (const code of ['8205005', '74670003', '85562004']) {
+      const message = example();
+      message.entry[1].resource.bodySite = [{ coding: [{ system: FHIR_SYSTEMS.snomed, code }] }];
+      const { request } = referralFromMessage(message);
+      expect(request.complaint.bodySite, code).toBe('wrist-hand');
+      expect(serviceRequestOf(storedReferral(request)).bodySite).toEqual([
+        { coding: [{ system: FHIR_SYSTEMS.snomed, code: '8205005', display: 'Wrist region structure' }] },
+      ]);
+    }
+  });
+
   it('gives every body site a code, and reads each code back as its site', () => {
     for (const site of BODY_SITES) {
       expect(BODY_SITE_SNOMED[site].length).toBeGreaterThan(0);
