@@ -51,7 +51,8 @@ export function bodySiteOfSnomed(code: string): BodySite | undefined {
 
 /**
  * The referral questionnaire's items (a QuestionnaireResponse in the message): how long, how bad,
- * and each red flag present, as a coding of `FHIR_SYSTEMS.redFlag` with the API's own code.
+ * and each red flag present, as a coding of `FHIR_SYSTEMS.redFlag` with the API's own code, or
+ * `NO_RED_FLAGS` alone when there are none (an item with no answer was not answered, so it is refused).
  */
 export const QUESTION = { durationWeeks: 'duration-weeks', painScore: 'pain-score', redFlags: 'red-flags' } as const;
 
@@ -66,6 +67,9 @@ export const RED_FLAG_DISPLAY = {
   'recent-trauma': 'Recent significant trauma',
   'inflammatory-symptoms': 'Inflammatory symptoms (morning stiffness, swelling)',
 } as const satisfies Record<RedFlag, string>;
+
+/** The red-flag item's answer that says there are none: said, never assumed from an empty item (hazard H52). */
+export const NO_RED_FLAGS = { code: 'none', display: 'No red flags' } as const;
 
 export const isRedFlag = (code: string): code is RedFlag => (RED_FLAGS as readonly string[]).includes(code);
 

@@ -67,6 +67,33 @@ describe('FHIR message to referral', () => {
     expect(referralFromMessage(message).request.redFlags).toEqual(['saddle-anaesthesia', 'recent-trauma']);
   });
 
+  it('reads none only when said (the code none alone): an unanswered red-flags item is refused, never read as none', () => {
+    expect(example().entry[6].resource.item[2].answer).toEqual([
+      { valueCoding: { system: FHIR_SYSTEMS.redFlag, code: 'none', display: 'No red flags' } },
+    ]);
+    expect(referralFromMessage(example()).request.redFlags).toEqual([]);
+
+    const unanswered = example();
+    delete unanswered.entry[6].resource.item[2].answer;
+    expect(refusal(unanswered)).toEqual({
+      status: 422,
+      issues: [{ code: 'required', expression: 'Bundle.entry[6].resource.item[2]', message: expect.stringMatching(/^must be answered/) }],
+    });
+
+    const noneAndAFlag = example();
+    noneAndAFlag.entry[6].resource.item[2].answer.push({ valueCoding: { system: FHIR_SYSTEMS.redFlag, code: 'saddle-anaesthesia' } });
+    expect(refusal(noneAndAFlag)).toMatchObject({
+      status: 422,
+      issues: [{ code: 'business-rule', expression: 'Bundle.entry[6].resource.item[2].answer[0].valueCoding' }],
+    });
+
+    const noItem = example();
+    noItem.entry[6].resource.item.pop();
+    expect(refusal(noItem).issues).toEqual([
+      { code: 'required', expression: "Bundle.entry[6].resource.item.where(linkId='red-flags')", message: 'is required' },
+    ]);
+  });
+
   it('reads a home or work phone as the number to call besides the mobile (never texted), and names a bad one', () => {
     const message = example();
     message.entry[2].resource.telecom = [

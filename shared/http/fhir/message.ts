@@ -5,7 +5,7 @@
  * as the same `ReferralRequest` POST /referrals takes, checked by the same schema. Every problem
  * comes back with the FHIRPath of the element at fault, never a partial referral.
  */
-import { bodySiteOfSnomed, FHIR_SYSTEMS, isRedFlag, QUESTION } from '../../domain/fhir-codes.js';
+import { bodySiteOfSnomed, FHIR_SYSTEMS, isRedFlag, NO_RED_FLAGS, QUESTION } from '../../domain/fhir-codes.js';
 import { fieldIssues } from '../../domain/field-issues.js';
 import { type BodySite, type ReferralRequest, referralRequestSchema } from '../../domain/referral.js';
 import { logger } from '../../logger.js';
@@ -293,19 +293,36 @@ function mapReferral(
     where.redFlags = flags.at;
     complaintAnswers = { durationWeeks: answerOf(duration.item), painScore: answerOf(pain.item) };
     if (flags.item) {
-      redFlags = list(flags.item.answer).map((answer, i) => {
+      // In a QuestionnaireResponse an item without an answer was not answered: "none" must be said, as the code `none`.
+      const flagAnswers = list(flags.item.answer);
+      const codes = flagAnswers.map((answer, i) => {
         const coding = isObject(answer.valueCoding) ? answer.valueCoding : undefined;
         const code = coding?.system === FHIR_SYSTEMS.redFlag && typeof coding.code === 'string' ? coding.code : undefined;
         where[`redFlags.${i}`] = `${flags.at}.answer[${i}].valueCoding`;
-        if (!code || !isRedFlag(code)) {
+        if (!code || (!isRedFlag(code) && code !== NO_RED_FLAGS.code)) {
           found[`redFlags.${i}`] = {
             code: 'code-invalid',
             expression: `${flags.at}.answer[${i}].valueCoding`,
-            message: `must be a coding of ${FHIR_SYSTEMS.redFlag} (see the README's red-flag codes)`,
+            message: `must be a coding of ${FHIR_SYSTEMS.redFlag} (see the README's red-flag codes, and ${NO_RED_FLAGS.code} for none)`,
           };
         }
         return code;
       });
+      const none = codes.indexOf(NO_RED_FLAGS.code);
+      if (!flagAnswers.length) {
+        found.redFlags = {
+          code: 'required',
+          expression: flags.at,
+          message: `must be answered: each red flag present, or ${FHIR_SYSTEMS.redFlag}|${NO_RED_FLAGS.code} when there are none`,
+        };
+      } else if (none !== -1 && codes.length > 1) {
+        found.redFlags = {
+          code: 'business-rule',
+          expression: `${flags.at}.answer[${none}].valueCoding`,
+          message: `says there are no red flags beside other answers: send the red flags present, or ${NO_RED_FLAGS.code} alone`,
+        };
+      }
+      redFlags = none === -1 ? codes : [];
     }
   } else {
     for (const path of ['complaint.durationWeeks', 'complaint.painScore', 'redFlags']) where[path] = `${sr.at}.supportingInfo`;
