@@ -15,6 +15,7 @@ import { structureIssues } from '../../shared/http/fhir/validate.js';
 import { documented } from '../support/contract.js';
 import { scanAll } from '../support/dynamodb.js';
 import { UNREADABLE_MESSAGES } from '../support/fhir-messages.js';
+import { validReferral } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
 
 const TOKEN = 'test-referrer-token';
@@ -112,6 +113,20 @@ describe('FHIR R4 intake over HTTP', () => {
     expect(answer.id).toBe(firstAnswer.id);
     expect(answer.entry[1].resource.id).toBe(id);
     expect({ referrals: await referralCount(), executions: runtime.workflow.list().length }).toEqual(before);
+  });
+
+  it("keeps message ids apart from POST /referrals' Idempotency-Key: no header can replay a FHIR referral", async () => {
+    // The example is the JSON example as FHIR, so under one shared key space this header would replay the FHIR referral.
+    for (const key of [`fhir-message:${example().id}`, example().id]) {
+      const response = await fetch(`${runtime.url}/referrals`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
+        body: JSON.stringify(validReferral()),
+      });
+      expect(response.status, key).toBe(201);
+      expect(response.headers.get('idempotent-replayed'), key).toBeNull();
+      expect(((await response.json()) as { id: string }).id, key).not.toBe(id);
+    }
   });
 
   it('refuses a message id reused for a different referral (422 duplicate), writing nothing', async () => {

@@ -27,6 +27,12 @@ const ONLY_NEW = 'only new referrals are taken: to change or cancel a referral, 
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const FHIR_ID_RULE = 'must be a FHIR id: 1 to 64 letters, digits, "-" or "."';
 
+/**
+ * The idempotency key a message is accepted under: its own key space beside POST /referrals'
+ * Idempotency-Key headers, which are visible ASCII only (no spaces), so no header can name it.
+ */
+export const messageIdempotencyKey = (messageId: string) => `fhir message ${messageId}`;
+
 export interface ReferralMessage {
   /** Bundle.id: what a resend repeats, and so what the referral is idempotent on. */
   messageId: string;
