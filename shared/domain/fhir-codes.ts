@@ -77,17 +77,11 @@ export const isRedFlag = (code: string): code is RedFlag => (RED_FLAGS as readon
 export type FhirTaskStatus = 'received' | 'accepted' | 'in-progress' | 'on-hold' | 'rejected' | 'cancelled' | 'completed';
 
 /**
- * Statuses the telephone first-contact step adds: mapped here ahead of it, so that the merge needs
- * nothing more. Once they are in REFERRAL_STATUSES this list changes nothing.
- */
-type ComingStatus = 'awaiting_call' | 'closed_declined';
-
-/**
  * Each status as a FHIR Task: its Task.status and its businessStatus text. Typed by every status,
  * so a status added to the vocabulary without a row here does not compile
  * (test/unit/fhir-mapping.test.ts checks it at run time too, and the README's table against it).
  */
-export const TASK_STATUS: Record<ReferralStatus | ComingStatus, { task: FhirTaskStatus; display: string }> = {
+export const TASK_STATUS: Record<ReferralStatus, { task: FhirTaskStatus; display: string }> = {
   received: { task: 'received', display: 'Received' },
   awaiting_call: { task: 'received', display: 'Awaiting first contact call' },
   awaiting_triage: { task: 'received', display: 'Awaiting triage' },
