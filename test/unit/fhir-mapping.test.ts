@@ -405,6 +405,12 @@ describe('OperationOutcome', () => {
     });
   });
 
+  it('says the same problem at the same element once', () => {
+    const twice = { code: 'structure' as const, expression: 'Bundle.entry[2].resource.gender', message: 'Code "x" not found in value set' };
+    const outcome = operationOutcome([twice, { ...twice }, { ...twice, expression: 'Bundle.entry[5].resource.gender' }]);
+    expect(outcome.issue.map((i) => i.expression)).toEqual([['Bundle.entry[2].resource.gender'], ['Bundle.entry[5].resource.gender']]);
+  });
+
   it('answers an unexpected failure as a logged 500 OperationOutcome with nothing of the error in it', () => {
     const answer = fhirErrorResponse(new Error('patient Sam Jones'));
     expect(answer.statusCode).toBe(500);
