@@ -141,6 +141,11 @@ const bodyAnswers = (answer: Answer) => ({
   '415': answer('Not JSON (UTF-8)'),
 });
 const idParam = { path: z.object({ id: z.string().meta({ description: 'The referral id' }) }) };
+/** What every page handler answers when it fails (shared/http/pages.ts): a page, not JSON. */
+const pageFailures: ZodOpenApiResponsesObject = {
+  '500': page('Something went wrong on our side; it has been logged'),
+  '503': { ...page('Busy or unavailable: try again in a minute'), headers: retryAfter },
+};
 const pageAnswers: ZodOpenApiResponsesObject = {
   '403': page('Refused (another site, or a role that may not)'),
   '404': page('No such page'),
@@ -154,7 +159,7 @@ const staffPage = (summary: string, post = false): ZodOpenApiOperationObject => 
     '400': page('Errors beside their fields'),
     ...pageAnswers,
     '409': page('Already decided or changed by someone else'),
-    '503': page('Busy: try again in a minute'),
+    ...pageFailures,
   },
 });
 const staffApi = (
@@ -172,7 +177,7 @@ const publicPage = (summary: string, ok: ZodOpenApiResponsesObject = { '200': pa
   summary,
   tags: ['public'],
   security: [],
-  responses: { ...ok, '404': page('No such page') },
+  responses: { ...ok, '404': page('No such page'), ...pageFailures },
 });
 
 /** Every route's operation, by `METHOD path`. A route missing here fails the generator. */
@@ -266,7 +271,10 @@ const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
   'POST /staff/close/{id}': staffPage('Close a stopped journey with a reason', true),
   'POST /staff/retry/{id}': staffPage('Retry a stopped journey', true),
   'POST /staff/find': staffPage('Find a referral by reference or NHS number', true),
-  'GET /a/{link}': publicPage("The patient's booking or appointment page (the link is the capability)"),
+  'GET /a/{link}': publicPage("The patient's booking or appointment page (the link is the capability)", {
+    '200': page('The page'),
+    '410': page('Expired or closed link: what to do instead'),
+  }),
   'POST /a/{link}': publicPage('Book, change or cancel', {
     '303': redirect('Done'),
     '400': page('Errors beside their fields'),
@@ -296,7 +304,11 @@ const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
     { requestParams: idParam },
   ),
   'GET /staff/sign-in': publicPage('Staff sign-in: to the staff pool (PKCE)', { '302': redirect('To the sign-in page') }),
-  'GET /staff/signed-in': publicPage('Back from sign-in: the session cookie is set', { '302': redirect('To the page that sent you') }),
+  'GET /staff/signed-in': publicPage('Back from sign-in: the session cookie is set', {
+    '302': redirect('To the page that sent you'),
+    '400': page('The sign-in did not finish (no or a stale state): start again'),
+    '401': page('The sign-in was not accepted: start again'),
+  }),
   'GET /staff/sign-out': publicPage('The sign-out button'),
   'POST /staff/sign-out': publicPage('Sign out', { '302': redirect("To the staff pool's logout") }),
   'GET /staff/signed-out': publicPage('Signed out'),
@@ -305,6 +317,7 @@ const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
     '200': page('Received (or: go to A&E now)'),
     '400': page('Errors beside their fields'),
     '403': page('Posted from another site'),
+    '409': page('This form was already sent'),
   }),
   'GET /self-care': publicPage('Self-care advice'),
   'GET /assets/{file}': publicPage('A stylesheet', { '200': { description: 'The file', content: { 'text/css': { schema: z.string() } } } }),

@@ -3,7 +3,7 @@
  * POST /referrals takes and accepted by the same intake, idempotent on the message id (Bundle.id).
  */
 import { referrerOf } from '../../shared/http/api.js';
-import { referralFromMessage } from '../../shared/http/fhir/message.js';
+import { messageIdempotencyKey, referralFromMessage } from '../../shared/http/fhir/message.js';
 import { FhirError, fhirHandler, fhirJson, parseFhirBody } from '../../shared/http/fhir/outcome.js';
 import { responseMessage } from '../../shared/http/fhir/resources.js';
 import { acceptReferral, IdempotencyKeyReusedError } from '../../shared/services/intake.js';
@@ -12,8 +12,7 @@ export const handler = fhirHandler(async (event) => {
   const caller = referrerOf(event);
   const { messageId, header, request } = referralFromMessage(parseFhirBody(event));
   try {
-    // Its own key space beside Idempotency-Key headers: the same string in both never collides.
-    const { referral, replayed } = await acceptReferral(request, caller, `fhir-message:${messageId}`);
+    const { referral, replayed } = await acceptReferral(request, caller, messageIdempotencyKey(messageId));
     return fhirJson(200, responseMessage(referral, header), replayed ? { 'Idempotent-Replayed': 'true' } : {});
   } catch (error) {
     if (error instanceof IdempotencyKeyReusedError) {

@@ -29,7 +29,8 @@ export const BODY_SITE_SNOMED = {
   shoulder: [{ code: '16982005', display: 'Shoulder region structure' }],
   elbow: [{ code: '127949000', display: 'Elbow region structure' }],
   'wrist-hand': [
-    { code: '74670003', display: 'Wrist region structure' },
+    { code: '8205005', display: 'Wrist region structure' },
+    { code: '74670003', display: 'Wrist joint structure' },
     { code: '85562004', display: 'Hand structure' },
   ],
   hip: [{ code: '29836001', display: 'Hip region structure' }],
@@ -50,7 +51,8 @@ export function bodySiteOfSnomed(code: string): BodySite | undefined {
 
 /**
  * The referral questionnaire's items (a QuestionnaireResponse in the message): how long, how bad,
- * and each red flag present, as a coding of `FHIR_SYSTEMS.redFlag` with the API's own code.
+ * and each red flag present, as a coding of `FHIR_SYSTEMS.redFlag` with the API's own code, or
+ * `NO_RED_FLAGS` alone when there are none (an item with no answer was not answered, so it is refused).
  */
 export const QUESTION = { durationWeeks: 'duration-weeks', painScore: 'pain-score', redFlags: 'red-flags' } as const;
 
@@ -66,23 +68,20 @@ export const RED_FLAG_DISPLAY = {
   'inflammatory-symptoms': 'Inflammatory symptoms (morning stiffness, swelling)',
 } as const satisfies Record<RedFlag, string>;
 
+/** The red-flag item's answer that says there are none: said, never assumed from an empty item (hazard H52). */
+export const NO_RED_FLAGS = { code: 'none', display: 'No red flags' } as const;
+
 export const isRedFlag = (code: string): code is RedFlag => (RED_FLAGS as readonly string[]).includes(code);
 
 /** FHIR R4 Task.status codes used here. */
 export type FhirTaskStatus = 'received' | 'accepted' | 'in-progress' | 'on-hold' | 'rejected' | 'cancelled' | 'completed';
 
 /**
- * Statuses the telephone first-contact step adds: mapped here ahead of it, so that the merge needs
- * nothing more. Once they are in REFERRAL_STATUSES this list changes nothing.
- */
-type ComingStatus = 'awaiting_call' | 'closed_declined';
-
-/**
  * Each status as a FHIR Task: its Task.status and its businessStatus text. Typed by every status,
  * so a status added to the vocabulary without a row here does not compile
  * (test/unit/fhir-mapping.test.ts checks it at run time too, and the README's table against it).
  */
-export const TASK_STATUS: Record<ReferralStatus | ComingStatus, { task: FhirTaskStatus; display: string }> = {
+export const TASK_STATUS: Record<ReferralStatus, { task: FhirTaskStatus; display: string }> = {
   received: { task: 'received', display: 'Received' },
   awaiting_call: { task: 'received', display: 'Awaiting first contact call' },
   awaiting_triage: { task: 'received', display: 'Awaiting triage' },

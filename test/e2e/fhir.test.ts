@@ -14,6 +14,8 @@ import { type LocalRuntime, REPO_ROOT, startLocalRuntime } from '../../local/run
 import { structureIssues } from '../../shared/http/fhir/validate.js';
 import { documented } from '../support/contract.js';
 import { scanAll } from '../support/dynamodb.js';
+import { UNREADABLE_MESSAGES } from '../support/fhir-messages.js';
+import { validReferral } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
 
 const TOKEN = 'test-referrer-token';
@@ -113,6 +115,20 @@ describe('FHIR R4 intake over HTTP', () => {
     expect({ referrals: await referralCount(), executions: runtime.workflow.list().length }).toEqual(before);
   });
 
+  it("keeps message ids apart from POST /referrals' Idempotency-Key: no header can replay a FHIR referral", async () => {
+    // The example is the JSON example as FHIR, so under one shared key space this header would replay the FHIR referral.
+    for (const key of [`fhir-message:${example().id}`, example().id]) {
+      const response = await fetch(`${runtime.url}/referrals`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'Idempotency-Key': key },
+        body: JSON.stringify(validReferral()),
+      });
+      expect(response.status, key).toBe(201);
+      expect(response.headers.get('idempotent-replayed'), key).toBeNull();
+      expect(((await response.json()) as { id: string }).id, key).not.toBe(id);
+    }
+  });
+
   it('refuses a message id reused for a different referral (422 duplicate), writing nothing', async () => {
     const before = await referralCount();
     const changed = example();
@@ -151,6 +167,21 @@ describe('FHIR R4 intake over HTTP', () => {
     expect(await referralCount()).toBe(before);
   });
 
+  it('refuses a BaRS cancellation (422 not-supported): it never becomes a second referral', async () => {
+    const before = { referrals: await referralCount(), executions: runtime.workflow.list().length };
+    const cancellation = freshMessage();
+    cancellation.entry[0].resource.reason = { coding: [{ system: 'https://fhir.nhs.uk/CodeSystem/message-reason-bars', code: 'cancel' }] };
+    cancellation.entry[1].resource.status = 'revoked';
+    const response = await send(cancellation);
+    expect(response.status).toBe(422);
+    const outcome = await documented(PROCESS, response);
+    expect(outcome.issue.map((i: { code: string; expression: string[] }) => [i.code, ...i.expression])).toEqual([
+      ['not-supported', 'Bundle.entry[0].resource.reason'],
+      ['not-supported', 'Bundle.entry[1].resource.status'],
+    ]);
+    expect({ referrals: await referralCount(), executions: runtime.workflow.list().length }).toEqual(before);
+  });
+
   it('answers what is not FHIR R4, not JSON or not FHIR JSON with 400 or 415, never a 5xx', async () => {
     const wrongType = freshMessage();
     wrongType.entry[2].resource.nickname = 'Sammy';
@@ -160,6 +191,14 @@ describe('FHIR R4 intake over HTTP', () => {
       [{ resourceType: 'Patient' }, {}, 400],
       [[], {}, 400],
       [freshMessage(), { 'Content-Type': 'text/plain' }, 415],
+      // A message id is part of a DynamoDB key: 2,100 characters overflowed it.
+      [{ ...freshMessage(), id: 'x'.repeat(2_100) }, {}, 400],
+      // Once 500s: nulls, prototype names as resource types, nesting that overflowed FHIR.js's stack.
+      ...UNREADABLE_MESSAGES.map(([, breakIt]): [unknown, Record<string, string>, number] => {
+        const message = freshMessage();
+        breakIt(message);
+        return [message, {}, 400];
+      }),
     ];
     for (const [body, headers, status] of cases) {
       const response = await send(body, headers);

@@ -23,6 +23,20 @@ describe('the OpenAPI document', () => {
     expect(documented.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
   });
 
+  it('documents the answers the handlers give beyond their success', () => {
+    const { paths } = JSON.parse(checkedIn()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const statuses = (route: string) => {
+      const [method, path] = route.split(' ') as [string, string];
+      return Object.keys(paths[path]![method.toLowerCase()]!.responses);
+    };
+    expect(statuses('GET /a/{link}')).toContain('410');
+    expect(statuses('POST /self-referral')).toContain('409');
+    expect(statuses('GET /staff/signed-in')).toEqual(expect.arrayContaining(['400', '401']));
+    // Every page handler's error boundary (shared/http/pages.ts) answers 500 and 503 as a page.
+    const pages = routes.filter((r) => ['session', 'link', 'public'].includes(r.auth)).map((r) => `${r.method} ${r.path}`);
+    for (const route of pages) expect(statuses(route), route).toEqual(expect.arrayContaining(['500', '503']));
+  });
+
   it("is an OpenAPI 3.1 document Redocly's linter finds nothing wrong with", async () => {
     const config = await createConfig({
       extends: ['recommended-strict'],

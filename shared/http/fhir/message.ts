@@ -5,15 +5,33 @@
  * as the same `ReferralRequest` POST /referrals takes, checked by the same schema. Every problem
  * comes back with the FHIRPath of the element at fault, never a partial referral.
  */
-import { bodySiteOfSnomed, FHIR_SYSTEMS, isRedFlag, QUESTION } from '../../domain/fhir-codes.js';
+import { bodySiteOfSnomed, FHIR_SYSTEMS, isRedFlag, NO_RED_FLAGS, QUESTION } from '../../domain/fhir-codes.js';
 import { fieldIssues } from '../../domain/field-issues.js';
 import { type BodySite, type ReferralRequest, referralRequestSchema } from '../../domain/referral.js';
+import { logger } from '../../logger.js';
+import { safeErrorDetails } from '../api.js';
 import { FhirError, type FhirIssue } from './outcome.js';
 import type { Coding, MessageHeader } from './types.js';
 import { structureIssues } from './validate.js';
 
 /** The message event a referral is sent with (BaRS: `servicerequest-request`). */
 export const REFERRAL_EVENT = { system: 'https://fhir.nhs.uk/CodeSystem/message-events-bars', code: 'servicerequest-request' } as const;
+/**
+ * BaRS sends amendments and cancellations with the same event, told apart by MessageHeader.reason
+ * (`update`, `cancel`) and the ServiceRequest's status. Only new referrals are taken (hazard H59).
+ */
+export const NEW_REFERRAL_REASON = { system: 'https://fhir.nhs.uk/CodeSystem/message-reason-bars', code: 'new' } as const;
+const ONLY_NEW = 'only new referrals are taken: to change or cancel a referral, phone the service (or send a new referral)';
+
+/** The FHIR R4 id type: what a message id (Bundle.id) must be. */
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const FHIR_ID_RULE = 'must be a FHIR id: 1 to 64 letters, digits, "-" or "."';
+
+/**
+ * The idempotency key a message is accepted under: its own key space beside POST /referrals'
+ * Idempotency-Key headers, which are visible ASCII only (no spaces), so no header can name it.
+ */
+export const messageIdempotencyKey = (messageId: string) => `fhir message ${messageId}`;
 
 export interface ReferralMessage {
   /** Bundle.id: what a resend repeats, and so what the referral is idempotent on. */
@@ -88,9 +106,21 @@ function answerOf(item: Json | undefined): unknown {
 
 /**
  * The referral in a message, or a FhirError: 400 when it is not a well-formed FHIR R4 message
- * (FHIR.js), 422 when it is one but breaks the referral's rules.
+ * (FHIR.js), 422 when it is one but breaks the referral's rules. Whatever the body, never another
+ * error: one the mapping did not foresee is still the sender's message, so a 400 (and logged, so
+ * that it is foreseen next time).
  */
 export function referralFromMessage(body: unknown): ReferralMessage {
+  try {
+    return readMessage(body);
+  } catch (error) {
+    if (error instanceof FhirError) throw error;
+    logger.warn('FHIR message not readable', safeErrorDetails(error));
+    throw new FhirError(400, [{ code: 'structure', expression: 'Bundle', message: 'could not be read as a FHIR R4 referral message' }]);
+  }
+}
+
+function readMessage(body: unknown): ReferralMessage {
   if (!isObject(body) || body.resourceType !== 'Bundle') {
     throw new FhirError(400, [{ code: 'structure', expression: 'Bundle', message: 'must be a FHIR Bundle of type "message"' }]);
   }
@@ -99,6 +129,8 @@ export function referralFromMessage(body: unknown): ReferralMessage {
   const envelope: FhirIssue[] = [];
   if (body.type !== 'message') envelope.push({ code: 'invalid', expression: 'Bundle.type', message: 'must be "message"' });
   if (typeof body.id !== 'string') envelope.push({ code: 'required', expression: 'Bundle.id', message: 'is required: the message id' });
+  // FHIR.js checks ids unanchored; this one becomes part of a DynamoDB key (2 KB at most), so check it whole.
+  else if (!FHIR_ID.test(body.id)) envelope.push({ code: 'value', expression: 'Bundle.id', message: FHIR_ID_RULE });
   const [first] = list(body.entry);
   const header = isObject(first?.resource) && first.resource.resourceType === 'MessageHeader' ? first.resource : undefined;
   if (!header) {
@@ -107,7 +139,7 @@ export function referralFromMessage(body: unknown): ReferralMessage {
     if (typeof header.id !== 'string')
       envelope.push({ code: 'required', expression: 'Bundle.entry[0].resource.id', message: 'is required' });
     const event = header.eventCoding as Coding | undefined;
-    if (event?.code !== REFERRAL_EVENT.code) {
+    if (event?.system !== REFERRAL_EVENT.system || event.code !== REFERRAL_EVENT.code) {
       envelope.push({
         code: 'not-supported',
         expression: 'Bundle.entry[0].resource.eventCoding',
@@ -128,9 +160,34 @@ export function referralFromMessage(body: unknown): ReferralMessage {
       { code: 'required', expression: 'Bundle.entry.resource.ofType(ServiceRequest)', message: 'a ServiceRequest is required' },
     ]);
   }
+  const amendment = notNew(messageHeader, serviceRequest);
   const { request, issues } = mapReferral(entries, messageHeader, serviceRequest);
-  if (issues.length) throw new FhirError(422, issues);
+  if (amendment.length || issues.length) throw new FhirError(422, [...amendment, ...issues]);
   return { messageId: body.id as string, header: header as unknown as MessageHeader, request: request! };
+}
+
+/**
+ * What says this is not a new referral: a MessageHeader.reason other than BaRS `new` (none is
+ * new), or a ServiceRequest that is not an active order (a cancellation is `revoked`).
+ */
+function notNew(header: Found, sr: Found): FhirIssue[] {
+  const issues: FhirIssue[] = [];
+  if (header.resource.reason !== undefined) {
+    const reasons = list(isObject(header.resource.reason) ? header.resource.reason.coding : undefined).filter(
+      (c) => c.system === NEW_REFERRAL_REASON.system,
+    );
+    if (!reasons.length || reasons.some((c) => c.code !== NEW_REFERRAL_REASON.code)) {
+      const message = `must be ${NEW_REFERRAL_REASON.system}|${NEW_REFERRAL_REASON.code} (or left out): ${ONLY_NEW}`;
+      issues.push({ code: 'not-supported', expression: `${header.at}.reason`, message });
+    }
+  }
+  if (sr.resource.status !== 'active') {
+    issues.push({ code: 'not-supported', expression: `${sr.at}.status`, message: `must be "active": ${ONLY_NEW}` });
+  }
+  if (sr.resource.intent !== 'order') {
+    issues.push({ code: 'not-supported', expression: `${sr.at}.intent`, message: `must be "order": ${ONLY_NEW}` });
+  }
+  return issues;
 }
 
 function mapReferral(
@@ -205,7 +262,7 @@ function mapReferral(
   // Body site: SNOMED CT codes from the one table (shared/domain/fhir-codes.ts).
   where['complaint.bodySite'] = `${sr.at}.bodySite`;
   const snomed = list(sr.resource.bodySite).flatMap((site) => list(site.coding).filter((c) => c.system === FHIR_SYSTEMS.snomed));
-  const sites = new Set(snomed.map((c) => bodySiteOfSnomed(String(c.code))).filter((s): s is BodySite => s !== undefined));
+  const sites = new Set(snomed.map((c) => typeof c.code === 'string' && bodySiteOfSnomed(c.code)).filter((s): s is BodySite => !!s));
   let bodySite: BodySite | undefined;
   if (sites.size === 1) [bodySite] = sites;
   else if (sites.size > 1) {
@@ -215,10 +272,11 @@ function mapReferral(
       message: 'names more than one body site: send the main one, or SNOMED CT 39352004 (joint structure) for several joints',
     };
   } else if (snomed.length) {
+    const codes = snomed.map((c) => (typeof c.code === 'string' ? c.code : JSON.stringify(c.code))).join(', ');
     found['complaint.bodySite'] = {
       code: 'code-invalid',
       expression: `${sr.at}.bodySite`,
-      message: `SNOMED CT ${snomed.map((c) => String(c.code)).join(', ')} is not a body site this service takes (see the README's table)`,
+      message: `SNOMED CT ${codes} is not a body site this service takes (see the README's table)`,
     };
   }
   const notes = list(sr.resource.note);
@@ -241,19 +299,36 @@ function mapReferral(
     where.redFlags = flags.at;
     complaintAnswers = { durationWeeks: answerOf(duration.item), painScore: answerOf(pain.item) };
     if (flags.item) {
-      redFlags = list(flags.item.answer).map((answer, i) => {
+      // In a QuestionnaireResponse an item without an answer was not answered: "none" must be said, as the code `none`.
+      const flagAnswers = list(flags.item.answer);
+      const codes = flagAnswers.map((answer, i) => {
         const coding = isObject(answer.valueCoding) ? answer.valueCoding : undefined;
         const code = coding?.system === FHIR_SYSTEMS.redFlag && typeof coding.code === 'string' ? coding.code : undefined;
         where[`redFlags.${i}`] = `${flags.at}.answer[${i}].valueCoding`;
-        if (!code || !isRedFlag(code)) {
+        if (!code || (!isRedFlag(code) && code !== NO_RED_FLAGS.code)) {
           found[`redFlags.${i}`] = {
             code: 'code-invalid',
             expression: `${flags.at}.answer[${i}].valueCoding`,
-            message: `must be a coding of ${FHIR_SYSTEMS.redFlag} (see the README's red-flag codes)`,
+            message: `must be a coding of ${FHIR_SYSTEMS.redFlag} (see the README's red-flag codes, and ${NO_RED_FLAGS.code} for none)`,
           };
         }
         return code;
       });
+      const none = codes.indexOf(NO_RED_FLAGS.code);
+      if (!flagAnswers.length) {
+        found.redFlags = {
+          code: 'required',
+          expression: flags.at,
+          message: `must be answered: each red flag present, or ${FHIR_SYSTEMS.redFlag}|${NO_RED_FLAGS.code} when there are none`,
+        };
+      } else if (none !== -1 && codes.length > 1) {
+        found.redFlags = {
+          code: 'business-rule',
+          expression: `${flags.at}.answer[${none}].valueCoding`,
+          message: `says there are no red flags beside other answers: send the red flags present, or ${NO_RED_FLAGS.code} alone`,
+        };
+      }
+      redFlags = none === -1 ? codes : [];
     }
   } else {
     for (const path of ['complaint.durationWeeks', 'complaint.painScore', 'redFlags']) where[path] = `${sr.at}.supportingInfo`;

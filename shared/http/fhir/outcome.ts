@@ -42,10 +42,16 @@ export class FhirError extends Error {
   }
 }
 
+/** One issue per problem: the same message at the same element (FHIR.js can find one twice) is said once. */
 export function operationOutcome(issues: FhirIssue[], severity: 'error' | 'fatal' = 'error'): OperationOutcome {
+  const seen = new Set<string>();
+  const distinct = issues.filter(({ expression, message }) => {
+    const key = JSON.stringify([expression, message]);
+    return !seen.has(key) && seen.add(key);
+  });
   return {
     resourceType: 'OperationOutcome',
-    issue: issues.map(({ code, expression, message }) => ({
+    issue: distinct.map(({ code, expression, message }) => ({
       severity,
       code,
       diagnostics: expression ? `${expression}: ${message}` : message,

@@ -31,9 +31,8 @@ export function serviceRequestOf(referral: Referral): ServiceRequest {
     subject: patientOf(referral),
     authoredOn: referral.receivedAt,
     ...(referral.referrer ? { requester: { identifier: { system: FHIR_SYSTEMS.odsCode, value: referral.referrer.odsCode } } } : {}),
-    bodySite: BODY_SITE_SNOMED[referral.complaint.bodySite].map(({ code, display }) => ({
-      coding: [{ system: FHIR_SYSTEMS.snomed, code, display }],
-    })),
+    // One site, as its first code: every code of the table sent back would read as several sites.
+    bodySite: [{ coding: [{ system: FHIR_SYSTEMS.snomed, ...BODY_SITE_SNOMED[referral.complaint.bodySite][0] }] }],
   };
 }
 
