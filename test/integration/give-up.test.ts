@@ -89,7 +89,7 @@ const LOOPS: [string, Loop][] = [
       kind: 'triage',
       async prepare() {
         const referral = await waitingReferral();
-        at(referral.receivedAt, DAY_MS); // the 24-hour breach, recorded once
+        at(referral.receivedAt, DAY_MS + 1000); // the 24-hour breach (a second after the deadline), recorded once
         await stepTimedOut({ referralId: referral.id, kind: 'triage' });
         return referral;
       },
