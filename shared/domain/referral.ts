@@ -200,19 +200,6 @@ export interface FirstContactCall {
   lastAttemptAt?: string;
 }
 
-/** The numbers a first contact call may try, mobile first. */
-export function numbersToCall(patient: Pick<ReferralRequest['patient'], 'mobile' | 'phone'> | undefined): string[] {
-  return [...new Set([patient?.mobile, patient?.phone].filter((n): n is string => Boolean(n)))];
-}
-
-/**
- * The mobile the service may text: none once a call found the number reaches someone else (the
- * patient's texts would go to a stranger), whatever the referral says.
- */
-export function mobileForTexts(referral: Pick<Referral, 'patient' | 'wrongNumberAt'>): string | undefined {
-  return referral.wrongNumberAt ? undefined : referral.patient?.mobile;
-}
-
 export interface Referral extends ReferralRequest {
   id: string;
   status: ReferralStatus;

@@ -3,15 +3,8 @@
  * Both are tables read top to bottom, so that a clinician can review the rules in one place.
  * The clinician at triage can change either; this is a suggestion, never the decision.
  */
-import {
-  type BodySite,
-  type FirstContact,
-  numbersToCall,
-  type Priority,
-  type RedFlag,
-  type ReferralRequest,
-  type Screening,
-} from './referral.js';
+import { numbersToCall } from './contact.js';
+import type { BodySite, FirstContact, Priority, RedFlag, ReferralRequest, Screening } from './referral.js';
 
 export const SERVICES = {
   physiotherapy: 'Physiotherapy',

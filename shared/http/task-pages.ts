@@ -14,7 +14,8 @@ import {
   SURGERY_FITNESS,
   SURGERY_WISH,
 } from '../domain/choices.js';
-import { numbersToCall, type Referral, type ReferralEvent } from '../domain/referral.js';
+import { numbersToCall } from '../domain/contact.js';
+import type { Referral, ReferralEvent } from '../domain/referral.js';
 import { RED_FLAG_RULES, type ServiceId, SERVICES } from '../domain/screening.js';
 import { ukTime } from '../domain/time.js';
 import type { StepKind } from '../domain/vocabulary.js';

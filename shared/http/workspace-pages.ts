@@ -7,8 +7,9 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 
 import { now } from '../clock.js';
 import { REDIRECT_DESTINATIONS, type RedirectDestination } from '../domain/choices.js';
+import { numbersToCall } from '../domain/contact.js';
 import type { FieldIssue } from '../domain/field-issues.js';
-import { numbersToCall, type Referral } from '../domain/referral.js';
+import type { Referral } from '../domain/referral.js';
 import { SERVICES } from '../domain/screening.js';
 import { hasRole, STAFF_ROLES, type StaffUser } from '../domain/staff.js';
 import { DAY_MS, HOUR_MS, ukTime } from '../domain/time.js';

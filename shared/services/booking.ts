@@ -14,9 +14,10 @@ import {
   latestAppointmentStart,
   type Slot,
 } from '../domain/booking.js';
+import { mobileForTexts } from '../domain/contact.js';
 import { referrerEmails } from '../domain/emails.js';
 import { newLinkId } from '../domain/links.js';
-import { type Booking, mobileForTexts, type Priority, type Referral } from '../domain/referral.js';
+import type { Booking, Priority, Referral } from '../domain/referral.js';
 import type { ServiceId } from '../domain/screening.js';
 import type { SmsTemplateName } from '../domain/sms.js';
 import { DAY_MS, slotTime } from '../domain/time.js';

@@ -3,8 +3,9 @@ import { createHmac } from 'node:crypto';
 
 import { nowIso } from '../clock.js';
 import { config } from '../config.js';
+import { mobileForTexts } from '../domain/contact.js';
 import { type Email, referrerEmails } from '../domain/emails.js';
-import { mobileForTexts, type Referral } from '../domain/referral.js';
+import type { Referral } from '../domain/referral.js';
 import { renderSms, type SmsTemplateName, smsTemplates } from '../domain/sms.js';
 import { ukDate } from '../domain/time.js';
 import { type EventType, type Notice, STEP_LINKS } from '../domain/vocabulary.js';

@@ -4,9 +4,10 @@
  */
 import { now } from '../clock.js';
 import { appointmentEnd } from '../domain/booking.js';
+import { mobileForTexts } from '../domain/contact.js';
 import type { FieldIssue } from '../domain/field-issues.js';
 import { parseForm } from '../domain/forms.js';
-import { mobileForTexts, type Referral } from '../domain/referral.js';
+import type { Referral } from '../domain/referral.js';
 import { slotTime } from '../domain/time.js';
 import { STEP_LINKS } from '../domain/vocabulary.js';
 import { ConcurrentChangeError } from '../store/errors.js';

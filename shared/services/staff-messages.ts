@@ -2,8 +2,9 @@
  * Staff emails sent as their own workflow steps, so that the functions that text patients never
  * also need to publish to staff topics (an SMS role is fenced off every SNS ARN).
  */
+import { mobileForTexts } from '../domain/contact.js';
 import { type Email, staffEmails } from '../domain/emails.js';
-import { mobileForTexts, type Referral } from '../domain/referral.js';
+import type { Referral } from '../domain/referral.js';
 import type { EventType } from '../domain/vocabulary.js';
 import type { StaffAudience } from '../ports/notifier.js';
 import { loadReferral } from '../store/referrals.js';
