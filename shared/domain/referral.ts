@@ -224,8 +224,6 @@ export interface Referral extends ReferralRequest {
   call?: FirstContactCall;
   /** When a call found that the number on the referral reaches someone else: no texts from then on. */
   wrongNumberAt?: string;
-  /** When the patient was told to go to A&E (screening, or a red flag found on the call). */
-  redirectedEmergencyAt?: string;
   /** The latest clinical decision, as the referrer may see it. */
   outcome?: Outcome;
   /** Booking: the window, how the patient is being asked, and the appointment once booked. */

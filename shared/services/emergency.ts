@@ -10,14 +10,12 @@ import { changeReferral, loadReferral } from '../store/referrals.js';
 import { textPatient } from './notifications.js';
 
 export async function redirectEmergency(referralId: string): Promise<void> {
-  // Done once: a retried step does not text twice. (The call's decision sets the status itself,
-  // so the status cannot say whether this step has run.)
-  if ((await loadReferral(referralId)).redirectedEmergencyAt) return;
+  // Done once: a retried step does not text twice. (Only this step sets the status: a call's
+  // emergency decision leaves the referral awaiting_call until the patient is told.)
+  if ((await loadReferral(referralId)).status === 'redirected_emergency') return;
   const { sent } = await textPatient(referralId, 'emergency');
-  const at = nowIso();
   await changeReferral(await loadReferral(referralId), {
     status: 'redirected_emergency',
-    set: { redirectedEmergencyAt: at },
-    event: { type: 'redirected_emergency', at, actor: 'system:screening', detail: { patientTexted: sent } },
+    event: { type: 'redirected_emergency', at: nowIso(), actor: 'system:screening', detail: { patientTexted: sent } },
   });
 }
