@@ -292,8 +292,29 @@ describe('phone first: the first contact call', () => {
   });
 
   it('refuses the call page to people who do not make calls', async () => {
-    const { link } = await onCallList(referralFor(10));
+    const { id, link } = await onCallList(referralFor(10));
     const refused = await fetch(link, { headers: { Cookie: cookie(BO) } });
     expect(refused.status).toBe(403);
+    // Nor may they post to it, even with their own session's form token.
+    const boCookie = cookie(BO);
+    const { csrfFor } = await import('../../shared/http/staff-pages.js');
+    const csrf = await csrfFor(boCookie.slice(boCookie.indexOf('=') + 1));
+    const post = (headers: Record<string, string>, form: Record<string, string>) =>
+      fetch(link, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(form).toString(),
+      });
+    expect((await post({ Cookie: boCookie }, { csrf, decision: 'no-answer' })).status).toBe(403);
+    // A signed-out browser is sent to sign in; another site's form is refused.
+    const signedOut = await fetch(link, { redirect: 'manual' });
+    expect(signedOut.status).toBe(302);
+    expect(new URL(signedOut.headers.get('location')!).pathname).toBe('/staff/sign-in');
+    const tess = cookie(TESS);
+    const tessCsrf = await csrfFor(tess.slice(tess.indexOf('=') + 1));
+    const crossSite = await post({ Cookie: tess, Origin: 'https://evil.example' }, { csrf: tessCsrf, decision: 'no-answer' });
+    expect(crossSite.status).toBe(403);
+    expect(await eventsOf(id, 'call_attempted')).toEqual([]);
   });
 });
