@@ -187,6 +187,10 @@ export const EVENT_TYPES = [
   'appointment_reminder_sent',
   'appointment_cancelled',
   'appointment_cancelled_by_clinic',
+  // Outcome measures and the Friends and Family Test (shared/domain/questionnaires.ts)
+  'questionnaire_invited',
+  'questionnaire_answered',
+  'questionnaire_not_sent',
   // Messages
   'patient_texted',
   'patient_not_contactable',
