@@ -39,6 +39,8 @@ export const CONFIG_DEFAULTS = {
   CALL_ATTEMPTS: 3,
   CALL_RETRY_HOURS: 4,
   SERVICE_PHONE: '01632 960000',
+  PATIENT_QUESTIONNAIRES: 'baseline,follow-up',
+  QUESTIONNAIRE_LINK_DAYS: 28,
 } as const;
 const D = CONFIG_DEFAULTS;
 
@@ -122,6 +124,21 @@ const configSchema = z.object({
     .string()
     .regex(/^\+?[0-9 ]{6,20}$/, 'a telephone number of digits and spaces, e.g. 01632 960000')
     .default(D.SERVICE_PHONE),
+  /**
+   * When patients are asked for their outcome measures: at referral (`baseline`, riding on the
+   * acknowledgement text) and after discharge (`follow-up`, with the Friends and Family Test). Empty: never.
+   */
+  PATIENT_QUESTIONNAIRES: z
+    .string()
+    .default(D.PATIENT_QUESTIONNAIRES)
+    .transform((s, ctx) => listOf(s, ['baseline', 'follow-up'] as const, ctx)),
+  /** How long a questionnaire's link stays open (a baseline's closes sooner, at the first appointment). */
+  QUESTIONNAIRE_LINK_DAYS: z.coerce.number().positive().default(D.QUESTIONNAIRE_LINK_DAYS),
+  /**
+   * A service's licensed MSK-HQ wording (JSON, see README): the MSK-HQ is asked only when it is
+   * set. A path; a relative one is read from beside the function's code (where CDK copies it).
+   */
+  MSKHQ_WORDING_FILE: z.string().min(1).optional(),
   /** How long an Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_HOURS: z.coerce.number().positive().default(D.IDEMPOTENCY_TTL_HOURS),
   /** Where links in emails and texts point: the API's public URL (no trailing slash). */

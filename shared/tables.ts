@@ -8,6 +8,8 @@
  *                                              remove it without touching the event
  *   TASK#<opaque id> / TASK                   a pending human step: its task token, link expiry, decision
  *   TASK#<opaque id> / PATIENT_LINK           the patient's link to a step: a different id, naming the task
+ *   REFERRAL#<id> / RESPONSE#<timepoint>      a patient's answers to their questionnaires at baseline or follow-up
+ *                                             (codes and numbers; their free text is a NOTE, like any other)
  *   IDEMPOTENCY#<client>#<key> / IDEMPOTENCY  a remembered Idempotency-Key (expires by TTL)
  *   TEXTS#<keyed hash of a mobile> / <UK day> the self-referral texts sent to one number that day (expires by TTL)
  *   CLINIC#<id> / CLINIC                      a clinic: name, address, services
@@ -60,6 +62,7 @@ export const keys = {
   event: (id: string, at: string, version: number) => ({ pk: `REFERRAL#${id}`, sk: `EVENT#${at}#${String(version).padStart(6, '0')}` }),
   note: (id: string, at: string, version: number) => ({ pk: `REFERRAL#${id}`, sk: `NOTE#${at}#${String(version).padStart(6, '0')}` }),
   task: (taskId: string) => ({ pk: `TASK#${taskId}`, sk: 'TASK' }),
+  response: (id: string, timepoint: string) => ({ pk: `REFERRAL#${id}`, sk: `RESPONSE#${timepoint}` }),
   patientLink: (linkId: string) => ({ pk: `TASK#${linkId}`, sk: 'PATIENT_LINK' }),
   clinic: (clinicId: string) => ({ pk: `CLINIC#${clinicId}`, sk: 'CLINIC' }),
   slot: (slotId: string) => ({ pk: `SLOT#${slotId}`, sk: 'SLOT' }),

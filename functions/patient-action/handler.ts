@@ -1,12 +1,19 @@
-/** POST /a/{link}: the patient books, changes or cancels. */
+/** POST /a/{link}: the patient books, changes or cancels, or sends their questionnaire's answers. */
 import { closedPatientLinkPage, manageAppointmentPage, patientBookingPage, SLOT_TAKEN } from '../../shared/http/booking-pages.js';
 import { messagePage } from '../../shared/http/html.js';
-import { formBody, pageHandler } from '../../shared/http/pages.js';
+import { crossSiteRefusal, formBody, pageHandler } from '../../shared/http/pages.js';
+import { answeredPage, questionnairePage } from '../../shared/http/questionnaire-pages.js';
 import { choosableSlots, patientAction } from '../../shared/services/patient-links.js';
+import { questionnairesFor } from '../../shared/services/questionnaires.js';
 
 export const handler = pageHandler(async (event) => {
-  const result = await patientAction(event.pathParameters?.link ?? '', formBody(event));
+  const refused = crossSiteRefusal(event);
+  if (refused) return refused;
+  const form = formBody(event);
+  const result = await patientAction(event.pathParameters?.link ?? '', form);
   switch (result.state) {
+    case 'answered':
+      return answeredPage(result.task.timepoint!);
     case 'booked':
       return manageAppointmentPage(result.referral, await choosableSlots(result.referral), [], 200, 'Appointment booked');
     case 'rearranged':
@@ -19,6 +26,10 @@ export const handler = pageHandler(async (event) => {
       );
     case 'invalid-form':
     case 'slot-taken': {
+      if (result.task.kind === 'questionnaire' && result.state === 'invalid-form') {
+        const timepoint = result.task.timepoint!;
+        return questionnairePage(timepoint, questionnairesFor(timepoint), form, result.issues, 400);
+      }
       const slots = await choosableSlots(result.referral);
       const issues = result.state === 'slot-taken' ? [SLOT_TAKEN] : result.issues;
       return result.task.kind === 'booking'

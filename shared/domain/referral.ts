@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { now } from '../clock.js';
 import type { SURGERY_FITNESS, SURGERY_WISH } from './choices.js';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number.js';
+import type { Timepoint } from './questionnaires.js';
 import type { ServiceId } from './screening.js';
 import { typedText } from './text.js';
 import { normaliseUkMobile, normaliseUkPhone } from './uk-mobile.js';
@@ -217,7 +218,7 @@ export interface Referral extends ReferralRequest {
   version: number;
   screening?: Screening;
   /** The human step the workflow is waiting on, if any. */
-  openTask?: { kind: TaskKind; taskId: string; patientLinkId?: string };
+  openTask?: { kind: Exclude<TaskKind, 'questionnaire'>; taskId: string; patientLinkId?: string };
   triageReminderSentAt?: string;
   triageBreachedAt?: string;
   /** Phone-first referrals: the first contact call. */
@@ -235,6 +236,8 @@ export interface Referral extends ReferralRequest {
   booking?: Booking;
   /** The patient's link to see, change or cancel their appointment (a task id). */
   appointmentLinkId?: string;
+  /** The patient's links to their questionnaires (patient link ids), one per timepoint, once invited. */
+  questionnaireLinks?: Partial<Record<Timepoint, string>>;
   /** The appointment start a 48-hour reminder was sent for (a moved appointment gets its own). */
   reminderSentFor?: string;
   missedAppointments?: number;

@@ -107,9 +107,30 @@ export const smsTemplates = {
     ({ time, link }: SmsContext): Template =>
     (greeting) =>
       `${greeting} the clinic cancelled your appointment on ${time}. Book another: ${link}`,
+  // The baseline questionnaire's link, on the acknowledgement when both fit one fragment (see RIDES_IF_IT_FITS).
+  acknowledgementAndQuestionnaire:
+    ({ serviceName, link }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} ${serviceName} has your referral. Before it is reviewed, tell us how you are: ${link}`,
+  // ...or on its own, just after the acknowledgement.
+  questionnaireBaseline:
+    ({ serviceName, link }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} ${serviceName}: how are you before treatment? ${link}`,
+  // After discharge: how they are now, and what they thought of the service (the FFT).
+  questionnaireFollowUp:
+    ({ serviceName, link }: SmsContext): Template =>
+    (greeting) =>
+      `${greeting} ${serviceName}: how are you now, and how were we? ${link}`,
   rebookAfterMissed:
     ({ link }: SmsContext): Template =>
     (greeting) =>
       `${greeting} we missed you at your appointment. Book a new one: ${link}`,
 } as const;
 export type SmsTemplateName = keyof typeof smsTemplates;
+
+/**
+ * Texts that carry a second message when the two fit one fragment, and are otherwise sent as two
+ * texts (the service name and base URL decide): the only templates allowed past one fragment.
+ */
+export const RIDES_IF_IT_FITS: ReadonlySet<SmsTemplateName> = new Set(['acknowledgementAndQuestionnaire']);

@@ -72,8 +72,11 @@ export const STEP_LINKS = {
   outcome: { staff: true, patient: false },
 } as const satisfies Record<StepKind, { staff: boolean; patient: boolean }>;
 
-/** What a link (a stored task) leads to: a human step, or a patient's own appointment. */
-export type TaskKind = StepKind | 'appointment';
+/**
+ * What a link (a stored task) leads to: a human step, a patient's own appointment, or their
+ * questionnaire (outcome measures and the Friends and Family Test; no workflow waits on it).
+ */
+export type TaskKind = StepKind | 'appointment' | 'questionnaire';
 
 /**
  * Notices: how a referral's closing is told to whoever should hear (referrer email, or a text to

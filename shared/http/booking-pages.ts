@@ -11,21 +11,13 @@ import { type ServiceId, SERVICES } from '../domain/screening.js';
 import { slotTime, ukClockTime, ukDay } from '../domain/time.js';
 import type { PatientLinkState } from '../services/patient-links.js';
 import type { FieldIssue } from './api.js';
-import { html, messagePage, page, type SafeHtml } from './html.js';
+import { errorSummary, html, messagePage, page, type SafeHtml } from './html.js';
+import { closedQuestionnairePage } from './questionnaire-pages.js';
 
 export type ChoosableSlot = Slot & { clinicName: string };
 
 /** What a patient (or the booking team) is told when someone else got the slot first. */
 export const SLOT_TAKEN: FieldIssue = { path: 'slot', message: 'That appointment has just been taken. Please choose another.' };
-
-export function errorSummary(issues: FieldIssue[]): SafeHtml | '' {
-  if (!issues.length) return '';
-  return html`<div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1">
-<h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
-<div class="nhsuk-error-summary__body"><ul class="nhsuk-list nhsuk-error-summary__list">
-${issues.map((i) => html`<li><a href="#${i.path}">${i.message}</a></li>`)}
-</ul></div></div>`;
-}
 
 /** Radio buttons, one per slot, under a heading per day. */
 export function slotChoices(slots: ChoosableSlot[], issues: FieldIssue[], legend: string): SafeHtml {
@@ -125,6 +117,7 @@ ${slots.length ? html`<button class="nhsuk-button nhsuk-button--secondary" type=
 
 /** Friendly pages for links that cannot act; none shows anything about the referral. */
 export function closedPatientLinkPage(link: Exclude<PatientLinkState, { state: 'open' }>) {
+  if ((link.state === 'used' || link.state === 'expired') && link.kind === 'questionnaire') return closedQuestionnairePage(link.state);
   switch (link.state) {
     case 'invalid':
     case 'unknown':

@@ -97,6 +97,16 @@ ${rows.map((r) => html`<tr class="nhsuk-table__row">${r.map((c) => html`<td clas
 </table>`;
 }
 
+/** The NHS.UK error summary at the top of a form, linking to each field at fault. */
+export function errorSummary(issues: FieldIssue[]): SafeHtml | '' {
+  if (!issues.length) return '';
+  return html`<div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1">
+<h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
+<div class="nhsuk-error-summary__body"><ul class="nhsuk-list nhsuk-error-summary__list">
+${issues.map((i) => html`<li><a href="#${i.path}">${i.message}</a></li>`)}
+</ul></div></div>`;
+}
+
 /** A field's error message, beside the field (NHS.UK pattern), when it has one. */
 export function fieldError(issues: FieldIssue[], name: string): SafeHtml | '' {
   const issue = issues.find((i) => i.path === name);

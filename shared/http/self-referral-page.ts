@@ -8,8 +8,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 
 import { BODY_SITES, RED_FLAGS, type RedFlag } from '../domain/referral.js';
 import type { FieldIssue } from './api.js';
-import { errorSummary } from './booking-pages.js';
-import { html, page, type SafeHtml } from './html.js';
+import { errorSummary, html, page, type SafeHtml } from './html.js';
 
 const NHS_NUMBER_HINT = 'A 10 digit number, like 943 476 5919. You can find it on a letter from the NHS or in the NHS App.';
 const NO_MOBILE_NEXT = 'As you did not give a mobile number, we will contact you another way.';

@@ -24,8 +24,8 @@ import type { LinkState, SubmitResult } from '../services/decisions.js';
 import { bookingPriority, callRecord, nextAttemptFrom } from '../services/steps/call.js';
 import type { Task } from '../store/tasks.js';
 import type { FieldIssue } from './api.js';
-import { type ChoosableSlot, errorSummary, slotChoices } from './booking-pages.js';
-import { fieldError, groupClass, html, messagePage, page, type SafeHtml } from './html.js';
+import { type ChoosableSlot, slotChoices } from './booking-pages.js';
+import { errorSummary, fieldError, groupClass, html, messagePage, page, type SafeHtml } from './html.js';
 import { csrfField, signedInAs, type StaffSession, telephoneLinks } from './staff-pages.js';
 
 type Values = Record<string, string>;

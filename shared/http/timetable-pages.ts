@@ -10,8 +10,7 @@ import type { FieldIssue } from '../domain/field-issues.js';
 import { SERVICES } from '../domain/screening.js';
 import { slotTime } from '../domain/time.js';
 import { type Session, WEEKDAYS } from '../domain/timetable.js';
-import { errorSummary } from './booking-pages.js';
-import { fieldError, groupClass, html, page, type SafeHtml, table } from './html.js';
+import { errorSummary, fieldError, groupClass, html, page, type SafeHtml, table } from './html.js';
 import { csrfField, signedInAs, type StaffSession } from './staff-pages.js';
 
 type Values = Record<string, string>;

@@ -16,8 +16,7 @@ import { DAY_MS, HOUR_MS, ukTime } from '../domain/time.js';
 import type { Access } from '../services/access-log.js';
 import { nextAttemptFrom } from '../services/steps/call.js';
 import { mayRetry, type Queue, type QueueName, type QueueRow, QUEUES, retryRefusal } from '../services/workspace.js';
-import { errorSummary } from './booking-pages.js';
-import { html, page, type SafeHtml, table } from './html.js';
+import { errorSummary, html, page, type SafeHtml, table } from './html.js';
 import { csrfField, signedInAs, type StaffSession, telephoneLinks } from './staff-pages.js';
 
 /** The queues a person works (the service lead sees all). */

@@ -27,7 +27,7 @@ export async function resolveLink(signed: string): Promise<LinkState> {
   if (!taskId) return { state: 'invalid' };
   const task = await getTask(taskId);
   // Staff links lead only to steps that staff decide through a link.
-  if (!task || task.kind === 'appointment' || !STEP_LINKS[task.kind].staff) return { state: 'unknown' };
+  if (!task || task.kind === 'appointment' || task.kind === 'questionnaire' || !STEP_LINKS[task.kind].staff) return { state: 'unknown' };
   const referral = await getReferral(task.referralId);
   if (!referral) return { state: 'unknown' };
   if (task.decidedAt) return { state: 'used', task, referral };

@@ -9,7 +9,7 @@ import type { FieldIssue } from '../domain/field-issues.js';
 import { parseForm } from '../domain/forms.js';
 import type { Referral } from '../domain/referral.js';
 import { slotTime } from '../domain/time.js';
-import { STEP_LINKS } from '../domain/vocabulary.js';
+import { STEP_LINKS, type TaskKind } from '../domain/vocabulary.js';
 import { ConcurrentChangeError } from '../store/errors.js';
 import { getReferral } from '../store/referrals.js';
 import { getTaskByPatientLink, setLinkExpiry, type Task } from '../store/tasks.js';
@@ -17,14 +17,15 @@ import { bookSlot, cancelAppointment, choosableSlots, SlotUnavailableError, wake
 import { superseded } from './decisions.js';
 import { linkId, patientLink } from './links.js';
 import { textAndRecord } from './notifications.js';
+import { answerQuestionnaire, baselineStillOpen } from './questionnaires.js';
 import { changeAppointmentFormSchema } from './steps/booking.js';
 import { stepFor } from './steps/index.js';
 
 export type PatientLinkState =
   | { state: 'invalid' }
   | { state: 'unknown' }
-  | { state: 'expired' }
-  | { state: 'used'; referral: Referral }
+  | { state: 'expired'; kind?: TaskKind }
+  | { state: 'used'; referral: Referral; kind: TaskKind }
   | { state: 'open'; task: Task; referral: Referral };
 
 export async function resolvePatientLink(signed: string): Promise<PatientLinkState> {
@@ -32,19 +33,25 @@ export async function resolvePatientLink(signed: string): Promise<PatientLinkSta
   const id = await linkId(signed, 'patient');
   if (!id) return { state: 'invalid' };
   const task = await getTaskByPatientLink(id);
-  // The patient's own links: a step they act on (booking), or their appointment.
+  // The patient's own links: a step they act on (booking), their appointment, or a questionnaire.
   const step = task && stepFor(task.kind);
-  if (!task || (step ? !STEP_LINKS[step.kind].patient : task.kind !== 'appointment')) return { state: 'unknown' };
+  if (!task || (step ? !STEP_LINKS[step.kind].patient : task.kind !== 'appointment' && task.kind !== 'questionnaire'))
+    return { state: 'unknown' };
   const referral = await getReferral(task.referralId);
   if (!referral) return { state: 'unknown' };
-  if (step && task.decidedAt) return { state: 'used', referral };
-  if (task.linkExpiresAt <= now().toISOString() || (step && superseded(task, referral))) return { state: 'expired' };
+  const actsOnce = step !== undefined || task.kind === 'questionnaire';
+  if (actsOnce && task.decidedAt) return { state: 'used', referral, kind: task.kind };
+  // A baseline questionnaire is about before treatment: it closes at the first appointment.
+  const over = task.kind === 'questionnaire' && task.timepoint === 'baseline' && !baselineStillOpen(referral);
+  if (task.linkExpiresAt <= now().toISOString() || (step && superseded(task, referral)) || over)
+    return { state: 'expired', kind: task.kind };
   return { state: 'open', task, referral };
 }
 
 export type PatientActionResult =
   | Exclude<PatientLinkState, { state: 'open' }>
   | { state: 'invalid-form'; task: Task; referral: Referral; issues: FieldIssue[] }
+  | { state: 'answered'; task: Task; referral: Referral }
   | { state: 'slot-taken'; task: Task; referral: Referral }
   | { state: 'booked' | 'rearranged' | 'cancelled'; task: Task; referral: Referral };
 
@@ -53,6 +60,19 @@ export async function patientAction(signed: string, form: Record<string, string>
     const link = await resolvePatientLink(signed);
     if (link.state !== 'open') return link;
     const { task, referral } = link;
+    if (task.kind === 'questionnaire') {
+      const answered = await answerQuestionnaire(task, referral, form);
+      switch (answered.state) {
+        case 'answered':
+          return { state: 'answered', task, referral: answered.referral };
+        case 'invalid-form':
+          return { state: 'invalid-form', task, referral, issues: answered.issues };
+        case 'used':
+          return { state: 'used', referral, kind: task.kind };
+        default:
+          return { state: 'expired', kind: task.kind };
+      }
+    }
     const step = stepFor(task.kind);
     if (step) {
       const result = await step.decide!(task, referral, form, { by: 'patient', actor: 'patient' });
@@ -61,7 +81,7 @@ export async function patientAction(signed: string, form: Record<string, string>
       if (result.state === 'attempt-recorded') throw new Error(`a patient cannot record a call (${task.kind})`);
       return result.state === 'decided' ? { state: 'booked', task, referral: result.referral } : result;
     }
-    if (referral.status !== 'booked') return { state: 'used', referral };
+    if (referral.status !== 'booked') return { state: 'used', referral, kind: task.kind };
     try {
       if (form.action === 'cancel') {
         const cancelled = await cancelAppointment(referral);

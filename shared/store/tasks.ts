@@ -6,6 +6,7 @@
  */
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
+import type { Timepoint } from '../domain/questionnaires.js';
 import type { Routing } from '../domain/referral.js';
 import { DAY_SECONDS } from '../domain/time.js';
 import type { TaskKind } from '../domain/vocabulary.js';
@@ -22,8 +23,10 @@ export interface Task {
   linkExpiresAt: string;
   decidedAt?: string;
   routing?: Routing;
-  /** The id in the patient's link, for a step the patient acts on or their appointment. */
+  /** The id in the patient's link, for a step the patient acts on, their appointment or a questionnaire. */
   patientLinkId?: string;
+  /** A questionnaire's: before treatment, or after discharge. */
+  timepoint?: Timepoint;
 }
 
 /** Kept a month past the link's expiry for the audit of who used it, then removed by TTL. */
@@ -99,6 +102,19 @@ export function claimTask(task: Task, decidedAt: string, routing: Routing): Tran
       ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(decidedAt) AND linkExpiresAt > :decidedAt AND #token = :token',
       ExpressionAttributeNames: { '#token': 'token' },
       ExpressionAttributeValues: { ':decidedAt': decidedAt, ':routing': routing, ':token': task.token },
+    },
+  };
+}
+
+/** Marks a link that acts once (a questionnaire) as used, with the change it made: refused if used or expired meanwhile. */
+export function useTask(task: Task, usedAt: string): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: keys.task(task.taskId),
+      UpdateExpression: 'SET decidedAt = :usedAt',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(decidedAt) AND linkExpiresAt > :usedAt',
+      ExpressionAttributeValues: { ':usedAt': usedAt },
     },
   };
 }

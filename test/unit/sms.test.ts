@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { isSingleGsm7Fragment, renderSms, smsTemplates } from '../../shared/domain/sms.js';
+import { isSingleGsm7Fragment, renderSms, RIDES_IF_IT_FITS, type SmsTemplateName, smsTemplates } from '../../shared/domain/sms.js';
 
 // The longest realistic values: a 40-character service name (the most CDK allows), a service's
 // own domain of 36 characters (the README asks for one; an execute-api URL makes booking texts
@@ -37,10 +37,19 @@ describe('patient SMS', () => {
     expect(isSingleGsm7Fragment(text)).toBe(true);
   });
 
-  it.each(Object.entries(smsTemplates))('%s fits one GSM-7 fragment with the longest service name and a long first name', (_, template) => {
-    const text = renderSms(template(LONGEST), 'Bartholomew-Alexander Maximilian');
-    expect(text.length).toBeLessThanOrEqual(160);
-    expect(isSingleGsm7Fragment(text)).toBe(true);
+  it.each(Object.entries(smsTemplates).filter(([name]) => !RIDES_IF_IT_FITS.has(name as SmsTemplateName)))(
+    '%s fits one GSM-7 fragment with the longest service name and a long first name',
+    (_, template) => {
+      const text = renderSms(template(LONGEST), 'Bartholomew-Alexander Maximilian');
+      expect(text.length).toBeLessThanOrEqual(160);
+      expect(isSingleGsm7Fragment(text)).toBe(true);
+    },
+  );
+
+  it('the questionnaire rides on the acknowledgement with a typical name and URL, and not with the longest (two texts then)', () => {
+    const typical = { ...TYPICAL, link: `${TYPICAL.baseUrl}/a/${'A'.repeat(16)}.${'B'.repeat(16)}` };
+    expect(isSingleGsm7Fragment(renderSms(smsTemplates.acknowledgementAndQuestionnaire(typical), 'Alexandra'))).toBe(true);
+    expect(isSingleGsm7Fragment(renderSms(smsTemplates.acknowledgementAndQuestionnaire(LONGEST), 'Sam'))).toBe(false);
   });
 
   it('drops a name that would force UCS-2 (more expensive, 70 characters a fragment)', () => {

@@ -59,7 +59,7 @@ export function retryEntry(referral: Referral, status: ReferralStatus): Workflow
 
 /** The step a stored task belongs to; undefined for a patient's appointment link (not a step). */
 export function stepFor(kind: TaskKind): HumanStep | undefined {
-  return kind === 'appointment' ? undefined : STEPS[kind];
+  return kind === 'appointment' || kind === 'questionnaire' ? undefined : STEPS[kind];
 }
 
 /**

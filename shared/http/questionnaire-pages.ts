@@ -1,0 +1,117 @@
+/**
+ * The patient's questionnaire page, from the link in their text: mobile first, no JavaScript,
+ * every question optional. It names no condition and shows nothing of the referral but, at
+ * follow-up, the activities the patient named themselves at baseline.
+ */
+import type { APIGatewayProxyResult } from 'aws-lambda';
+
+import { config } from '../config.js';
+import type { FieldIssue } from '../domain/field-issues.js';
+import { fieldName, type Questionnaire, type QuestionnaireItem, type Timepoint } from '../domain/questionnaires.js';
+import { errorSummary, fieldError, groupClass, html, messagePage, page, type SafeHtml } from './html.js';
+
+const HEADINGS: Record<Timepoint, string> = {
+  baseline: 'How you are before treatment',
+  'follow-up': 'How you are now, and your experience',
+};
+
+/** The hint and error a field is described by, as an attribute (none without either). */
+function describedBy(issues: FieldIssue[], name: string, hint?: string): SafeHtml | '' {
+  const ids = [...(hint ? [`${name}-hint`] : []), ...(issues.some((i) => i.path === name) ? [`${name}-error`] : [])];
+  return ids.length ? html` aria-describedby="${ids.join(' ')}"` : '';
+}
+
+function itemField(q: Questionnaire, item: QuestionnaireItem, values: Record<string, string>, issues: FieldIssue[]): SafeHtml {
+  const name = fieldName(q, item);
+  const value = values[name] ?? '';
+  if (item.type === 'string') {
+    const hint = item.hint;
+    const long = item.maxLength > 200;
+    return html`<div class="${groupClass(issues, name)}">
+<label class="nhsuk-label" for="${name}">${item.text} (optional)</label>
+${hint ? html`<div class="nhsuk-hint" id="${name}-hint">${hint}</div>` : ''}
+${fieldError(issues, name)}
+${
+  long
+    ? html`<textarea class="nhsuk-textarea" id="${name}" name="${name}" rows="4" maxlength="${item.maxLength}"${describedBy(
+        issues,
+        name,
+        hint,
+      )}>${value}</textarea>`
+    : html`<input class="nhsuk-input" id="${name}" name="${name}" type="text" value="${value}" maxlength="${item.maxLength}"
+ autocomplete="off"${describedBy(issues, name, hint)}>`
+}
+</div>`;
+  }
+  const options =
+    item.type === 'choice'
+      ? item.options.map((o) => ({ code: o.code, display: o.display }))
+      : Array.from({ length: item.max - item.min + 1 }, (_, i) => ({ code: String(item.min + i), display: String(item.min + i) }));
+  const hint = item.type === 'integer' ? `${item.minLabel}, ${item.maxLabel}.` : undefined;
+  return html`<div class="${groupClass(issues, name)}">
+<fieldset class="nhsuk-fieldset" id="${name}"${describedBy(issues, name, hint)}>
+<legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">${item.text}</legend>
+${hint ? html`<div class="nhsuk-hint" id="${name}-hint">${hint}</div>` : ''}
+${fieldError(issues, name)}
+<div class="nhsuk-radios${item.type === 'integer' ? ' nhsuk-radios--inline' : ''}">
+${options.map(
+  (o) => html`<div class="nhsuk-radios__item"><input class="nhsuk-radios__input" id="${name}-${o.code}" name="${name}" type="radio"
+ value="${o.code}"${o.code === value ? html` checked` : ''}>
+<label class="nhsuk-label nhsuk-radios__label" for="${name}-${o.code}">${o.display}</label></div>`,
+)}
+</div></fieldset></div>`;
+}
+
+/**
+ * The questions for a timepoint, in one form. `values`: what was posted (kept after an error), or
+ * at follow-up the PSFS activities named at baseline, to be rated again.
+ */
+export function questionnairePage(
+  timepoint: Timepoint,
+  questionnaires: Questionnaire[],
+  values: Record<string, string> = {},
+  issues: FieldIssue[] = [],
+  statusCode = 200,
+): APIGatewayProxyResult {
+  const heading = HEADINGS[timepoint];
+  return page({
+    statusCode,
+    title: issues.length ? `Error: ${heading}` : heading,
+    content: html`${errorSummary(issues)}
+<h1>${heading}</h1>
+<p>${config().SERVICE_NAME} asks everyone it sees these questions, to learn whether its care helps.
+Every question is optional, and your answers do not change your care${timepoint === 'baseline' ? ' or your appointment' : ''}.</p>
+<div class="nhsuk-inset-text"><span class="nhsuk-u-visually-hidden">Information: </span>
+<p>Nobody reads these answers straight away. If your symptoms get worse or you have new symptoms, contact your GP practice or call 111.
+In an emergency, call 999.</p></div>
+<form method="post" novalidate>
+${questionnaires.map(
+  (q) => html`<h2>${q.title}</h2>
+<p>${q.intro}</p>
+${q.items.map((item) => itemField(q, item, values, issues))}`,
+)}
+<button class="nhsuk-button" type="submit">Send my answers</button>
+</form>`,
+  });
+}
+
+export function answeredPage(timepoint: Timepoint): APIGatewayProxyResult {
+  return messagePage(
+    200,
+    'Thank you for your answers',
+    timepoint === 'baseline'
+      ? 'We will ask you again after your treatment, to see what has changed. You do not need to do anything else.'
+      : 'Your answers help us improve the service for everyone. You do not need to do anything else.',
+  );
+}
+
+/** A questionnaire link that cannot be used again, or has closed. */
+export function closedQuestionnairePage(state: 'used' | 'expired'): APIGatewayProxyResult {
+  return state === 'used'
+    ? messagePage(409, 'You have already answered', 'Thank you. Each questionnaire can be answered once.')
+    : messagePage(
+        410,
+        'This questionnaire has closed',
+        'Questionnaires are open for a few weeks, and the one before treatment closes when treatment starts. Thank you all the same.',
+      );
+}
