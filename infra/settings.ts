@@ -4,10 +4,14 @@
  * staff topic nobody is subscribed to, a custom URL the stack does not serve) is refused here,
  * naming every context value at fault, instead of deploying a service that drops messages.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 import type { Node } from 'constructs';
 import * as z from 'zod';
 
 import { CONFIG_DEFAULTS as D } from '../shared/config.js';
+import { mskHqWordingSchema } from '../shared/domain/questionnaires.js';
 import type { StaffAudience } from '../shared/ports/notifier.js';
 
 export const CONTEXT_PREFIX = 'mskPathway:';
@@ -147,6 +151,19 @@ const contextSchema = z
       .string()
       .regex(/^\+?[0-9 ]{6,20}$/, 'the number patients call the service on, digits and spaces, e.g. 01632 960000')
       .default(D.SERVICE_PHONE),
+    /** Outcome measures: when patients are asked (baseline, follow-up; empty: never), and how long a link is open. */
+    patientQuestionnaires: wordList(['baseline', 'follow-up'], D.PATIENT_QUESTIONNAIRES),
+    questionnaireLinkDays: number(D.QUESTIONNAIRE_LINK_DAYS),
+    /** A licensed MSK-HQ wording file (JSON, README), checked here and copied beside every function's code. */
+    mskHqWordingFile: z
+      .string()
+      .optional()
+      .transform((path) => path || undefined)
+      .superRefine((path, ctx) => {
+        const problem = path && mskHqWordingProblem(path);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .transform((path) => path && resolve(path)),
   })
   .refine((c) => c.firstContactReminderHours < c.firstContactHours, {
     path: ['firstContactReminderHours'],
@@ -209,6 +226,8 @@ export interface MskPathwaySettings {
   readonly selfReferralRateLimit: number;
   /** Days after closure before a referral's personal data is removed (retention rule). */
   readonly personalDataRetentionDays: number;
+  /** Outcome measures: when patients are asked, for how long, and the MSK-HQ's licensed wording (an absolute path) if any. */
+  readonly questionnaires: { timepoints: string[]; linkDays: number; mskHqWordingFile?: string };
   /** Phone-first: which referrals start with a first contact call, its target and attempts (README). */
   readonly firstContact: {
     sources: string[];
@@ -267,7 +286,20 @@ export function parseSettings(context: Record<string, unknown>): MskPathwaySetti
       retryHours: c.callRetryHours,
       servicePhone: c.servicePhone,
     },
+    questionnaires: { timepoints: c.patientQuestionnaires, linkDays: c.questionnaireLinkDays, mskHqWordingFile: c.mskHqWordingFile },
   };
+}
+
+/** What is wrong with a wording file, or undefined if it can be used. */
+function mskHqWordingProblem(path: string): string | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(resolve(path), 'utf8'));
+  } catch (error) {
+    return `${path} could not be read as JSON (${error instanceof Error ? error.message : String(error)})`;
+  }
+  const parsed = mskHqWordingSchema.safeParse(json);
+  return parsed.success ? undefined : `${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`;
 }
 
 /** Settings from the app's context (`cdk.json`, `-c`). */

@@ -23,6 +23,9 @@ import { output } from './outputs.js';
 import { type Capability, type FunctionPermissions, functionPermissions } from './permissions.js';
 import type { MskPathwaySettings } from './settings.js';
 
+/** Where a licensed MSK-HQ wording file sits in each function's bundle (MSKHQ_WORDING_FILE, relative to the code). */
+const MSK_HQ_WORDING_IN_BUNDLE = 'msk-hq-wording.json';
+
 export class MskPathwayStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps & { settings: MskPathwaySettings }) {
     super(scope, id, props);
@@ -75,6 +78,8 @@ export class MskPathwayStack extends Stack {
 
     const functions = new Functions(this, 'Functions', {
       logKey: key,
+      // The licensed wording goes with the code (a file, not an environment variable: 4 KB is too little).
+      files: settings.questionnaires.mskHqWordingFile ? { [MSK_HQ_WORDING_IN_BUNDLE]: settings.questionnaires.mskHqWordingFile } : {},
       environment: {
         TABLE_NAME: data.table.tableName,
         SERVICE_NAME: settings.serviceName,
@@ -92,6 +97,9 @@ export class MskPathwayStack extends Stack {
         FIRST_CONTACT_TARGET_PERCENT: String(settings.firstContact.targetPercent),
         CALL_ATTEMPTS: String(settings.firstContact.attempts),
         CALL_RETRY_HOURS: String(settings.firstContact.retryHours),
+        PATIENT_QUESTIONNAIRES: settings.questionnaires.timepoints.join(','),
+        QUESTIONNAIRE_LINK_DAYS: String(settings.questionnaires.linkDays),
+        ...(settings.questionnaires.mskHqWordingFile ? { MSKHQ_WORDING_FILE: MSK_HQ_WORDING_IN_BUNDLE } : {}),
         PUBLIC_BASE_URL: publicBaseUrl,
         LINK_SECRET_ARN: linkSecret.secretArn,
         ...notifications.topicEnvironment(),

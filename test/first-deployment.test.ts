@@ -106,6 +106,25 @@ describe('first deployment: configuration refused at synth', () => {
     // Patients are texted the number to call back: not the documentation default.
     expect(refusal({ ...on, 'mskPathway:servicePhone': undefined })).toContain('mskPathway:servicePhone:');
   });
+
+  it('asks outcome measures by default, and the MSK-HQ only with a licensed wording file it has checked', () => {
+    expect(parseSettings(withoutPrefix(EXAMPLE_CONTEXT)).questionnaires).toEqual({ timepoints: ['baseline', 'follow-up'], linkDays: 28 });
+    const wording = join(REPO_ROOT, 'test/support/msk-hq-test-wording.json');
+    const licensed = { ...EXAMPLE_CONTEXT, 'mskPathway:mskHqWordingFile': 'test/support/msk-hq-test-wording.json' };
+    expect(parseSettings(withoutPrefix(licensed)).questionnaires.mskHqWordingFile).toBe(wording);
+    const env = resources(templateOf(licensed, 'Licensed'), 'AWS::Lambda::Function').map((f) => f.Properties.Environment?.Variables ?? {});
+    expect(
+      env.filter((v) => v.MSKHQ_WORDING_FILE === 'msk-hq-wording.json' && v.PATIENT_QUESTIONNAIRES === 'baseline,follow-up').length,
+    ).toBeGreaterThan(5);
+    expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:mskHqWordingFile': 'no/such/file.json' })).toContain('mskPathway:mskHqWordingFile:');
+    // Wording that is not the MSK-HQ's shape (here: a referral message) is refused before it reaches a patient.
+    expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:mskHqWordingFile': 'docs/fhir/example-referral-message.json' })).toMatch(
+      /mskPathway:mskHqWordingFile: .*items/,
+    );
+    expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:patientQuestionnaires': 'baseline,weekly' })).toContain(
+      'mskPathway:patientQuestionnaires: "weekly" is not one of',
+    );
+  });
 });
 
 describe('first deployment: the template', () => {

@@ -15,7 +15,8 @@ import { REPO_ROOT } from '../paths.js';
 export class Functions extends Construct {
   readonly byName: Record<FunctionName, NodejsFunction>;
 
-  constructor(scope: Construct, id: string, props: { environment: Record<string, string>; logKey: IKey }) {
+  /** `files`: copied beside every function's code, by name in the bundle from an absolute path. */
+  constructor(scope: Construct, id: string, props: { environment: Record<string, string>; logKey: IKey; files?: Record<string, string> }) {
     super(scope, id);
     const entries = Object.entries(lambdaFunctions) as [FunctionName, (typeof lambdaFunctions)[FunctionName]][];
     this.byName = Object.fromEntries(
@@ -41,16 +42,20 @@ export class Functions extends Construct {
             mainFields: ['module', 'main'],
             // Some dependencies still call require(); give ESM bundles one.
             banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-            // Static files the pages serve are copied next to the bundle.
-            ...('copyAssets' in spec && spec.copyAssets
+            // Static files the pages serve, and the deployment's own files, are copied next to the bundle.
+            ...(('copyAssets' in spec && spec.copyAssets) || Object.keys(props.files ?? {}).length
               ? {
                   commandHooks: {
                     beforeBundling: () => [],
                     beforeInstall: () => [],
-                    afterBundling: (inputDir: string, outputDir: string) =>
-                      Object.entries(STATIC_ASSETS).map(
-                        ([file, { module }]) => `cp "${inputDir}/node_modules/${module}" "${outputDir}/${file}"`,
-                      ),
+                    afterBundling: (inputDir: string, outputDir: string) => [
+                      ...('copyAssets' in spec && spec.copyAssets
+                        ? Object.entries(STATIC_ASSETS).map(
+                            ([file, { module }]) => `cp "${inputDir}/node_modules/${module}" "${outputDir}/${file}"`,
+                          )
+                        : []),
+                      ...Object.entries(props.files ?? {}).map(([file, source]) => `cp "${source}" "${outputDir}/${file}"`),
+                    ],
                   },
                 }
               : {}),
