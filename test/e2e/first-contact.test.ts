@@ -192,6 +192,13 @@ describe('phone first: the first contact call', () => {
     await until(async () => (await svc.status(id)).status === 'closed_self_management', 'closed');
     await until(() => textsTo(5).find((m) => m.body.includes('/self-care')), 'the self-care text');
     expect((await eventsOf(id, 'call_outcome_recorded'))[0]!.detail).toMatchObject({ outcome: 'self-management', attempts: 0 });
+    // Advice on the call was the patient's care: they are asked how they are and how it was (the FFT), "Telephone" as the clinic.
+    const followUp = await until(() => textsTo(5).find((m) => /how are you now, and how were we\?/.test(m.body)), 'the follow-up text');
+    expect(followUp.body).toMatch(/\/a\//);
+    expect((await eventsOf(id, 'questionnaire_invited')).map((e) => e.detail)).toEqual([
+      { timepoint: 'baseline', questionnaires: ['pain', 'psfs'] },
+      { timepoint: 'follow-up', questionnaires: ['pain', 'psfs', 'groc', 'fft'], clinic: 'Telephone' },
+    ]);
   });
 
   it('declined: the referrer is told, and the referral closes', async () => {
@@ -289,6 +296,21 @@ describe('phone first: the first contact call', () => {
     await svc.submit(link, { clinician: 'Pat Physio', decision: 'no-answer' });
     await until(async () => (await svc.status(id)).status === 'booking_worklist', 'the booking worklist');
     expect((await eventsOf(id, 'patient_texted')).length).toBe(0);
+  });
+
+  it('advice given at triage after a call is not asked about: nobody spoke to the patient about it', async () => {
+    const { id, link } = await onCallList(referralFor(21));
+    await svc.submit(link, { clinician: 'Pat Physio', decision: 'triage', note: 'Needs a look at the scan report.' });
+    const triage = await until(async () => {
+      const list = await (await page('/staff/triage')).text();
+      return new RegExp(`<a href="(http://[^"]+/tasks/[^"]+)">${id}</a>`).exec(list)?.[1];
+    }, 'the triage link');
+    await svc.submit(triage, { clinician: 'Jo Physio', decision: 'self-management' });
+    await until(async () => (await svc.status(id)).status === 'closed_self_management', 'closed');
+    await until(() => textsTo(21).find((m) => m.body.includes('/self-care')), 'the self-care text');
+    await until(async () => svc.runtime.workflow.execution(id)?.status === 'SUCCEEDED', 'the workflow to end');
+    expect((await eventsOf(id, 'questionnaire_invited')).map((e) => e.detail?.timepoint)).toEqual(['baseline']);
+    expect(textsTo(21).some((m) => /how were we/.test(m.body))).toBe(false);
   });
 
   it('refuses the call page to people who do not make calls', async () => {
