@@ -6,11 +6,12 @@
  * over every response including "Don't know", and the splits by service, practice, clinic and the
  * week each FFT was answered.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { config, resetConfig } from '../../shared/config.js';
 import { buildReport, type FigureRules, type ReferralRecord } from '../../shared/domain/figures.js';
 import type { EventType } from '../../shared/domain/vocabulary.js';
+import { dashboardPage, reportCsv } from '../../shared/http/dashboard-pages.js';
 
 const RULES: FigureRules = {
   triageSlaHours: 24,
@@ -306,5 +307,103 @@ describe('configuration: MEANINGFUL_CHANGE and FFT_TARGET_PERCENT', () => {
     expect(() => withEnv({ MEANINGFUL_CHANGE: 'pain=two' })).toThrow(/MEANINGFUL_CHANGE: pain: "two" is not a positive number/);
     expect(() => withEnv({ MEANINGFUL_CHANGE: 'pain=0' })).toThrow(/MEANINGFUL_CHANGE: pain: "0" is not a positive number/);
     expect(() => withEnv({ FFT_TARGET_PERCENT: '110' })).toThrow(/FFT_TARGET_PERCENT/);
+  });
+});
+
+describe('on the dashboard, in the CSV and in /metrics', () => {
+  const report = buildReport(fixture, OCTOBER, AS_OF, RULES);
+  // The page reads the configuration (its links' base), which needs a table name.
+  beforeAll(() => {
+    vi.stubEnv('TABLE_NAME', 'unit');
+    resetConfig();
+  });
+  afterAll(() => {
+    vi.unstubAllEnvs();
+    resetConfig();
+  });
+
+  it('adds a column per figure to the CSV, and rows per service, clinic and week answered, every row as wide as the header', () => {
+    const [header, ...rows] = reportCsv(report)
+      .trim()
+      .split('\n')
+      .map((line) => line.split(','));
+    // No cell here needs quoting, so splitting on commas reads it as a spreadsheet would.
+    expect(reportCsv(report)).not.toContain('"');
+    for (const row of rows) expect(row).toHaveLength(header!.length);
+    const cell = (scope: string, id: string, column: string) => rows.find((r) => r[0] === scope && r[1] === id)![header!.indexOf(column)];
+    const service = rows[0]![1]!;
+    expect([
+      cell('service', service, 'pain_mean_change'),
+      cell('service', service, 'pain_paired'),
+      cell('service', service, 'pain_improved_pct'),
+    ]).toEqual(['1.5', '2', '50']);
+    expect([
+      cell('service', service, 'groc_paired'),
+      cell('service', service, 'groc_improved'),
+      cell('service', service, 'fft_positive_pct'),
+    ]).toEqual(['', '2', '57.1']);
+    expect([
+      cell('service', service, 'fft_dont_know'),
+      cell('service', service, 'fft_invited'),
+      cell('service', service, 'fft_target_pct'),
+    ]).toEqual(['1', '9', '90']);
+    expect(cell('clinical_service', 'physiotherapy', 'fft_positive_pct')).toBe('80');
+    // FFT-only rows: the FFT's cells, the rest blank; the weeks answered have no invitations.
+    expect([
+      cell('clinic', 'Preston', 'fft_positive_pct'),
+      cell('clinic', 'Preston', 'referrals_received'),
+      cell('clinic', 'Preston', 'pain_paired'),
+    ]).toEqual(['33.3', '', '']);
+    expect([cell('fft_week_answered', '2026-11-02', 'fft_responses'), cell('fft_week_answered', '2026-11-02', 'fft_invited')]).toEqual([
+      '1',
+      '',
+    ]);
+  });
+
+  it('writes a worse score as a negative number, not as text', () => {
+    const worse = referral('W1', '01', 'P81001', 'physiotherapy', [
+      invited('2026-10-01T09:00:01.000Z', 'baseline', ['pain']),
+      answered('2026-10-01T12:00:00.000Z', 'baseline', { pain: 3 }),
+      invited('2026-10-20T09:00:00.000Z', 'follow-up', ['pain']),
+      answered('2026-10-21T09:00:00.000Z', 'follow-up', { pain: 5 }),
+    ]);
+    const worseReport = buildReport([worse], OCTOBER, AS_OF, RULES);
+    expect(worseReport.overall.outcomeMeasures.pain.meanChange).toBe(-2);
+    const [header, service] = reportCsv(worseReport)
+      .split('\n')
+      .map((line) => line.split(','));
+    expect(service![header!.indexOf('pain_mean_change')]).toBe('-2');
+  });
+
+  it('shows the section "Outcomes and experience" with each measure, its threshold, and the FFT against its target', () => {
+    const body = dashboardPage(report, []).body;
+    const section = body.slice(body.indexOf('Outcomes and experience'));
+    expect(section).toContain('57.1%');
+    expect(section).toContain('4 of 7 · target 90%');
+    expect(section).toContain('Below target');
+    expect(section).toContain('7 responses of 9 invited');
+    // Pain: 3 of 5 at baseline, 2 of 4 at follow-up and paired, +1.5, 1 of 2 improved by at least 2.
+    expect(section).toMatch(
+      /Pain<\/td>\s*<td[^>]*>60% \(3 of 5\)<\/td>\s*<td[^>]*>50% \(2 of 4\)<\/td>\s*<td[^>]*>50% \(2 of 4\)<\/td>\s*<td[^>]*>\+1.5<\/td>\s*<td[^>]*>50% \(1 of 2\)<\/td>\s*<td[^>]*>at least 2 points better/,
+    );
+    expect(section).toContain('rated much better or better');
+    for (const text of [
+      'Preston',
+      'Chorley',
+      'Telephone',
+      '2026-11-02',
+      'Physiotherapy',
+      'Not known',
+      'Self-referrals',
+      'Neither good nor poor',
+    ])
+      expect(section).toContain(text);
+  });
+
+  it('never shows or exports the free text beside the answers', () => {
+    for (const out of [dashboardPage(report, []).body, reportCsv(report), JSON.stringify(report)]) {
+      expect(out).not.toContain('Kind staff');
+      expect(out).not.toContain('Stairs');
+    }
   });
 });
