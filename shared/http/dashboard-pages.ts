@@ -269,7 +269,7 @@ ${table(
 )}`;
 }
 
-const ofShare = (share: Share | null) => (share === null ? '–' : `${pct(share)} (${share.count} of ${share.of})`);
+const ofShare = (share: Share | null) => (share === null || !share.of ? '–' : `${pct(share)} (${share.count} of ${share.of})`);
 const change = (n: number | null) => (n === null ? '–' : n > 0 ? `+${n}` : String(n));
 const serviceName = (service: string) => SERVICES[service as keyof typeof SERVICES] ?? (service === 'unknown' ? 'Not known' : service);
 
@@ -285,10 +285,13 @@ function threshold(id: string, m: MeasureFigures): string {
 function outcomesBy(head: string, rows: { label: string; figures: Figures }[], caption: string): SafeHtml {
   const paired = MEASURE_IDS.filter((id) => MEASURES[id].timepoints.includes('baseline'));
   return table(
-    ['', ...paired.map((id) => `${MEASURES[id].title}: mean change (pairs)`), `${MEASURES.groc.title}: improved`, 'FFT positive'],
+    [head, ...paired.map((id) => `${MEASURES[id].title}: mean change (pairs)`), `${MEASURES.groc.title}: improved`, 'FFT positive'],
     rows.map(({ label, figures: f }) => [
       label,
-      ...paired.map((id) => `${change(f.outcomeMeasures[id].meanChange)} (${f.outcomeMeasures[id].paired?.count ?? 0})`),
+      ...paired.map((id) => {
+        const m = f.outcomeMeasures[id];
+        return m.paired?.count ? `${change(m.meanChange)} (${m.paired.count})` : '–';
+      }),
       ofShare(f.outcomeMeasures.groc.meaningfullyImproved),
       ofShare(f.friendsAndFamilyTest),
     ]),

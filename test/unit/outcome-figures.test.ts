@@ -387,6 +387,10 @@ describe('on the dashboard, in the CSV and in /metrics', () => {
       /Pain<\/td>\s*<td[^>]*>60% \(3 of 5\)<\/td>\s*<td[^>]*>50% \(2 of 4\)<\/td>\s*<td[^>]*>50% \(2 of 4\)<\/td>\s*<td[^>]*>\+1.5<\/td>\s*<td[^>]*>50% \(1 of 2\)<\/td>\s*<td[^>]*>at least 2 points better/,
     );
     expect(section).toContain('rated much better or better');
+    // Outcomes by service and by practice: physiotherapy's and P81001's pain, +1.5 over 2 pairs.
+    expect(section).toMatch(/<th[^>]*>Service<\/th>\s*<th[^>]*>MSK-HQ: mean change \(pairs\)/);
+    expect(section).toMatch(/Physiotherapy<\/td>\s*<td[^>]*>\+6.5 \(2\)<\/td>\s*<td[^>]*>\+1.5 \(2\)<\/td>/);
+    expect(section).toMatch(/P81001<\/td>\s*<td[^>]*>\+6.5 \(2\)<\/td>\s*<td[^>]*>\+1.5 \(2\)<\/td>/);
     for (const text of [
       'Preston',
       'Chorley',
