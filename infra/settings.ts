@@ -10,8 +10,8 @@ import { resolve } from 'node:path';
 import type { Node } from 'constructs';
 import * as z from 'zod';
 
-import { CONFIG_DEFAULTS as D } from '../shared/config.js';
-import { mskHqWordingSchema } from '../shared/domain/questionnaires.js';
+import { CONFIG_DEFAULTS as D, meaningfulChangeOf } from '../shared/config.js';
+import { type MeasureId, mskHqWordingSchema } from '../shared/domain/questionnaires.js';
 import type { StaffAudience } from '../shared/ports/notifier.js';
 
 export const CONTEXT_PREFIX = 'mskPathway:';
@@ -145,6 +145,17 @@ const contextSchema = z
     firstContactHours: number(D.FIRST_CONTACT_HOURS),
     firstContactReminderHours: number(D.FIRST_CONTACT_REMINDER_HOURS),
     firstContactTargetPercent: z.coerce.number().min(0).max(100).default(D.FIRST_CONTACT_TARGET_PERCENT),
+    /** Outcome measures: each one's meaningful change (`pain=2,msk-hq=7` from -c, or an object in cdk.json). */
+    meaningfulChange: z.preprocess(
+      (v) =>
+        v && typeof v === 'object' && !Array.isArray(v)
+          ? Object.entries(v)
+              .map(([k, n]) => `${k}=${String(n)}`)
+              .join(',')
+          : v,
+      z.string().default(D.MEANINGFUL_CHANGE).transform(meaningfulChangeOf),
+    ),
+    fftTargetPercent: z.coerce.number().min(0).max(100).default(D.FFT_TARGET_PERCENT),
     callAttempts: z.coerce.number().int().min(1).max(10).default(D.CALL_ATTEMPTS),
     callRetryHours: z.coerce.number().min(0).default(D.CALL_RETRY_HOURS),
     servicePhone: z
@@ -239,6 +250,8 @@ export interface MskPathwaySettings {
     retryHours: number;
     servicePhone: string;
   };
+  /** The outcome figures' thresholds: meaningful change per measure (others keep their defaults), the FFT's target. */
+  readonly outcomes: { meaningfulChange: Partial<Record<MeasureId, number>>; fftTargetPercent: number };
 }
 
 export class SettingsError extends Error {
@@ -287,6 +300,7 @@ export function parseSettings(context: Record<string, unknown>): MskPathwaySetti
       servicePhone: c.servicePhone,
     },
     questionnaires: { timepoints: c.patientQuestionnaires, linkDays: c.questionnaireLinkDays, mskHqWordingFile: c.mskHqWordingFile },
+    outcomes: { meaningfulChange: c.meaningfulChange, fftTargetPercent: c.fftTargetPercent },
   };
 }
 

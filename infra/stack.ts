@@ -95,6 +95,10 @@ export class MskPathwayStack extends Stack {
         FIRST_CONTACT_HOURS: String(settings.firstContact.hours),
         FIRST_CONTACT_REMINDER_HOURS: String(settings.firstContact.reminderHours),
         FIRST_CONTACT_TARGET_PERCENT: String(settings.firstContact.targetPercent),
+        MEANINGFUL_CHANGE: Object.entries(settings.outcomes.meaningfulChange)
+          .map(([measure, points]) => `${measure}=${points}`)
+          .join(','),
+        FFT_TARGET_PERCENT: String(settings.outcomes.fftTargetPercent),
         CALL_ATTEMPTS: String(settings.firstContact.attempts),
         CALL_RETRY_HOURS: String(settings.firstContact.retryHours),
         PATIENT_QUESTIONNAIRES: settings.questionnaires.timepoints.join(','),

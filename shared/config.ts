@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 
+import { MEASURE_IDS, type MeasureId } from './domain/questionnaires.js';
 import { DAY_SECONDS } from './domain/time.js';
 
 /**
@@ -36,6 +37,9 @@ export const CONFIG_DEFAULTS = {
   FIRST_CONTACT_HOURS: 48,
   FIRST_CONTACT_REMINDER_HOURS: 40,
   FIRST_CONTACT_TARGET_PERCENT: 90,
+  // Each measure's own default (questionnaires.ts) unless a service names it.
+  MEANINGFUL_CHANGE: '',
+  FFT_TARGET_PERCENT: 90,
   CALL_ATTEMPTS: 3,
   CALL_RETRY_HOURS: 4,
   SERVICE_PHONE: '01632 960000',
@@ -43,6 +47,24 @@ export const CONFIG_DEFAULTS = {
   QUESTIONNAIRE_LINK_DAYS: 28,
 } as const;
 const D = CONFIG_DEFAULTS;
+
+/**
+ * `measure=points,...` (e.g. `pain=2,msk-hq=7`) into each named measure's meaningful change; an
+ * unknown measure or a value that is not a positive number is a configuration error naming it.
+ * CDK's settings read the same (infra/settings.ts).
+ */
+export function meaningfulChangeOf(value: string, ctx: z.RefinementCtx): Partial<Record<MeasureId, number>> {
+  const thresholds: Partial<Record<MeasureId, number>> = {};
+  for (const pair of value.split(',').filter((p) => p.trim())) {
+    const [name = '', points = ''] = pair.split('=').map((part) => part.trim());
+    const n = /^\d+(\.\d+)?$/.test(points) ? Number(points) : NaN;
+    if (!MEASURE_IDS.includes(name as MeasureId))
+      ctx.addIssue({ code: 'custom', message: `"${name}" is not one of ${MEASURE_IDS.join(', ')}` });
+    else if (!(n > 0)) ctx.addIssue({ code: 'custom', message: `${name}: "${points}" is not a positive number of points` });
+    else thresholds[name as MeasureId] = n;
+  }
+  return thresholds;
+}
 
 const configSchema = z.object({
   TABLE_NAME: z.string().min(1),
@@ -116,6 +138,13 @@ const configSchema = z.object({
   FIRST_CONTACT_REMINDER_HOURS: z.coerce.number().positive().default(D.FIRST_CONTACT_REMINDER_HOURS),
   /** The share of first contacts the service aims to make within FIRST_CONTACT_HOURS (the figure's target). */
   FIRST_CONTACT_TARGET_PERCENT: z.coerce.number().min(0).max(100).default(D.FIRST_CONTACT_TARGET_PERCENT),
+  /**
+   * The improvement that counts as meaningful, per outcome measure, where the service sets its own:
+   * `msk-hq=6,pain=2,psfs=2,groc=2` (points of the measure's score; a measure left out keeps its default).
+   */
+  MEANINGFUL_CHANGE: z.string().default(D.MEANINGFUL_CHANGE).transform(meaningfulChangeOf),
+  /** The Friends and Family Test's % positive the service aims for (the figure's target). */
+  FFT_TARGET_PERCENT: z.coerce.number().min(0).max(100).default(D.FFT_TARGET_PERCENT),
   /** Unanswered calls before the patient is offered booking instead, and the least gap between them. */
   CALL_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(D.CALL_ATTEMPTS),
   CALL_RETRY_HOURS: z.coerce.number().min(0).default(D.CALL_RETRY_HOURS),

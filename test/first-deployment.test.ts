@@ -125,6 +125,24 @@ describe('first deployment: configuration refused at synth', () => {
       'mskPathway:patientQuestionnaires: "weekly" is not one of',
     );
   });
+
+  it("sets the outcome figures' thresholds by context (a string from -c, an object from cdk.json) for every Lambda", () => {
+    expect(parseSettings(withoutPrefix(EXAMPLE_CONTEXT)).outcomes).toEqual({ meaningfulChange: {}, fftTargetPercent: 90 });
+    const fromCli = { ...EXAMPLE_CONTEXT, 'mskPathway:meaningfulChange': 'msk-hq=7,pain=1.5', 'mskPathway:fftTargetPercent': '93.7' };
+    const fromJson = { ...fromCli, 'mskPathway:meaningfulChange': { 'msk-hq': 7, pain: 1.5 } };
+    expect(parseSettings(withoutPrefix(fromCli)).outcomes).toEqual({
+      meaningfulChange: { 'msk-hq': 7, pain: 1.5 },
+      fftTargetPercent: 93.7,
+    });
+    expect(parseSettings(withoutPrefix(fromJson)).outcomes).toEqual(parseSettings(withoutPrefix(fromCli)).outcomes);
+    // Read by the reporting function as the local runtime reads MEANINGFUL_CHANGE and FFT_TARGET_PERCENT.
+    const env = resources(templateOf(fromJson, 'Outcomes'), 'AWS::Lambda::Function').map((f) => f.Properties.Environment?.Variables ?? {});
+    expect(env.filter((v) => v.MEANINGFUL_CHANGE === 'msk-hq=7,pain=1.5' && v.FFT_TARGET_PERCENT === '93.7').length).toBeGreaterThan(5);
+    expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:meaningfulChange': 'oxford-knee=5' })).toContain(
+      'mskPathway:meaningfulChange: "oxford-knee" is not one of',
+    );
+    expect(refusal({ ...EXAMPLE_CONTEXT, 'mskPathway:fftTargetPercent': '101' })).toContain('mskPathway:fftTargetPercent:');
+  });
 });
 
 describe('first deployment: the template', () => {

@@ -32,10 +32,43 @@
  *   start then); those the call dealt with are not triaged. Booking after the call (booked on it,
  *   or offered after not being reached) counts as accepted, at that moment, for the seen-within
  *   figures.
+ * - Outcome measures (MSK-HQ, pain, PSFS), from the questionnaire events: invited at a timepoint
+ *   (baseline, follow-up) when that timepoint's invitation asked the measure; answered when the
+ *   answers at that timepoint have a complete score for it (from an invited patient). Response
+ *   rates are of invitations, not of all referrals: patients without a mobile are never invited.
+ *   Paired: scored at both timepoints, out of those invited at follow-up. Mean change: over the
+ *   paired patients, follow-up against baseline in the measure's better direction (positive is
+ *   better: a fall in pain counts as positive), to one decimal place. Meaningfully improved: paired
+ *   patients whose improvement is at least the measure's meaningful change (MEANINGFUL_CHANGE, else
+ *   the measure's default: MSK-HQ 6, pain 2, PSFS 2); exactly the threshold counts as improved.
+ * - Global rating of change (follow-up only, so no baseline, pairing or mean change): responses of
+ *   those invited, and improved: a rating of at least its meaningful change (default 2: better or
+ *   much better), out of the responses.
+ * - Friends and Family Test: responses (an FFT answer at follow-up, from an invited patient) of
+ *   those invited (the response rate), each of the six answers counted, and % positive: very good
+ *   or good out of every response, "Don't know" included (NHS England's definition), against
+ *   FFT_TARGET_PERCENT (met when at least the target).
+ * - By service: the service the referral was accepted into, else the one screening suggested, else
+ *   "unknown". By clinic (FFT only): the clinic of the appointment the patient was discharged from,
+ *   as the invitation and answers name it ("Telephone" after telephone advice). By week answered
+ *   (FFT only): the week (Monday, UK time) each response came in, which is how the FFT is reported;
+ *   the cohort is still the referrals received in the period, so a response given after the period
+ *   ends is counted in its own later week. Every other weekly figure is by week received.
  */
 import { DateTime } from 'luxon';
 
 import { REDIRECT_DESTINATIONS, type RedirectDestination } from './choices.js';
+import {
+  FFT_ANSWERS,
+  FFT_POSITIVE,
+  type FftAnswer,
+  improvement,
+  meaningfulChange,
+  MEASURE_IDS,
+  type MeasureId,
+  MEASURES,
+  type Timepoint,
+} from './questionnaires.js';
 import type { Priority, Referral, ReferralEvent } from './referral.js';
 import { DAY_MS, HOUR_MS, SERVICE_TIME_ZONE } from './time.js';
 
@@ -51,9 +84,33 @@ export interface FigureRules {
   firstContactHours: number;
   /** The share of first contacts the service aims to make in time (the dashboard shows it against the figure). */
   firstContactTargetPercent: number;
+  /** The service's own meaningful change per measure (MEANINGFUL_CHANGE); a measure not named keeps its default. */
+  meaningfulChange?: Partial<Record<MeasureId, number>>;
+  /** The FFT's % positive the service aims for. */
+  fftTargetPercent: number;
 }
 
 export type Share = { count: number; of: number; percent: number | null };
+
+/** One outcome measure's figures (definitions above); null where the measure is not asked at baseline. */
+export interface MeasureFigures {
+  /** The improvement that counts as meaningful, in the measure's points (the service's or the default). */
+  meaningfulChange: number;
+  /** Answered, of invited, at baseline and at follow-up: the response rates. */
+  baseline: Share | null;
+  followUp: Share;
+  /** Scored at both timepoints, of those invited at follow-up. */
+  paired: Share | null;
+  /** Mean improvement over the paired patients (positive is better), one decimal place. */
+  meanChange: number | null;
+  /** Improved by at least `meaningfulChange`: of the paired patients (the rating of change: of its responses). */
+  meaningfullyImproved: Share;
+}
+
+/** The FFT's % positive (`count` positive of `of` responses) against its target, and each answer's count. */
+export type FftScore = Share & { answers: Record<FftAnswer, number>; targetPercent: number; metTarget: boolean | null };
+/** ...and its invitations: `responseRate` is responses of those invited. */
+export type FftFigures = FftScore & { invited: number; responseRate: Share };
 
 export interface Figures {
   referralsReceived: { total: number; gp: number; self: number };
@@ -98,6 +155,9 @@ export interface Figures {
     metTarget: boolean | null;
   };
   hoursToFirstContact: { contacted: number; median: number | null };
+  /** Patient-reported outcome measures, by measure. */
+  outcomeMeasures: Record<MeasureId, MeasureFigures>;
+  friendsAndFamilyTest: FftFigures;
   callOutcomes: {
     calls: number;
     selfManagement: number;
@@ -148,6 +208,48 @@ function surgeryScreeningOf(detail: { decision?: string; wantsSurgery?: string; 
   return 'unrecorded';
 }
 
+/** What a referral's questionnaire events say: what each timepoint asked, the scores, the FFT answer. */
+interface Questionnaires {
+  asked: Record<Timepoint, readonly string[]>;
+  /** Complete scores at each timepoint, for measures that timepoint asked. */
+  scores: Record<Timepoint, Partial<Record<MeasureId, number>>>;
+  fft?: { answer: FftAnswer; at: string };
+  /** The clinic the follow-up names (the answers', else the invitation's). */
+  clinic?: string;
+}
+
+type InvitedDetail = { timepoint?: string; questionnaires?: unknown; clinic?: string };
+type AnsweredDetail = { timepoint?: string; scores?: Record<string, unknown>; fft?: string; clinic?: string };
+
+function questionnairesOf(timeline: ReferralEvent[]): Questionnaires {
+  const invited = (t: Timepoint) =>
+    timeline.find((e) => e.type === 'questionnaire_invited' && (e.detail as InvitedDetail)?.timepoint === t)?.detail as
+      InvitedDetail | undefined;
+  const answered = (t: Timepoint) =>
+    timeline.find((e) => e.type === 'questionnaire_answered' && (e.detail as AnsweredDetail)?.timepoint === t);
+  const asked = (t: Timepoint) => {
+    const ids = invited(t)?.questionnaires;
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  };
+  const scores = (t: Timepoint) => {
+    const given = (answered(t)?.detail as AnsweredDetail | undefined)?.scores ?? {};
+    return Object.fromEntries(
+      MEASURE_IDS.flatMap((id) => {
+        const value = given[id];
+        return asked(t).includes(id) && typeof value === 'number' && Number.isFinite(value) ? [[id, value]] : [];
+      }),
+    );
+  };
+  const followUp = answered('follow-up');
+  const fft = (followUp?.detail as AnsweredDetail | undefined)?.fft as FftAnswer | undefined;
+  return {
+    asked: { baseline: asked('baseline'), 'follow-up': asked('follow-up') },
+    scores: { baseline: scores('baseline'), 'follow-up': scores('follow-up') },
+    fft: followUp && asked('follow-up').includes('fft') && FFT_ANSWERS.includes(fft!) ? { answer: fft!, at: followUp.at } : undefined,
+    clinic: (followUp?.detail as AnsweredDetail | undefined)?.clinic ?? invited('follow-up')?.clinic,
+  };
+}
+
 const ORTHOPAEDIC_ROUTES = new Set(['orthopaedic-triage', 'spinal']);
 const ATTENDED = new Set(['attended-discharged', 'attended-follow-up', 'onward-referral']);
 
@@ -171,6 +273,7 @@ interface Facts {
   booked: number;
   outcomes: number;
   didNotAttend: number;
+  questionnaires: Questionnaires;
 }
 
 function factsOf({ referral, timeline }: ReferralRecord, asOf: Date, rules: FigureRules): Facts {
@@ -275,6 +378,7 @@ function factsOf({ referral, timeline }: ReferralRecord, asOf: Date, rules: Figu
     booked: of('appointment_booked').length,
     outcomes: outcomes.length,
     didNotAttend: outcomes.filter((o) => o.outcome === 'did-not-attend').length,
+    questionnaires: questionnairesOf(timeline),
   };
 }
 
@@ -283,6 +387,50 @@ function share(count: number, of: number): Share {
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
+
+function measureFigures(facts: Facts[], id: MeasureId, rules: FigureRules): MeasureFigures {
+  const measure = MEASURES[id];
+  const threshold = meaningfulChange(measure, rules.meaningfulChange ?? {});
+  const q = facts.map((f) => f.questionnaires);
+  const rate = (t: Timepoint) =>
+    share(q.filter((x) => x.scores[t][id] !== undefined).length, q.filter((x) => x.asked[t].includes(id)).length);
+  const followUp = rate('follow-up');
+  if (!measure.timepoints.includes('baseline')) {
+    // A rating of change is itself the change: improved is a rating at or above the threshold.
+    const ratings = q.flatMap((x) => (x.scores['follow-up'][id] === undefined ? [] : [x.scores['follow-up'][id]]));
+    const improved = share(ratings.filter((r) => r >= threshold).length, ratings.length);
+    return { meaningfulChange: threshold, baseline: null, followUp, paired: null, meanChange: null, meaningfullyImproved: improved };
+  }
+  const changes = q.flatMap((x) => {
+    const change = improvement(measure, x.scores.baseline[id], x.scores['follow-up'][id]);
+    return change === undefined ? [] : [change];
+  });
+  return {
+    meaningfulChange: threshold,
+    baseline: rate('baseline'),
+    followUp,
+    paired: share(changes.length, followUp.of),
+    meanChange: changes.length ? round1(changes.reduce((a, b) => a + b, 0) / changes.length) : null,
+    meaningfullyImproved: share(changes.filter((c) => c >= threshold).length, changes.length),
+  };
+}
+
+/** The FFT's % positive of these answers, against the target. */
+export function fftScore(answers: FftAnswer[], targetPercent: number): FftScore {
+  const positive = share(answers.filter((a) => FFT_POSITIVE.includes(a)).length, answers.length);
+  return {
+    ...positive,
+    answers: Object.fromEntries(FFT_ANSWERS.map((a) => [a, answers.filter((x) => x === a).length])) as Record<FftAnswer, number>,
+    targetPercent,
+    metTarget: positive.percent === null ? null : positive.percent >= targetPercent,
+  };
+}
+
+function fftFigures(facts: Facts[], rules: FigureRules): FftFigures {
+  const answers = facts.flatMap((f) => (f.questionnaires.fft ? [f.questionnaires.fft.answer] : []));
+  const invited = facts.filter((f) => f.questionnaires.asked['follow-up'].includes('fft')).length;
+  return { ...fftScore(answers, rules.fftTargetPercent), invited, responseRate: share(answers.length, invited) };
+}
 
 export function median(values: number[]): number | null {
   if (!values.length) return null;
@@ -369,6 +517,11 @@ export function computeFigures(records: ReferralRecord[], asOf: Date, rules: Fig
       metTarget: firstContactShare.percent === null ? null : firstContactShare.percent >= rules.firstContactTargetPercent,
     },
     hoursToFirstContact: { contacted: contactHours.length, median: median(contactHours) === null ? null : round1(median(contactHours)!) },
+    outcomeMeasures: Object.fromEntries(MEASURE_IDS.map((id) => [id, measureFigures(facts, id, rules)])) as Record<
+      MeasureId,
+      MeasureFigures
+    >,
+    friendsAndFamilyTest: fftFigures(facts, rules),
     callOutcomes: {
       calls,
       selfManagement: calledAs('self-management'),
@@ -419,14 +572,20 @@ export interface Report {
   practices: ({ rank: number; odsCode: string } & Figures)[];
   /** One row per week (starting Monday, UK time) with referrals in the period. */
   weeks: ({ weekStarting: string } & Figures)[];
+  /** One row per service (accepted into, else screened for, else "unknown"), most referrals first. */
+  services: ({ service: string } & Figures)[];
+  /** FFT by the clinic the patient was discharged from ("Telephone" after telephone advice), by name. */
+  clinics: ({ clinic: string } & FftFigures)[];
+  /** FFT by the week (Monday, UK time) each response came in, the FFT's own convention; earliest first. */
+  fftWeeks: ({ weekStarting: string } & FftScore)[];
 }
 
 export function buildReport(records: ReferralRecord[], period: Period, asOf: Date, rules: FigureRules): Report {
   const bounds = periodBounds(period);
   const inPeriod = records.filter((r) => r.referral.receivedAt >= bounds.start && r.referral.receivedAt < bounds.end);
-  const group = (key: (r: ReferralRecord) => string) => {
+  const group = (key: (r: ReferralRecord) => string, include: (r: ReferralRecord) => boolean = () => true) => {
     const groups = new Map<string, ReferralRecord[]>();
-    for (const r of inPeriod) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+    for (const r of inPeriod.filter(include)) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
     return groups;
   };
   const practices = [...group((r) => r.referral.referrer?.odsCode ?? 'SELF')]
@@ -436,11 +595,47 @@ export function buildReport(records: ReferralRecord[], period: Period, asOf: Dat
   const weeks = [...group((r) => weekOf(r.referral.receivedAt))]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([weekStarting, rs]) => ({ weekStarting, ...computeFigures(rs, asOf, rules) }));
+  const facts = new Map(inPeriod.map((r) => [r, factsOf(r, asOf, rules)]));
+  const services = [...group((r) => facts.get(r)!.decision?.service ?? r.referral.screening?.service ?? 'unknown')]
+    .map(([service, rs]) => ({ service, ...computeFigures(rs, asOf, rules) }))
+    .sort((a, b) => b.referralsReceived.total - a.referralsReceived.total || a.service.localeCompare(b.service));
+  const fftGiven = (r: ReferralRecord) => facts.get(r)!.questionnaires;
+  const clinics = [
+    ...group(
+      (r) => fftGiven(r).clinic ?? 'unknown',
+      (r) => fftGiven(r).asked['follow-up'].includes('fft') || !!fftGiven(r).fft,
+    ),
+  ]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([clinic, rs]) => ({
+      clinic,
+      ...fftFigures(
+        rs.map((r) => facts.get(r)!),
+        rules,
+      ),
+    }));
+  const fftWeeks = [
+    ...group(
+      (r) => weekOf(fftGiven(r).fft!.at),
+      (r) => !!fftGiven(r).fft,
+    ),
+  ]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([weekStarting, rs]) => ({
+      weekStarting,
+      ...fftScore(
+        rs.map((r) => fftGiven(r).fft!.answer),
+        rules.fftTargetPercent,
+      ),
+    }));
   return {
     period: { ...period, ...bounds },
     asOf: asOf.toISOString(),
     overall: computeFigures(inPeriod, asOf, rules),
     practices,
     weeks,
+    services,
+    clinics,
+    fftWeeks,
   };
 }

@@ -303,12 +303,21 @@ export function meaningfulChange(q: Pick<Questionnaire, 'id' | 'meaningfulChange
   return overrides[q.id] ?? q.meaningfulChange ?? 0;
 }
 
-/** The measures' directions and default thresholds, for the figures (the MSK-HQ's do not depend on its wording). */
-export const MEASURES: Record<MeasureId, Pick<Questionnaire, 'id' | 'title' | 'higherIsBetter' | 'meaningfulChange'>> = {
-  'msk-hq': { id: 'msk-hq', title: 'MSK-HQ', higherIsBetter: true, meaningfulChange: MSK_HQ_MEANINGFUL_CHANGE },
-  pain: { id: 'pain', title: PAIN.title, higherIsBetter: false, meaningfulChange: PAIN.meaningfulChange },
-  psfs: { id: 'psfs', title: 'PSFS', higherIsBetter: true, meaningfulChange: PSFS.meaningfulChange },
-  groc: { id: 'groc', title: 'Global rating of change', higherIsBetter: true, meaningfulChange: GLOBAL_RATING_OF_CHANGE.meaningfulChange },
+/**
+ * The measures' directions, default thresholds and timepoints, for the figures (the MSK-HQ's do not
+ * depend on its wording; a measure asked at follow-up only has no pairs).
+ */
+export const MEASURES: Record<MeasureId, Pick<Questionnaire, 'id' | 'title' | 'higherIsBetter' | 'meaningfulChange' | 'timepoints'>> = {
+  'msk-hq': { id: 'msk-hq', title: 'MSK-HQ', higherIsBetter: true, meaningfulChange: MSK_HQ_MEANINGFUL_CHANGE, timepoints: TIMEPOINTS },
+  pain: { id: 'pain', title: PAIN.title, higherIsBetter: false, meaningfulChange: PAIN.meaningfulChange, timepoints: PAIN.timepoints },
+  psfs: { id: 'psfs', title: 'PSFS', higherIsBetter: true, meaningfulChange: PSFS.meaningfulChange, timepoints: PSFS.timepoints },
+  groc: {
+    id: 'groc',
+    title: 'Global rating of change',
+    higherIsBetter: true,
+    meaningfulChange: GLOBAL_RATING_OF_CHANGE.meaningfulChange,
+    timepoints: GLOBAL_RATING_OF_CHANGE.timepoints,
+  },
 };
 
 /**

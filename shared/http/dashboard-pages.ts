@@ -1,12 +1,14 @@
 /**
  * The service dashboard for staff: headline figures against their targets, the weekly trend of
- * the 24-hour triage target as a server-drawn SVG, the practice comparison, and links from each
- * referral to its audit trail. The same figures as CSV for spreadsheets. No script, printable.
+ * the 24-hour triage target as a server-drawn SVG, the practice comparison, outcomes and the
+ * Friends and Family Test, and links from each referral to its audit trail. The same figures as
+ * CSV for spreadsheets. No script, printable.
  */
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
 
-import type { Figures, Report, Share } from '../domain/figures.js';
+import type { FftFigures, FftScore, Figures, MeasureFigures, Report, Share } from '../domain/figures.js';
+import { FFT_ANSWERS, FRIENDS_AND_FAMILY_TEST, GLOBAL_RATING_OF_CHANGE, MEASURE_IDS, MEASURES } from '../domain/questionnaires.js';
 import type { Referral, ReferralEvent } from '../domain/referral.js';
 import { SERVICES } from '../domain/screening.js';
 import { ukTime } from '../domain/time.js';
@@ -38,8 +40,43 @@ const RAG_TAG: Record<Rag, SafeHtml> = {
 const pct = (share: Share) => (share.percent === null ? '–' : `${share.percent}%`);
 const hours = (h: number | null) => (h === null ? '–' : `${h} h`);
 
-/** The figures as flat columns: one CSV row per scope (the whole service, a practice, a week). */
-function columns(f: Figures): Record<string, string | number | null> {
+type Cells = Record<string, string | number | null>;
+
+/** A measure's columns: invited, answered and rate at each timepoint, pairs, mean change, improved (blank where not asked). */
+function measureColumns(id: string, m: MeasureFigures): Cells {
+  const p = id.replace('-', '_');
+  return {
+    [`${p}_baseline_invited`]: m.baseline?.of ?? null,
+    [`${p}_baseline_answered`]: m.baseline?.count ?? null,
+    [`${p}_baseline_response_pct`]: m.baseline?.percent ?? null,
+    [`${p}_follow_up_invited`]: m.followUp.of,
+    [`${p}_follow_up_answered`]: m.followUp.count,
+    [`${p}_follow_up_response_pct`]: m.followUp.percent,
+    [`${p}_paired`]: m.paired?.count ?? null,
+    [`${p}_paired_pct`]: m.paired?.percent ?? null,
+    [`${p}_mean_change`]: m.meanChange,
+    [`${p}_meaningful_change`]: m.meaningfulChange,
+    [`${p}_improved`]: m.meaningfullyImproved.count,
+    [`${p}_improved_of`]: m.meaningfullyImproved.of,
+    [`${p}_improved_pct`]: m.meaningfullyImproved.percent,
+  };
+}
+
+/** The FFT's columns: invitations and responses (blank by week answered, which has no invitations), each answer, % positive. */
+function fftColumns(f: FftScore & Partial<Pick<FftFigures, 'invited' | 'responseRate'>>): Cells {
+  return {
+    fft_invited: f.invited ?? null,
+    fft_responses: f.of,
+    fft_response_pct: f.responseRate?.percent ?? null,
+    ...Object.fromEntries(FFT_ANSWERS.map((a) => [`fft_${a.replace('-', '_')}`, f.answers[a]])),
+    fft_positive: f.count,
+    fft_positive_pct: f.percent,
+    fft_target_pct: f.targetPercent,
+  };
+}
+
+/** The figures as flat columns: one CSV row per scope (the whole service, a practice, a week, a service). */
+function columns(f: Figures): Cells {
   return {
     referrals_received: f.referralsReceived.total,
     from_gp: f.referralsReceived.gp,
@@ -99,13 +136,16 @@ function columns(f: Figures): Record<string, string | number | null> {
     call_declined: f.callOutcomes.declined,
     call_not_reached: f.callOutcomes.notReached,
     managed_by_telephone_alone_pct: f.callOutcomes.managedByTelephoneAlone.percent,
+    ...Object.assign({}, ...MEASURE_IDS.map((id) => measureColumns(id, f.outcomeMeasures[id]))),
+    ...fftColumns(f.friendsAndFamilyTest),
   };
 }
 
 /**
  * A cell a spreadsheet will not run: one that starts with =, +, -, @ (or a tab or return) is
- * prefixed with an apostrophe (OWASP's advice for CSV injection). Figures are never negative, and
- * codes and dates never start so; this is for whatever a future column carries.
+ * prefixed with an apostrophe (OWASP's advice for CSV injection). Codes and dates never start so;
+ * this is for whatever a future text column carries. Numbers are written as they are (a number is
+ * never a formula, and a mean change may be negative).
  */
 export const spreadsheetSafe = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
@@ -114,8 +154,13 @@ export function reportCsv(report: Report): string {
     { scope: 'service', id: `${report.period.from}..${report.period.to}`, ...columns(report.overall) },
     ...report.practices.map((p) => ({ scope: 'practice', id: p.odsCode, ...columns(p) })),
     ...report.weeks.map((w) => ({ scope: 'week', id: w.weekStarting, ...columns(w) })),
+    ...report.services.map((s) => ({ scope: 'clinical_service', id: s.service, ...columns(s) })),
+    // The FFT alone: by clinic, and by the week it was answered (the FFT's own weeks).
+    ...report.clinics.map((c) => ({ scope: 'clinic', id: c.clinic, ...fftColumns(c) })),
+    ...report.fftWeeks.map((w) => ({ scope: 'fft_week_answered', id: w.weekStarting, ...fftColumns(w) })),
   ];
-  return stringify(rows, { header: true, cast: { number: (n) => spreadsheetSafe(String(n)), string: spreadsheetSafe } });
+  // Every column is named by the first row, which has them all; the FFT-only rows leave the rest blank.
+  return stringify(rows, { header: true, columns: Object.keys(rows[0]!), cast: { string: spreadsheetSafe } });
 }
 
 function headline(key: keyof typeof TARGETS | { label: string; target: number; amberFrom: number }, share: Share): SafeHtml {
@@ -224,6 +269,121 @@ ${table(
 )}`;
 }
 
+const ofShare = (share: Share | null) => (share === null || !share.of ? '–' : `${pct(share)} (${share.count} of ${share.of})`);
+const change = (n: number | null) => (n === null ? '–' : n > 0 ? `+${n}` : String(n));
+const serviceName = (service: string) => SERVICES[service as keyof typeof SERVICES] ?? (service === 'unknown' ? 'Not known' : service);
+
+/** What counts as meaningfully improved, in words: points of the score, or the ratings of change that count. */
+function threshold(id: string, m: MeasureFigures): string {
+  if (id !== GLOBAL_RATING_OF_CHANGE.id) return `at least ${m.meaningfulChange} points better`;
+  const item = GLOBAL_RATING_OF_CHANGE.items[0]!;
+  const ratings = item.type === 'choice' ? item.options.filter((o) => (o.score ?? -Infinity) >= m.meaningfulChange) : [];
+  return `rated ${ratings.map((o) => o.display.toLowerCase()).join(' or ') || `at least ${m.meaningfulChange}`}`;
+}
+
+/** One row per group (a service, a practice): each measure's mean change over its pairs, and the FFT. */
+function outcomesBy(head: string, rows: { label: string; figures: Figures }[], caption: string): SafeHtml {
+  const paired = MEASURE_IDS.filter((id) => MEASURES[id].timepoints.includes('baseline'));
+  return table(
+    [head, ...paired.map((id) => `${MEASURES[id].title}: mean change (pairs)`), `${MEASURES.groc.title}: improved`, 'FFT positive'],
+    rows.map(({ label, figures: f }) => [
+      label,
+      ...paired.map((id) => {
+        const m = f.outcomeMeasures[id];
+        return m.paired?.count ? `${change(m.meanChange)} (${m.paired.count})` : '–';
+      }),
+      ofShare(f.outcomeMeasures.groc.meaningfullyImproved),
+      ofShare(f.friendsAndFamilyTest),
+    ]),
+    caption,
+  );
+}
+
+/** The FFT for each service, clinic or week: responses (and their rate, where invitations belong to the row), the share positive. */
+function fftTable(head: string, rows: [string, FftScore & Partial<Pick<FftFigures, 'responseRate'>>][], caption: string): SafeHtml {
+  const rated = rows.some(([, f]) => f.responseRate);
+  return table(
+    [head, 'Responses', ...(rated ? ['Response rate'] : []), 'Very good or good'],
+    rows.map(([label, f]) => [label, f.of, ...(rated ? [ofShare(f.responseRate ?? null)] : []), ofShare(f)]),
+    caption,
+  );
+}
+
+/**
+ * Outcomes and experience: each outcome measure's response rates, pairs, mean change and share
+ * meaningfully improved (its threshold shown), and the FFT's % positive against its target, by
+ * service, clinic and week answered. Shown whether or not anyone was asked, so a gap is visible.
+ */
+function outcomesSection(report: Report): SafeHtml {
+  const o = report.overall;
+  const fft = o.friendsAndFamilyTest;
+  const fftTarget = {
+    label: 'Friends and Family Test: very good or good',
+    target: fft.targetPercent,
+    amberFrom: Math.max(0, fft.targetPercent - 10),
+  };
+  const answers = FRIENDS_AND_FAMILY_TEST.items[0]!;
+  const displays = answers.type === 'choice' ? Object.fromEntries(answers.options.map((a) => [a.code, a.display])) : {};
+  return html`<h2 id="outcomes">Outcomes and experience</h2>
+<p class="nhsuk-body-s">Response rates are of the patients invited (patients without a mobile are never invited).
+A change is follow-up against baseline for patients who answered both, positive when better (less pain is better).
+The Friends and Family Test's share positive counts every response, "Don't know" included, as NHS England does.</p>
+<div class="nhsuk-grid-row">
+${headline(fftTarget, fft)}
+<div class="nhsuk-grid-column-one-half"><div class="nhsuk-card"><div class="nhsuk-card__content">
+<h2 class="nhsuk-card__heading nhsuk-heading-s">Friends and Family Test: response rate</h2>
+<p class="nhsuk-heading-l nhsuk-u-margin-bottom-1">${pct(fft.responseRate)}</p>
+<p class="nhsuk-body-s">${fft.responseRate.count} responses of ${fft.invited} invited</p>
+</div></div></div>
+</div>
+${table(
+  ['Measure', 'Baseline answered', 'Follow-up answered', 'Paired', 'Mean change', 'Meaningfully improved', 'Counts as improved'],
+  MEASURE_IDS.map((id) => {
+    const m = o.outcomeMeasures[id];
+    return [
+      MEASURES[id].title,
+      ofShare(m.baseline),
+      ofShare(m.followUp),
+      ofShare(m.paired),
+      change(m.meanChange),
+      ofShare(m.meaningfullyImproved),
+      threshold(id, m),
+    ];
+  }),
+  'Patient-reported outcome measures',
+)}
+${table(
+  ['Answer', 'Responses'],
+  [...FFT_ANSWERS.map((a) => [displays[a] ?? a, fft.answers[a]]), ['All responses', fft.of]],
+  'Friends and Family Test answers',
+)}
+${fftTable(
+  'Service',
+  report.services.map((s) => [serviceName(s.service), s.friendsAndFamilyTest]),
+  'Friends and Family Test by service',
+)}
+${fftTable(
+  'Clinic',
+  report.clinics.map((c) => [c.clinic, c]),
+  'Friends and Family Test by clinic (where the patient was discharged from)',
+)}
+${fftTable(
+  'Week answered',
+  report.fftWeeks.map((w) => [w.weekStarting, w]),
+  'Friends and Family Test by the week it was answered',
+)}
+${outcomesBy(
+  'Service',
+  report.services.map((s) => ({ label: serviceName(s.service), figures: s })),
+  'Outcomes by service',
+)}
+${outcomesBy(
+  'Practice',
+  report.practices.map((p) => ({ label: p.odsCode === 'SELF' ? 'Self-referrals' : p.odsCode, figures: p })),
+  'Outcomes by practice',
+)}`;
+}
+
 /** Referrals listed with links to their timelines (newest first, up to this many). */
 const LISTED_REFERRALS = 200;
 
@@ -300,6 +460,7 @@ ${table(
   ],
   'Surgery screening',
 )}
+${outcomesSection(report)}
 ${table(
   [
     'Rank',

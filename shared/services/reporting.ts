@@ -31,6 +31,8 @@ export async function serviceReport(period: Period): Promise<{ report: Report; r
     routineWindowDays: config().ROUTINE_WINDOW_DAYS,
     firstContactHours: config().FIRST_CONTACT_HOURS,
     firstContactTargetPercent: config().FIRST_CONTACT_TARGET_PERCENT,
+    meaningfulChange: config().MEANINGFUL_CHANGE,
+    fftTargetPercent: config().FFT_TARGET_PERCENT,
   };
   return { report: buildReport(records, period, now(), rules), records };
 }

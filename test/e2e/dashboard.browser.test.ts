@@ -1,14 +1,18 @@
 /**
  * The dashboard, the figures API and the audit trail over a local run with real journeys: staff
  * only, figures matching what happened, CSV for spreadsheets, and the page in headless Chromium
- * (a screenshot is kept in test-artifacts/).
+ * (a screenshot is kept in test-artifacts/). Questionnaire answers are written to two timelines as
+ * the patient pages write them, so that outcomes and the FFT show as they would.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { now } from '../../shared/clock.js';
 import { ukDate } from '../../shared/domain/figures.js';
-import { ARTIFACTS, launchChromium } from '../support/browser.js';
+import type { ReferralEvent } from '../../shared/domain/referral.js';
+import { ConcurrentChangeError } from '../../shared/store/errors.js';
+import { changeReferral, getReferral } from '../../shared/store/referrals.js';
+import { ARTIFACTS, launchChromium, violations } from '../support/browser.js';
 import { validReferral, withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
 import { type LocalService, STAFF_TOKEN, startLocalService, TOKEN } from '../support/local-service.js';
@@ -20,6 +24,17 @@ const ids = { accepted: '', returned: '', emergency: '', waiting: '' };
 const asStaff = (path: string, token = STAFF_TOKEN) => fetch(`${svc.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
 const triage = async (id: string, form: Record<string, string>) =>
   expect((await svc.submit(await svc.linkFor(id), { clinician: 'Jo Physio', ...form })).status).toBe(200);
+/** A questionnaire event on a timeline, as the patient pages write it (again, if the workflow wrote first). */
+const recordAnswer = (id: string, type: ReferralEvent['type'], detail: Record<string, unknown>, note?: Record<string, string>) =>
+  until(async () => {
+    try {
+      const event = { type, at: new Date().toISOString(), actor: 'patient', detail };
+      return await changeReferral((await getReferral(id))!, { event, note });
+    } catch (error) {
+      if (error instanceof ConcurrentChangeError) return undefined;
+      throw error;
+    }
+  }, `${type} recorded`);
 
 beforeAll(async () => {
   svc = await startLocalService();
@@ -36,6 +51,29 @@ beforeAll(async () => {
   expect((await svc.submit(link, { action: 'book', slot })).status).toBe(200);
   await until(async () => (await svc.status(ids.accepted)).status === 'booked', 'the booking');
   await until(async () => (await svc.status(ids.returned)).status === 'returned_to_referrer', 'the return');
+  // Pain 7 then 4 (3 better) and "very good" after telephone advice; the waiting patient's "don't know".
+  await recordAnswer(ids.returned, 'questionnaire_invited', { timepoint: 'baseline', questionnaires: ['pain'] });
+  await recordAnswer(ids.returned, 'questionnaire_answered', { timepoint: 'baseline', scores: { pain: 7 }, versions: { pain: '1' } });
+  await recordAnswer(ids.returned, 'questionnaire_invited', {
+    timepoint: 'follow-up',
+    questionnaires: ['pain', 'fft'],
+    clinic: 'Telephone',
+  });
+  await recordAnswer(
+    ids.returned,
+    'questionnaire_answered',
+    { timepoint: 'follow-up', scores: { pain: 4 }, versions: { pain: '1', fft: '2020' }, fft: 'very-good', clinic: 'Telephone' },
+    { why: 'Listened to me' },
+  );
+  await recordAnswer(ids.waiting, 'questionnaire_invited', { timepoint: 'baseline', questionnaires: ['pain'] });
+  await recordAnswer(ids.waiting, 'questionnaire_invited', { timepoint: 'follow-up', questionnaires: ['fft'], clinic: 'Dash Clinic' });
+  await recordAnswer(ids.waiting, 'questionnaire_answered', {
+    timepoint: 'follow-up',
+    scores: {},
+    versions: { fft: '2020' },
+    fft: 'dont-know',
+    clinic: 'Dash Clinic',
+  });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -66,6 +104,28 @@ describe('figures API', () => {
       [1, 'P81001'],
       [2, 'P82002'],
     ]);
+  });
+
+  it('gives the outcome measures and the FFT from the questionnaire events, by service and clinic', async () => {
+    const report = await (await asStaff('/metrics')).json();
+    // Pain: one answered at baseline (of those invited: these two, and any the service invites itself);
+    // one invited at follow-up, answered and paired, 3 better.
+    expect(report.overall.outcomeMeasures.pain).toMatchObject({
+      meaningfulChange: 2,
+      baseline: { count: 1 },
+      followUp: { count: 1, of: 1, percent: 100 },
+      paired: { count: 1, of: 1, percent: 100 },
+      meanChange: 3,
+      meaningfullyImproved: { count: 1, of: 1, percent: 100 },
+    });
+    // "Very good" and "don't know": 1 of 2 positive, "don't know" counted.
+    expect(report.overall.friendsAndFamilyTest).toMatchObject({ count: 1, of: 2, percent: 50, invited: 2, metTarget: false });
+    expect(report.clinics.map((c: { clinic: string; percent: number }) => [c.clinic, c.percent])).toEqual([
+      ['Dash Clinic', 0],
+      ['Telephone', 100],
+    ]);
+    expect(report.services.map((s: { service: string }) => s.service)).toContain('physiotherapy');
+    expect(JSON.stringify(report)).not.toContain('Listened to me');
   });
 
   it('refuses a bad period field by field', async () => {
@@ -121,6 +181,12 @@ describe('dashboard page', () => {
     expect(await page.locator('svg[role="img"] rect').count()).toBeGreaterThan(0);
     const practices = page.locator('table', { hasText: 'Practices compared' });
     expect(await practices.getByRole('row').count()).toBe(3); // the header and two practices
+    const outcomes = page.getByRole('heading', { name: 'Outcomes and experience' });
+    expect(await outcomes.isVisible()).toBe(true);
+    const measures = page.locator('table', { hasText: 'Patient-reported outcome measures' });
+    expect(await measures.getByRole('row', { name: /^Pain / }).textContent()).toMatch(/100% \(1 of 1\).*\+3.*at least 2 points better/s);
+    const clinics = page.locator('table', { hasText: 'Friends and Family Test by clinic' });
+    expect(await clinics.getByRole('row').count()).toBe(3); // the header, Dash Clinic and Telephone
     await page.screenshot({ path: `${ARTIFACTS}/dashboard.png`, fullPage: true });
 
     await page.getByRole('link', { name: ids.returned }).click();
@@ -128,6 +194,20 @@ describe('dashboard page', () => {
     expect(await page.getByText('triage decided').count()).toBe(1);
     expect(await page.getByText('reason: Try NSAIDs first').count()).toBe(1);
     await page.screenshot({ path: `${ARTIFACTS}/referral-timeline.png`, fullPage: true });
+    await context.close();
+  });
+
+  it('keeps the outcomes section WCAG 2.2 AA clean (axe-core) with figures in it, and printable', async () => {
+    // axe needs script: this context sets the page's CSP aside for the auditor's one script.
+    const context = await browser.newContext({ extraHTTPHeaders: { Authorization: `Bearer ${STAFF_TOKEN}` }, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${svc.url}/dashboard`);
+    expect(await page.getByText('Friends and Family Test by service').count()).toBe(1);
+    expect(await violations(page)).toEqual([]);
+    // Printed, the section's tables are all there (nothing hidden behind script or a tab).
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('#outcomes ~ table').count()).toBeGreaterThanOrEqual(6);
+    await page.pdf({ path: `${ARTIFACTS}/dashboard.pdf` });
     await context.close();
   });
 

@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { buildReport, median, percentile, periodBounds, type ReferralRecord } from '../../shared/domain/figures.js';
 import type { EventType } from '../../shared/domain/vocabulary.js';
 
-const RULES = { triageSlaHours: 24, urgentWindowDays: 5, routineWindowDays: 28, firstContactHours: 48, firstContactTargetPercent: 90 };
+const RULES = {
+  triageSlaHours: 24,
+  urgentWindowDays: 5,
+  routineWindowDays: 28,
+  firstContactHours: 48,
+  firstContactTargetPercent: 90,
+  fftTargetPercent: 90,
+};
 const AS_OF = new Date('2026-11-01T12:00:00Z');
 const OCTOBER = { from: '2026-10-01', to: '2026-10-31' };
 
@@ -288,6 +295,27 @@ describe('service figures', () => {
         metTarget: null,
       },
       hoursToFirstContact: { contacted: 0, median: null },
+      // Nobody here was asked a questionnaire (outcome-figures.test.ts has those).
+      outcomeMeasures: expect.objectContaining({
+        pain: {
+          meaningfulChange: 2,
+          baseline: { count: 0, of: 0, percent: null },
+          followUp: { count: 0, of: 0, percent: null },
+          paired: { count: 0, of: 0, percent: null },
+          meanChange: null,
+          meaningfullyImproved: { count: 0, of: 0, percent: null },
+        },
+      }),
+      friendsAndFamilyTest: {
+        count: 0,
+        of: 0,
+        percent: null,
+        answers: { 'very-good': 0, good: 0, neither: 0, poor: 0, 'very-poor': 0, 'dont-know': 0 },
+        targetPercent: 90,
+        metTarget: null,
+        invited: 0,
+        responseRate: { count: 0, of: 0, percent: null },
+      },
       callOutcomes: {
         calls: 0,
         selfManagement: 0,
