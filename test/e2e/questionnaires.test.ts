@@ -11,7 +11,7 @@ import { now } from '../../shared/clock.js';
 import { isSingleGsm7Fragment } from '../../shared/domain/sms.js';
 import { withPatient } from '../support/fixtures.js';
 import { until } from '../support/harness.js';
-import { type LocalService, startLocalService } from '../support/local-service.js';
+import { type LocalService, STAFF_TOKEN, startLocalService } from '../support/local-service.js';
 
 const DAY = 86_400_000;
 const WORDING = fileURLToPath(new URL('../support/msk-hq-test-wording.json', import.meta.url));
@@ -177,4 +177,34 @@ describe('after discharge (follow-up and the Friends and Family Test)', () => {
     expect(event.note).toEqual({ 'psfs.activity-1': 'Walking the dog', 'fft.why': 'Kind staff, and the exercises worked.' });
     await until(() => svc.runtime.workflow.execution(id)?.status === 'SUCCEEDED', 'the workflow to end');
   }, 60_000);
+});
+
+describe('the figures (after the journeys above)', () => {
+  it('counts these answers on /metrics and the dashboard, exactly', async () => {
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const period = `from=${day(now().getTime() - 90 * DAY)}&to=${day(now().getTime() + DAY)}`;
+    const report = (await (await svc.admin('GET', `/metrics?${period}`, undefined)).json()) as any;
+    const { outcomeMeasures: measures, friendsAndFamilyTest: fft } = report.overall;
+    // Three referrals, all invited at baseline (the MSK-HQ's wording is loaded): the first answered
+    // everything, the second nothing (returned to its GP), the third pain and PSFS, then its
+    // follow-up after discharge: pain 8 → 3, PSFS 2 → 7, "better", and "very good".
+    expect(measures.pain).toMatchObject({
+      baseline: { count: 2, of: 3, percent: 66.7 },
+      followUp: { count: 1, of: 1, percent: 100 },
+      paired: { count: 1, of: 1 },
+      meanChange: 5,
+      meaningfullyImproved: { count: 1, of: 1 },
+    });
+    expect(measures.psfs).toMatchObject({ baseline: { count: 2, of: 3 }, meanChange: 5, meaningfullyImproved: { count: 1, of: 1 } });
+    expect(measures['msk-hq']).toMatchObject({ baseline: { count: 1, of: 3 }, followUp: { count: 0, of: 1 }, meanChange: null });
+    expect(measures.groc).toMatchObject({ followUp: { count: 1, of: 1 }, meaningfullyImproved: { count: 1, of: 1 } });
+    expect(fft).toMatchObject({ count: 1, of: 1, percent: 100, invited: 1, targetPercent: 90, metTarget: true });
+    expect(report.clinics).toEqual([expect.objectContaining({ clinic: 'Test Clinic', count: 1, of: 1 })]);
+
+    const dashboard = await (await fetch(`${svc.url}/dashboard?${period}`, { headers: { Authorization: `Bearer ${STAFF_TOKEN}` } })).text();
+    expect(dashboard).toContain('Outcomes and experience');
+    // Free text stays on the timeline: never in the figures.
+    expect(dashboard).not.toContain('Kind staff');
+    expect(JSON.stringify(report)).not.toContain('Walking the dog');
+  }, 30_000);
 });
