@@ -31,13 +31,13 @@ import { putResponse } from '../store/responses.js';
 import { getTask, putNewTask, type Task, useTask } from '../store/tasks.js';
 import { patientLink } from './links.js';
 
-let wording: MskHqWording | null | undefined;
+let loaded: { file?: string; wording?: MskHqWording } | undefined;
 
-/** The service's licensed MSK-HQ wording (MSKHQ_WORDING_FILE), read and checked once; undefined without one. */
+/** The service's licensed MSK-HQ wording (MSKHQ_WORDING_FILE), read and checked once per file; undefined without one. */
 export function mskHqWording(): MskHqWording | undefined {
-  if (wording === undefined) {
-    const file = config().MSKHQ_WORDING_FILE;
-    if (!file) wording = null;
+  const file = config().MSKHQ_WORDING_FILE;
+  if (!loaded || loaded.file !== file) {
+    if (!file) loaded = { file };
     else {
       const path = isAbsolute(file) ? file : join(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), file);
       const parsed = mskHqWordingSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
@@ -45,10 +45,10 @@ export function mskHqWording(): MskHqWording | undefined {
         throw new Error(
           `invalid MSK-HQ wording in ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
         );
-      wording = parsed.data;
+      loaded = { file, wording: parsed.data };
     }
   }
-  return wording ?? undefined;
+  return loaded.wording;
 }
 
 /** The questionnaires this service asks at a timepoint. */
