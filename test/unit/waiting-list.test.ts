@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { EventType } from '../../shared/domain/vocabulary.js';
-import { bandOf, daysWaited, summarise, WAIT_BANDS, waitAsOf, waitersAsOf,type WaitingRecord } from '../../shared/domain/waiting-list.js';
+import { bandOf, daysWaited, summarise, WAIT_BANDS, waitAsOf, waitersAsOf, type WaitingRecord } from '../../shared/domain/waiting-list.js';
 
 /** The end of Sunday 8 November 2026, UK time (GMT then): the weekly snapshot's instant. */
 const SUNDAY_END = new Date('2026-11-08T23:59:59.999Z');
