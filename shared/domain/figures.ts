@@ -38,6 +38,7 @@ import { DateTime } from 'luxon';
 import { REDIRECT_DESTINATIONS, type RedirectDestination } from './choices.js';
 import type { Priority, Referral, ReferralEvent } from './referral.js';
 import { DAY_MS, HOUR_MS, SERVICE_TIME_ZONE } from './time.js';
+import type { WaitingListSummary } from './waiting-list.js';
 
 export interface ReferralRecord {
   referral: Pick<Referral, 'id' | 'receivedAt' | 'source' | 'referrer' | 'screening'>;
@@ -419,6 +420,11 @@ export interface Report {
   practices: ({ rank: number; odsCode: string } & Figures)[];
   /** One row per week (starting Monday, UK time) with referrals in the period. */
   weeks: ({ weekStarting: string } & Figures)[];
+  /**
+   * Everyone waiting for a first appointment (not only this period's referrals) as of the period's
+   * end, or now if the period runs to today: by service and weeks-waited band (see waiting-list.ts).
+   */
+  waitingList?: WaitingListSummary;
 }
 
 export function buildReport(records: ReferralRecord[], period: Period, asOf: Date, rules: FigureRules): Report {

@@ -271,3 +271,55 @@ describe('who is waiting as of an instant', () => {
     expect(summary.total).toMatchObject({ weeks0to1: 2, weeks2to4: 1, weeks4to12: 1, total: 4 });
   });
 });
+
+describe('in the figures: /metrics.csv and the dashboard', () => {
+  const records = [
+    referral('A', '2026-11-08T09:00:00.000Z'),
+    referral('B', '2025-11-08T10:00:00.000Z', [], { service: 'podiatry', priority: 'routine' }),
+    referral('C', '2026-07-04T10:00:00.000Z', [], { service: 'podiatry', priority: 'routine' }),
+  ];
+  const summary = summarise(waitersAsOf(records, SUNDAY_END), SUNDAY_END);
+
+  it('adds a waiting_list row per service and one for all, a column per band, empty in the other rows', async () => {
+    const { buildReport } = await import('../../shared/domain/figures.js');
+    const { reportCsv } = await import('../../shared/http/dashboard-pages.js');
+    const rules = { triageSlaHours: 24, urgentWindowDays: 5, routineWindowDays: 28, firstContactHours: 48, firstContactTargetPercent: 90 };
+    const report = { ...buildReport([], { from: '2026-11-02', to: '2026-11-08' }, SUNDAY_END, rules), waitingList: summary };
+    const lines = reportCsv(report).trim().split('\n');
+    const header = lines[0]!.split(',');
+    expect(header.slice(-9)).toEqual([
+      'waiting_as_of',
+      'waiting_0_1_weeks',
+      'waiting_1_2_weeks',
+      'waiting_2_4_weeks',
+      'waiting_4_12_weeks',
+      'waiting_12_18_weeks',
+      'waiting_18_52_weeks',
+      'waiting_over_52_weeks',
+      'waiting_total',
+    ]);
+    const row = (id: string) => lines.find((l) => l.startsWith(`waiting_list,${id},`))!.split(',');
+    expect(row('podiatry').slice(-9)).toEqual(['2026-11-08', '0', '0', '0', '0', '0', '1', '1', '2']);
+    expect(row('physiotherapy').slice(-9)).toEqual(['2026-11-08', '1', '0', '0', '0', '0', '0', '0', '1']);
+    expect(row('all').slice(-9)).toEqual(['2026-11-08', '1', '0', '0', '0', '0', '1', '1', '3']);
+    // The service row's own figures are there, and its waiting columns empty.
+    expect(lines[1]!.startsWith('service,2026-11-02..2026-11-08,0,')).toBe(true);
+    expect(lines[1]!.endsWith(',,,,,,,,,')).toBe(true);
+    expect(lines).toHaveLength(1 + 1 + 6 + 1);
+  });
+
+  it('shows the bands per service on the dashboard, with the services nobody waits for left out', async () => {
+    const { waitingListSection } = await import('../../shared/http/dashboard-pages.js');
+    const section = waitingListSection(summary).value;
+    expect(section).toContain('3 in all,\n2 over 18 weeks (1 of them over 52)');
+    const cells = (name: string) =>
+      [
+        ...new RegExp(`${name}</td>((?:<td class="nhsuk-table__cell">\\d+</td>)+)`)
+          .exec(section.replaceAll('\n', ''))![1]!
+          .matchAll(/>(\d+)</g),
+      ].map((m) => Number(m[1]));
+    expect(cells('Podiatry \\(foot and ankle\\)')).toEqual([0, 0, 0, 0, 0, 1, 1, 2]);
+    expect(cells('All services')).toEqual([1, 0, 0, 0, 0, 1, 1, 3]);
+    expect(section).not.toContain('Rheumatology');
+  });
+});
