@@ -16,9 +16,13 @@
  */
 import { now } from '../clock.js';
 import type { Referral, ReferralEvent } from '../domain/referral.js';
+import type { StaffRole } from '../domain/staff.js';
 import { CLOSED_STATUSES, REFERRAL_STATUSES, type ReferralStatus } from '../domain/vocabulary.js';
 import { summarise, type Waiter, waitersAsOf, type WaitingListSummary } from '../domain/waiting-list.js';
 import { getReferrals, getReferralWithTimeline, referralsInStatus } from '../store/referrals.js';
+
+/** Who works the waiting list in the workspace (the service lead sees it too): the booking team phones the longest waiters. */
+export const WAITING_LIST_ROLES: readonly StaffRole[] = ['booking-team'];
 
 /** Timelines read at once: enough to be quick, few enough not to throttle the table (as reporting does). */
 const PARALLEL_READS = 16;
