@@ -323,3 +323,25 @@ describe('in the figures: /metrics.csv and the dashboard', () => {
     expect(section).not.toContain('Rheumatology');
   });
 });
+
+describe('the weekly return’s week', () => {
+  it('defaults to the last Sunday whose week has ended, UK time', async () => {
+    const { weekEndingQuerySchema } = await import('../../shared/http/period-query.js');
+    const week = (today: string) => weekEndingQuerySchema(new Date(today)).parse({}).weekEnding;
+    // Monday 9 November: yesterday. Sunday 8 November: the week before (this one has not ended).
+    expect(week('2026-11-09T00:00:00.000Z')).toBe('2026-11-08');
+    expect(week('2026-11-08T23:59:59.999Z')).toBe('2026-11-01');
+    // 23:30 UTC on Sunday 28 June is 00:30 BST on Monday 29 June: the week has ended.
+    expect(week('2026-06-28T23:30:00.000Z')).toBe('2026-06-28');
+    expect(week('2026-06-28T22:30:00.000Z')).toBe('2026-06-21');
+  });
+
+  it('is counted to the last millisecond of the Sunday, UK time, in summer and in winter', async () => {
+    const { endOfUkDay } = await import('../../shared/http/period-query.js');
+    expect(endOfUkDay('2026-11-08').toISOString()).toBe('2026-11-08T23:59:59.999Z');
+    expect(endOfUkDay('2026-06-28').toISOString()).toBe('2026-06-28T22:59:59.999Z');
+    // The Sunday the clocks go back is 25 hours long.
+    expect(endOfUkDay('2026-10-25').toISOString()).toBe('2026-10-25T23:59:59.999Z');
+    expect(daysWaited('2026-10-25T00:30:00.000Z', endOfUkDay('2026-10-25'))).toBe(0);
+  });
+});
