@@ -296,6 +296,17 @@ const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
   ),
   'GET /metrics': staffApi('The figures', { '200': json('Figures for the period', z.looseObject({})) }),
   'GET /metrics.csv': staffApi('The figures as CSV', { '200': { description: 'CSV', content: { 'text/csv': { schema: z.string() } } } }),
+  'GET /waiting-list.csv': staffApi(
+    'The weekly waiting-list return: patients waiting for a first appointment at the end of a Sunday, per service and weeks-waited band',
+    {
+      '200': { description: 'CSV: a row per service and one for all', content: { 'text/csv': { schema: z.string() } } },
+    },
+    {
+      requestParams: {
+        query: z.object({ weekEnding: z.iso.date().optional().meta({ description: 'A Sunday (UK); default the last one' }) }),
+      },
+    },
+  ),
   'GET /dashboard': staffApi('The dashboard page', { '200': page('The page') }),
   'GET /dashboard/referrals/{id}': staffApi("A referral's audit trail as a page", { '200': page('The page') }, { requestParams: idParam }),
   'GET /audit/referrals/{id}': staffApi(

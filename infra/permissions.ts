@@ -113,7 +113,8 @@ export const functionPermissions = {
     uses: ['start-workflow'],
   },
   admin: { read: ['BatchGetItem'], write: { PutItem: ['CLINIC#', 'SLOT#', 'TIMETABLE'] } },
-  reporting: { query: ['byStatus', 'table'], write: recordsViews },
+  // The waiting list as of a past date reads closed referrals' items in batches (services/waiting-list.ts).
+  reporting: { read: ['BatchGetItem'], query: ['byStatus', 'table'], write: recordsViews },
   // Claims are their own item in the referral's partition: taking one is a Put, letting go a Delete.
   // Staff pages sign their forms' tokens with the link key; the workspace links rows to their steps.
   staffWorkspace: {

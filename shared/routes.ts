@@ -48,6 +48,8 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/admin/slots', function: 'admin', auth: 'staff' },
   { method: 'GET', path: '/metrics', function: 'reporting', auth: 'staff' },
   { method: 'GET', path: '/metrics.csv', function: 'reporting', auth: 'staff' },
+  // The weekly waiting-list return for commissioners (a week ending on a Sunday).
+  { method: 'GET', path: '/waiting-list.csv', function: 'reporting', auth: 'staff' },
   { method: 'GET', path: '/dashboard', function: 'reporting', auth: 'staff' },
   { method: 'GET', path: '/dashboard/referrals/{id}', function: 'reporting', auth: 'staff' },
   { method: 'GET', path: '/audit/referrals/{id}', function: 'reporting', auth: 'staff' },

@@ -1,6 +1,7 @@
 /**
- * Staff reporting: GET /metrics (JSON) and /metrics.csv for a period, the /dashboard page, and each
- * referral's audit trail (GET /audit/referrals/{id} as JSON, /dashboard/referrals/{id} as a page).
+ * Staff reporting: GET /metrics (JSON) and /metrics.csv for a period, the /dashboard page, each
+ * referral's audit trail (GET /audit/referrals/{id} as JSON, /dashboard/referrals/{id} as a page),
+ * and the weekly waiting-list return (GET /waiting-list.csv?weekEnding=YYYY-MM-DD).
  * Reads only.
  */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
@@ -9,10 +10,12 @@ import { now } from '../../shared/clock.js';
 import { apiHandler, fieldIssues, HttpError, json, staffOf } from '../../shared/http/api.js';
 import { dashboardPage, reportCsv, timelinePage } from '../../shared/http/dashboard-pages.js';
 import { pageHandler } from '../../shared/http/pages.js';
-import { periodQuerySchema } from '../../shared/http/period-query.js';
+import { endOfUkDay, periodQuerySchema, weekEndingQuerySchema } from '../../shared/http/period-query.js';
+import { waitingListCsvResponse } from '../../shared/http/waiting-list-pages.js';
 import { isReferralId } from '../../shared/ids.js';
 import { recordViews } from '../../shared/services/access-log.js';
 import { serviceReport } from '../../shared/services/reporting.js';
+import { waitingListAsOf } from '../../shared/services/waiting-list.js';
 import { getReferralWithTimeline } from '../../shared/store/referrals.js';
 
 function periodOf(event: APIGatewayProxyEvent) {
@@ -34,6 +37,12 @@ const api = apiHandler(async (event) => {
     const { referral, timeline } = await timelineOf(event);
     await recordViews(user, [referral.id], 'audit trail');
     return json(200, { id: referral.id, status: referral.status, receivedAt: referral.receivedAt, timeline });
+  }
+  if (event.resource === '/waiting-list.csv') {
+    const parsed = weekEndingQuerySchema(now()).safeParse(event.queryStringParameters ?? {}, { reportInput: true });
+    if (!parsed.success) throw new HttpError(400, 'validation_failed', 'the week is not valid', fieldIssues(parsed.error));
+    const { weekEnding } = parsed.data;
+    return waitingListCsvResponse((await waitingListAsOf(endOfUkDay(weekEnding))).summary, weekEnding);
   }
   const { report } = await serviceReport(periodOf(event));
   if (event.resource === '/metrics.csv') {

@@ -1,6 +1,7 @@
 /**
  * The staff workspace: GET /staff (the queues, with counts and the oldest item), GET
- * /staff/{queue} (a queue, a page at a time), GET /staff/find, GET /staff/access (service lead),
+ * /staff/{queue} (a queue, a page at a time), GET /staff/find, GET /staff/access (service lead), GET
+ * /staff/waiting-list (the longest waiters for a first appointment; booking team),
  * and POST /staff/claims/{id} (claim or release a referral). Every list showing patient details,
  * and every search result, is recorded in the access log.
  */
@@ -14,11 +15,13 @@ import { hasRole } from '../../shared/domain/staff.js';
 import { DAY_MS } from '../../shared/domain/time.js';
 import { messagePage } from '../../shared/http/html.js';
 import { forbiddenPage, safeReturnPath, staffPageHandler, type StaffSession } from '../../shared/http/staff-pages.js';
+import { waitingListPage } from '../../shared/http/waiting-list-pages.js';
 import { accessPage, findPage, queuePageView, workspaceHome } from '../../shared/http/workspace-pages.js';
 import { isReferralId } from '../../shared/ids.js';
 import { accessesByUser, accessesToReferral, recordViews } from '../../shared/services/access-log.js';
 import { findReferrals } from '../../shared/services/find.js';
 import { taskLink } from '../../shared/services/links.js';
+import { WAITING_LIST_ROLES, waitingListAsOf } from '../../shared/services/waiting-list.js';
 import {
   claim,
   closeStopped,
@@ -66,6 +69,22 @@ async function queue(session: StaffSession, name: QueueName, after: string | und
       spec.title,
     );
   return queuePageView(session, name, rows, links, next, notice);
+}
+
+/** Longest waiters shown (and recorded as seen) on the waiting list page. */
+const LONGEST_SHOWN = 100;
+
+/** The waiting list for a first appointment, now: the booking team phones the longest waiters. */
+async function waitingList(session: StaffSession) {
+  if (!hasRole(session.user, ...WAITING_LIST_ROLES)) return forbiddenPage(WAITING_LIST_ROLES);
+  const list = await waitingListAsOf();
+  const shown = list.waiters.slice(0, LONGEST_SHOWN);
+  await recordViews(
+    session.user,
+    shown.map((w) => w.referralId),
+    'Waiting list',
+  );
+  return waitingListPage(session, list, shown);
 }
 
 async function find(session: StaffSession, query: Record<string, string | undefined>) {
@@ -151,6 +170,7 @@ export const handler = staffPageHandler(async (event, session, form) => {
   if (!name) return home(session);
   if (name === 'find') return find(session, {});
   if (name === 'access') return access(session, query);
+  if (name === 'waiting-list') return waitingList(session);
   if (isQueue(name)) return queue(session, name, query.after);
   return messagePage(404, 'Page not found', 'There is no such page in the workspace.');
 });

@@ -71,6 +71,7 @@ import {
 } from './questionnaires.js';
 import type { Priority, Referral, ReferralEvent } from './referral.js';
 import { DAY_MS, HOUR_MS, SERVICE_TIME_ZONE } from './time.js';
+import type { WaitingListSummary } from './waiting-list.js';
 
 export interface ReferralRecord {
   referral: Pick<Referral, 'id' | 'receivedAt' | 'source' | 'referrer' | 'screening'>;
@@ -578,6 +579,11 @@ export interface Report {
   clinics: ({ clinic: string } & FftFigures)[];
   /** FFT by the week (Monday, UK time) each response came in, the FFT's own convention; earliest first. */
   fftWeeks: ({ weekStarting: string } & FftScore)[];
+  /**
+   * Everyone waiting for a first appointment (not only this period's referrals) as of the period's
+   * end, or now if the period runs to today: by service and weeks-waited band (see waiting-list.ts).
+   */
+  waitingList?: WaitingListSummary;
 }
 
 export function buildReport(records: ReferralRecord[], period: Period, asOf: Date, rules: FigureRules): Report {

@@ -12,6 +12,7 @@ import { FFT_ANSWERS, FRIENDS_AND_FAMILY_TEST, GLOBAL_RATING_OF_CHANGE, MEASURE_
 import type { Referral, ReferralEvent } from '../domain/referral.js';
 import { SERVICES } from '../domain/screening.js';
 import { ukTime } from '../domain/time.js';
+import { type BandCounts, WAIT_BANDS, type WaitBandId, type WaitingListSummary } from '../domain/waiting-list.js';
 import { html, page, type SafeHtml, table } from './html.js';
 import { signOutButton } from './staff-pages.js';
 
@@ -36,6 +37,23 @@ const RAG_TAG: Record<Rag, SafeHtml> = {
   red: html`<strong class="nhsuk-tag nhsuk-tag--red">Below target</strong>`,
   none: html`<strong class="nhsuk-tag nhsuk-tag--grey">No data yet</strong>`,
 };
+
+/**
+ * The waiting list in the figures' CSV: a row per service (`waiting_list`, its code) and one for all
+ * (`all`), as of `waiting_as_of` (a UK date), a column per weeks-waited band.
+ */
+function waitingListRows(list: WaitingListSummary | undefined): Record<string, string | number>[] {
+  if (!list) return [];
+  const counts = (c: BandCounts) => ({
+    waiting_as_of: list.asOfDate,
+    ...Object.fromEntries(WAIT_BANDS.map((b) => [b.csv, c[b.id]])),
+    waiting_total: c.total,
+  });
+  return [
+    ...list.services.map((s) => ({ scope: 'waiting_list', id: s.service, ...counts(s) })),
+    { scope: 'waiting_list', id: 'all', ...counts(list.total) },
+  ];
+}
 
 const pct = (share: Share) => (share.percent === null ? '–' : `${share.percent}%`);
 const hours = (h: number | null) => (h === null ? '–' : `${h} h`);
@@ -150,7 +168,7 @@ function columns(f: Figures): Cells {
 export const spreadsheetSafe = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
 export function reportCsv(report: Report): string {
-  const rows = [
+  const rows: Record<string, string | number | null>[] = [
     { scope: 'service', id: `${report.period.from}..${report.period.to}`, ...columns(report.overall) },
     ...report.practices.map((p) => ({ scope: 'practice', id: p.odsCode, ...columns(p) })),
     ...report.weeks.map((w) => ({ scope: 'week', id: w.weekStarting, ...columns(w) })),
@@ -158,9 +176,12 @@ export function reportCsv(report: Report): string {
     // The FFT alone: by clinic, and by the week it was answered (the FFT's own weeks).
     ...report.clinics.map((c) => ({ scope: 'clinic', id: c.clinic, ...fftColumns(c) })),
     ...report.fftWeeks.map((w) => ({ scope: 'fft_week_answered', id: w.weekStarting, ...fftColumns(w) })),
+    ...waitingListRows(report.waitingList),
   ];
-  // Every column is named by the first row, which has them all; the FFT-only rows leave the rest blank.
-  return stringify(rows, { header: true, columns: Object.keys(rows[0]!), cast: { string: spreadsheetSafe } });
+  // Every row's columns: a scope's own columns are blank in the other scopes' rows. Numbers are not
+  // apostrophed (a mean change may be negative, and a number cannot be a formula); text is.
+  const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return stringify(rows, { header: true, columns: header, cast: { string: spreadsheetSafe } });
 }
 
 function headline(key: keyof typeof TARGETS | { label: string; target: number; amberFrom: number }, share: Share): SafeHtml {
@@ -415,6 +436,7 @@ ${headline('routineSeenWithin4Weeks', o.routineSeenWithin4Weeks)}
 ${headline('diversionFromOrthopaedics', o.diversionFromOrthopaedics)}
 </div>
 ${phoneFirst ? firstContactSection(report) : ''}
+${report.waitingList ? waitingListSection(report.waitingList) : ''}
 ${table(
   ['Figure', 'Value'],
   [
@@ -518,4 +540,33 @@ ${table(
   'Audit trail (append-only)',
 )}`;
   return page({ title: `Referral ${referral.id}`, content });
+}
+
+/** Short column headings; the caption gives each band's days. */
+const BAND_HEADINGS: Record<WaitBandId, string> = {
+  weeks0to1: '0-1 weeks',
+  weeks1to2: '1-2 weeks',
+  weeks2to4: '2-4 weeks',
+  weeks4to12: '4-12 weeks',
+  weeks12to18: '12-18 weeks',
+  weeks18to52: '18-52 weeks',
+  over52Weeks: 'Over 52 weeks',
+};
+
+/**
+ * Waiting for a first appointment, per service and weeks-waited band: everyone on the list as of
+ * the period's end (not only the period's referrals). Services nobody waits for are left out.
+ */
+export function waitingListSection(list: WaitingListSummary): SafeHtml {
+  const row = (name: string, c: BandCounts) => [name, ...WAIT_BANDS.map((b) => c[b.id]), c.total];
+  const services = list.services.filter((s) => s.total > 0);
+  return html`<h2>Waiting for a first appointment</h2>
+<p class="nhsuk-body-s">Everyone waiting on ${list.asOfDate} (UK date), whenever they were referred: ${list.total.total} in all,
+${list.total.weeks18to52 + list.total.over52Weeks} over 18 weeks (${list.total.over52Weeks} of them over 52). Weeks waited from the
+day the referral arrived, in NHS England's community health services bands: ${WAIT_BANDS.map((b) => b.label).join('; ')}.</p>
+${table(
+  ['Service', ...WAIT_BANDS.map((b) => BAND_HEADINGS[b.id]), 'Total'],
+  [...services.map((s) => row(SERVICES[s.service as keyof typeof SERVICES] ?? s.service, s)), row('All services', list.total)],
+  `Waiting by service and weeks waited, ${list.asOfDate}`,
+)}`;
 }

@@ -15,6 +15,7 @@ import { hasRole, STAFF_ROLES, type StaffUser } from '../domain/staff.js';
 import { DAY_MS, HOUR_MS, ukTime } from '../domain/time.js';
 import type { Access } from '../services/access-log.js';
 import { nextAttemptFrom } from '../services/steps/call.js';
+import { WAITING_LIST_ROLES } from '../services/waiting-list.js';
 import { mayRetry, type Queue, type QueueName, type QueueRow, QUEUES, retryRefusal } from '../services/workspace.js';
 import { errorSummary, html, page, type SafeHtml, table } from './html.js';
 import { csrfField, signedInAs, type StaffSession, telephoneLinks } from './staff-pages.js';
@@ -37,11 +38,14 @@ function nav(session: StaffSession, current?: string): SafeHtml {
   return html`<nav aria-label="Workspace"><ul class="nhsuk-list">
 ${link('/staff', 'Workspace')}
 ${queuesFor(session.user).map(([name, q]) => link(`/staff/${name}`, q.title))}
+${hasRole(session.user, ...WAITING_LIST_ROLES) ? link('/staff/waiting-list', 'Waiting list') : ''}
 ${link('/staff/find', 'Find a referral')}
 ${lead ? link('/staff/access', 'Access log') : ''}${lead ? link('/dashboard', 'Figures') : ''}
 </ul></nav>
 ${signedInAs(session, ` (${roles}).`)}`;
 }
+
+export { nav as workspaceNav };
 
 /** "3 h 20 min" or "2 days". */
 function duration(ms: number): string {
@@ -70,7 +74,12 @@ export function workspaceHome(session: StaffSession, sizes: Map<QueueName, { cou
   return page({
     title: 'Workspace',
     content: html`${nav(session, '/staff')}<h1>Workspace</h1>
-${table(['Queue', 'Waiting', 'Oldest arrived', 'What it is'], rows, 'Your queues')}`,
+${table(['Queue', 'Waiting', 'Oldest arrived', 'What it is'], rows, 'Your queues')}
+${
+  hasRole(session.user, ...WAITING_LIST_ROLES)
+    ? html`<p><a href="/staff/waiting-list">Waiting list</a>: everyone waiting for a first appointment, by weeks waited, longest first.</p>`
+    : ''
+}`,
   });
 }
 

@@ -4,6 +4,7 @@ import { config } from '../config.js';
 import { buildReport, type Period, periodBounds, type ReferralRecord, type Report } from '../domain/figures.js';
 import { REFERRAL_STATUSES } from '../domain/vocabulary.js';
 import { getReferralWithTimeline, referralsInStatus } from '../store/referrals.js';
+import { waitingListAsOf } from './waiting-list.js';
 
 /** Timelines read at once: enough to be quick, few enough not to throttle the table. */
 const PARALLEL_READS = 16;
@@ -34,5 +35,9 @@ export async function serviceReport(period: Period): Promise<{ report: Report; r
     meaningfulChange: config().MEANINGFUL_CHANGE,
     fftTargetPercent: config().FFT_TARGET_PERCENT,
   };
-  return { report: buildReport(records, period, now(), rules), records };
+  const report = buildReport(records, period, now(), rules);
+  // As of the period's last moment, or now while the period runs.
+  const last = new Date(Date.parse(end) - 1);
+  report.waitingList = (await waitingListAsOf(last < now() ? last : undefined)).summary;
+  return { report, records };
 }

@@ -79,6 +79,7 @@ describe('WCAG 2.2 AA (axe-core) in Chromium', () => {
       '/staff/message-failed',
       '/staff/find',
       '/staff/access',
+      '/staff/waiting-list',
       '/staff/clinics',
       '/dashboard',
       `/dashboard/referrals/${ids.triage}`,
