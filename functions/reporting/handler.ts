@@ -7,7 +7,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 
 import { now } from '../../shared/clock.js';
-import { apiHandler, fieldIssues, HttpError, json, staffOf } from '../../shared/http/api.js';
+import { apiHandler, csvAttachment, fieldIssues, HttpError, json, staffOf } from '../../shared/http/api.js';
 import { dashboardPage, reportCsv, timelinePage } from '../../shared/http/dashboard-pages.js';
 import { pageHandler } from '../../shared/http/pages.js';
 import { endOfUkDay, periodQuerySchema, weekEndingQuerySchema } from '../../shared/http/period-query.js';
@@ -45,18 +45,8 @@ const api = apiHandler(async (event) => {
     return waitingListCsvResponse((await waitingListAsOf(endOfUkDay(weekEnding))).summary, weekEnding);
   }
   const { report } = await serviceReport(periodOf(event));
-  if (event.resource === '/metrics.csv') {
-    return {
-      statusCode: 200,
-      headers: {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="msk-figures-${report.period.from}-to-${report.period.to}.csv"`,
-        'Cache-Control': 'no-store',
-        'X-Content-Type-Options': 'nosniff',
-      },
-      body: reportCsv(report),
-    };
-  }
+  if (event.resource === '/metrics.csv')
+    return csvAttachment(`msk-figures-${report.period.from}-to-${report.period.to}.csv`, reportCsv(report));
   return json(200, report);
 });
 

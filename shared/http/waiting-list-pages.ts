@@ -11,6 +11,7 @@ import { SERVICES } from '../domain/screening.js';
 import { ukTime } from '../domain/time.js';
 import { type BandCounts, WAIT_BANDS, type WaitingListSummary } from '../domain/waiting-list.js';
 import type { WaitingList } from '../services/waiting-list.js';
+import { csvAttachment } from './api.js';
 import { spreadsheetSafe } from './dashboard-pages.js';
 import { html, page, table } from './html.js';
 import { type StaffSession, telephoneLinks } from './staff-pages.js';
@@ -42,16 +43,7 @@ export function waitingListCsv(summary: WaitingListSummary, weekEnding: string):
 }
 
 export function waitingListCsvResponse(summary: WaitingListSummary, weekEnding: string): APIGatewayProxyResult {
-  return {
-    statusCode: 200,
-    headers: {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="msk-waiting-list-week-ending-${weekEnding}.csv"`,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-    body: waitingListCsv(summary, weekEnding),
-  };
+  return csvAttachment(`msk-waiting-list-week-ending-${weekEnding}.csv`, waitingListCsv(summary, weekEnding));
 }
 
 /** The page's count table: the services someone waits for, and all. */
