@@ -28,7 +28,7 @@ export const handler = pageHandler(async (event) => {
     case 'slot-taken': {
       if (result.task.kind === 'questionnaire' && result.state === 'invalid-form') {
         const timepoint = result.task.timepoint!;
-        return questionnairePage(timepoint, questionnairesFor(timepoint), form, result.issues, 400);
+        return questionnairePage(timepoint, questionnairesFor(timepoint), event.pathParameters?.link ?? '', form, result.issues, 400);
       }
       const slots = await choosableSlots(result.referral);
       const issues = result.state === 'slot-taken' ? [SLOT_TAKEN] : result.issues;

@@ -10,7 +10,7 @@ export const handler = pageHandler(async (event) => {
   if (link.state !== 'open') return closedPatientLinkPage(link);
   if (link.task.kind === 'questionnaire') {
     const { activities } = await questionnaireContext(link.task);
-    return questionnairePage(link.task.timepoint!, questionnairesFor(link.task.timepoint!), activities);
+    return questionnairePage(link.task.timepoint!, questionnairesFor(link.task.timepoint!), event.pathParameters?.link ?? '', activities);
   }
   const slots = await choosableSlots(link.referral);
   return link.task.kind === 'booking' ? patientBookingPage(link.referral, slots) : manageAppointmentPage(link.referral, slots);

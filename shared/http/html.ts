@@ -97,10 +97,16 @@ ${rows.map((r) => html`<tr class="nhsuk-table__row">${r.map((c) => html`<td clas
 </table>`;
 }
 
-/** The NHS.UK error summary at the top of a form, linking to each field at fault. */
-export function errorSummary(issues: FieldIssue[]): SafeHtml | '' {
+/**
+ * The NHS.UK error summary at the top of a form, linking to each field at fault. `autofocus`: the
+ * browser moves focus to it as the page loads, as NHS.UK frontend's script would (these pages have
+ * none), so that keyboard and screen reader users start from the list of problems.
+ */
+export function errorSummary(issues: FieldIssue[], options: { autofocus?: boolean } = {}): SafeHtml | '' {
   if (!issues.length) return '';
-  return html`<div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1">
+  return html`<div class="nhsuk-error-summary" aria-labelledby="error-summary-title" role="alert" tabindex="-1"${
+    options.autofocus ? html` autofocus` : ''
+  }>
 <h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>
 <div class="nhsuk-error-summary__body"><ul class="nhsuk-list nhsuk-error-summary__list">
 ${issues.map((i) => html`<li><a href="#${i.path}">${i.message}</a></li>`)}

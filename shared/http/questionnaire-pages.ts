@@ -43,32 +43,59 @@ ${
 }
 </div>`;
   }
-  const options =
-    item.type === 'choice'
-      ? item.options.map((o) => ({ code: o.code, display: o.display }))
-      : Array.from({ length: item.max - item.min + 1 }, (_, i) => ({ code: String(item.min + i), display: String(item.min + i) }));
+  const options = optionsOf(item);
   const hint = item.type === 'integer' ? `${item.minLabel}, ${item.maxLabel}.` : undefined;
   return html`<div class="${groupClass(issues, name)}">
 <fieldset class="nhsuk-fieldset" id="${name}"${describedBy(issues, name, hint)}>
 <legend class="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">${item.text}</legend>
 ${hint ? html`<div class="nhsuk-hint" id="${name}-hint">${hint}</div>` : ''}
 ${fieldError(issues, name)}
-<div class="nhsuk-radios${item.type === 'integer' ? ' nhsuk-radios--inline' : ''}">
-${options.map(
-  (o) => html`<div class="nhsuk-radios__item"><input class="nhsuk-radios__input" id="${name}-${o.code}" name="${name}" type="radio"
- value="${o.code}"${o.code === value ? html` checked` : ''}>
-<label class="nhsuk-label nhsuk-radios__label" for="${name}-${o.code}">${o.display}</label></div>`,
-)}
+<div class="nhsuk-radios">
+${options.map((o) => {
+  const id = `${name}-${o.code}`;
+  return html`<div class="nhsuk-radios__item"><input class="nhsuk-radios__input" id="${id}" name="${name}" type="radio"
+ value="${o.code}"${o.code === value ? html` checked` : ''}${o.hint ? html` aria-describedby="${id}-hint"` : ''}>
+<label class="nhsuk-label nhsuk-radios__label" for="${id}">${o.display}</label>
+${o.hint ? html`<div class="nhsuk-hint nhsuk-radios__hint" id="${id}-hint">${o.hint}</div>` : ''}</div>`;
+})}
 </div></fieldset></div>`;
 }
 
 /**
- * The questions for a timepoint, in one form. `values`: what was posted (kept after an error), or
- * at follow-up the PSFS activities named at baseline, to be rated again.
+ * A field's answers: a choice's options, or a scale's numbers. A scale is one number under another
+ * at every width (inline radios wrap a 0 to 10 scale over two rows on a tablet or a laptop, 7 under
+ * 0, which reads as a grid), so its two ends say what they mean beside them as well as above.
+ */
+function optionsOf(item: Exclude<QuestionnaireItem, { type: 'string' }>): { code: string; display: string; hint?: string }[] {
+  if (item.type === 'choice') return item.options.map((o) => ({ code: o.code, display: o.display }));
+  return Array.from({ length: item.max - item.min + 1 }, (_, i) => {
+    const n = item.min + i;
+    const hint = n === item.min ? item.minLabel : n === item.max ? item.maxLabel : undefined;
+    return { code: String(n), display: String(n), ...(hint ? { hint } : {}) };
+  });
+}
+
+/**
+ * Where the error summary's link for a field goes: a question answered by radios links to its first
+ * radio (the NHS.UK pattern), which can take focus, rather than to its fieldset, which cannot.
+ */
+function summaryTarget(questionnaires: Questionnaire[], path: string): string {
+  for (const q of questionnaires)
+    for (const item of q.items) if (fieldName(q, item) === path && item.type !== 'string') return `${path}-${optionsOf(item)[0]!.code}`;
+  return path;
+}
+
+/**
+ * The questions for a timepoint, in one form. `link`: the patient's link, which the form posts back
+ * to by name, so that the fragment a summary link added (`#pain.pain-0`) is not carried into the
+ * next page: a browser scrolls to and focuses a fragment's target in place of the error summary.
+ * `values`: what was posted (kept after an error), or at follow-up the PSFS activities named at
+ * baseline, to be rated again.
  */
 export function questionnairePage(
   timepoint: Timepoint,
   questionnaires: Questionnaire[],
+  link: string,
   values: Record<string, string> = {},
   issues: FieldIssue[] = [],
   statusCode = 200,
@@ -77,14 +104,17 @@ export function questionnairePage(
   return page({
     statusCode,
     title: issues.length ? `Error: ${heading}` : heading,
-    content: html`${errorSummary(issues)}
+    content: html`${errorSummary(
+      issues.map((i) => ({ ...i, path: summaryTarget(questionnaires, i.path) })),
+      { autofocus: true },
+    )}
 <h1>${heading}</h1>
 <p>${config().SERVICE_NAME} asks everyone it sees these questions, to learn whether its care helps.
 Every question is optional, and your answers do not change your care${timepoint === 'baseline' ? ' or your appointment' : ''}.</p>
 <div class="nhsuk-inset-text"><span class="nhsuk-u-visually-hidden">Information: </span>
 <p>Nobody reads these answers straight away. If your symptoms get worse or you have new symptoms, contact your GP practice or call 111.
 In an emergency, call 999.</p></div>
-<form method="post" novalidate>
+<form method="post" action="./${encodeURIComponent(link)}" novalidate>
 ${questionnaires.map(
   (q) => html`<h2>${q.title}</h2>
 <p>${q.intro}</p>

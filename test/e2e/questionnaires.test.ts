@@ -64,7 +64,7 @@ describe('before treatment (baseline)', () => {
     expect(body).toContain('There is a problem');
     expect(body).toContain('Choose a number from 0 to 10');
     expect(body).toContain('Name activity 2, or leave its score blank');
-    expect(body).toContain('href="#msk-hq.item-1"');
+    expect(body).toContain('href="#msk-hq.item-1-4"'); // its first answer
     expect((await post(link, {})).status).toBe(400);
     expect((await timeline(id)).some((e) => e.type === 'questionnaire_answered')).toBe(false);
 
