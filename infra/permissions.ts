@@ -100,10 +100,11 @@ export const functionPermissions = {
     uses: ['link-secret', 'referrer-email', 'resume-workflow', 'sms', 'sms-opt-out'],
   },
   publicPages: {},
-  patientPage: { read: ['GetItem'], query: ['freeSlots'], uses: ['link-secret'] },
+  // A questionnaire's page reads the timeline (the activities named at baseline, the clinic).
+  patientPage: { read: ['GetItem'], query: ['freeSlots', 'table'], uses: ['link-secret'] },
   patientAction: {
     read: ['GetItem'],
-    query: ['freeSlots'],
+    query: ['freeSlots', 'table'],
     write: { PutItem: [REFERRAL, 'TASK#'], UpdateItem: [REFERRAL, 'SLOT#', 'TASK#'] },
     uses: ['link-secret', 'referrer-email', 'resume-workflow', 'sms', 'sms-opt-out'],
   },
@@ -147,7 +148,12 @@ export const functionPermissions = {
   // Workflow steps
   screenReferral: { read: ['GetItem'], write: changesReferrals },
   // The self-referral texts' daily allowance per mobile (TEXTS#) is counted here and in redirectEmergency.
-  notifyPatient: { read: ['GetItem'], write: { ...changesReferrals, UpdateItem: [REFERRAL, 'TEXTS#'] }, uses: ['link-secret', 'sms'] },
+  // The acknowledgement makes the baseline questionnaire's link (its task, TASK#).
+  notifyPatient: {
+    read: ['GetItem'],
+    write: { PutItem: [REFERRAL, 'TASK#'], UpdateItem: [REFERRAL, 'TEXTS#'] },
+    uses: ['link-secret', 'sms'],
+  },
   emailStaff: { read: ['GetItem'], write: changesReferrals, uses: ['link-secret', 'staff-email'] },
   // A patient text carries the link to their open booking step, if there is one: hence the link key.
   redirectEmergency: { read: ['GetItem'], write: { ...changesReferrals, UpdateItem: [REFERRAL, 'TEXTS#'] }, uses: ['link-secret', 'sms'] },
@@ -164,7 +170,13 @@ export const functionPermissions = {
     write: { PutItem: [REFERRAL, 'TASK#'], UpdateItem: [REFERRAL, 'TASK#'] },
     uses: ['link-secret', 'sms', 'sms-opt-out'],
   },
-  notifyOutcome: { read: ['GetItem'], write: changesReferrals, uses: ['link-secret', 'referrer-email', 'sms'] },
+  // After the notice, the follow-up questionnaire's link (TASK#), for a call's advice read from the timeline.
+  notifyOutcome: {
+    read: ['GetItem'],
+    query: ['table'],
+    write: { PutItem: [REFERRAL, 'TASK#'], UpdateItem: [REFERRAL] },
+    uses: ['link-secret', 'referrer-email', 'sms'],
+  },
   recordFailure: { read: ['GetItem'], write: changesReferrals, uses: ['staff-email'] },
 } as const satisfies Record<FunctionName, FunctionPermissions>;
 

@@ -4,7 +4,7 @@ import { messagePage } from '../../shared/http/html.js';
 import { crossSiteRefusal, formBody, pageHandler } from '../../shared/http/pages.js';
 import { answeredPage, questionnairePage } from '../../shared/http/questionnaire-pages.js';
 import { choosableSlots, patientAction } from '../../shared/services/patient-links.js';
-import { questionnairesFor } from '../../shared/services/questionnaires.js';
+import { questionnaireContext, questionnairesFor } from '../../shared/services/questionnaires.js';
 
 export const handler = pageHandler(async (event) => {
   const refused = crossSiteRefusal(event);
@@ -28,7 +28,9 @@ export const handler = pageHandler(async (event) => {
     case 'slot-taken': {
       if (result.task.kind === 'questionnaire' && result.state === 'invalid-form') {
         const timepoint = result.task.timepoint!;
-        return questionnairePage(timepoint, questionnairesFor(timepoint), event.pathParameters?.link ?? '', form, result.issues, 400);
+        const { activities } = await questionnaireContext(result.task);
+        const link = event.pathParameters?.link ?? '';
+        return questionnairePage(timepoint, questionnairesFor(timepoint), link, form, result.issues, 400, activities);
       }
       const slots = await choosableSlots(result.referral);
       const issues = result.state === 'slot-taken' ? [SLOT_TAKEN] : result.issues;

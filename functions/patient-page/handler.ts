@@ -10,7 +10,8 @@ export const handler = pageHandler(async (event) => {
   if (link.state !== 'open') return closedPatientLinkPage(link);
   if (link.task.kind === 'questionnaire') {
     const { activities } = await questionnaireContext(link.task);
-    return questionnairePage(link.task.timepoint!, questionnairesFor(link.task.timepoint!), event.pathParameters?.link ?? '', activities);
+    const timepoint = link.task.timepoint!;
+    return questionnairePage(timepoint, questionnairesFor(timepoint), event.pathParameters?.link ?? '', {}, [], 200, activities);
   }
   const slots = await choosableSlots(link.referral);
   return link.task.kind === 'booking' ? patientBookingPage(link.referral, slots) : manageAppointmentPage(link.referral, slots);

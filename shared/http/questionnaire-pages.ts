@@ -21,9 +21,17 @@ function describedBy(issues: FieldIssue[], name: string, hint?: string): SafeHtm
   return ids.length ? html` aria-describedby="${ids.join(' ')}"` : '';
 }
 
-function itemField(q: Questionnaire, item: QuestionnaireItem, values: Record<string, string>, issues: FieldIssue[]): SafeHtml {
+function itemField(
+  q: Questionnaire,
+  item: QuestionnaireItem,
+  values: Record<string, string>,
+  issues: FieldIssue[],
+  fixed: Record<string, string>,
+): SafeHtml {
   const name = fieldName(q, item);
   const value = values[name] ?? '';
+  // An activity named at baseline is rated again by that name: shown, not asked.
+  if (item.type === 'string' && fixed[name]) return html`<p class="nhsuk-body"><strong>${item.text}:</strong> ${fixed[name]}</p>`;
   if (item.type === 'string') {
     const hint = item.hint;
     const long = item.maxLength > 200;
@@ -89,8 +97,8 @@ function summaryTarget(questionnaires: Questionnaire[], path: string): string {
  * The questions for a timepoint, in one form. `link`: the patient's link, which the form posts back
  * to by name, so that the fragment a summary link added (`#pain.pain-0`) is not carried into the
  * next page: a browser scrolls to and focuses a fragment's target in place of the error summary.
- * `values`: what was posted (kept after an error), or at follow-up the PSFS activities named at
- * baseline, to be rated again.
+ * `values`: what was posted (kept after an error). `fixed`: at follow-up, the PSFS activities
+ * named at baseline, shown by name to be rated again.
  */
 export function questionnairePage(
   timepoint: Timepoint,
@@ -99,6 +107,7 @@ export function questionnairePage(
   values: Record<string, string> = {},
   issues: FieldIssue[] = [],
   statusCode = 200,
+  fixed: Record<string, string> = {},
 ): APIGatewayProxyResult {
   const heading = HEADINGS[timepoint];
   return page({
@@ -118,7 +127,7 @@ In an emergency, call 999.</p></div>
 ${questionnaires.map(
   (q) => html`<h2>${q.title}</h2>
 <p>${q.intro}</p>
-${q.items.map((item) => itemField(q, item, values, issues))}`,
+${q.items.map((item) => itemField(q, item, values, issues, fixed))}`,
 )}
 <button class="nhsuk-button" type="submit">Send my answers</button>
 </form>`,

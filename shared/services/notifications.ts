@@ -5,19 +5,16 @@ import { nowIso } from '../clock.js';
 import { config } from '../config.js';
 import { mobileForTexts } from '../domain/contact.js';
 import { type Email, referrerEmails } from '../domain/emails.js';
-import type { Timepoint } from '../domain/questionnaires.js';
-import type { Referral } from '../domain/referral.js';
-import { isSingleGsm7Fragment, renderSms, type SmsTemplateName, smsTemplates } from '../domain/sms.js';
+import type { Referral, ReferralEvent } from '../domain/referral.js';
+import { renderSms, type SmsTemplateName, smsTemplates } from '../domain/sms.js';
 import { ukDate } from '../domain/time.js';
 import { type EventType, type Notice, STEP_LINKS } from '../domain/vocabulary.js';
-import { logger } from '../logger.js';
 import { adapters } from '../ports/index.js';
 import type { StaffAudience } from '../ports/notifier.js';
 import { ConcurrentChangeError } from '../store/errors.js';
 import { changeReferral, loadReferral } from '../store/referrals.js';
 import { takeTextAllowance } from '../store/text-allowance.js';
 import { patientLink } from './links.js';
-import { followUpFor, questionnaireLink } from './questionnaires.js';
 
 /** Renders a patient text (not sent); undefined if the patient has no mobile. */
 export async function patientSms(
@@ -40,7 +37,11 @@ export async function patientSms(
  * Texts the patient and records it. With no mobile number, records that the patient could not be
  * contacted, so the timeline shows why no text went.
  */
-export async function textPatient(referralId: string, template: SmsTemplateName): Promise<{ sent: boolean }> {
+export async function textPatient(
+  referralId: string,
+  template: SmsTemplateName,
+  send: Sender = (referral, name) => textAndRecord(referral, name),
+): Promise<{ sent: boolean }> {
   const referral = await loadReferral(referralId);
   // The submission texts are the only ones a stranger could aim, and they go only through here
   // (the workflow's text step): so only the functions behind it may write the allowance.
@@ -61,60 +62,11 @@ export async function textPatient(referralId: string, template: SmsTemplateName)
     if (template !== 'emergency') throw new TextWithheldError(template);
     return { sent: false };
   }
-  if (template === 'acknowledgement' && mobile && config().PATIENT_QUESTIONNAIRES.includes('baseline'))
-    return acknowledgeAndInvite(referral);
-  return textAndRecord(referral, template);
+  return send(referral, template);
 }
 
-/**
- * The acknowledgement with the baseline questionnaire's link: one text when both fit one fragment,
- * else the acknowledgement and then the invitation on its own (a failure of which is recorded and
- * never holds up the journey).
- */
-async function acknowledgeAndInvite(referral: Referral): Promise<{ sent: boolean; referral: Referral }> {
-  const invited = await questionnaireLink(referral, 'baseline').catch((error: unknown) => {
-    // The acknowledgement matters more than the questionnaire: it goes without.
-    logger.warn('baseline questionnaire not offered', {
-      referralId: referral.id,
-      errorName: error instanceof Error ? error.name : 'Error',
-    });
-    return undefined;
-  });
-  if (!invited) return textAndRecord(await loadReferral(referral.id), 'acknowledgement');
-  const together = await patientSms(invited.referral, 'acknowledgementAndQuestionnaire', { link: invited.link });
-  if (together && isSingleGsm7Fragment(together.body))
-    return textAndRecord(invited.referral, 'acknowledgementAndQuestionnaire', { link: invited.link });
-  const acknowledged = await textAndRecord(invited.referral, 'acknowledgement');
-  return { sent: acknowledged.sent, referral: await textQuestionnaire(acknowledged.referral, 'baseline', invited.link) };
-}
-
-/**
- * Texts a questionnaire's link. Answering is optional, so a text that will not go is recorded on
- * the timeline (and logged, without the number) rather than stopping the journey.
- */
-async function textQuestionnaire(referral: Referral, timepoint: Timepoint, link: string): Promise<Referral> {
-  try {
-    const template = timepoint === 'baseline' ? 'questionnaireBaseline' : 'questionnaireFollowUp';
-    return (await textAndRecord(referral, template, { link })).referral;
-  } catch (error) {
-    const errorName = error instanceof Error ? error.name : 'Error';
-    logger.warn('questionnaire text not sent', { referralId: referral.id, timepoint, errorName });
-    const latest = await loadReferral(referral.id);
-    return changeReferral(latest, {
-      event: { type: 'questionnaire_not_sent', at: nowIso(), actor: 'system:notifications', detail: { timepoint, error: errorName } },
-    });
-  }
-}
-
-/** After discharge (or advice on the call): the follow-up questionnaire and the FFT, if the patient can be texted. */
-async function inviteFollowUp(referralId: string, notice: Notice): Promise<void> {
-  const referral = await loadReferral(referralId);
-  if (!mobileForTexts(referral) || referral.questionnaireLinks?.['follow-up']) return;
-  const followUp = await followUpFor(referral, notice);
-  if (!followUp) return;
-  const invited = await questionnaireLink(referral, 'follow-up', followUp.clinic);
-  await textQuestionnaire(invited.referral, 'follow-up', invited.link);
-}
+/** How a text is sent once it may go: as is, or (the acknowledgement) with a questionnaire's link (questionnaire-texts.ts). */
+export type Sender = (referral: Referral, template: SmsTemplateName) => Promise<{ sent: boolean; referral: Referral }>;
 
 /** A text withheld because its number had its day's allowance of self-referral texts. */
 export class TextWithheldError extends Error {
@@ -145,9 +97,7 @@ export type SmsExtras = { link?: string; time?: string; clinic?: string };
 
 export async function emailStaff(referral: Referral, audience: StaffAudience, email: Email, eventType: EventType): Promise<Referral> {
   const { messageId } = await adapters().notifier.sendStaffEmail(audience, email);
-  return changeReferral(referral, {
-    event: { type: eventType, at: nowIso(), actor: 'system:notifications', detail: { audience, messageId } },
-  });
+  return recordOnTimeline(referral, { type: eventType, at: nowIso(), actor: 'system:notifications', detail: { audience, messageId } });
 }
 
 type ReferrerNotice = Exclude<Notice, 'self-management'>;
@@ -176,15 +126,6 @@ const selfReferralText: Partial<Record<ReferrerNotice, SmsTemplateName>> = {
  * who referred themselves is texted where the news is theirs to act on.
  */
 export async function notifyOutcome(referralId: string, notice: Notice): Promise<{ notified: 'referrer' | 'patient' | 'nobody' }> {
-  const notified = await notifyOfOutcome(referralId, notice);
-  // Optional for the patient, so never a reason to retry (and re-send) the notice.
-  await inviteFollowUp(referralId, notice).catch((error: unknown) =>
-    logger.warn('follow-up questionnaire not offered', { referralId, errorName: error instanceof Error ? error.name : 'Error' }),
-  );
-  return notified;
-}
-
-async function notifyOfOutcome(referralId: string, notice: Notice): Promise<{ notified: 'referrer' | 'patient' | 'nobody' }> {
   const referral = await loadReferral(referralId);
   if (notice === 'self-management') {
     const { sent } = await textAndRecord(referral, 'selfCare');
@@ -197,8 +138,11 @@ async function notifyOfOutcome(referralId: string, notice: Notice): Promise<{ no
     return { notified: sent ? 'patient' : 'nobody' };
   }
   const { messageId } = await adapters().notifier.sendEmail(referral.referrer.email, referrerEmailFor[notice](referral));
-  await changeReferral(referral, {
-    event: { type: 'referrer_emailed', at: nowIso(), actor: 'system:notifications', detail: { notice, messageId } },
+  await recordOnTimeline(referral, {
+    type: 'referrer_emailed',
+    at: nowIso(),
+    actor: 'system:notifications',
+    detail: { notice, messageId },
   });
   return { notified: 'referrer' };
 }
@@ -219,13 +163,20 @@ export async function textAndRecord(
   }
   const { messageId } = await adapters().notifier.sendSms(sms.to, sms.body);
   const event = { type: 'patient_texted', at, actor: 'system:notifications', detail: { template, messageId } } as const;
-  // The text has gone: it goes on the timeline even if someone changed the referral meanwhile (a
-  // decision recorded as a missed call was texted), rather than failing after the fact.
+  return { sent: true, referral: await recordOnTimeline(referral, event) };
+}
+
+/**
+ * Records what has already happened (a message sent) on the timeline, even if someone changed the
+ * referral meanwhile (a decision, a patient's answers), rather than failing after the fact and
+ * having the message sent again by a retry.
+ */
+export async function recordOnTimeline(referral: Referral, event: ReferralEvent): Promise<Referral> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return { sent: true, referral: await changeReferral(referral, { event }) };
+      return await changeReferral(referral, { event });
     } catch (error) {
-      if (!(error instanceof ConcurrentChangeError) || attempt >= 3) throw error;
+      if (!(error instanceof ConcurrentChangeError) || attempt >= 4) throw error;
       referral = await loadReferral(referral.id);
     }
   }

@@ -119,26 +119,29 @@ export async function followUpFor(referral: Referral, notice: string): Promise<{
 
 /**
  * Whether a baseline questionnaire can still be answered: it is about before treatment, so it
- * closes at the first appointment's start, or when the referral closes.
+ * closes when treatment starts (the first appointment's start, or a phone-first referral's call
+ * reaching a clinical decision: the call is a telephone assessment), or when the referral closes.
  */
 export function baselineStillOpen(referral: Referral): boolean {
-  const closed = (CLOSED_STATUSES as readonly string[]).includes(referral.status);
-  return !closed && !(referral.booking && referral.booking.start <= nowIso());
+  if ((CLOSED_STATUSES as readonly string[]).includes(referral.status)) return false;
+  if (referral.call && referral.outcome) return false;
+  return !(referral.booking && Date.parse(referral.booking.start) <= now().getTime());
 }
 
-/** What a questionnaire page shows besides the questions: the PSFS activities named at baseline, to rate again. */
-export async function questionnaireContext(task: Task): Promise<{ activities: Record<string, string> }> {
+/**
+ * What a follow-up asks about besides its questions: the PSFS activities the patient named at
+ * baseline (rated again, by the same names, which the page shows and does not let change), and the
+ * clinic the invitation named (for the FFT by clinic).
+ */
+export async function questionnaireContext(task: Task): Promise<{ activities: Record<string, string>; clinic?: string }> {
   if (task.timepoint !== 'follow-up') return { activities: {} };
   const timeline = (await getReferralWithTimeline(task.referralId))?.timeline ?? [];
+  const at = (type: string) => timeline.find((e) => e.type === type && (e.detail as { timepoint?: string }).timepoint === task.timepoint);
   const baseline = timeline.find(
     (e) => e.type === 'questionnaire_answered' && (e.detail as { timepoint?: string }).timepoint === 'baseline',
   );
-  const activities = Object.fromEntries(
-    Object.entries(baseline?.note ?? {})
-      .filter(([key]) => key.startsWith('psfs.activity-'))
-      .map(([key, value]) => [key, value]),
-  );
-  return { activities };
+  const activities = Object.fromEntries(Object.entries(baseline?.note ?? {}).filter(([key]) => key.startsWith('psfs.activity-')));
+  return { activities, clinic: (at('questionnaire_invited')?.detail as { clinic?: string } | undefined)?.clinic };
 }
 
 export type AnswerResult =
@@ -152,6 +155,9 @@ export type AnswerResult =
 export async function answerQuestionnaire(task: Task, referral: Referral, form: Record<string, string>): Promise<AnswerResult> {
   const timepoint = task.timepoint!;
   const questionnaires = questionnairesFor(timepoint);
+  const { activities, clinic } = await questionnaireContext(task);
+  // The baseline's activity names stand, whatever was posted; they are not an answer in themselves.
+  form = { ...form, ...activities };
   const answers: Record<string, { version: string; answers: Answers }> = {};
   const note: Record<string, string> = {};
   const scores: Partial<Record<MeasureId, number>> = {};
@@ -159,7 +165,8 @@ export async function answerQuestionnaire(task: Task, referral: Referral, form: 
   for (const q of questionnaires) {
     const read = readAnswers(q, form);
     issues.push(...read.issues);
-    if (Object.keys(read.answers).length || Object.keys(read.text).length) answers[q.id] = { version: q.version, answers: read.answers };
+    const newText = Object.keys(read.text).filter((linkId) => !(`${q.id}.${linkId}` in activities));
+    if (Object.keys(read.answers).length || newText.length) answers[q.id] = { version: q.version, answers: read.answers };
     for (const [linkId, text] of Object.entries(read.text)) note[`${q.id}.${linkId}`] = text;
     const value = score(q, read.answers);
     if (value !== undefined && q.id !== 'fft') scores[q.id] = value;
@@ -170,7 +177,6 @@ export async function answerQuestionnaire(task: Task, referral: Referral, form: 
     return { state: 'invalid-form', issues: [{ path: `${first.id}.${first.items[0]!.linkId}`, message: 'Answer at least one question' }] };
   }
   const fft = answers.fft?.answers.experience as FftAnswer | undefined;
-  const clinic = await invitedClinic(task);
   const at = nowIso();
   for (let attempt = 1; ; attempt++) {
     try {
@@ -198,17 +204,7 @@ export async function answerQuestionnaire(task: Task, referral: Referral, form: 
       if (referral.questionnaireLinks?.[timepoint] !== task.patientLinkId) return { state: 'expired' };
       const fresh = await getTask(task.taskId);
       if (fresh?.decidedAt) return { state: 'used' };
-      if (!fresh || fresh.linkExpiresAt <= at) return { state: 'expired' };
+      if (!fresh || fresh.linkExpiresAt <= at || (timepoint === 'baseline' && !baselineStillOpen(referral))) return { state: 'expired' };
     }
   }
-}
-
-/** The clinic the follow-up invitation named (for the FFT by clinic). */
-async function invitedClinic(task: Task): Promise<string | undefined> {
-  if (task.timepoint !== 'follow-up') return undefined;
-  const timeline = (await getReferralWithTimeline(task.referralId))?.timeline ?? [];
-  const invited = timeline.find(
-    (e) => e.type === 'questionnaire_invited' && (e.detail as { timepoint?: string }).timepoint === 'follow-up',
-  );
-  return (invited?.detail as { clinic?: string } | undefined)?.clinic;
 }

@@ -145,7 +145,14 @@ describe('after discharge (follow-up and the Friends and Family Test)', () => {
     expect(link).not.toBe(baseline);
     const page = await (await fetch(link)).text();
     expect(page).toContain('How you are now, and your experience');
-    expect(page).toContain('value="Walking the dog"');
+    expect(page).toContain('<strong>Activity 1:</strong> Walking the dog');
+    expect(page).not.toContain('name="psfs.activity-1"');
+    // Sending the page untouched (or with only a renamed activity) is not an answer: the link stays open.
+    for (const untouched of [{}, { 'psfs.activity-1': 'Running' }]) {
+      const refused = await post(link, untouched);
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain('Answer at least one question');
+    }
     expect(page).toContain('Overall, how was your experience of our service?');
     expect(page).toContain('Don&#39;t know');
     expect(page).toContain('Overall, how is the problem you were referred for now?');
@@ -153,7 +160,7 @@ describe('after discharge (follow-up and the Friends and Family Test)', () => {
     expect((await post(link, { 'fft.experience': 'brilliant' })).status).toBe(400);
     const answered = await post(link, {
       'pain.pain': '3',
-      'psfs.activity-1': 'Walking the dog',
+      'psfs.activity-1': 'Running', // ignored: activity 1 is the one named at baseline
       'psfs.activity-1-score': '7',
       'groc.change': 'better',
       'fft.experience': 'very-good',
