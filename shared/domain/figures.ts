@@ -33,7 +33,8 @@
  *   or offered after not being reached) counts as accepted, at that moment, for the seen-within
  *   figures.
  * - Outcome measures (MSK-HQ, pain, PSFS), from the questionnaire events: invited at a timepoint
- *   (baseline, follow-up) when that timepoint's invitation asked the measure; answered when the
+ *   (baseline, follow-up) when that timepoint's invitation asked the measure and a text carrying
+ *   its link went (INVITATION_TEXTS; a link whose text failed is not an invitation); answered when the
  *   answers at that timepoint have a complete score for it (from an invited patient). Response
  *   rates are of invitations, not of all referrals: patients without a mobile are never invited.
  *   Paired: scored at both timepoints, out of those invited at follow-up. Mean change: over the
@@ -63,6 +64,7 @@ import {
   FFT_POSITIVE,
   type FftAnswer,
   improvement,
+  INVITATION_TEXTS,
   meaningfulChange,
   MEASURE_IDS,
   type MeasureId,
@@ -223,11 +225,19 @@ type InvitedDetail = { timepoint?: string; questionnaires?: unknown; clinic?: st
 type AnsweredDetail = { timepoint?: string; scores?: Record<string, unknown>; fft?: string; clinic?: string };
 
 function questionnairesOf(timeline: ReferralEvent[]): Questionnaires {
-  const invited = (t: Timepoint) =>
-    timeline.find((e) => e.type === 'questionnaire_invited' && (e.detail as InvitedDetail)?.timepoint === t)?.detail as
-      InvitedDetail | undefined;
   const answered = (t: Timepoint) =>
     timeline.find((e) => e.type === 'questionnaire_answered' && (e.detail as AnsweredDetail)?.timepoint === t);
+  // Invited once a text carrying the link went (a link made whose text failed is not an invitation).
+  const texted = (t: Timepoint) =>
+    timeline.some(
+      (e) =>
+        e.type === 'patient_texted' &&
+        (INVITATION_TEXTS[t] as readonly string[]).includes(String((e.detail as { template?: unknown })?.template)),
+    );
+  const invited = (t: Timepoint) => {
+    const event = timeline.find((e) => e.type === 'questionnaire_invited' && (e.detail as InvitedDetail)?.timepoint === t);
+    return event && (texted(t) || answered(t)) ? (event.detail as InvitedDetail) : undefined;
+  };
   const asked = (t: Timepoint) => {
     const ids = invited(t)?.questionnaires;
     return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];

@@ -14,8 +14,19 @@
  */
 import * as z from 'zod';
 
+import type { SmsTemplateName } from './sms.js';
+
 export const TIMEPOINTS = ['baseline', 'follow-up'] as const;
 export type Timepoint = (typeof TIMEPOINTS)[number];
+
+/**
+ * The texts that carry each timepoint's link: a patient is invited when one of them went (the
+ * figures' response rates are of these), not when the link was made.
+ */
+export const INVITATION_TEXTS = {
+  baseline: ['acknowledgementAndQuestionnaire', 'questionnaireBaseline'],
+  'follow-up': ['questionnaireFollowUp'],
+} as const satisfies Record<Timepoint, readonly SmsTemplateName[]>;
 
 /** Outcome measures: a score at baseline and at follow-up, whose change is the outcome. */
 export const MEASURE_IDS = ['msk-hq', 'pain', 'psfs', 'groc'] as const;

@@ -6,7 +6,7 @@
 import { nowIso } from '../clock.js';
 import { config } from '../config.js';
 import { mobileForTexts } from '../domain/contact.js';
-import type { Timepoint } from '../domain/questionnaires.js';
+import { INVITATION_TEXTS, type Timepoint } from '../domain/questionnaires.js';
 import type { Referral } from '../domain/referral.js';
 import { isSingleGsm7Fragment, type SmsTemplateName } from '../domain/sms.js';
 import type { Notice } from '../domain/vocabulary.js';
@@ -45,7 +45,7 @@ export async function sendWithQuestionnaire(referral: Referral, template: SmsTem
  * (`questionnaire_not_sent`) and logged without the number, rather than stopping the journey.
  */
 async function textQuestionnaire(referral: Referral, timepoint: Timepoint, link: string): Promise<Referral> {
-  const template = timepoint === 'baseline' ? 'questionnaireBaseline' : 'questionnaireFollowUp';
+  const template = INVITATION_TEXTS[timepoint].at(-1)!; // the text of its own
   let sent: Awaited<ReturnType<typeof textAndRecord>> | undefined;
   try {
     sent = await textAndRecord(referral, template, { link });

@@ -53,12 +53,14 @@ beforeAll(async () => {
   await until(async () => (await svc.status(ids.returned)).status === 'returned_to_referrer', 'the return');
   // Pain 7 then 4 (3 better) and "very good" after telephone advice; the waiting patient's "don't know".
   await recordAnswer(ids.returned, 'questionnaire_invited', { timepoint: 'baseline', questionnaires: ['pain'] });
+  await recordAnswer(ids.returned, 'patient_texted', { template: 'acknowledgementAndQuestionnaire' });
   await recordAnswer(ids.returned, 'questionnaire_answered', { timepoint: 'baseline', scores: { pain: 7 }, versions: { pain: '1' } });
   await recordAnswer(ids.returned, 'questionnaire_invited', {
     timepoint: 'follow-up',
     questionnaires: ['pain', 'fft'],
     clinic: 'Telephone',
   });
+  await recordAnswer(ids.returned, 'patient_texted', { template: 'questionnaireFollowUp' });
   await recordAnswer(
     ids.returned,
     'questionnaire_answered',
@@ -66,7 +68,9 @@ beforeAll(async () => {
     { why: 'Listened to me' },
   );
   await recordAnswer(ids.waiting, 'questionnaire_invited', { timepoint: 'baseline', questionnaires: ['pain'] });
+  await recordAnswer(ids.waiting, 'patient_texted', { template: 'questionnaireBaseline' });
   await recordAnswer(ids.waiting, 'questionnaire_invited', { timepoint: 'follow-up', questionnaires: ['fft'], clinic: 'Dash Clinic' });
+  await recordAnswer(ids.waiting, 'patient_texted', { template: 'questionnaireFollowUp' });
   await recordAnswer(ids.waiting, 'questionnaire_answered', {
     timepoint: 'follow-up',
     scores: {},

@@ -148,7 +148,7 @@ describe('after discharge (follow-up and the Friends and Family Test)', () => {
     expect(page).toContain('<strong>Activity 1:</strong> Walking the dog');
     expect(page).not.toContain('name="psfs.activity-1"');
     // Sending the page untouched (or with only a renamed activity) is not an answer: the link stays open.
-    for (const untouched of [{}, { 'psfs.activity-1': 'Running' }]) {
+    for (const untouched of [{}, { 'psfs.activity-1': 'Running' }] as Record<string, string>[]) {
       const refused = await post(link, untouched);
       expect(refused.status).toBe(400);
       expect(await refused.text()).toContain('Answer at least one question');

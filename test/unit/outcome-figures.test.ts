@@ -36,7 +36,8 @@ function referral(id: string, day: string, from: string | null, screenedAs: stri
       referrer: from ? { odsCode: from, name: 'Dr X', email: 'x@example.nhs.uk' } : undefined,
       screening: screenedAs ? { priority: 'routine', service: screenedAs as never, reasons: [] } : undefined,
     },
-    timeline: [['received', receivedAt] as Ev, ...events].map(([type, at, detail]) => ({
+    // An invitation is counted once its text went: each is followed by its text, unless marked `notTexted`.
+    timeline: [['received', receivedAt] as Ev, ...events.flatMap(withItsText)].map(([type, at, detail]) => ({
       type,
       at,
       actor: 'test',
@@ -45,6 +46,15 @@ function referral(id: string, day: string, from: string | null, screenedAs: stri
       note: type === 'questionnaire_answered' ? { why: 'Kind staff', 'activity-1': 'Stairs' } : undefined,
     })),
   };
+}
+function withItsText(event: Ev): Ev[] {
+  const [type, at, detail] = event;
+  const { timepoint, notTexted } = (detail ?? {}) as { timepoint?: string; notTexted?: boolean };
+  if (type !== 'questionnaire_invited' || notTexted) return [event];
+  return [
+    event,
+    ['patient_texted', at, { template: timepoint === 'baseline' ? 'acknowledgementAndQuestionnaire' : 'questionnaireFollowUp' }],
+  ];
 }
 const accept = (at: string, service: string): Ev => ['triage_decided', at, { decision: 'accept', service, priority: 'routine' }];
 const BASELINE = ['msk-hq', 'pain', 'psfs'];
@@ -96,9 +106,10 @@ const fixture: ReferralRecord[] = [
     invited('2026-10-20T10:00:00.000Z', 'follow-up', ['pain', 'psfs', 'groc', 'fft'], 'Preston'),
     answered('2026-10-21T10:00:00.000Z', 'follow-up', { groc: 2 }, { fft: 'dont-know', clinic: 'Preston' }),
   ]),
-  // Did not answer at baseline; the follow-up text would not go: not an invitation.
+  // Did not answer at baseline; the follow-up's link was made but its text would not go: not an invitation.
   referral('Q5', '07', 'P81001', 'pain-management', [
     invited('2026-10-07T09:00:01.000Z', 'baseline', BASELINE),
+    ['questionnaire_invited', '2026-10-25T10:00:00.000Z', { timepoint: 'follow-up', questionnaires: FOLLOW_UP, notTexted: true }],
     ['questionnaire_not_sent', '2026-10-25T10:00:00.000Z', { timepoint: 'follow-up', error: 'opted-out' }],
   ]),
   // Asked the FFT only from here on. Answered at 00:30 BST on Monday 19 October (still Sunday in UTC).
