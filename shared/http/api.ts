@@ -42,6 +42,13 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
+/**
+ * A cell a spreadsheet will not run: one that starts with =, +, -, @ (or a tab or return) is
+ * prefixed with an apostrophe (OWASP's advice for CSV injection). For text cells only: a number is
+ * never a formula, and a mean change may be negative.
+ */
+export const spreadsheetSafe = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
 /** A CSV download (figures, returns): never cached, never sniffed as anything else. */
 export function csvAttachment(filename: string, body: string): APIGatewayProxyResult {
   return {

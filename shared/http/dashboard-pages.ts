@@ -13,6 +13,7 @@ import type { Referral, ReferralEvent } from '../domain/referral.js';
 import { SERVICES } from '../domain/screening.js';
 import { ukTime } from '../domain/time.js';
 import { type BandCounts, WAIT_BANDS, type WaitBandId, type WaitingListSummary } from '../domain/waiting-list.js';
+import { spreadsheetSafe } from './api.js';
 import { html, page, type SafeHtml, table } from './html.js';
 import { signOutButton } from './staff-pages.js';
 
@@ -159,14 +160,6 @@ function columns(f: Figures): Cells {
   };
 }
 
-/**
- * A cell a spreadsheet will not run: one that starts with =, +, -, @ (or a tab or return) is
- * prefixed with an apostrophe (OWASP's advice for CSV injection). Codes and dates never start so;
- * this is for whatever a future text column carries. Numbers are written as they are (a number is
- * never a formula, and a mean change may be negative).
- */
-export const spreadsheetSafe = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
-
 export function reportCsv(report: Report): string {
   const rows: Record<string, string | number | null>[] = [
     { scope: 'service', id: `${report.period.from}..${report.period.to}`, ...columns(report.overall) },
@@ -292,7 +285,9 @@ ${table(
 
 const ofShare = (share: Share | null) => (share === null || !share.of ? '–' : `${pct(share)} (${share.count} of ${share.of})`);
 const change = (n: number | null) => (n === null ? '–' : n > 0 ? `+${n}` : String(n));
-const serviceName = (service: string) => SERVICES[service as keyof typeof SERVICES] ?? (service === 'unknown' ? 'Not known' : service);
+/** A service's name for people (the figures group by its code, or `unknown`). */
+export const serviceName = (service: string) =>
+  SERVICES[service as keyof typeof SERVICES] ?? (service === 'unknown' ? 'Not known' : service);
 
 /** What counts as meaningfully improved, in words: points of the score, or the ratings of change that count. */
 function threshold(id: string, m: MeasureFigures): string {

@@ -7,17 +7,14 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
 
 import { numbersToCall } from '../domain/contact.js';
-import { SERVICES } from '../domain/screening.js';
 import { ukTime } from '../domain/time.js';
 import { type BandCounts, WAIT_BANDS, type WaitingListSummary } from '../domain/waiting-list.js';
 import type { WaitingList } from '../services/waiting-list.js';
-import { csvAttachment } from './api.js';
-import { spreadsheetSafe } from './dashboard-pages.js';
+import { csvAttachment, spreadsheetSafe } from './api.js';
+import { serviceName } from './dashboard-pages.js';
 import { html, page, table } from './html.js';
 import { type StaffSession, telephoneLinks } from './staff-pages.js';
 import { workspaceNav } from './workspace-pages.js';
-
-const serviceName = (service: string) => SERVICES[service as keyof typeof SERVICES] ?? service;
 
 const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 /** "45 days (6 weeks 3 days)". */
@@ -37,7 +34,7 @@ export function waitingListCsv(summary: WaitingListSummary, weekEnding: string):
     {
       header: true,
       columns: ['Week ending (Sunday)', 'Service code', 'Service', ...WAIT_BANDS.map((b) => b.label), 'Total waiting'],
-      cast: { number: (n) => spreadsheetSafe(String(n)), string: spreadsheetSafe },
+      cast: { string: spreadsheetSafe },
     },
   );
 }

@@ -3,11 +3,8 @@ import { now } from '../clock.js';
 import { config } from '../config.js';
 import { buildReport, type Period, periodBounds, type ReferralRecord, type Report } from '../domain/figures.js';
 import { REFERRAL_STATUSES } from '../domain/vocabulary.js';
-import { getReferralWithTimeline, referralsInStatus } from '../store/referrals.js';
+import { getReferralsWithTimelines, referralsInStatus } from '../store/referrals.js';
 import { waitingListAsOf } from './waiting-list.js';
-
-/** Timelines read at once: enough to be quick, few enough not to throttle the table. */
-const PARALLEL_READS = 16;
 
 /** Every referral received in [start, end) with its timeline. */
 export async function referralsReceived(start: string, end: string): Promise<ReferralRecord[]> {
@@ -15,11 +12,7 @@ export async function referralsReceived(start: string, end: string): Promise<Ref
   for (const status of REFERRAL_STATUSES) {
     for await (const page of referralsInStatus(status, { from: start, before: end })) ids.push(...page.map((r) => r.id));
   }
-  const records: ReferralRecord[] = [];
-  for (let i = 0; i < ids.length; i += PARALLEL_READS) {
-    const loaded = await Promise.all(ids.slice(i, i + PARALLEL_READS).map((id) => getReferralWithTimeline(id)));
-    for (const found of loaded) if (found) records.push({ referral: found.referral, timeline: found.timeline });
-  }
+  const records: ReferralRecord[] = await getReferralsWithTimelines(ids);
   return records.sort((a, b) => a.referral.receivedAt.localeCompare(b.referral.receivedAt) || a.referral.id.localeCompare(b.referral.id));
 }
 

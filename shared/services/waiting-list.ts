@@ -15,17 +15,14 @@
  * per closed referral; a date years back reads only what had arrived by then.
  */
 import { now } from '../clock.js';
-import type { Referral, ReferralEvent } from '../domain/referral.js';
+import type { Referral } from '../domain/referral.js';
 import type { StaffRole } from '../domain/staff.js';
 import { CLOSED_STATUSES, REFERRAL_STATUSES, type ReferralStatus } from '../domain/vocabulary.js';
 import { summarise, type Waiter, waitersAsOf, type WaitingListSummary } from '../domain/waiting-list.js';
-import { getReferrals, getReferralWithTimeline, referralsInStatus } from '../store/referrals.js';
+import { getReferrals, getReferralsWithTimelines, referralsInStatus } from '../store/referrals.js';
 
 /** Who works the waiting list in the workspace (the service lead sees it too): the booking team phones the longest waiters. */
 export const WAITING_LIST_ROLES: readonly StaffRole[] = ['booking-team'];
-
-/** Timelines read at once: enough to be quick, few enough not to throttle the table (as reporting does). */
-const PARALLEL_READS = 16;
 
 const CLOSED = new Set<ReferralStatus>(CLOSED_STATUSES);
 
@@ -66,13 +63,8 @@ export async function waitingListAsOf(at?: Date): Promise<WaitingList> {
     );
     for (const r of closed) if (r.updatedAt > asOf.toISOString()) ids.add(r.id);
   }
-  const records: { referral: Referral; timeline: ReferralEvent[] }[] = [];
-  // A referral that changes status while the index is read may be listed twice: read once.
-  const unique = [...ids];
-  for (let i = 0; i < unique.length; i += PARALLEL_READS) {
-    const loaded = await Promise.all(unique.slice(i, i + PARALLEL_READS).map((id) => getReferralWithTimeline(id)));
-    for (const found of loaded) if (found) records.push({ referral: found.referral, timeline: found.timeline });
-  }
+  // A referral that changes status while the index is read may be listed twice (ids is a set): read once.
+  const records = await getReferralsWithTimelines([...ids]);
   const byId = new Map(records.map((r) => [r.referral.id, r.referral]));
   const waiters = waitersAsOf(records, asOf);
   return { summary: summarise(waiters, asOf), waiters: waiters.map((w) => ({ ...w, referral: byId.get(w.referralId)! })) };

@@ -441,7 +441,8 @@ describe('service figures', () => {
 
 describe('the figures as CSV', () => {
   it('never hands a spreadsheet a formula: cells starting =, +, -, @, tab or return get an apostrophe', async () => {
-    const { reportCsv, spreadsheetSafe } = await import('../../shared/http/dashboard-pages.js');
+    const { reportCsv } = await import('../../shared/http/dashboard-pages.js');
+    const { spreadsheetSafe } = await import('../../shared/http/api.js');
     for (const cell of ['=HYPERLINK("https://evil.example")', '+1', '-2', '@SUM(A1)', '\t=1', '\r=1'])
       expect(spreadsheetSafe(cell)).toBe(`'${cell}`);
     for (const cell of ['P81001', '2026-11-23', '12', '0.5', '']) expect(spreadsheetSafe(cell)).toBe(cell);
