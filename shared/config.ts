@@ -4,8 +4,8 @@
  */
 import * as z from 'zod';
 
-import { MEASURE_IDS, type MeasureId } from './domain/questionnaires.js';
 import { DAY_SECONDS } from './domain/time.js';
+import { MEASURE_IDS, type MeasureId } from './domain/vocabulary.js';
 
 /**
  * Defaults for what a service may tune. One list, read by the runtime below and by the CDK

@@ -15,9 +15,9 @@
 import * as z from 'zod';
 
 import type { SmsTemplateName } from './sms.js';
+import { MEASURE_IDS, type MeasureId, type Timepoint, TIMEPOINTS } from './vocabulary.js';
 
-export const TIMEPOINTS = ['baseline', 'follow-up'] as const;
-export type Timepoint = (typeof TIMEPOINTS)[number];
+export { MEASURE_IDS, type MeasureId, type Timepoint, TIMEPOINTS };
 
 /**
  * The texts that carry each timepoint's link: a patient is invited when one of them went (the
@@ -28,9 +28,6 @@ export const INVITATION_TEXTS = {
   'follow-up': ['questionnaireFollowUp'],
 } as const satisfies Record<Timepoint, readonly SmsTemplateName[]>;
 
-/** Outcome measures: a score at baseline and at follow-up, whose change is the outcome. */
-export const MEASURE_IDS = ['msk-hq', 'pain', 'psfs', 'groc'] as const;
-export type MeasureId = (typeof MEASURE_IDS)[number];
 export type QuestionnaireId = MeasureId | 'fft';
 
 export interface AnswerOption {

@@ -149,6 +149,14 @@ export const ROUTE_STATUS = {
   'not-reached': 'accepted',
 } as const satisfies Record<Route, ReferralStatus>;
 
+/** When patients are asked their outcome measures: before treatment, and after discharge (questionnaires.ts). */
+export const TIMEPOINTS = ['baseline', 'follow-up'] as const;
+export type Timepoint = (typeof TIMEPOINTS)[number];
+
+/** Outcome measures: a score at baseline and at follow-up, whose change is the outcome (questionnaires.ts). */
+export const MEASURE_IDS = ['msk-hq', 'pain', 'psfs', 'groc'] as const;
+export type MeasureId = (typeof MEASURE_IDS)[number];
+
 /** Everything that can appear on a referral's timeline. */
 export const EVENT_TYPES = [
   // Arrival and screening
