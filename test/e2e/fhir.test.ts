@@ -81,6 +81,8 @@ describe('FHIR R4 intake over HTTP', () => {
     expect(status.timeline.map((e: { type: string }) => e.type)).toEqual([
       'received',
       'screened',
+      // The baseline questionnaire's link, made to ride on the acknowledgement.
+      'questionnaire_invited',
       'patient_texted',
       'task_opened',
       'triage_team_emailed',

@@ -38,7 +38,15 @@ describe('referral state machine', () => {
     }, 'the triage step to settle');
     expect(referral.status).toBe('awaiting_triage');
     expect(referral.screening).toMatchObject({ priority: 'routine', service: 'physiotherapy' });
-    expect(timeline.map((e) => e.type)).toEqual(['received', 'screened', 'patient_texted', 'task_opened', 'triage_team_emailed']);
+    // The acknowledgement carries the baseline questionnaire's link, made first (questionnaire_invited).
+    expect(timeline.map((e) => e.type)).toEqual([
+      'received',
+      'screened',
+      'questionnaire_invited',
+      'patient_texted',
+      'task_opened',
+      'triage_team_emailed',
+    ]);
     const [sms] = h.messages({ channel: 'sms' });
     expect(sms).toMatchObject({ to: '+447700900123' });
     expect(sms!.body).not.toMatch(/back|pain|9434765919|Jones/i);
