@@ -11,8 +11,8 @@ const input = z.object({
   notice: z.enum(NOTICES),
 });
 
-export const handler = stateMachineTask(input, async ({ referralId, notice }) => {
+export const handler = stateMachineTask(input, async ({ referralId, notice }, context) => {
   const notified = await notifyOutcome(referralId, notice);
-  await inviteFollowUp(referralId, notice);
+  await inviteFollowUp(referralId, notice, context.getRemainingTimeInMillis?.() ?? Infinity);
   return notified;
 });

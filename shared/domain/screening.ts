@@ -16,6 +16,9 @@ export const SERVICES = {
 } as const;
 export type ServiceId = keyof typeof SERVICES;
 
+/** A service's name for people, from its code (figures group the rest as `unknown`: "Not known"). */
+export const serviceName = (service: string) => SERVICES[service as ServiceId] ?? (service === 'unknown' ? 'Not known' : service);
+
 /** What each red flag may mean, and how fast it must be acted on. */
 export const RED_FLAG_RULES: Record<RedFlag, { priority: Exclude<Priority, 'routine'>; suspicion: string }> = {
   'bladder-or-bowel-dysfunction': { priority: 'emergency', suspicion: 'suspected cauda equina syndrome' },

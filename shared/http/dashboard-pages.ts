@@ -10,7 +10,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { FftFigures, FftScore, Figures, MeasureFigures, Report, Share } from '../domain/figures.js';
 import { FFT_ANSWERS, FRIENDS_AND_FAMILY_TEST, GLOBAL_RATING_OF_CHANGE, MEASURE_IDS, MEASURES } from '../domain/questionnaires.js';
 import type { Referral, ReferralEvent } from '../domain/referral.js';
-import { SERVICES } from '../domain/screening.js';
+import { serviceName, SERVICES } from '../domain/screening.js';
 import { ukTime } from '../domain/time.js';
 import { type BandCounts, WAIT_BANDS, type WaitBandId, type WaitingListSummary } from '../domain/waiting-list.js';
 import { spreadsheetSafe } from './api.js';
@@ -285,9 +285,6 @@ ${table(
 
 const ofShare = (share: Share | null) => (share === null || !share.of ? '–' : `${pct(share)} (${share.count} of ${share.of})`);
 const change = (n: number | null) => (n === null ? '–' : n > 0 ? `+${n}` : String(n));
-/** A service's name for people (the figures group by its code, or `unknown`). */
-export const serviceName = (service: string) =>
-  SERVICES[service as keyof typeof SERVICES] ?? (service === 'unknown' ? 'Not known' : service);
 
 /** What counts as meaningfully improved, in words: points of the score, or the ratings of change that count. */
 function threshold(id: string, m: MeasureFigures): string {

@@ -30,8 +30,11 @@ function itemField(
 ): SafeHtml {
   const name = fieldName(q, item);
   const value = values[name] ?? '';
-  // An activity named at baseline is rated again by that name: shown, not asked.
+  // An activity named at baseline is rated again by that name: shown, not asked. When the baseline
+  // named any, only those are rated (the change compares the same activities).
   if (item.type === 'string' && fixed[name]) return html`<p class="nhsuk-body"><strong>${item.text}:</strong> ${fixed[name]}</p>`;
+  const activity = /^activity-(\d)/.exec(item.linkId)?.[1];
+  if (q.id === 'psfs' && activity && Object.keys(fixed).length && !fixed[`psfs.activity-${activity}`]) return html``;
   if (item.type === 'string') {
     const hint = item.hint;
     const long = item.maxLength > 200;

@@ -7,11 +7,11 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { stringify } from 'csv-stringify/sync';
 
 import { numbersToCall } from '../domain/contact.js';
+import { serviceName } from '../domain/screening.js';
 import { ukTime } from '../domain/time.js';
 import { type BandCounts, WAIT_BANDS, type WaitingListSummary } from '../domain/waiting-list.js';
 import type { WaitingList } from '../services/waiting-list.js';
 import { csvAttachment, spreadsheetSafe } from './api.js';
-import { serviceName } from './dashboard-pages.js';
 import { html, page, table } from './html.js';
 import { type StaffSession, telephoneLinks } from './staff-pages.js';
 import { workspaceNav } from './workspace-pages.js';

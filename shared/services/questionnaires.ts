@@ -124,7 +124,8 @@ export async function followUpFor(referral: Referral, notice: string): Promise<{
  */
 export function baselineStillOpen(referral: Referral): boolean {
   if ((CLOSED_STATUSES as readonly string[]).includes(referral.status)) return false;
-  if (referral.call && referral.outcome) return false;
+  // A call that did not reach the patient (its outcome is `not-reached`) is no treatment.
+  if (referral.call && referral.outcome && referral.outcome.decision !== 'not-reached') return false;
   return !(referral.booking && Date.parse(referral.booking.start) <= now().getTime());
 }
 
@@ -156,8 +157,15 @@ export async function answerQuestionnaire(task: Task, referral: Referral, form: 
   const timepoint = task.timepoint!;
   const questionnaires = questionnairesFor(timepoint);
   const { activities, clinic } = await questionnaireContext(task);
-  // The baseline's activity names stand, whatever was posted; they are not an answer in themselves.
+  // The baseline's activity names stand, whatever was posted, and only they are rated again (so the
+  // change compares the same activities); they are not an answer in themselves.
   form = { ...form, ...activities };
+  if (Object.keys(activities).length)
+    for (const n of [1, 2, 3])
+      if (!activities[`psfs.activity-${n}`]) {
+        delete form[`psfs.activity-${n}`];
+        delete form[`psfs.activity-${n}-score`];
+      }
   const answers: Record<string, { version: string; answers: Answers }> = {};
   const note: Record<string, string> = {};
   const scores: Partial<Record<MeasureId, number>> = {};

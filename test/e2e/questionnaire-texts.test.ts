@@ -41,6 +41,18 @@ describe('questionnaire texts that cannot ride along, or fail', () => {
     expect(templates).toEqual(['acknowledgement', 'questionnaireBaseline']);
   }, 30_000);
 
+  it('sends a self-referral (a number typed into a public form) no second text, and makes no link it would not carry', async () => {
+    const mobile = '+447700900403';
+    const id = await svc.referAndGetId(
+      withPatient({ mobile: '07700 900403' }, { source: 'self', referrer: undefined, redFlags: [] as string[] }),
+    );
+    await until(() => textsTo(mobile).find((m) => /has your referral/.test(m.body)), 'the acknowledgement');
+    await until(async () => (await eventsOf(id)).some((e) => e.type === 'task_opened') || undefined, 'triage to open');
+    expect(textsTo(mobile)).toHaveLength(1);
+    expect(textsTo(mobile)[0]!.body).not.toMatch(/\/a\//);
+    expect((await eventsOf(id)).some((e) => e.type === 'questionnaire_invited')).toBe(false);
+  }, 30_000);
+
   it('records a follow-up text that will not go, and the journey still closes with the referrer told once', async () => {
     const mobile = '+447700900402';
     const id = await svc.referAndGetId(withPatient({ mobile: '07700 900402' }));

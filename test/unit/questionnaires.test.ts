@@ -19,6 +19,7 @@ import {
   readAnswers,
   score,
 } from '../../shared/domain/questionnaires.js';
+import type { Referral } from '../../shared/domain/referral.js';
 
 const wording = mskHqWordingSchema.parse(JSON.parse(readFileSync(new URL('../support/msk-hq-test-wording.json', import.meta.url), 'utf8')));
 const MSK_HQ = mskHq(wording);
@@ -148,5 +149,23 @@ describe('FHIR R4 shape', () => {
     const fft = toQuestionnaireResponse(FRIENDS_AND_FAMILY_TEST, { experience: 'dont-know' }, {}, '2026-11-23T10:00:00.000Z');
     expect(fhir.validate(fft).valid).toBe(true);
     expect(fft.item![0]!.answer![0]!.valueCoding).toMatchObject({ code: 'dont-know', display: "Don't know" });
+  });
+});
+
+describe('when a baseline closes', () => {
+  it('stays open until treatment starts: a phone-first call that reached the patient closes it, one that did not does not', async () => {
+    const { baselineStillOpen } = await import('../../shared/services/questionnaires.js');
+    const waiting = { status: 'awaiting_call', call: { dueAt: '2026-11-25T09:00:00.000Z', attempts: 0 } } as never as Referral;
+    expect(baselineStillOpen(waiting)).toBe(true);
+    const outcome = (decision: string) => ({ decision, decidedBy: 'Pat Physio', decidedAt: '2026-11-24T09:00:00.000Z' });
+    expect(baselineStillOpen({ ...waiting, status: 'accepted', outcome: outcome('not-reached') })).toBe(true);
+    expect(baselineStillOpen({ ...waiting, status: 'awaiting_triage', outcome: outcome('call-triage') })).toBe(false);
+    expect(baselineStillOpen({ ...waiting, status: 'closed_self_management', outcome: outcome('self-management') })).toBe(false);
+    // Triage-first: open after triage accepts, until the first appointment's start.
+    const accepted = { status: 'awaiting_booking', outcome: outcome('accept') } as never as Referral;
+    expect(baselineStillOpen(accepted)).toBe(true);
+    const booking = (start: Date) => ({ start: start.toISOString() }) as never;
+    expect(baselineStillOpen({ ...accepted, status: 'booked', booking: booking(new Date(Date.now() + 3_600_000)) })).toBe(true);
+    expect(baselineStillOpen({ ...accepted, status: 'booked', booking: booking(new Date(Date.now() - 1_000)) })).toBe(false);
   });
 });
