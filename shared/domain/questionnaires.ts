@@ -185,8 +185,8 @@ export type FftAnswer = (typeof FFT_ANSWERS)[number];
 export const FFT_POSITIVE: readonly FftAnswer[] = ['very-good', 'good'];
 
 export const MSK_HQ_ITEMS = 14;
-/** A starting point: services choose their own from the studies they trust (MEANINGFUL_CHANGE). */
-const MSK_HQ_MEANINGFUL_CHANGE = 6;
+/** What the MSK-HQ is as a measure, wording or not. 6 points is a starting point: services choose their own (MEANINGFUL_CHANGE). */
+const MSK_HQ_MEASURE = { higherIsBetter: true, meaningfulChange: 6, timepoints: TIMEPOINTS } as const;
 
 /**
  * A service's licensed MSK-HQ wording: the introduction, and for each of the 14 items its text and
@@ -225,9 +225,7 @@ export function mskHq(wording: MskHqWording): Questionnaire {
       options: item.options.map((o) => ({ code: String(o.score), display: o.display, score: o.score })),
     })),
     scoring: { kind: 'sum', items: linkIds },
-    higherIsBetter: true,
-    meaningfulChange: MSK_HQ_MEANINGFUL_CHANGE,
-    timepoints: TIMEPOINTS,
+    ...MSK_HQ_MEASURE,
   };
 }
 
@@ -311,21 +309,23 @@ export function meaningfulChange(q: Pick<Questionnaire, 'id' | 'meaningfulChange
   return overrides[q.id] ?? q.meaningfulChange ?? 0;
 }
 
+type Measure = Pick<Questionnaire, 'id' | 'title' | 'higherIsBetter' | 'meaningfulChange' | 'timepoints'>;
+const measureOf = ({ id, title, higherIsBetter, meaningfulChange, timepoints }: Questionnaire, shortTitle = title): Measure => ({
+  id,
+  title: shortTitle,
+  higherIsBetter,
+  meaningfulChange,
+  timepoints,
+});
 /**
  * The measures' directions, default thresholds and timepoints, for the figures (the MSK-HQ's do not
  * depend on its wording; a measure asked at follow-up only has no pairs).
  */
-export const MEASURES: Record<MeasureId, Pick<Questionnaire, 'id' | 'title' | 'higherIsBetter' | 'meaningfulChange' | 'timepoints'>> = {
-  'msk-hq': { id: 'msk-hq', title: 'MSK-HQ', higherIsBetter: true, meaningfulChange: MSK_HQ_MEANINGFUL_CHANGE, timepoints: TIMEPOINTS },
-  pain: { id: 'pain', title: PAIN.title, higherIsBetter: false, meaningfulChange: PAIN.meaningfulChange, timepoints: PAIN.timepoints },
-  psfs: { id: 'psfs', title: 'PSFS', higherIsBetter: true, meaningfulChange: PSFS.meaningfulChange, timepoints: PSFS.timepoints },
-  groc: {
-    id: 'groc',
-    title: 'Global rating of change',
-    higherIsBetter: true,
-    meaningfulChange: GLOBAL_RATING_OF_CHANGE.meaningfulChange,
-    timepoints: GLOBAL_RATING_OF_CHANGE.timepoints,
-  },
+export const MEASURES: Record<MeasureId, Measure> = {
+  'msk-hq': { id: 'msk-hq', title: 'MSK-HQ', ...MSK_HQ_MEASURE },
+  pain: measureOf(PAIN),
+  psfs: measureOf(PSFS, 'PSFS'),
+  groc: measureOf(GLOBAL_RATING_OF_CHANGE, 'Global rating of change'),
 };
 
 /**

@@ -1,3 +1,5 @@
+import type { FigureRules } from '../../shared/domain/figures.js';
+
 /** The referral from the API contract (issue 2), and ways to vary it. */
 export function validReferral(overrides: Record<string, unknown> = {}) {
   return {
@@ -26,3 +28,13 @@ export function withComplaint(complaint: Record<string, unknown>) {
   const base = validReferral();
   return { ...base, complaint: { ...base.complaint, ...complaint } };
 }
+
+/** The service's default rules, for figures built from fixtures. */
+export const FIGURE_RULES: FigureRules = {
+  triageSlaHours: 24,
+  urgentWindowDays: 5,
+  routineWindowDays: 28,
+  firstContactHours: 48,
+  firstContactTargetPercent: 90,
+  fftTargetPercent: 90,
+};

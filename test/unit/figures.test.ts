@@ -6,15 +6,9 @@ import { describe, expect, it } from 'vitest';
 
 import { buildReport, median, percentile, periodBounds, type ReferralRecord } from '../../shared/domain/figures.js';
 import type { EventType } from '../../shared/domain/vocabulary.js';
+import { FIGURE_RULES } from '../support/fixtures.js';
 
-const RULES = {
-  triageSlaHours: 24,
-  urgentWindowDays: 5,
-  routineWindowDays: 28,
-  firstContactHours: 48,
-  firstContactTargetPercent: 90,
-  fftTargetPercent: 90,
-};
+const RULES = FIGURE_RULES;
 const AS_OF = new Date('2026-11-01T12:00:00Z');
 const OCTOBER = { from: '2026-10-01', to: '2026-10-31' };
 

@@ -12,15 +12,9 @@ import { config, resetConfig } from '../../shared/config.js';
 import { buildReport, type FigureRules, type ReferralRecord } from '../../shared/domain/figures.js';
 import type { EventType } from '../../shared/domain/vocabulary.js';
 import { dashboardPage, reportCsv } from '../../shared/http/dashboard-pages.js';
+import { FIGURE_RULES } from '../support/fixtures.js';
 
-const RULES: FigureRules = {
-  triageSlaHours: 24,
-  urgentWindowDays: 5,
-  routineWindowDays: 28,
-  firstContactHours: 48,
-  firstContactTargetPercent: 90,
-  fftTargetPercent: 90,
-};
+const RULES: FigureRules = FIGURE_RULES;
 // After the last answer (3 November), so every event has happened.
 const AS_OF = new Date('2026-11-10T12:00:00Z');
 const OCTOBER = { from: '2026-10-01', to: '2026-10-31' };

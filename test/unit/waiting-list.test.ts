@@ -283,15 +283,8 @@ describe('in the figures: /metrics.csv and the dashboard', () => {
   it('adds a waiting_list row per service and one for all, a column per band, empty in the other rows', async () => {
     const { buildReport } = await import('../../shared/domain/figures.js');
     const { reportCsv } = await import('../../shared/http/dashboard-pages.js');
-    const rules = {
-      triageSlaHours: 24,
-      urgentWindowDays: 5,
-      routineWindowDays: 28,
-      firstContactHours: 48,
-      firstContactTargetPercent: 90,
-      fftTargetPercent: 90,
-    };
-    const report = { ...buildReport([], { from: '2026-11-02', to: '2026-11-08' }, SUNDAY_END, rules), waitingList: summary };
+    const { FIGURE_RULES } = await import('../support/fixtures.js');
+    const report = { ...buildReport([], { from: '2026-11-02', to: '2026-11-08' }, SUNDAY_END, FIGURE_RULES), waitingList: summary };
     const lines = reportCsv(report).trim().split('\n');
     const header = lines[0]!.split(',');
     expect(header.slice(-9)).toEqual([
