@@ -137,7 +137,8 @@ export const functionPermissions = {
   staffAuthorizer: {},
   // Scheduled
   startStalledReferrals: { query: ['byStatus'], uses: ['start-workflow'] },
-  topUpTimetable: { query: ['table'], write: { PutItem: ['SLOT#'] } },
+  // The session records how far its slots are made (TIMETABLE), so each day writes only the new days.
+  topUpTimetable: { query: ['table'], write: { PutItem: ['SLOT#'], UpdateItem: ['TIMETABLE'] } },
   // The retention rule deletes notes (NOTE#), never events, in the transaction that records it.
   removePersonalData: { query: ['byStatus', 'table'], write: { DeleteItem: [REFERRAL], ...changesReferrals } },
   // Status sent back: the stream's status changes queued, delivered signed, and the undeliverable put

@@ -39,6 +39,8 @@ export interface Session extends SessionInput {
   sessionId: string;
   /** Dates (YYYY-MM-DD) on which this session was cancelled: no slots are made for them. */
   cancelledDates: string[];
+  /** The last date (UK) whose slots are made; the daily top-up makes only the days after it. */
+  slotsMadeUntil?: string;
 }
 
 /** The dates (UK) in [fromDay, toDay] on which the session runs. */

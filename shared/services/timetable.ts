@@ -19,7 +19,16 @@ import type { StaffUser } from '../domain/staff.js';
 import { daysAfter, SERVICE_TIME_ZONE, slotTime } from '../domain/time.js';
 import { type Session, sessionDates, type SessionInput, slotsOn } from '../domain/timetable.js';
 import { NotificationFailedError } from '../ports/notifier.js';
-import { addSlot, cancelSessionDate, getSlot, putSession, timetable, withdrawBookedSlot, withdrawFreeSlot } from '../store/clinics.js';
+import {
+  addSlot,
+  cancelSessionDate,
+  getSlot,
+  markSlotsMade,
+  putSession,
+  timetable,
+  withdrawBookedSlot,
+  withdrawFreeSlot,
+} from '../store/clinics.js';
 import { ConcurrentChangeError } from '../store/errors.js';
 import { changeReferral, loadReferral } from '../store/referrals.js';
 import { putNewTask } from '../store/tasks.js';
@@ -30,12 +39,25 @@ import { textAndRecord } from './notifications.js';
 const today = () => DateTime.fromJSDate(now(), { zone: SERVICE_TIME_ZONE }).toISODate()!;
 const horizon = () => DateTime.fromJSDate(now(), { zone: SERVICE_TIME_ZONE }).plus({ weeks: config().TIMETABLE_WEEKS_AHEAD }).toISODate()!;
 
+/**
+ * Makes the session's slots from the day after those already made (or today) up to the horizon,
+ * then records how far it got: the daily top-up writes only the new days, not the whole horizon again.
+ */
 async function makeSlots(session: Session): Promise<number> {
+  const made = session.slotsMadeUntil;
+  const from = made && made >= today() ? DateTime.fromISO(made).plus({ days: 1 }).toISODate()! : today();
+  const until = horizon();
+  if (from > until) return 0;
+  const slots = sessionDates(session, from, until).flatMap((day) => slotsOn(session, day).filter((slot) => slot.start > nowIso()));
   let added = 0;
-  for (const day of sessionDates(session, today(), horizon()))
-    for (const slot of slotsOn(session, day)) if (slot.start > nowIso() && (await addSlot(slot))) added++;
+  for (let i = 0; i < slots.length; i += SLOT_WRITES_AT_ONCE)
+    added += (await Promise.all(slots.slice(i, i + SLOT_WRITES_AT_ONCE).map(addSlot))).filter(Boolean).length;
+  await markSlotsMade(session, until);
   return added;
 }
+
+/** Slots written in parallel (conditional puts, one per slot). */
+const SLOT_WRITES_AT_ONCE = 25;
 
 export async function addSession(input: SessionInput): Promise<{ session: Session; added: number }> {
   const session: Session = { ...input, sessionId: randomUUID().slice(0, 8), cancelledDates: [] };

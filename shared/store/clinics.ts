@@ -45,6 +45,18 @@ export async function putSession(session: Session): Promise<void> {
   );
 }
 
+/** Records that the session's slots are made up to `day` (UK date): the daily top-up starts after it. */
+export async function markSlotsMade(session: Session, day: string): Promise<void> {
+  await send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.session(session.clinicId, session.sessionId),
+      UpdateExpression: 'SET slotsMadeUntil = :day',
+      ExpressionAttributeValues: { ':day': day },
+    }),
+  );
+}
+
 /** Marks one date of a session cancelled (no slots are made for it any more). */
 export async function cancelSessionDate(session: Session, date: string): Promise<void> {
   await send(
