@@ -7,12 +7,22 @@ import { SegmentedMessage } from 'sms-segments-calculator';
 
 import { greetableName } from './text.js';
 
+/**
+ * Characters of GSM-7's basic set, one septet each: a text of only these needs no grapheme
+ * analysis (the library's, which is most of the cost of a text, measured in the forecast).
+ */
+const PLAIN_GSM7 = /^[A-Za-z0-9 \n\r.,:;!?'"()@£$%&*+\-/=<>#_]*$/;
+/** GSM-7's fragment sizes: one of 160 septets, or parts of 153 once a header is needed. */
+const plainFragments = (text: string) => (text.length <= 160 ? 1 : Math.ceil(text.length / 153));
+
 /** How many SMS fragments a text is sent as (each is billed). */
 export function smsFragments(text: string): number {
+  if (PLAIN_GSM7.test(text)) return plainFragments(text);
   return new SegmentedMessage(text, 'auto').segmentsCount;
 }
 
 export function isSingleGsm7Fragment(text: string): boolean {
+  if (PLAIN_GSM7.test(text)) return text.length <= 160;
   const message = new SegmentedMessage(text, 'auto');
   return message.encodingName === 'GSM-7' && message.segmentsCount === 1;
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { isSingleGsm7Fragment, renderSms, RIDES_IF_IT_FITS, type SmsTemplateName, smsTemplates } from '../../shared/domain/sms.js';
+import {
+  isSingleGsm7Fragment,
+  renderSms,
+  RIDES_IF_IT_FITS,
+  smsFragments,
+  type SmsTemplateName,
+  smsTemplates,
+} from '../../shared/domain/sms.js';
 
 // The longest realistic values: a 40-character service name (the most CDK allows), a service's
 // own domain of 36 characters (the README asks for one; an execute-api URL makes booking texts
@@ -78,5 +85,21 @@ describe('patient SMS', () => {
     const text = renderSms(() => 'x'.repeat(170), 'Sam');
     expect(text).toHaveLength(170);
     expect(isSingleGsm7Fragment(text)).toBe(false);
+  });
+});
+
+describe('the plain GSM-7 shortcut', () => {
+  it('counts as the library counts, for plain texts of every length around the fragment sizes', async () => {
+    const { SegmentedMessage } = await import('sms-segments-calculator');
+    const alphabet = 'Hello, book: https://x.example/a/AbC_12-z.y £5 (ok?) \'q\' "d" @#%&*+=<>;!\n';
+    for (const length of [0, 1, 152, 153, 159, 160, 161, 305, 306, 307, 459, 460]) {
+      const text = alphabet.repeat(10).slice(0, length);
+      expect(smsFragments(text)).toBe(new SegmentedMessage(text, 'auto').segmentsCount);
+      expect(isSingleGsm7Fragment(text)).toBe(length <= 160);
+    }
+    // Anything else is left to the library: an extension character, an emoji, a backtick.
+    expect(smsFragments('a'.repeat(159) + '€')).toBe(new SegmentedMessage('a'.repeat(159) + '€', 'auto').segmentsCount);
+    expect(isSingleGsm7Fragment('Hi 😀')).toBe(false);
+    expect(isSingleGsm7Fragment('`')).toBe(false);
   });
 });
