@@ -25,6 +25,7 @@ import {
   LOCAL_TIMEOUT_PARAMETER,
   LOCAL_WAIT_UNTIL,
 } from './definition.js';
+import type { VirtualTime } from './virtual-time.js';
 
 import './polyfills.js';
 
@@ -114,6 +115,19 @@ export interface LocalWorkflowOptions {
   retryJitter?: boolean;
   /** Called before each Lambda invocation; throwing fails the invocation as the function would (faults). */
   beforeInvoke?: (name: FunctionName) => void;
+  /**
+   * Virtual time (the capacity forecast): waits and timeouts are scheduled on it instead of real
+   * timers, each execution carries its own moment, and it is told when an execution runs or waits.
+   * Finished executions are then forgotten (a simulated year has tens of thousands).
+   */
+  virtualTime?: VirtualTime;
+  /** Told of every execution that ends, however it ends (the forecast counts them). */
+  onFinished?: (execution: LocalExecution) => void;
+  /**
+   * In virtual time, told when a step starts waiting for a person (its handler has run): what the
+   * forecast's simulated people see on their worklists. Called in the execution's moment.
+   */
+  onWaiting?: (step: { state: string; kind?: string; referralId: string }) => void;
 }
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
@@ -144,12 +158,18 @@ export class LocalWorkflow implements Workflow {
   private readonly log: (line: string) => void;
   private readonly speedup: number;
   private readonly beforeInvoke?: (name: FunctionName) => void;
+  private readonly time?: VirtualTime;
+  private readonly onFinished?: (execution: LocalExecution) => void;
+  private readonly onWaiting?: LocalWorkflowOptions['onWaiting'];
   private stopped = false;
 
   constructor(options: LocalWorkflowOptions = {}) {
     const definition = options.definition ?? loadDefinition();
     this.log = options.log ?? (() => undefined);
     this.speedup = options.speedup ?? 1;
+    this.time = options.virtualTime;
+    this.onFinished = options.onFinished;
+    this.onWaiting = options.onWaiting;
     // The file as written must be valid for the runner; the adapted copy differs only in timings.
     new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
     this.beforeInvoke = options.beforeInvoke;
@@ -193,6 +213,7 @@ export class LocalWorkflow implements Workflow {
     return async (input) => {
       const { [LOCAL_TIMEOUT_PARAMETER]: timeoutSeconds, Payload } = input as { Payload?: unknown } & Record<string, unknown>;
       const token = randomBytes(24).toString('base64url');
+      if (this.time) return this.virtualCallback(stateName, name, token, Number(timeoutSeconds), Payload);
       let timer: NodeJS.Timeout | undefined;
       const result = new Promise<unknown>((resolve, reject) => this.waiting.set(token, { resolve, reject }));
       result.catch(() => undefined); // a stop may reject it before the race below is awaited
@@ -215,8 +236,65 @@ export class LocalWorkflow implements Workflow {
     };
   }
 
-  /** Sleeps until the service's (possibly sped-up) clock reaches `until`. */
+  /**
+   * A callback task in virtual time: the execution stops holding the clock while it waits, and
+   * wakes at the virtual moment of SendTaskSuccess (the caller's) or of its timeout.
+   */
+  private async virtualCallback(stateName: string, name: FunctionName, token: string, timeoutSeconds: number, payload: unknown) {
+    const time = this.time!;
+    const moment = time.moment();
+    if (!(timeoutSeconds >= 0)) throw new Error(`state ${stateName}: a wait of ${timeoutSeconds} s cannot be timed`);
+    let blocked = false;
+    let woken = false;
+    let cancelTimer = () => undefined as void;
+    let timeout!: (ms: number) => void;
+    const result = new Promise<unknown>((resolve, reject) => {
+      const wake = (ms: number, settle: () => void) => {
+        if (woken) return;
+        woken = true;
+        this.waiting.delete(token);
+        cancelTimer();
+        if (blocked) time.hold();
+        moment.ms = Math.max(moment.ms, ms);
+        settle();
+      };
+      this.waiting.set(token, {
+        resolve: (output) => wake(time.now().getTime(), () => resolve(output)),
+        reject: (error) => wake(moment.ms, () => reject(error)),
+      });
+      timeout = (ms) => wake(ms, () => reject(new StatesTimeout('States.Timeout')));
+    });
+    result.catch(() => undefined);
+    await this.invoke(name, replaceMarker(payload, token));
+    // A person may have answered while the step's handler ran: then there is nothing to wait for.
+    if (!woken) {
+      const dueMs = moment.ms + timeoutSeconds * 1000;
+      cancelTimer = time.at(dueMs, () => timeout(dueMs));
+      blocked = true;
+      time.release();
+      const { kind, referralId } = (payload ?? {}) as { kind?: string; referralId?: string };
+      if (referralId) this.onWaiting?.({ state: stateName, kind, referralId });
+    }
+    return result;
+  }
+
+  /** Sleeps until the service's (possibly sped-up, possibly virtual) clock reaches `until`. */
   private async sleepUntil(until: string): Promise<object> {
+    if (this.time) {
+      const time = this.time;
+      const moment = time.moment();
+      const ms = Date.parse(until);
+      if (!(ms > moment.ms)) return {};
+      time.release();
+      await new Promise<void>((resolve) =>
+        time.at(ms, () => {
+          time.hold();
+          moment.ms = ms;
+          resolve();
+        }),
+      );
+      return {};
+    }
     for (;;) {
       const remainingMs = (Date.parse(until) - now().getTime()) / this.speedup;
       if (!(remainingMs > 0)) return {};
@@ -284,12 +362,25 @@ export class LocalWorkflow implements Workflow {
       done: new Promise<void>((resolve) => (finished = resolve)),
     };
     this.executions.set(execution.name, execution);
+    // In virtual time the execution holds the clock from now until it first waits, at the starter's moment.
+    const time = this.time;
+    time?.hold();
+    const moment = { ms: now().getTime() };
+    const done = () => {
+      finished();
+      this.onFinished?.(execution);
+      if (!time) return;
+      this.executions.delete(execution.name);
+      this.aborts.delete(execution.name);
+      time.release();
+    };
     // As StartExecution does in AWS, answer first and run after: the caller's response is not held
     // up by the first steps, which would otherwise start in this same turn of the event loop.
-    setImmediate(() => {
+    setImmediate(() => (time ? time.within(moment, start) : start()));
+    const start = () => {
       if (this.stopped) {
         execution.status = 'ABORTED';
-        return finished();
+        return done();
       }
       const run = machine.run({ ...input } as never, {
         overrides: { taskResourceLocalHandlers: this.adapters as never, retryIntervalOverrides: this.retryIntervalOverrides },
@@ -305,7 +396,8 @@ export class LocalWorkflow implements Workflow {
         },
       });
       this.aborts.set(execution.name, run.abort);
-      void this.recordStates(run.eventLogs, execution).catch(() => undefined);
+      // The forecast's tens of thousands of executions do without the state-by-state record.
+      if (!time) void this.recordStates(run.eventLogs, execution).catch(() => undefined);
       run.result
         .then(
           (output) => {
@@ -320,8 +412,8 @@ export class LocalWorkflow implements Workflow {
             this.log(`[workflow] ${execution.name} failed: ${error.name}`);
           },
         )
-        .finally(finished);
-    });
+        .finally(done);
+    };
     return { alreadyStarted: false };
   }
 
