@@ -5,7 +5,7 @@ import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.bench/', '.local/', 'test-artifacts/', 'coverage/', 'dist/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.bench/', '.local/', 'test-artifacts/', 'coverage/', 'dist/', 'forecast-report/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
