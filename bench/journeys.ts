@@ -200,7 +200,7 @@ export interface ScaleResult {
 }
 
 /** Peak resident memory of a process, from Linux's /proc (VmHWM). */
-function peakRssMb(pid: number | undefined): number | null {
+export function peakRssMb(pid: number | undefined): number | null {
   if (!pid) return null;
   try {
     const kb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);

@@ -6,6 +6,7 @@
 import { cpus, totalmem } from 'node:os';
 
 import { benchColdStart } from './cold-start.js';
+import { benchForecast, FORECAST_TARGET_MINUTES } from './forecast.js';
 import { benchIntake } from './intake.js';
 import { benchPaths, benchScale } from './journeys.js';
 import { costPerThousand, LAMBDA_ASSUMED, PRICES, PRICES_DATE, PRICES_REGION } from './prices.js';
@@ -17,7 +18,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-const SECTIONS = ['intake', 'cold', 'paths', 'scale', 'workspace'] as const;
+const SECTIONS = ['intake', 'cold', 'paths', 'scale', 'workspace', 'forecast'] as const;
 const asked = process.argv.slice(2).filter((a) => (SECTIONS as readonly string[]).includes(a));
 const wanted = new Set(asked.length ? asked : SECTIONS);
 
@@ -124,5 +125,40 @@ if (wanted.has('workspace')) {
     rows.map((r) => [r.what, r.ms, r.requests, r.readUnits, r.rows]),
   );
   console.log();
+}
+if (wanted.has('forecast')) {
+  console.log('## Capacity forecast: the example scenario (about 800 referrals a week) in virtual time, every journey to its end\n');
+  const r = await benchForecast();
+  table(
+    [
+      'weeks',
+      'referrals',
+      'wall s',
+      'referrals/s',
+      'DynamoDB requests / referral',
+      'year (referrals)',
+      'year wall min',
+      'target min',
+      'peak Node RSS MB',
+      'peak Java RSS MB',
+    ],
+    [
+      [
+        r.weeks,
+        r.referrals,
+        r.wallSeconds,
+        r.referralsPerSecond,
+        r.dynamodbRequestsPerReferral,
+        r.yearReferrals,
+        `${r.yearMinutes}${r.yearMeasured ? '' : ' (at this rate)'}`,
+        FORECAST_TARGET_MINUTES,
+        r.peakNodeMb ?? '–',
+        r.peakJavaMb ?? '–',
+      ],
+    ],
+  );
+  console.log(
+    `\n${r.yearMinutes <= FORECAST_TARGET_MINUTES ? 'within' : 'over'} the ${FORECAST_TARGET_MINUTES}-minute target for a year\n`,
+  );
 }
 process.exit(0);
