@@ -7,8 +7,8 @@
  * Concurrency without losing time: work due within `windowMs` of the earliest is started together,
  * and each piece reads its own moment from `now()` (an AsyncLocalStorage context per execution or
  * action), so a step due at 09:07 is stamped 09:07 even while another due at 09:41 runs beside it.
- * What a window can reorder is only which of two nearly simultaneous things reaches the table first
- * (two patients taking the same slot); the README's forecast section says so.
+ * What a window could reorder is which of two nearly simultaneous things reaches the table first;
+ * the forecast takes worklists in moment order and books one at a time, so that a seed repeats.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 

@@ -166,6 +166,18 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       console.log(referralId, user.id, result.state, JSON.stringify((result as { issues?: unknown }).issues ?? ''));
   };
 
+  /**
+   * Whatever takes or frees a slot runs one at a time, in the order it fell due: two patients after
+   * the same slot in one batch get it in the same order every run (the seed's promise), at the cost
+   * of bookings not overlapping one another.
+   */
+  let slotLane: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const turn = slotLane.then(work);
+    slotLane = turn.catch(() => undefined);
+    return turn;
+  };
+
   /** The soonest free slot the referral may have (at most three tries if others take it first). */
   const bookSoonest = async (
     attempt: (slot: string) => Promise<'booked' | 'taken' | 'other'>,
@@ -190,8 +202,26 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     });
   };
 
-  const onWaiting = ({ kind, referralId }: { kind?: string; referralId: string }) => {
+  /**
+   * What people see on their worklists is taken in at the end of each batch, in order of moment
+   * (then arrival): which of two steps opened in the same batch finished first in real time must not
+   * change who is seen first, or the same seed would give different queues.
+   */
+  const seen: { at: number; index: number; seq: number; take: () => void }[] = [];
+  const indexOf = new Map<string, number>();
+  const later = (at: number, referralId: string, take: () => void) =>
+    seen.push({ at, index: indexOf.get(referralId) ?? -1, seq: seen.length, take });
+  const takeInOrder = () => {
+    for (const s of seen.splice(0).sort((a, b) => a.at - b.at || a.index - b.index || a.seq - b.seq)) s.take();
+  };
+
+  const onWaiting = (step: { kind?: string; referralId: string }) => {
     const at = time.now().getTime();
+    later(at, step.referralId, () => sees(step, at));
+  };
+
+  /** Someone sees the step waiting for them (at `at`) and plans when they will act on it. */
+  const sees = ({ kind, referralId }: { kind?: string; referralId: string }, at: number) => {
     const c = chance(referralId);
     const key = `${kind}:${referralId}`;
     if (planned.has(key)) return;
@@ -259,40 +289,45 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const slot = callTeam?.schedule(fromMs, minutes);
     if (!slot) return;
     const physio = person(`forecast-call-${slot.by + 1}`, `First contact physiotherapist ${slot.by + 1} (simulated)`, 'triage-clinician');
-    time.act(slot.doneMs, async () => {
-      const open = await staffLink(referralId);
-      if (open?.referral.openTask?.kind !== 'call') return planned.delete(`call:${referralId}`);
-      const referral = open.referral;
-      if (!outcome) {
-        const result = await submitDecision(
-          open.link,
-          { decision: wrong ? 'wrong-number' : 'no-answer', attempt: String(attempt) },
-          physio,
-        );
-        // Still open after an unanswered attempt: the next once the retry interval has passed.
-        if (!wrong && result.state === 'attempt-recorded')
-          return planCall(referralId, time.now().getTime() + config().CALL_RETRY_HOURS * 3_600_000, attempt + 1);
-        return planned.delete(`call:${referralId}`);
-      }
-      planned.delete(`call:${referralId}`);
-      const form: Record<string, string> = { decision: outcome, note: 'Simulated call' };
-      if (outcome === 'senior-review') form.destination = REDIRECT_SECONDARY[Math.floor(c.next() * REDIRECT_SECONDARY.length)]!;
-      if (outcome === 'book') {
-        const priority = referral.screening!.priority === 'urgent' ? 'urgent' : 'routine';
-        const service = referral.screening!.service;
-        const booked = await bookSoonest(
-          async (slotId) => {
-            const result = await submitDecision(open.link, { ...form, service, priority, slot: slotId }, physio);
-            return result.state === 'decided' ? 'booked' : result.state === 'slot-taken' ? 'taken' : 'other';
-          },
-          () => choosableSlots(referral, { service, windowEnd: windowEndFor(priority) }),
-        );
-        if (booked) return planAppointment(referralId, c);
-        // Nothing free in the window: the physiotherapist hands it to the booking team instead.
-        form.decision = 'triage';
-      }
-      await submitDecision(open.link, form, physio);
-    });
+    // In turn with the bookings: a call may book a slot.
+    time.act(slot.doneMs, () =>
+      inTurn(async () => {
+        const open = await staffLink(referralId);
+        if (open?.referral.openTask?.kind !== 'call') return planned.delete(`call:${referralId}`);
+        const referral = open.referral;
+        if (!outcome) {
+          const result = await submitDecision(
+            open.link,
+            { decision: wrong ? 'wrong-number' : 'no-answer', attempt: String(attempt) },
+            physio,
+          );
+          // Still open after an unanswered attempt: the next once the retry interval has passed.
+          if (!wrong && result.state === 'attempt-recorded') {
+            const retryAt = time.now().getTime() + config().CALL_RETRY_HOURS * 3_600_000;
+            return later(retryAt, referralId, () => planCall(referralId, retryAt, attempt + 1));
+          }
+          return planned.delete(`call:${referralId}`);
+        }
+        planned.delete(`call:${referralId}`);
+        const form: Record<string, string> = { decision: outcome, note: 'Simulated call' };
+        if (outcome === 'senior-review') form.destination = REDIRECT_SECONDARY[Math.floor(c.next() * REDIRECT_SECONDARY.length)]!;
+        if (outcome === 'book') {
+          const priority = referral.screening!.priority === 'urgent' ? 'urgent' : 'routine';
+          const service = referral.screening!.service;
+          const booked = await bookSoonest(
+            async (slotId) => {
+              const result = await submitDecision(open.link, { ...form, service, priority, slot: slotId }, physio);
+              return result.state === 'decided' ? 'booked' : result.state === 'slot-taken' ? 'taken' : 'other';
+            },
+            () => choosableSlots(referral, { service, windowEnd: windowEndFor(priority) }),
+          );
+          if (booked) return planAppointment(referralId, c);
+          // Nothing free in the window: the physiotherapist hands it to the booking team instead.
+          form.decision = 'triage';
+        }
+        await submitDecision(open.link, form, physio);
+      }),
+    );
   };
 
   /**
@@ -317,9 +352,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       );
       if (booked) return planAppointment(referralId, c);
       planned.delete(`booking:${task.taskId}`);
-      time.act(time.now().getTime() + DAY_MS, attempt);
+      time.act(time.now().getTime() + DAY_MS, () => inTurn(attempt));
     };
-    time.act(at + hoursToMs(c.hours(scenario.patients.bookAfterHours)), attempt);
+    time.act(at + hoursToMs(c.hours(scenario.patients.bookAfterHours)), () => inTurn(attempt));
   };
 
   /** Once booked: the patient may cancel ahead through their link, or not turn up. */
@@ -333,7 +368,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       if (!cancel || !referral.appointmentLinkId) return;
       const cancelAt = Math.max(time.now().getTime(), Date.parse(referral.booking.start) - scenario.patients.cancelDaysBefore * DAY_MS);
       const link = signed(await patientLink(referral.appointmentLinkId));
-      time.act(cancelAt, () => patientAction(link, { action: 'cancel' }));
+      time.act(cancelAt, () => inTurn(() => patientAction(link, { action: 'cancel' })));
     });
   };
 
@@ -401,6 +436,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         const request = referralRequestSchema.parse(referralBody(scenario, arrival.source, index, c, nhsNumberCheckDigit));
         const { referral } = await acceptReferral(request, { clientId: arrival.source === 'gp' ? 'forecast-gp' : 'self-referral' });
         chanceFor.set(referral.id, c);
+        indexOf.set(referral.id, index);
         running++;
       });
     });
@@ -408,6 +444,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     let lastProgress = 0;
     let peakRss = process.memoryUsage().rss;
     const onBatch = (frontier: number) => {
+      takeInOrder();
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
       const wall = performance.now();
       if (wall - lastProgress < 1000) return;

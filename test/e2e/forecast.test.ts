@@ -94,15 +94,37 @@ describe('the capacity forecast', () => {
     expect(overall.didNotAttendRate).toMatchObject({ count: 0, of: 5 });
   });
 
-  it('gives the same figures for the same seed', async () => {
+  it('gives the same figures for the same seed, with calls, bookings, cancellations and missed appointments', async () => {
     const scenario = oneClinician();
     scenario.referrals.pattern = 'random';
     scenario.referrals.perWeek = { gp: 30, self: 10 };
     scenario.staff.triage.minutesEach = { median: 30, p90: 90 };
-    scenario.triage.decisions = { 'self-management': 1, return: 1 };
+    scenario.triage.decisions = { 'self-management': 1, return: 1, accept: 2 };
+    // Self-referrals phoned first; patients booking, cancelling and missing appointments.
+    scenario.settings = { FIRST_CONTACT_CALL: 'self' };
+    scenario.staff.calls = { people: 1, minutesEach: 20, rota: [{ days: [1, 2, 3, 4, 5], start: '09:00', end: '12:00' }] };
+    scenario.calls = {
+      answerRate: 0.6,
+      wrongNumberRate: 0,
+      unansweredMinutes: 3,
+      outcomes: { book: 2, 'self-management': 1, triage: 1 },
+    };
+    scenario.patients = {
+      bookAfterHours: { median: 3, p90: 20 },
+      neverBookRate: 0.1,
+      didNotAttendRate: 0.2,
+      cancelRate: 0.2,
+      cancelDaysBefore: 1,
+    };
+    scenario.clinics[0]!.sessions = [
+      { service: 'physiotherapy', clinicianType: 'physiotherapist', days: [1, 2, 3, 4, 5], start: '09:00', end: '12:00', slotMinutes: 30 },
+    ];
     const [a, b] = [await run(scenario), await run(scenario)];
+    expect(a.report.overall.routineSeenWithin4Weeks.of).toBeGreaterThan(5);
+    expect(a.report.overall.callOutcomes.calls).toBeGreaterThan(3);
     expect(a.referrals).toBeGreaterThan(20);
     expect(b.report.overall).toEqual(a.report.overall);
     expect(b.weeks).toEqual(a.weeks);
-  });
+    expect(b.waitingLists).toEqual(a.waitingLists);
+  }, 120_000);
 });
