@@ -265,7 +265,13 @@ export class LocalWorkflow implements Workflow {
       timeout = (ms) => wake(ms, () => reject(new StatesTimeout('States.Timeout')));
     });
     result.catch(() => undefined);
-    await this.invoke(name, replaceMarker(payload, token));
+    try {
+      await this.invoke(name, replaceMarker(payload, token));
+    } catch (error) {
+      // The step's handler failed: the state's retry issues a new token; this one waits for nothing.
+      this.waiting.delete(token);
+      throw error;
+    }
     // A person may have answered while the step's handler ran: then there is nothing to wait for.
     if (!woken) {
       const dueMs = moment.ms + timeoutSeconds * 1000;
