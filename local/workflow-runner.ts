@@ -160,6 +160,8 @@ export class LocalWorkflow implements Workflow {
   private readonly beforeInvoke?: (name: FunctionName) => void;
   private readonly time?: VirtualTime;
   private readonly onFinished?: (execution: LocalExecution) => void;
+  /** In virtual time, the names of executions that ended and were forgotten. */
+  private readonly finishedNames = new Set<string>();
   private readonly onWaiting?: LocalWorkflowOptions['onWaiting'];
   private stopped = false;
 
@@ -356,7 +358,7 @@ export class LocalWorkflow implements Workflow {
     name: string,
     input: WorkflowInput & Record<string, unknown>,
   ): Promise<{ alreadyStarted: boolean }> {
-    if (this.executions.has(name)) return { alreadyStarted: true };
+    if (this.executions.has(name) || this.finishedNames.has(name)) return { alreadyStarted: true };
     const startedAt = new Date().toISOString();
     let finished!: () => void;
     const execution: LocalExecution = {
@@ -374,11 +376,17 @@ export class LocalWorkflow implements Workflow {
     const moment = { ms: now().getTime() };
     const done = () => {
       finished();
-      this.onFinished?.(execution);
-      if (!time) return;
-      this.executions.delete(execution.name);
-      this.aborts.delete(execution.name);
-      time.release();
+      try {
+        this.onFinished?.(execution);
+      } finally {
+        if (time) {
+          // Forgotten, but for its name: a second start with the same name is still "already started".
+          this.executions.delete(execution.name);
+          this.aborts.delete(execution.name);
+          this.finishedNames.add(execution.name);
+          time.release();
+        }
+      }
     };
     // As StartExecution does in AWS, answer first and run after: the caller's response is not held
     // up by the first steps, which would otherwise start in this same turn of the event loop.

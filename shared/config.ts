@@ -225,6 +225,12 @@ export function config(): Config {
   return cached;
 }
 
+/** What is wrong with these settings (a service's tunables, CONFIG_DEFAULTS's names), by name: empty when none. */
+export function settingsIssues(settings: Record<string, string>): { key: string; message: string }[] {
+  const parsed = configSchema.safeParse({ TABLE_NAME: 'settings-check', ...settings });
+  return parsed.success ? [] : parsed.error.issues.map((i) => ({ key: String(i.path[0] ?? ''), message: i.message }));
+}
+
 /** Forget the cached configuration (tests and the local runtime change the environment). */
 export function resetConfig(): void {
   cached = undefined;

@@ -50,6 +50,15 @@ async function main(): Promise<number> {
   const { runScenario } = await import('./simulation.js');
   const { writeForecastReport } = await import('./report.js');
   const dynamodb = await startDynamoDbLocal();
+  // Ctrl-C (or a CI timeout's SIGTERM) stops Java too, rather than leaving it running on its port.
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)
+    process.once(signal, () => {
+      progress(`\nStopped (${signal}): no report written.\n`);
+      void dynamodb.stop().finally(() => process.exit(code));
+    });
   const results = [];
   try {
     for (const [i, run] of runs.entries()) {
@@ -78,7 +87,7 @@ async function main(): Promise<number> {
     scenarioName: scenario.name,
     scenarioFile: file,
     seed: scenario.seed,
-    weeks: weeks ?? scenario.weeks,
+    weeks: Math.min(weeks ?? scenario.weeks, scenario.weeks),
     generatedAt: new Date().toISOString(),
     results,
   });

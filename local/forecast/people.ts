@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 
 import { SERVICE_TIME_ZONE } from '../../shared/domain/time.js';
 import type { Hours } from './scenario.js';
@@ -16,8 +16,14 @@ export class Chance {
   private readonly rng;
 
   constructor(seed: number, stream: number) {
-    // Streams are far apart in seed space; xoroshiro128+ mixes the seed through splitmix first.
-    this.rng = xoroshiro128plus((seed * 2_654_435_761 + stream * 40_503) | 0);
+    // pure-rand's xoroshiro128plus(seed) puts the seed into the state unmixed, so neighbouring
+    // streams (one per referral) would start with nearly the same draws: the first referral of each
+    // run of a hundred all emergencies, then none. The state's four words come from SplitMix32 over
+    // the seed and stream instead, so every stream starts somewhere unrelated.
+    const words = splitMix32(splitMix32(seed)() ^ Math.imul(stream | 0, 0x9e3779b1));
+    const state: number[] = [words(), words(), words(), words()];
+    if (!state.some(Boolean)) state[0] = 1; // xoroshiro's one forbidden state
+    this.rng = xoroshiro128plusFromState(state);
   }
 
   next(): number {
@@ -55,6 +61,17 @@ export class Chance {
     const v = this.next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
+}
+
+/** SplitMix32: a Weyl sequence through MurmurHash3's finaliser, well-spread 32-bit words from any seed. */
+function splitMix32(seed: number): () => number {
+  let s = seed | 0;
+  return () => {
+    s = (s + 0x9e3779b9) | 0;
+    let z = Math.imul(s ^ (s >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) | 0;
+  };
 }
 
 export interface Shift {

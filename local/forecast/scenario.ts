@@ -6,9 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 
+import { DateTime } from 'luxon';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 
+import { CONFIG_DEFAULTS, settingsIssues } from '../../shared/config.js';
 import { CLINICIAN_TYPES } from '../../shared/domain/booking.js';
 import { APPOINTMENT_OUTCOMES, CALL_OUTCOMES, DECISIONS, REDIRECT_DESTINATIONS } from '../../shared/domain/choices.js';
 import { BODY_SITES } from '../../shared/domain/referral.js';
@@ -67,10 +69,10 @@ const clinicSchema = z.strictObject({
   sessions: z.array(sessionSchema).min(1),
 });
 
-export const scenarioSchema = z.strictObject({
+const scenarioShape = z.strictObject({
   name: z.string().min(1),
   /** The simulated period's first day (a date, UK); the period runs `weeks` weeks from it. */
-  start: z.iso.date(),
+  start: z.iso.date().refine((d) => DateTime.fromISO(d).weekday === 1, { error: 'a Monday (the figures count weeks from Monday)' }),
   weeks: z.number().int().min(1).max(104),
   /** The same seed gives the same forecast. */
   seed: z.number().int().default(1),
@@ -158,12 +160,39 @@ export const scenarioSchema = z.strictObject({
    * The service's settings, as its deployment sets them (the environment variables in the README:
    * TRIAGE_SLA_HOURS, URGENT_WINDOW_DAYS, ROUTINE_WINDOW_DAYS, FIRST_CONTACT_CALL, BOOKING_CHASER_DAYS…).
    */
-  settings: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.union([z.string(), z.number()])).default({}),
+  settings: z
+    .partialRecord(z.enum(Object.keys(CONFIG_DEFAULTS) as [SettingName, ...SettingName[]]), z.union([z.string(), z.number()]))
+    .superRefine((settings, ctx) => {
+      for (const { key, message } of settingsIssues(settingsAsEnv(settings))) ctx.addIssue({ code: 'custom', message, path: [key] });
+    })
+    .default({}),
   /** Other versions of this scenario to compare, each a name and the changes from the base. */
   variants: z.array(z.strictObject({ name: z.string().min(1), changes: z.record(z.string(), z.unknown()) })).default([]),
 });
 
+export const scenarioSchema = scenarioShape.superRefine((s, ctx) => {
+  // Referrals that start with a call need the calls' behaviour and the people who make them.
+  if (!String(s.settings.FIRST_CONTACT_CALL ?? CONFIG_DEFAULTS.FIRST_CONTACT_CALL).trim()) return;
+  if (!s.calls)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['calls'],
+      message: 'settings.FIRST_CONTACT_CALL starts referrals with a call: say how calls go',
+    });
+  if (!s.staff.calls)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['staff', 'calls'],
+      message: 'settings.FIRST_CONTACT_CALL starts referrals with a call: say who makes them',
+    });
+});
+
 export type Scenario = z.output<typeof scenarioSchema>;
+type SettingName = keyof typeof CONFIG_DEFAULTS;
+
+/** The settings as the service's environment holds them. */
+export const settingsAsEnv = (settings: Partial<Record<string, string | number>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)]));
 
 export const REDIRECT_COMMUNITY = Object.entries(REDIRECT_DESTINATIONS)
   .filter(([, d]) => !d.secondaryCare)

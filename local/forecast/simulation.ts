@@ -10,14 +10,15 @@ import { DateTime } from 'luxon';
 
 import type { Report } from '../../shared/domain/figures.js';
 import type { Referral } from '../../shared/domain/referral.js';
-import type { StaffUser } from '../../shared/domain/staff.js';
+import { mayDecide, type StaffUser } from '../../shared/domain/staff.js';
+import type { StepKind } from '../../shared/domain/vocabulary.js';
 import type { WaitingListSummary } from '../../shared/domain/waiting-list.js';
 import type { FunctionName } from '../../shared/functions.js';
 import { ensureTable, LOCAL_AWS_ENV } from '../dynamodb-local.js';
 import { VirtualTime } from '../virtual-time.js';
 import { lambdaContext, loadHandler, LocalWorkflow } from '../workflow-runner.js';
 import { Chance, hoursToMs, Team } from './people.js';
-import { REDIRECT_COMMUNITY, REDIRECT_SECONDARY, type Scenario } from './scenario.js';
+import { REDIRECT_COMMUNITY, REDIRECT_SECONDARY, type Scenario, settingsAsEnv } from './scenario.js';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -70,6 +71,8 @@ export interface RunResult {
   waitingLists: { weekEnding: string; summary: WaitingListSummary }[];
   staff: { team: string; people: number; items: number; utilisation: number | null }[];
   messages: { sms: number; staffEmails: number; emails: number };
+  /** What simulated people got back that a person would not expect, by step and state (none in a sound run). */
+  unexpected: Record<string, number>;
   dynamodbRequests: number;
   wallSeconds: number;
   referralsPerSecond: number;
@@ -82,17 +85,19 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const weeks = Math.min(options.weeks ?? scenario.weeks, scenario.weeks);
   const startMs = DateTime.fromISO(scenario.start, { zone: 'Europe/London' }).toMillis();
   const endMs = DateTime.fromMillis(startMs, { zone: 'Europe/London' }).plus({ weeks }).toMillis();
-  const settingsSet = Object.entries(scenario.settings).map(([k, v]) => [k, String(v)] as const);
-  const previous = Object.fromEntries(settingsSet.map(([k]) => [k, process.env[k]]));
-  Object.assign(process.env, LOCAL_AWS_ENV, {
+  // The scenario's settings first, then what this run needs (a setting cannot move the table).
+  const env: Record<string, string> = {
+    ...settingsAsEnv(scenario.settings),
+    ...LOCAL_AWS_ENV,
     AWS_ENDPOINT_URL_DYNAMODB: options.endpoint,
     TABLE_NAME: options.tableName,
-    SERVICE_NAME: scenario.name.slice(0, 40),
+    SERVICE_NAME: String(scenario.settings.SERVICE_NAME ?? scenario.name).slice(0, 40),
     PUBLIC_BASE_URL: 'https://forecast.invalid',
     STAFF_AUTH_URL: 'https://forecast.invalid/local',
     STAFF_CLIENT_ID: 'forecast',
-    ...Object.fromEntries(settingsSet),
-  });
+  };
+  const previous = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
   await ensureTable(options.endpoint, options.tableName);
 
   const { useClock } = await import('../../shared/clock.js');
@@ -154,6 +159,26 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     return referral?.openTask ? { link: signed(await taskLink(referral.openTask.taskId)), referral } : undefined;
   };
 
+  /**
+   * What the simulated people got back that a person would not expect (an expired or used link, a
+   * form refused): counted by kind and state, reported, and zero in a sound run (the tests check).
+   */
+  const unexpected: Record<string, number> = {};
+  const expected = <R extends { state: string }>(what: string, result: R, ...states: string[]): R => {
+    if (!states.includes(result.state)) {
+      const key = `${what}: ${result.state}`;
+      unexpected[key] = (unexpected[key] ?? 0) + 1;
+      if (process.env.FORECAST_DEBUG) console.log(key, JSON.stringify((result as { issues?: unknown }).issues ?? ''));
+    }
+    return result;
+  };
+
+  /** A decision as the task-decision handler makes it: only by someone whose role decides that step. */
+  const asStaff = async (kind: StepKind, link: string, form: Record<string, string>, user: StaffUser) => {
+    if (!mayDecide(user, kind)) throw new Error(`the forecast's ${user.name} may not decide a ${kind} step`);
+    return expected(kind, await submitDecision(link, form, user), 'decided', 'attempt-recorded', 'slot-taken');
+  };
+
   const decide = async (
     referralId: string,
     user: StaffUser,
@@ -161,9 +186,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   ) => {
     const open = await staffLink(referralId);
     if (!open) return;
-    const result = await submitDecision(open.link, await form(open.referral), user);
-    if (process.env.FORECAST_DEBUG)
-      console.log(referralId, user.id, result.state, JSON.stringify((result as { issues?: unknown }).issues ?? ''));
+    await asStaff(open.referral.openTask!.kind as StepKind, open.link, await form(open.referral), user);
   };
 
   /**
@@ -296,7 +319,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         if (open?.referral.openTask?.kind !== 'call') return planned.delete(`call:${referralId}`);
         const referral = open.referral;
         if (!outcome) {
-          const result = await submitDecision(
+          const result = await asStaff(
+            'call',
             open.link,
             { decision: wrong ? 'wrong-number' : 'no-answer', attempt: String(attempt) },
             physio,
@@ -316,7 +340,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
           const service = referral.screening!.service;
           const booked = await bookSoonest(
             async (slotId) => {
-              const result = await submitDecision(open.link, { ...form, service, priority, slot: slotId }, physio);
+              const result = await asStaff('call', open.link, { ...form, service, priority, slot: slotId }, physio);
               return result.state === 'decided' ? 'booked' : result.state === 'slot-taken' ? 'taken' : 'other';
             },
             () => choosableSlots(referral, { service, windowEnd: windowEndFor(priority) }),
@@ -325,34 +349,43 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
           // Nothing free in the window: the physiotherapist hands it to the booking team instead.
           form.decision = 'triage';
         }
-        await submitDecision(open.link, form, physio);
+        await asStaff('call', open.link, form, physio);
       }),
     );
   };
 
   /**
-   * The patient (or, without a mobile, the booking team) books after a delay; some never do. With
-   * nothing free to choose, they try again a day later, as long as the step is open.
+   * The patient (or, without a mobile, the booking team) books after a delay. Some patients never
+   * book from their text: decided once per referral, so a chaser re-entering the step gives them no
+   * second draw; the booking team, on the phone, always does. With nothing free to choose, they try
+   * again a day later, as long as the step is open. One plan at a time.
    */
+  const neverBooks = new Map<string, boolean>();
   const planBooking = (referralId: string, at: number, c: Chance) => {
-    if (c.chance(scenario.patients.neverBookRate)) return;
-    const attempt = async () => {
+    const key = `booking:${referralId}`;
+    if (planned.has(key)) return;
+    planned.add(key);
+    const attempt = async (): Promise<void> => {
       const referral = await getReferral(referralId);
       const task = referral?.openTask;
-      if (!referral || task?.kind !== 'booking' || planned.has(`booking:${task.taskId}`)) return;
-      planned.add(`booking:${task.taskId}`);
+      if (!referral || task?.kind !== 'booking') return void planned.delete(key);
       const byPatient = Boolean(task.patientLinkId && referral.patient.mobile && !referral.wrongNumberAt);
+      if (byPatient && !neverBooks.has(referralId)) neverBooks.set(referralId, c.chance(scenario.patients.neverBookRate));
+      // Left planned: nothing more happens for them until the step closes (unable to contact).
+      if (byPatient && neverBooks.get(referralId)) return;
       const link = signed(byPatient ? await patientLink(task.patientLinkId!) : await taskLink(task.taskId));
       const booked = await bookSoonest(
         async (slot) => {
-          const result = byPatient ? await patientAction(link, { slot }) : await submitDecision(link, { slot }, bookingClerk);
+          const result = byPatient
+            ? expected('patient booking', await patientAction(link, { slot }), 'booked', 'slot-taken')
+            : await asStaff('booking', link, { slot }, bookingClerk);
           return result.state === 'booked' || result.state === 'decided' ? 'booked' : result.state === 'slot-taken' ? 'taken' : 'other';
         },
         () => choosableSlots(referral, { anyTime: !byPatient }),
       );
-      if (booked) return planAppointment(referralId, c);
-      planned.delete(`booking:${task.taskId}`);
-      time.act(time.now().getTime() + DAY_MS, () => inTurn(attempt));
+      if (!booked) return time.act(time.now().getTime() + DAY_MS, () => inTurn(attempt));
+      planned.delete(key);
+      planAppointment(referralId, c);
     };
     time.act(at + hoursToMs(c.hours(scenario.patients.bookAfterHours)), () => inTurn(attempt));
   };
@@ -368,7 +401,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       if (!cancel || !referral.appointmentLinkId) return;
       const cancelAt = Math.max(time.now().getTime(), Date.parse(referral.booking.start) - scenario.patients.cancelDaysBefore * DAY_MS);
       const link = signed(await patientLink(referral.appointmentLinkId));
-      time.act(cancelAt, () => inTurn(() => patientAction(link, { action: 'cancel' })));
+      time.act(cancelAt, () =>
+        inTurn(async () => expected('patient cancelling', await patientAction(link, { action: 'cancel' }), 'cancelled')),
+      );
     });
   };
 
@@ -414,19 +449,22 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
           });
     }
 
-    // The scheduled functions, at their AWS schedules (EventBridge), in virtual time.
-    const scheduled = (name: FunctionName, everyMs: number, firstMs: number) => {
+    // The scheduled functions, at their AWS schedules (infra/stack.ts: cron in UTC), in virtual time.
+    // startStalledReferrals is left out: it restarts referrals whose workflow did not start, and here
+    // every start either succeeds or stops the run.
+    const scheduled = (name: FunctionName, utcHour: number, utcMinute: number, inOrder: boolean) => {
       const run = async () => {
-        await (
-          await loadHandler(name)
-        )({}, lambdaContext(name));
-        time.act(time.now().getTime() + everyMs, run);
+        const handler = await loadHandler(name);
+        await (inOrder ? inTurn(() => handler({}, lambdaContext(name))) : handler({}, lambdaContext(name)));
+        time.act(time.now().getTime() + DAY_MS, run);
       };
-      time.act(firstMs, run);
+      let first = DateTime.fromMillis(startMs, { zone: 'utc' }).set({ hour: utcHour, minute: utcMinute, second: 0, millisecond: 0 });
+      if (first.toMillis() < startMs) first = first.plus({ days: 1 });
+      time.act(first.toMillis(), run);
     };
-    scheduled('topUpTimetable', DAY_MS, startMs + 30 * 60_000);
-    scheduled('removePersonalData', DAY_MS, startMs + 60 * 60_000);
-    scheduled('startStalledReferrals', 15 * 60_000, startMs + 15 * 60_000);
+    // The top-up makes slots, so it takes its turn with the bookings (the same seed, the same slots seen).
+    scheduled('topUpTimetable', 3, 0, true);
+    scheduled('removePersonalData', 2, 30, false);
 
     // The referrals: each arrives at its moment and is accepted as POST /referrals would accept it.
     const arrivals = arrivalTimes(scenario, startMs, endMs);
@@ -490,6 +528,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         utilisation: rosteredMs(t, scenario, startMs, finishedMs) ? t.busyMs / rosteredMs(t, scenario, startMs, finishedMs) : null,
       })),
       messages: counts,
+      unexpected,
       dynamodbRequests,
       wallSeconds,
       referralsPerSecond: arrivals.length / wallSeconds,
@@ -598,8 +637,9 @@ function weekEnds(startMs: number, endMs: number): number[] {
 const shareOf = (s: { count: number; of: number }) => (s.of ? s.count / s.of : null);
 
 function weekRows(report: Report, waitingLists: RunResult['waitingLists']): WeekRow[] {
-  return report.weeks.map((w, i) => {
-    const list = waitingLists[i]?.summary;
+  const byWeekEnding = new Map(waitingLists.map((l) => [l.weekEnding, l.summary]));
+  return report.weeks.map((w) => {
+    const list = byWeekEnding.get(DateTime.fromISO(w.weekStarting).plus({ days: 6 }).toISODate()!);
     const over4 = list ? list.total.total - list.total.weeks0to1 - list.total.weeks1to2 - list.total.weeks2to4 : 0;
     return {
       weekStarting: w.weekStarting,

@@ -49,6 +49,9 @@ async function makeSlots(session: Session): Promise<number> {
   const until = horizon();
   if (from > until) return 0;
   const slots = sessionDates(session, from, until).flatMap((day) => slotsOn(session, day).filter((slot) => slot.start > nowIso()));
+  // A day the session does not run makes nothing: leave the mark (the next day looks from it again,
+  // at no cost) rather than write the session on every day of the week it is not held.
+  if (!slots.length) return 0;
   let added = 0;
   for (let i = 0; i < slots.length; i += SLOT_WRITES_AT_ONCE)
     added += (await Promise.all(slots.slice(i, i + SLOT_WRITES_AT_ONCE).map(addSlot))).filter(Boolean).length;

@@ -12,7 +12,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
 const forecast = (args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', 'local/forecast/main.ts', ...args], { cwd: REPO_ROOT, timeout: 240_000 }).then(
+  run(process.execPath, ['--import', 'tsx', 'local/forecast/main.ts', ...args], { cwd: REPO_ROOT, timeout: 200_000 }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );

@@ -70,7 +70,8 @@ describe('the capacity forecast', () => {
     // 20 triages of two hours in 40 rostered hours, and in the week by week figures.
     expect(result.staff[0]).toMatchObject({ team: 'Triage clinicians', people: 1, items: 20 });
     expect(result.weeks).toEqual([expect.objectContaining({ weekStarting: '2027-01-04', received: 20, triagedWithin24Hours: 0.95 })]);
-  });
+    expect(result.unexpected).toEqual({});
+  }, 120_000);
 
   it('books patients into the soonest slot and records the outcome, every journey to its end', async () => {
     // One referral a weekday (13:15), accepted by a clinician free at once (an hour's triage: 14:15);
@@ -92,7 +93,31 @@ describe('the capacity forecast', () => {
     // Every text the simulated patients were sent is one the figures count (each is on its timeline).
     expect(overall.smsPerBookedAppointment).toMatchObject({ bookedAppointments: 5, sms: result.messages.sms });
     expect(overall.didNotAttendRate).toMatchObject({ count: 0, of: 5 });
-  });
+    expect(result.unexpected).toEqual({});
+  }, 120_000);
+
+  it("decides once whether a patient never books: the chasers' texts do not give them another chance", async () => {
+    // 40 accepted within the week, half never booking from their text: the other half book an hour
+    // after it, before the first chaser (3 days). Were the choice drawn again at each chaser (twice),
+    // only about an eighth would end unable to contact; decided once, about half do (20 ± 3 by the
+    // binomial; the seed's draw). Patients without a mobile are booked by the team, who always book.
+    const scenario = oneClinician();
+    scenario.referrals.perWeek.gp = 40;
+    scenario.staff.triage = { people: 4, minutesEach: 5, rota: scenario.staff.triage.rota };
+    scenario.triage.decisions = { accept: 1 };
+    scenario.patients.neverBookRate = 0.5;
+    scenario.clinics[0]!.sessions = [
+      { service: 'physiotherapy', clinicianType: 'physiotherapist', days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00', slotMinutes: 30 },
+    ];
+    const result = await run(scenario);
+    const { unableToContactRate, routineSeenWithin4Weeks } = result.report.overall;
+    expect(unableToContactRate.of).toBe(40);
+    expect(unableToContactRate.count).toBeGreaterThanOrEqual(12);
+    expect(unableToContactRate.count).toBeLessThanOrEqual(28);
+    expect(routineSeenWithin4Weeks.count).toBe(40 - unableToContactRate.count);
+    expect(result.journeys).toEqual({ succeeded: 40, failed: 0, stillRunning: 0 });
+    expect(result.unexpected).toEqual({});
+  }, 120_000);
 
   it('gives the same figures for the same seed, with calls, bookings, cancellations and missed appointments', async () => {
     const scenario = oneClinician();
@@ -126,5 +151,6 @@ describe('the capacity forecast', () => {
     expect(b.report.overall).toEqual(a.report.overall);
     expect(b.weeks).toEqual(a.weeks);
     expect(b.waitingLists).toEqual(a.waitingLists);
-  }, 120_000);
+    expect(a.unexpected).toEqual({});
+  }, 240_000);
 });

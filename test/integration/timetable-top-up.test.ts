@@ -41,6 +41,8 @@ describe('the daily top-up', () => {
     expect(await topUpTimetable()).toEqual({ added: 0 });
     clock.set('2027-01-08T06:00:00Z'); // Friday: the horizon reaches no new Monday
     expect(await topUpTimetable()).toEqual({ added: 0 });
+    // Nothing made, nothing written: the mark stays (the next top-up looks from it again).
+    expect((await timetable()).sessions[0]).toMatchObject({ slotsMadeUntil: '2027-02-15' });
     clock.set('2027-01-11T06:00:00Z'); // the next Monday: 22 February comes into the horizon
     expect(await topUpTimetable()).toEqual({ added: 3 });
     expect((await timetable()).sessions[0]).toMatchObject({ slotsMadeUntil: '2027-02-22' });

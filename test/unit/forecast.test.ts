@@ -69,6 +69,22 @@ describe('scenarios', () => {
     ]);
   });
 
+  it("checks the service's settings as its deployment would, and that calls have people to make them", () => {
+    const raw = JSON.parse(JSON.stringify(loadScenario(EXAMPLE)));
+    raw.start = '2027-01-05';
+    raw.settings = { ...raw.settings, TRIAGE_SLA_HOURS: -1, FIRST_CONTACT_CALL: 'self,walk-in', TABLE_NAME: 'elsewhere' };
+    delete raw.staff.calls;
+    expect(problems(raw)).toEqual(
+      expect.arrayContaining([
+        { path: 'start', message: 'a Monday (the figures count weeks from Monday)' },
+        { path: 'settings.TRIAGE_SLA_HOURS', message: expect.stringMatching(/>0/) },
+        { path: 'settings.FIRST_CONTACT_CALL', message: '"walk-in" is not one of gp, self' },
+        { path: 'settings', message: 'Unrecognized key: "TABLE_NAME"' }, // not a setting: where the run keeps its data
+        { path: 'staff.calls', message: 'settings.FIRST_CONTACT_CALL starts referrals with a call: say who makes them' },
+      ]),
+    );
+  });
+
   it('says when a file cannot be read or parsed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scenario-'));
     writeFileSync(join(dir, 'bad.yaml'), 'name: [unclosed');
@@ -137,5 +153,19 @@ describe('rotas and queues', () => {
     expect(hours[2000]!).toBeLessThan(13.5);
     expect(hours[3600]!).toBeGreaterThan(60);
     expect(hours[3600]!).toBeLessThan(85);
+  });
+
+  it('gives neighbouring streams (one per referral) unrelated first draws: no runs of emergencies', () => {
+    // Each referral's first draw decides, e.g., whether it is an emergency at 2%. Over 50 blocks of
+    // 100 neighbouring referrals, every block should hold about 2 (binomial), not 100 or 0 in turn.
+    const firsts = Array.from({ length: 5000 }, (_, i) => new Chance(1, 1000 + i).next());
+    const perBlock = Array.from({ length: 50 }, (_, b) => firsts.slice(b * 100, b * 100 + 100).filter((x) => x < 0.02).length);
+    expect(Math.max(...perBlock)).toBeLessThanOrEqual(9); // P(Binomial(100, 0.02) > 9) < 1e-4
+    expect(perBlock.filter((n) => n === 0).length).toBeLessThan(10); // P(0) = 0.13 a block
+    const mean = firsts.reduce((a, b) => a + b, 0) / firsts.length;
+    expect(mean).toBeGreaterThan(0.48);
+    expect(mean).toBeLessThan(0.52);
+    // And different seeds give different runs.
+    expect(new Chance(2, 1000).next()).not.toBe(firsts[0]);
   });
 });

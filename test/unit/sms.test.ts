@@ -91,7 +91,8 @@ describe('patient SMS', () => {
 describe('the plain GSM-7 shortcut', () => {
   it('counts as the library counts, for plain texts of every length around the fragment sizes', async () => {
     const { SegmentedMessage } = await import('sms-segments-calculator');
-    const alphabet = 'Hello, book: https://x.example/a/AbC_12-z.y £5 (ok?) \'q\' "d" @#%&*+=<>;!\n';
+    // Every character the shortcut allows, so that each is checked against the library's count.
+    const alphabet = 'Hello, book: https://x.example/a/AbC_12-z.y £5 $6 (ok?) \'q\' "d" @#%&*+=<>;!\r\n';
     for (const length of [0, 1, 152, 153, 159, 160, 161, 305, 306, 307, 459, 460]) {
       const text = alphabet.repeat(10).slice(0, length);
       expect(smsFragments(text)).toBe(new SegmentedMessage(text, 'auto').segmentsCount);
