@@ -15,6 +15,8 @@ export interface ForecastBench {
   wallSeconds: number;
   referralsPerSecond: number;
   dynamodbRequestsPerReferral: number;
+  /** The same by command (GetItem, TransactWriteItems…), one decimal place. */
+  requestsPerReferralByCommand: Record<string, number>;
   yearReferrals: number;
   /** Measured when weeks is 52; otherwise the rate carried over to the year's referrals. */
   yearMinutes: number;
@@ -46,6 +48,12 @@ export async function benchForecast(weeks = Number(process.env.BENCH_FORECAST_WE
       wallSeconds: Math.round(result.wallSeconds),
       referralsPerSecond: Math.round(result.referralsPerSecond * 10) / 10,
       dynamodbRequestsPerReferral: Math.round(result.dynamodbRequests / result.referrals),
+      requestsPerReferralByCommand: Object.fromEntries(
+        Object.entries(result.requestsByCommand).map(([command, n]) => [
+          command.replace(/Command$/, ''),
+          Math.round((n / result.referrals) * 10) / 10,
+        ]),
+      ),
       yearReferrals,
       yearMinutes: Math.round((weeks >= 52 ? result.wallSeconds : yearReferrals / result.referralsPerSecond) / 6) / 10,
       yearMeasured: weeks >= 52,

@@ -160,5 +160,7 @@ if (wanted.has('forecast')) {
   console.log(
     `\n${r.yearMinutes <= FORECAST_TARGET_MINUTES ? 'within' : 'over'} the ${FORECAST_TARGET_MINUTES}-minute target for a year\n`,
   );
+  const byCommand = Object.entries(r.requestsPerReferralByCommand).sort((a, b) => b[1] - a[1]);
+  console.log(`DynamoDB requests a referral by command: ${byCommand.map(([c, n]) => `${c} ${n}`).join(', ')}\n`);
 }
 process.exit(0);

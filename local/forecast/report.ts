@@ -47,6 +47,8 @@ function comparison(results: RunResult[]): string {
     ...staffRows(results),
     ['Texts sent', (r) => String(r.messages.sms)],
     ['Journeys ended / still running', (r) => `${r.journeys.succeeded + r.journeys.failed} / ${r.journeys.stillRunning}`],
+    // A used or expired link, a refused form: none in a sound run; any is a question for the model.
+    ['Unexpected answers to simulated people', (r) => unexpectedCell(r.unexpected)],
     ['Wall time (s) and referrals a second', (r) => `${r.wallSeconds.toFixed(0)} (${r.referralsPerSecond.toFixed(1)}/s)`],
     ['Peak memory (MB)', (r) => String(r.peakRssMb)],
   ];
@@ -66,6 +68,11 @@ function staffRows(results: RunResult[]): [string, (r: RunResult) => string][] {
       return s ? `${s.people}, ${s.utilisation === null ? '–' : `${Math.round(s.utilisation * 100)}%`}` : '–';
     },
   ]);
+}
+
+function unexpectedCell(unexpected: Record<string, number>): string {
+  const entries = Object.entries(unexpected);
+  return entries.length ? entries.map(([what, n]) => `${what} (${n})`).join('; ') : 'none';
 }
 
 function over4(counts: Record<string, number> | undefined): number {

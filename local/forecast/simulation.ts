@@ -74,6 +74,8 @@ export interface RunResult {
   /** What simulated people got back that a person would not expect, by step and state (none in a sound run). */
   unexpected: Record<string, number>;
   dynamodbRequests: number;
+  /** The same by command (GetCommand, TransactWriteCommand…): where a forecast's requests go. */
+  requestsByCommand: Record<string, number>;
   wallSeconds: number;
   referralsPerSecond: number;
   peakRssMb: number;
@@ -113,6 +115,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const { windowEndFor } = await import('../../shared/services/booking.js');
   const { taskLink, patientLink } = await import('../../shared/services/links.js');
   const { getReferral } = await import('../../shared/store/referrals.js');
+  const { stepFor } = await import('../../shared/services/steps/index.js');
   const { putClinic } = await import('../../shared/store/clinics.js');
   const { addSession } = await import('../../shared/services/timetable.js');
   const { serviceReport } = await import('../../shared/services/reporting.js');
@@ -124,9 +127,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   resetDocumentClient();
   // Every request to DynamoDB counted: where a forecast's time goes (BENCHMARKS.md).
   let dynamodbRequests = 0;
+  const requestsByCommand: Record<string, number> = {};
   documentClient().middlewareStack.add(
-    (next) => (args) => {
+    (next, context) => (args) => {
       dynamodbRequests++;
+      const command = context.commandName ?? 'other';
+      requestsByCommand[command] = (requestsByCommand[command] ?? 0) + 1;
       return next(args);
     },
     { step: 'initialize', name: 'forecastRequestCount' },
@@ -153,10 +159,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   /** What a link's page is posted with: the signed part of the address. */
   const signed = (url: string) => url.slice(url.lastIndexOf('/') + 1);
 
-  /** The open step's link, as its email or worklist gives it to staff. */
-  const staffLink = async (referralId: string): Promise<{ link: string; referral: Referral } | undefined> => {
+  /**
+   * Whether the referral still waits on this step. A closed referral keeps its last step's id, and a
+   * sighting taken in at the end of a batch may be of a step someone has since finished.
+   */
+  const waitsOn = (referral: Referral | undefined, kind: StepKind): referral is Referral =>
+    referral?.openTask?.kind === kind && stepFor(kind)!.waits.statuses.includes(referral.status);
+
+  /** The open step's link, as its email or worklist gives it to staff: only while the step waits. */
+  const staffLink = async (referralId: string, kind: StepKind): Promise<{ link: string; referral: Referral } | undefined> => {
     const referral = await getReferral(referralId);
-    return referral?.openTask ? { link: signed(await taskLink(referral.openTask.taskId)), referral } : undefined;
+    return waitsOn(referral, kind) ? { link: signed(await taskLink(referral.openTask!.taskId)), referral } : undefined;
   };
 
   /**
@@ -164,29 +177,31 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
    * form refused): counted by kind and state, reported, and zero in a sound run (the tests check).
    */
   const unexpected: Record<string, number> = {};
-  const expected = <R extends { state: string }>(what: string, result: R, ...states: string[]): R => {
+  const expected = <R extends { state: string }>(what: string, referralId: string, result: R, ...states: string[]): R => {
     if (!states.includes(result.state)) {
       const key = `${what}: ${result.state}`;
       unexpected[key] = (unexpected[key] ?? 0) + 1;
-      if (process.env.FORECAST_DEBUG) console.log(key, JSON.stringify((result as { issues?: unknown }).issues ?? ''));
+      if (process.env.FORECAST_DEBUG)
+        console.log(key, referralId, time.now().toISOString(), JSON.stringify((result as { issues?: unknown }).issues ?? ''));
     }
     return result;
   };
 
   /** A decision as the task-decision handler makes it: only by someone whose role decides that step. */
-  const asStaff = async (kind: StepKind, link: string, form: Record<string, string>, user: StaffUser) => {
+  const asStaff = async (kind: StepKind, referralId: string, link: string, form: Record<string, string>, user: StaffUser) => {
     if (!mayDecide(user, kind)) throw new Error(`the forecast's ${user.name} may not decide a ${kind} step`);
-    return expected(kind, await submitDecision(link, form, user), 'decided', 'attempt-recorded', 'slot-taken');
+    return expected(kind, referralId, await submitDecision(link, form, user), 'decided', 'attempt-recorded', 'slot-taken');
   };
 
   const decide = async (
+    kind: StepKind,
     referralId: string,
     user: StaffUser,
     form: (referral: Referral) => Promise<Record<string, string>> | Record<string, string>,
   ) => {
-    const open = await staffLink(referralId);
+    const open = await staffLink(referralId, kind);
     if (!open) return;
-    await asStaff(open.referral.openTask!.kind as StepKind, open.link, await form(open.referral), user);
+    await asStaff(kind, referralId, open.link, await form(open.referral), user);
   };
 
   /**
@@ -253,18 +268,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         const slot = triageTeam.schedule(at, c.hours(scenario.staff.triage.minutesEach));
         if (!slot) return;
         const clinician = person(`forecast-triage-${slot.by + 1}`, `Triage clinician ${slot.by + 1} (simulated)`, 'triage-clinician');
-        return once(key, slot.doneMs, () => decide(referralId, clinician, (referral) => triageForm(referral, c)));
+        return once(key, slot.doneMs, () => decide('triage', referralId, clinician, (referral) => triageForm(referral, c)));
       }
       case 'call':
         planned.add(key);
         return planCall(referralId, at, 1);
       case 'senior-review':
         return once(key, at + hoursToMs(c.hours(scenario.staff.seniorReviewHours)), () =>
-          decide(referralId, senior, (referral): Record<string, string> =>
+          decide('senior-review', referralId, senior, (referral): Record<string, string> =>
             c.chance(scenario.triage.seniorConfirmRate)
               ? { decision: 'confirm', wantsSurgery: 'yes', fitForSurgery: 'yes', reason: 'Simulated review' }
               : {
+                  // Declined: the patient does not want surgery (decided with them), back to community care.
                   decision: 'decline',
+                  wantsSurgery: 'no',
+                  fitForSurgery: 'yes',
                   service: referral.screening!.service,
                   priority: referral.screening!.priority === 'urgent' ? 'urgent' : 'routine',
                 },
@@ -274,7 +292,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         return planBooking(referralId, at, c);
       case 'outcome':
         return once(key, at + hoursToMs(c.hours(scenario.staff.outcomeRecordedHours)), () =>
-          decide(referralId, clinic, (referral) => ({
+          decide('outcome', referralId, clinic, (referral) => ({
             decision:
               referral.booking && planned.has(`dna:${referral.id}:${referral.booking.start}`)
                 ? 'did-not-attend'
@@ -315,12 +333,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     // In turn with the bookings: a call may book a slot.
     time.act(slot.doneMs, () =>
       inTurn(async () => {
-        const open = await staffLink(referralId);
-        if (open?.referral.openTask?.kind !== 'call') return planned.delete(`call:${referralId}`);
+        const open = await staffLink(referralId, 'call');
+        if (!open) return planned.delete(`call:${referralId}`);
         const referral = open.referral;
         if (!outcome) {
           const result = await asStaff(
             'call',
+            referralId,
             open.link,
             { decision: wrong ? 'wrong-number' : 'no-answer', attempt: String(attempt) },
             physio,
@@ -340,7 +359,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
           const service = referral.screening!.service;
           const booked = await bookSoonest(
             async (slotId) => {
-              const result = await asStaff('call', open.link, { ...form, service, priority, slot: slotId }, physio);
+              const result = await asStaff('call', referralId, open.link, { ...form, service, priority, slot: slotId }, physio);
               return result.state === 'decided' ? 'booked' : result.state === 'slot-taken' ? 'taken' : 'other';
             },
             () => choosableSlots(referral, { service, windowEnd: windowEndFor(priority) }),
@@ -349,7 +368,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
           // Nothing free in the window: the physiotherapist hands it to the booking team instead.
           form.decision = 'triage';
         }
-        await asStaff('call', open.link, form, physio);
+        await asStaff('call', referralId, open.link, form, physio);
       }),
     );
   };
@@ -367,8 +386,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     planned.add(key);
     const attempt = async (): Promise<void> => {
       const referral = await getReferral(referralId);
-      const task = referral?.openTask;
-      if (!referral || task?.kind !== 'booking') return void planned.delete(key);
+      if (!waitsOn(referral, 'booking')) return void planned.delete(key);
+      const task = referral.openTask!;
       const byPatient = Boolean(task.patientLinkId && referral.patient.mobile && !referral.wrongNumberAt);
       if (byPatient && !neverBooks.has(referralId)) neverBooks.set(referralId, c.chance(scenario.patients.neverBookRate));
       // Left planned: nothing more happens for them until the step closes (unable to contact).
@@ -377,8 +396,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       const booked = await bookSoonest(
         async (slot) => {
           const result = byPatient
-            ? expected('patient booking', await patientAction(link, { slot }), 'booked', 'slot-taken')
-            : await asStaff('booking', link, { slot }, bookingClerk);
+            ? expected('patient booking', referralId, await patientAction(link, { slot }), 'booked', 'slot-taken')
+            : await asStaff('booking', referralId, link, { slot }, bookingClerk);
           return result.state === 'booked' || result.state === 'decided' ? 'booked' : result.state === 'slot-taken' ? 'taken' : 'other';
         },
         () => choosableSlots(referral, { anyTime: !byPatient }),
@@ -402,7 +421,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       const cancelAt = Math.max(time.now().getTime(), Date.parse(referral.booking.start) - scenario.patients.cancelDaysBefore * DAY_MS);
       const link = signed(await patientLink(referral.appointmentLinkId));
       time.act(cancelAt, () =>
-        inTurn(async () => expected('patient cancelling', await patientAction(link, { action: 'cancel' }), 'cancelled')),
+        inTurn(async () => expected('patient cancelling', referralId, await patientAction(link, { action: 'cancel' }), 'cancelled')),
       );
     });
   };
@@ -530,6 +549,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       messages: counts,
       unexpected,
       dynamodbRequests,
+      requestsByCommand,
       wallSeconds,
       referralsPerSecond: arrivals.length / wallSeconds,
       peakRssMb: Math.round(peakRss / 1_048_576),

@@ -28,7 +28,7 @@ import { TaskNotWaitingError } from '../ports/workflow.js';
 import { freeSlots, getClinic, getSlot, releaseSlot, takeSlot } from '../store/clinics.js';
 import { SlotTakenError } from '../store/errors.js';
 import { changeReferral, loadReferral, type ReferralChange, type TransactItem } from '../store/referrals.js';
-import { getTaskByPatientLink, putNewTask, replaceTaskToken } from '../store/tasks.js';
+import { getTaskByPatientLink, putNewTask, replaceTaskToken, setLinkExpiry } from '../store/tasks.js';
 import { patientLink } from './links.js';
 import { textAndRecord } from './notifications.js';
 
@@ -218,7 +218,14 @@ export async function confirmBooking(referralId: string): Promise<{ waitUntil: s
   const booking = referral.booking!;
   // The patient's link to their appointment (its id is the patient link id, not the task's).
   let linkId = referral.appointmentLinkId;
-  if (!linkId) {
+  if (linkId) {
+    // Booked again (after a missed or cancelled appointment): the link made for the first one is
+    // kept, and must stay open until this one ends, as a rearrangement keeps it (the capacity
+    // forecast found rebooked patients' "Change or cancel" links already expired).
+    const task = await getTaskByPatientLink(linkId);
+    const until = appointmentEnd(booking.start, booking.lengthMinutes);
+    if (task && task.linkExpiresAt < until) await setLinkExpiry(task.taskId, until);
+  } else {
     linkId = newLinkId();
     referral = await changeReferral(
       referral,

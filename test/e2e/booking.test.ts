@@ -314,6 +314,16 @@ describe('nothing left in limbo', () => {
     await recordMissed(1);
     const again = await smsTo(mobile, /we missed you/, 'the new invitation');
     await book(linkIn(again.body));
+    // The new confirmation's "Change or cancel" link works for the new appointment (it is the link
+    // made at the first booking, which had expired with the missed appointment).
+    const second = await until(
+      () => svc.runtime.outbox.list().filter((m) => m.to === mobile && /Change or cancel/.test(m.body))[1],
+      'the second confirmation',
+      30_000,
+    );
+    const appointmentPage = await svc.open(linkIn(second.body));
+    expect(appointmentPage.status).toBe(200);
+    expect(await appointmentPage.text()).toContain('Cancel');
     await recordMissed(2);
     await statusIs(id, 'closed_did_not_attend');
   }, 60_000);

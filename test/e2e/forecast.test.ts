@@ -119,6 +119,23 @@ describe('the capacity forecast', () => {
     expect(result.unexpected).toEqual({});
   }, 120_000);
 
+  it("makes only decisions the service accepts: redirections to secondary care, the senior's confirmations and declines", async () => {
+    // Every referral redirected to secondary care, so every one reaches a senior review; the senior
+    // confirms half. A form the service refused would be counted as unexpected (and fail here).
+    const scenario = oneClinician();
+    scenario.triage = { decisions: { redirect: 1 }, secondaryCareRate: 1, seniorConfirmRate: 0.5 };
+    const result = await run(scenario);
+    const { surgeryScreening, decisions } = result.report.overall;
+    expect(result.unexpected).toEqual({});
+    expect(surgeryScreening.reviewed).toBe(20);
+    // Those confirmed go on to secondary care; those declined are accepted for community care.
+    expect(decisions.secondaryCare).toBe(surgeryScreening.referred);
+    expect(Object.values(decisions.accepted).reduce((a, b) => a + b, 0)).toBe(surgeryScreening.notWanted);
+    expect(surgeryScreening.referred + surgeryScreening.notWanted).toBe(20);
+    expect(surgeryScreening.referred).toBeGreaterThan(0);
+    expect(surgeryScreening.notWanted).toBeGreaterThan(0);
+  }, 120_000);
+
   it('gives the same figures for the same seed, with calls, bookings, cancellations and missed appointments', async () => {
     const scenario = oneClinician();
     scenario.referrals.pattern = 'random';
