@@ -83,7 +83,8 @@ const configSchema = z.object({
   BOOKING_CHASER_DAYS: z
     .string()
     .default(D.BOOKING_CHASER_DAYS)
-    .transform((s) => s.split(',').map(Number)),
+    .transform((s) => s.split(',').map(Number))
+    .refine((days) => days.every((d) => d > 0), { error: 'days as positive numbers, comma-separated: e.g. 3,7' }),
   BOOKING_GIVE_UP_DAYS: z.coerce.number().positive().default(D.BOOKING_GIVE_UP_DAYS),
   APPOINTMENT_REMINDER_HOURS: z.coerce.number().positive().default(D.APPOINTMENT_REMINDER_HOURS),
   /** How long a referrer has to answer a request for information before the referral is returned. */

@@ -49,16 +49,25 @@ async function main(): Promise<number> {
 
   const { runScenario } = await import('./simulation.js');
   const { writeForecastReport } = await import('./report.js');
-  const dynamodb = await startDynamoDbLocal();
-  // Ctrl-C (or a CI timeout's SIGTERM) stops Java too, rather than leaving it running on its port.
+  // Ctrl-C (or a CI timeout's SIGTERM) stops Java too, rather than leaving it running on its port;
+  // one that comes while Java is starting stops it as soon as it has started.
+  const java: { stop?: () => Promise<void> } = {};
+  let signalled: number | undefined;
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const)
     process.once(signal, () => {
+      signalled = code;
       progress(`\nStopped (${signal}): no report written.\n`);
-      void dynamodb.stop().finally(() => process.exit(code));
+      if (java.stop) void java.stop().finally(() => process.exit(code));
     });
+  const dynamodb = await startDynamoDbLocal();
+  java.stop = () => dynamodb.stop();
+  if (signalled !== undefined) {
+    await dynamodb.stop();
+    return signalled;
+  }
   const results = [];
   try {
     for (const [i, run] of runs.entries()) {

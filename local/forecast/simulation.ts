@@ -388,7 +388,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       const referral = await getReferral(referralId);
       if (!waitsOn(referral, 'booking')) return void planned.delete(key);
       const task = referral.openTask!;
-      const byPatient = Boolean(task.patientLinkId && referral.patient.mobile && !referral.wrongNumberAt);
+      // The channel the service chose: a text to the patient, or the booking team's worklist (no
+      // mobile, opted out, no free slot in the window), who book by phone and beyond the window.
+      const byPatient = referral.bookingChannel === 'patient' && Boolean(task.patientLinkId);
       if (byPatient && !neverBooks.has(referralId)) neverBooks.set(referralId, c.chance(scenario.patients.neverBookRate));
       // Left planned: nothing more happens for them until the step closes (unable to contact).
       if (byPatient && neverBooks.get(referralId)) return;

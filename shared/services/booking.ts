@@ -28,7 +28,7 @@ import { TaskNotWaitingError } from '../ports/workflow.js';
 import { freeSlots, getClinic, getSlot, releaseSlot, takeSlot } from '../store/clinics.js';
 import { SlotTakenError } from '../store/errors.js';
 import { changeReferral, loadReferral, type ReferralChange, type TransactItem } from '../store/referrals.js';
-import { getTaskByPatientLink, putNewTask, replaceTaskToken, setLinkExpiry } from '../store/tasks.js';
+import { extendLinkExpiry, getTaskByPatientLink, putNewTask, replaceTaskToken } from '../store/tasks.js';
 import { patientLink } from './links.js';
 import { textAndRecord } from './notifications.js';
 
@@ -217,15 +217,14 @@ export async function confirmBooking(referralId: string): Promise<{ waitUntil: s
   let referral = await loadReferral(referralId);
   const booking = referral.booking!;
   // The patient's link to their appointment (its id is the patient link id, not the task's).
-  let linkId = referral.appointmentLinkId;
-  if (linkId) {
-    // Booked again (after a missed or cancelled appointment): the link made for the first one is
-    // kept, and must stay open until this one ends, as a rearrangement keeps it (the capacity
-    // forecast found rebooked patients' "Change or cancel" links already expired).
-    const task = await getTaskByPatientLink(linkId);
-    const until = appointmentEnd(booking.start, booking.lengthMinutes);
-    if (task && task.linkExpiresAt < until) await setLinkExpiry(task.taskId, until);
-  } else {
+  // Booked again (after a missed appointment, or the clinic cancelled): the link made for the first
+  // is kept, and must stay open until this one ends, as a rearrangement keeps it (the capacity
+  // forecast found rebooked patients' "Change or cancel" links already expired). Its task may be
+  // gone (removed a month after its expiry): then the patient gets a new link.
+  const reused = referral.appointmentLinkId ? await getTaskByPatientLink(referral.appointmentLinkId) : undefined;
+  if (reused) await extendLinkExpiry(reused.taskId, appointmentEnd(booking.start, booking.lengthMinutes));
+  let linkId = reused ? referral.appointmentLinkId : undefined;
+  if (!linkId) {
     linkId = newLinkId();
     referral = await changeReferral(
       referral,

@@ -136,6 +136,27 @@ export async function setLinkExpiry(taskId: string, linkExpiresAt: string): Prom
 }
 
 /**
+ * Keeps a reused link open until at least `linkExpiresAt`: never shortens it (a move made meanwhile
+ * may have set a later one). False when it already lasts that long, or the task is gone.
+ */
+export async function extendLinkExpiry(taskId: string, linkExpiresAt: string): Promise<boolean> {
+  return conditionHeld(
+    send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.task(taskId),
+        UpdateExpression: 'SET linkExpiresAt = :linkExpiresAt, expiresAt = :expiresAt',
+        ConditionExpression: 'attribute_exists(pk) AND linkExpiresAt < :linkExpiresAt',
+        ExpressionAttributeValues: {
+          ':linkExpiresAt': linkExpiresAt,
+          ':expiresAt': Math.floor(Date.parse(linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS,
+        },
+      }),
+    ),
+  );
+}
+
+/**
  * Open booking steps and appointments stored before patients' links had their own ids: their
  * texts would carry a link that resolves to nothing. A scan, for the operator's one-off
  * `npm run backfill:patient-links` after upgrading, never for a request.

@@ -119,6 +119,28 @@ describe('the capacity forecast', () => {
     expect(result.unexpected).toEqual({});
   }, 120_000);
 
+  it('has the booking team book the referrals on its worklist, beyond the window, even when no patient would book', async () => {
+    // A one-day routine window and clinics only on Mondays: no accepted referral has a slot in its
+    // window, so each goes to the booking team's worklist (no text), and the team books the next
+    // Monday by phone. Patients who never book from a text do not come into it.
+    const scenario = oneClinician();
+    scenario.referrals.perWeek.gp = 5;
+    scenario.staff.triage.minutesEach = 60;
+    scenario.triage.decisions = { accept: 1 };
+    scenario.patients.neverBookRate = 1;
+    scenario.settings = { ROUTINE_WINDOW_DAYS: 1 };
+    scenario.clinics[0]!.sessions = [
+      { service: 'physiotherapy', clinicianType: 'physiotherapist', days: [1], start: '09:00', end: '12:00', slotMinutes: 60 },
+    ];
+    const result = await run(scenario);
+    const { overall } = result.report;
+    expect(overall.unableToContactRate).toMatchObject({ count: 0, of: 5 });
+    expect(overall.didNotAttendRate).toMatchObject({ count: 0, of: 5 }); // all five seen
+    expect(overall.routineSeenWithin4Weeks.count).toBe(0); // outside their (one-day) window
+    expect(result.journeys).toEqual({ succeeded: 5, failed: 0, stillRunning: 0 });
+    expect(result.unexpected).toEqual({});
+  }, 120_000);
+
   it("makes only decisions the service accepts: redirections to secondary care, the senior's confirmations and declines", async () => {
     // Every referral redirected to secondary care, so every one reaches a senior review; the senior
     // confirms half. A form the service refused would be counted as unexpected (and fail here).

@@ -8,7 +8,7 @@ import { newReferralId } from '../../shared/ids.js';
 import { documentClient } from '../../shared/store/dynamo.js';
 import { ConcurrentChangeError, IdempotencyConflictError } from '../../shared/store/errors.js';
 import { changeReferral, createReferral, getReferralWithTimeline, referralIdsForNhsNumber } from '../../shared/store/referrals.js';
-import { getTaskByPatientLink, putNewTask } from '../../shared/store/tasks.js';
+import { extendLinkExpiry, getTaskByPatientLink, putNewTask } from '../../shared/store/tasks.js';
 import { keys } from '../../shared/tables.js';
 import { scanAll, useFreshTable } from '../support/dynamodb.js';
 import { validReferral } from '../support/fixtures.js';
@@ -103,6 +103,31 @@ describe('referral store (DynamoDB Local)', () => {
     expect(lines.join('\n')).not.toContain(older.patient.nhsNumber);
     // Again: nothing left to do.
     expect(await backfillNhsIndex(() => undefined)).toEqual({ indexed: 0, skipped: 0 });
+  });
+
+  it("extends a reused appointment link's expiry, never shortening it (a move may have set a later one)", async () => {
+    const r = referral();
+    await createReferral(r, received(r));
+    const first = '2027-01-05T12:00:00.000Z';
+    await changeReferral(
+      r,
+      { set: { appointmentLinkId: 'appt-link-1' }, event: { type: 'appointment_link_created', at: r.receivedAt, actor: 'system:test' } },
+      putNewTask({
+        taskId: 'appt-task-1',
+        kind: 'appointment',
+        referralId: r.id,
+        token: '',
+        createdAt: r.receivedAt,
+        linkExpiresAt: first,
+        patientLinkId: 'appt-link-1',
+      }),
+    );
+    const expiry = async () => (await getTaskByPatientLink('appt-link-1'))?.linkExpiresAt;
+    expect(await extendLinkExpiry('appt-task-1', '2027-01-04T12:00:00.000Z')).toBe(false);
+    expect(await expiry()).toBe(first);
+    expect(await extendLinkExpiry('appt-task-1', '2027-01-12T12:00:00.000Z')).toBe(true);
+    expect(await expiry()).toBe('2027-01-12T12:00:00.000Z');
+    expect(await extendLinkExpiry('no-such-task', '2027-02-01T12:00:00.000Z')).toBe(false);
   });
 
   it('backfills patient links for open booking steps and appointments stored before they had their own ids', async () => {

@@ -69,16 +69,25 @@ describe('scenarios', () => {
     ]);
   });
 
-  it("checks the service's settings as its deployment would, and that calls have people to make them", () => {
+  it("checks the service's settings with its own rules, and that calls have people to make them", () => {
     const raw = JSON.parse(JSON.stringify(loadScenario(EXAMPLE)));
     raw.start = '2027-01-05';
-    raw.settings = { ...raw.settings, TRIAGE_SLA_HOURS: -1, FIRST_CONTACT_CALL: 'self,walk-in', TABLE_NAME: 'elsewhere' };
+    raw.settings = {
+      ...raw.settings,
+      TRIAGE_SLA_HOURS: -1,
+      FIRST_CONTACT_CALL: 'self,walk-in',
+      FIRST_CONTACT_REMINDER_HOURS: 50,
+      BOOKING_CHASER_DAYS: '3,x',
+      TABLE_NAME: 'elsewhere',
+    };
     delete raw.staff.calls;
     expect(problems(raw)).toEqual(
       expect.arrayContaining([
         { path: 'start', message: 'a Monday (the figures count weeks from Monday)' },
         { path: 'settings.TRIAGE_SLA_HOURS', message: expect.stringMatching(/>0/) },
         { path: 'settings.FIRST_CONTACT_CALL', message: '"walk-in" is not one of gp, self' },
+        { path: 'settings.BOOKING_CHASER_DAYS', message: 'days as positive numbers, comma-separated: e.g. 3,7' },
+        { path: 'settings.FIRST_CONTACT_REMINDER_HOURS', message: 'the reminder must come before FIRST_CONTACT_HOURS' },
         { path: 'settings', message: 'Unrecognized key: "TABLE_NAME"' }, // not a setting: where the run keeps its data
         { path: 'staff.calls', message: 'settings.FIRST_CONTACT_CALL starts referrals with a call: say who makes them' },
       ]),
