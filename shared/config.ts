@@ -226,10 +226,22 @@ export function config(): Config {
   return cached;
 }
 
-/** What is wrong with these settings (a service's tunables, CONFIG_DEFAULTS's names), by name: empty when none. */
+/**
+ * What is wrong with these settings (a service's tunables, CONFIG_DEFAULTS's names), by name: empty
+ * when none. The schema's rules, and the deployment's that each reminder comes before its target
+ * (infra/settings.ts holds the same for CDK context).
+ */
 export function settingsIssues(settings: Record<string, string>): { key: string; message: string }[] {
   const parsed = configSchema.safeParse({ TABLE_NAME: 'settings-check', ...settings });
-  return parsed.success ? [] : parsed.error.issues.map((i) => ({ key: String(i.path[0] ?? ''), message: i.message }));
+  const issues = parsed.success ? [] : parsed.error.issues.map((i) => ({ key: String(i.path[0] ?? ''), message: i.message }));
+  // Checked beside the schema's own problems (each as given, or its default), so all are named at once.
+  const hours = (name: keyof typeof CONFIG_DEFAULTS) => Number(settings[name] ?? CONFIG_DEFAULTS[name]);
+  for (const [reminder, target] of [
+    ['TRIAGE_REMINDER_HOURS', 'TRIAGE_SLA_HOURS'],
+    ['FIRST_CONTACT_REMINDER_HOURS', 'FIRST_CONTACT_HOURS'],
+  ] as const)
+    if (hours(reminder) >= hours(target)) issues.push({ key: reminder, message: `the reminder must come before ${target}` });
+  return issues;
 }
 
 /** Forget the cached configuration (tests and the local runtime change the environment). */

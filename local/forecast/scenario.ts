@@ -158,8 +158,8 @@ const scenarioShape = z.strictObject({
   clinics: z.array(clinicSchema).min(1),
   /**
    * The service's tunables (CONFIG_DEFAULTS: TRIAGE_SLA_HOURS, ROUTINE_WINDOW_DAYS, FIRST_CONTACT_CALL…),
-   * checked with the runtime's own schema and the deployment's rule that reminders come before their
-   * targets. Some (BOOKING_CHASER_DAYS, BOOKING_GIVE_UP_DAYS…) are not yet deployment settings: a
+   * checked by the service's own rules (settingsIssues: the runtime's schema, reminders before
+   * targets). Some (BOOKING_CHASER_DAYS, BOOKING_GIVE_UP_DAYS…) are not yet deployment settings: a
    * forecast of them models a change to the code's defaults.
    */
   settings: z
@@ -173,21 +173,6 @@ const scenarioShape = z.strictObject({
 });
 
 export const scenarioSchema = scenarioShape.superRefine((s, ctx) => {
-  // As infra/settings.ts requires of a deployment: each reminder before its target.
-  const setting = (name: 'TRIAGE_REMINDER_HOURS' | 'TRIAGE_SLA_HOURS' | 'FIRST_CONTACT_REMINDER_HOURS' | 'FIRST_CONTACT_HOURS') =>
-    Number(s.settings[name] ?? CONFIG_DEFAULTS[name]);
-  if (setting('TRIAGE_REMINDER_HOURS') >= setting('TRIAGE_SLA_HOURS'))
-    ctx.addIssue({
-      code: 'custom',
-      path: ['settings', 'TRIAGE_REMINDER_HOURS'],
-      message: 'the reminder must come before TRIAGE_SLA_HOURS',
-    });
-  if (setting('FIRST_CONTACT_REMINDER_HOURS') >= setting('FIRST_CONTACT_HOURS'))
-    ctx.addIssue({
-      code: 'custom',
-      path: ['settings', 'FIRST_CONTACT_REMINDER_HOURS'],
-      message: 'the reminder must come before FIRST_CONTACT_HOURS',
-    });
   // Referrals that start with a call need the calls' behaviour and the people who make them.
   const callsFor = String(s.settings.FIRST_CONTACT_CALL ?? CONFIG_DEFAULTS.FIRST_CONTACT_CALL).split(',');
   if (!callsFor.some((source) => source.trim())) return;

@@ -121,18 +121,7 @@ export function useTask(task: Task, usedAt: string): TransactItem {
 
 /** Moves a link's expiry (an appointment link lasts until its appointment, wherever that moves). */
 export async function setLinkExpiry(taskId: string, linkExpiresAt: string): Promise<void> {
-  await send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.task(taskId),
-      UpdateExpression: 'SET linkExpiresAt = :linkExpiresAt, expiresAt = :expiresAt',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: {
-        ':linkExpiresAt': linkExpiresAt,
-        ':expiresAt': Math.floor(Date.parse(linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS,
-      },
-    }),
-  );
+  await send(linkExpiryUpdate(taskId, linkExpiresAt, 'attribute_exists(pk)'));
 }
 
 /**
@@ -140,21 +129,21 @@ export async function setLinkExpiry(taskId: string, linkExpiresAt: string): Prom
  * may have set a later one). False when it already lasts that long, or the task is gone.
  */
 export async function extendLinkExpiry(taskId: string, linkExpiresAt: string): Promise<boolean> {
-  return conditionHeld(
-    send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.task(taskId),
-        UpdateExpression: 'SET linkExpiresAt = :linkExpiresAt, expiresAt = :expiresAt',
-        ConditionExpression: 'attribute_exists(pk) AND linkExpiresAt < :linkExpiresAt',
-        ExpressionAttributeValues: {
-          ':linkExpiresAt': linkExpiresAt,
-          ':expiresAt': Math.floor(Date.parse(linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS,
-        },
-      }),
-    ),
-  );
+  return conditionHeld(send(linkExpiryUpdate(taskId, linkExpiresAt, 'attribute_exists(pk) AND linkExpiresAt < :linkExpiresAt')));
 }
+
+/** A link's new expiry, and the item's removal a while after it, on `condition`. */
+const linkExpiryUpdate = (taskId: string, linkExpiresAt: string, condition: string) =>
+  new UpdateCommand({
+    TableName: tableName(),
+    Key: keys.task(taskId),
+    UpdateExpression: 'SET linkExpiresAt = :linkExpiresAt, expiresAt = :expiresAt',
+    ConditionExpression: condition,
+    ExpressionAttributeValues: {
+      ':linkExpiresAt': linkExpiresAt,
+      ':expiresAt': Math.floor(Date.parse(linkExpiresAt) / 1000) + RETAIN_AFTER_EXPIRY_SECONDS,
+    },
+  });
 
 /**
  * Open booking steps and appointments stored before patients' links had their own ids: their
